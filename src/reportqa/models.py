@@ -1,0 +1,133 @@
+"""The small frozen records the modules hand each other.
+
+Data flows one way: a ``Document`` is cut into ``Chunk``s (each holding its ``Sentence``s with
+character offsets into the document), retrieval turns chunks into ranked ``Hit``s, and an answerer
+turns hits into an ``Answer`` with ``Citation``s. JSON is derived from these in ``serialize.py``
+only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Document",
+    "Paragraph",
+    "Sentence",
+    "Chunk",
+    "Hit",
+    "Citation",
+    "SeeAlso",
+    "Unsupported",
+    "Answer",
+]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of the document body between blank lines, numbered from 1 in body order."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file: its body verbatim, and the metadata kept beside it."""
+
+    id: str  # path relative to the corpus folder, with forward slashes
+    title: str
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    source: str | None = None
+    language: str | None = None
+    date: str | None = None
+    sha256: str = ""
+    note: str | None = None  # what is known of the metadata, e.g. that the title is descriptive
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a chunk; ``start`` and ``end`` are character offsets into the document."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: a paragraph, or a window of sentences of a long paragraph."""
+
+    id: int
+    document: str
+    title: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk as ranked for one question. ``score`` is the fused score used for ranking."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0  # cosine of the question with the chunk
+    sentence: float = 0.0  # cosine of the question with the chunk's closest sentence
+    lexical: float = 0.0  # BM25
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote from the corpus that an answer rests on, numbered as its marker [n]."""
+
+    n: int
+    document: str
+    title: str
+    paragraph: int
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class SeeAlso:
+    """A passage shown beside a refusal: close to the question, but not an answer to it."""
+
+    document: str
+    title: str
+    paragraph: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A sentence of a generated answer that the verifier could not match to its citations."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What every front end renders: the text, its citations, or a refusal with "see also"."""
+
+    question: str
+    answer: str
+    refused: bool
+    language: str
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Hit, ...] = ()
+    see_also: tuple[SeeAlso, ...] = ()
+    mode: str = "extractive"  # "extractive" or "generative"
+    grounded: bool | None = None  # set by the generative answerer only
+    unsupported: tuple[Unsupported, ...] = ()
+    notice: str | None = None  # e.g. "the LLM timed out; this is the extractive answer"
+    timings: dict[str, float] = field(default_factory=dict, compare=False)

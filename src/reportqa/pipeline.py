@@ -1,0 +1,166 @@
+"""The wiring: corpus -> index -> retriever -> answerer, behind ``ReportQA``.
+
+``ReportQA.open`` loads the index, building or rebuilding it when it is missing, stale (corpus or
+chunk settings changed) or damaged, and says so through ``progress``. ``ask`` validates the
+question and runs the LangChain chain (``chain``): the hybrid retriever, then the answerer. The
+CLI, the HTTP API and the chat page all call ``ask`` and render the ``Answer`` it returns.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from .answering import ExtractiveAnswerer
+from .chunking import chunk_documents
+from .config import Settings
+from .corpus import corpus_hash, load_corpus
+from .embeddings import load_embedder
+from .errors import IndexCorruptError, IndexMismatchError, InputError
+from .models import Answer, Document, Hit
+from .retrieval import HybridRetriever, HybridSearcher
+from .store import IndexData, build_index, load_index
+from .text import detect_language
+
+__all__ = ["ReportQA", "clean_question"]
+
+Progress = Callable[[str], None]
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def clean_question(text: Any, max_chars: int) -> str:
+    """``text`` with control characters stripped and white space folded. Raises ``InputError``
+    for a non-string, an empty question, or one over ``max_chars`` characters."""
+    if not isinstance(text, str):
+        raise InputError(f"the question must be text, got {type(text).__name__}")
+    if len(text) > max_chars * 4:
+        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
+    text = unicodedata.normalize("NFC", text)
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if not text:
+        raise InputError("the question is empty: type a question about the report")
+    if len(text) > max_chars:
+        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
+    return text
+
+
+class ReportQA:
+    """Questions over a corpus, answered with citations. Safe to share between threads."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        documents: tuple[Document, ...],
+        data: IndexData,
+        embedder: Any,
+        notices: tuple[str, ...] = (),
+    ) -> None:
+        self.settings = settings
+        self.documents = documents
+        self.data = data
+        self.embedder = embedder
+        self.notices = notices  # what open() had to do: build, rebuild, and why
+        self.corpus_hash = str(data.manifest["corpus_hash"])
+        self.searcher = HybridSearcher(
+            data, embedder, settings.dense_weight, settings.sentence_weight
+        )
+        self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
+        languages = {d.id: d.language or detect_language(d.text[:2000]) for d in documents}
+        self.answerer: Any = ExtractiveAnswerer(self.searcher, languages, settings.min_confidence)
+        self.chain: Runnable[str, Answer] = self._build_chain()
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        **overrides: Any,
+    ) -> ReportQA:
+        """Load the corpus and its index, building the index when needed.
+
+        Raises ``CorpusError`` for an unusable corpus, ``IndexMismatchError`` when the index was
+        built with another embedding model (rebuild it with ``rebuild=True`` or
+        ``reportqa index``), ``EmbeddingError`` when the model cannot be loaded."""
+        settings = (settings or Settings.from_env()).replace(**overrides)
+        say = progress or (lambda _msg: None)
+        documents = load_corpus(settings.corpus)
+        build_info = {
+            "corpus_hash": corpus_hash(documents),
+            "chunk_chars": settings.chunk_chars,
+            "chunk_overlap": settings.chunk_overlap,
+            "documents": [{"id": d.id, "sha256": d.sha256, "title": d.title} for d in documents],
+        }
+        notices: list[str] = []
+        data = None
+        reason = "no index yet"
+        if not rebuild:
+            try:
+                data = load_index(settings.index, expect_embedding=settings.embedding)
+            except IndexMismatchError:
+                raise
+            except IndexCorruptError as exc:
+                if (Path(settings.index) / "CURRENT").exists():
+                    reason = f"the index was unusable ({exc})"
+            else:
+                stale = [
+                    key
+                    for key in ("corpus_hash", "chunk_chars", "chunk_overlap")
+                    if data.manifest.get(key) != build_info[key]
+                ]
+                if stale:
+                    reason = "the corpus changed" if "corpus_hash" in stale else "chunk settings changed"
+                    data = None
+        else:
+            reason = "a rebuild was asked for"
+        embedder = load_embedder(settings.embedding)
+        if data is None:
+            notice = f"building the index in {settings.index}: {reason}"
+            notices.append(notice)
+            say(notice)
+            chunks = chunk_documents(documents, settings.chunk_chars, settings.chunk_overlap)
+            data = build_index(settings.index, chunks, embedder, build_info, progress=say)
+        return cls(settings, documents, data, embedder, tuple(notices))
+
+    def ask(self, question: Any) -> Answer:
+        """The answer to ``question``. Raises ``InputError`` for an empty or too long one."""
+        return self.chain.invoke(question)
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        """The ranked passages for a (clean) question."""
+        return self.searcher.search(question, k or self.settings.k)
+
+    def document(self, doc_id: str) -> Document | None:
+        """The corpus document with this id (its path relative to the corpus folder)."""
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+    def _build_chain(self) -> Runnable[str, Answer]:
+        def validate(question: Any) -> dict[str, Any]:
+            clean = clean_question(question, self.settings.max_question_chars)
+            return {"question": clean, "started": time.perf_counter()}
+
+        def retrieve(state: dict[str, Any]) -> dict[str, Any]:
+            hits = self.retrieve(state["question"])
+            return {**state, "hits": hits, "retrieved_at": time.perf_counter()}
+
+        def answer(state: dict[str, Any]) -> Answer:
+            result: Answer = self.answerer.answer(state["question"], state["hits"])
+            done = time.perf_counter()
+            result.timings.update(
+                retrieve_ms=round((state["retrieved_at"] - state["started"]) * 1000, 2),
+                answer_ms=round((done - state["retrieved_at"]) * 1000, 2),
+            )
+            return result
+
+        return (
+            RunnableLambda(validate, name="validate")
+            | RunnableLambda(retrieve, name="retrieve")
+            | RunnableLambda(answer, name="answer")
+        )

@@ -1,0 +1,54 @@
+"""The one place an ``Answer`` becomes JSON: ``reportqa ask --json``, the HTTP API and the chat
+page all use ``answer_to_dict``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Answer, Citation
+
+__all__ = ["answer_to_dict", "citation_to_dict"]
+
+
+def citation_to_dict(c: Citation) -> dict[str, Any]:
+    return {
+        "n": c.n,
+        "document": c.document,
+        "title": c.title,
+        "paragraph": c.paragraph,
+        "quote": c.quote,
+        "start": c.start,
+        "end": c.end,
+        "score": c.score,
+    }
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    """The JSON object of an answer."""
+    out: dict[str, Any] = {
+        "question": answer.question,
+        "answer": answer.answer,
+        "refused": answer.refused,
+        "language": answer.language,
+        "citations": [citation_to_dict(c) for c in answer.citations],
+        "retrieved": [
+            {"document": h.chunk.document, "paragraph": h.chunk.paragraph, "score": h.score}
+            for h in answer.retrieved
+        ],
+        "see_also": [
+            {
+                "document": s.document,
+                "title": s.title,
+                "paragraph": s.paragraph,
+                "text": s.text,
+                "score": s.score,
+            }
+            for s in answer.see_also
+        ],
+        "mode": answer.mode,
+        "notice": answer.notice,
+    }
+    if answer.mode == "generative":
+        out["grounded"] = answer.grounded
+        out["unsupported"] = [{"text": u.text, "reason": u.reason} for u in answer.unsupported]
+    return out

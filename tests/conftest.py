@@ -1,0 +1,86 @@
+"""Shared fixtures.
+
+- Every test runs with ``REPORTQA_*`` pointed at its own temporary folders, so no test touches the
+  project's ``index/`` or a user's feedback log.
+- ``FakeEmbedder`` is deterministic (a vector of word-length counts), for tests that pin exact
+  rankings and store behaviour without a real model.
+- ``report_qa`` is the real thing: the shipped report, the bundled multilingual-e5-small, an index
+  built once per test session.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportqa import ReportQA, Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+REPORT = CORPUS / "karaganda-industry.txt"
+SHARED = ROOT.parent / "shared"
+EVAL = SHARED / "eval"
+
+
+class FakeEmbedder:
+    """Vector i counts the words of length i+1 (up to ``dim``), L2-normalised."""
+
+    def __init__(self, dim: int = 8, name: str = "fake:word-lengths") -> None:
+        self.dim = dim
+        self.name = name
+        self.calls = 0
+        self.embedded = 0
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.embedded += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.split():
+                out[row, min(len(word), self.dim) - 1] += 1
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1
+        return out / norms
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._vectors(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._vectors(texts)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CORPUS", "INDEX", "EMBEDDING", "K", "MIN_CONFIDENCE", "LLM", "FEEDBACK_LOG"):
+        monkeypatch.delenv(f"REPORTQA_{name}", raising=False)
+    monkeypatch.setenv("REPORTQA_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("REPORTQA_FEEDBACK_LOG", str(tmp_path / "feedback.jsonl"))
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def report_corpus(tmp_path: Path) -> Path:
+    """A private copy of the shipped corpus folder, free to change."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def report_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped report indexed once per session with the default model."""
+    index = tmp_path_factory.mktemp("report-index")
+    ReportQA.open(Settings(corpus=CORPUS, index=index))
+    return index
+
+
+@pytest.fixture(scope="session")
+def report_qa(report_index: Path) -> ReportQA:
+    return ReportQA.open(Settings(corpus=CORPUS, index=report_index))
