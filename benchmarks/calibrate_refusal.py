@@ -33,7 +33,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/reportqa-xquad"))
     args = parser.parse_args()
     qa = xquad_qa(args.work)
-    questions = [json.loads(line) for line in open(EVAL / "xquad-ru.questions.jsonl", encoding="utf-8")]
+    questions = [
+        json.loads(line) for line in open(EVAL / "xquad-ru.questions.jsonl", encoding="utf-8")
+    ]
     if args.limit:
         questions = questions[: args.limit]
     answerer: ExtractiveAnswerer = qa.answerer
@@ -47,7 +49,11 @@ def main() -> None:
         gold_doc = q["passage_id"] + ".txt"
         hits = qa.retrieve(q["question"], k=qa.settings.k + 3)
         for positive in (True, False):
-            use = hits[: qa.settings.k] if positive else [h for h in hits if h.chunk.document != gold_doc][: qa.settings.k]
+            use = (
+                hits[: qa.settings.k]
+                if positive
+                else [h for h in hits if h.chunk.document != gold_doc][: qa.settings.k]
+            )
             exclude = () if positive else tuple(rows_by_doc.get(gold_doc, ()))
             ranked = answerer.evidence(q["question"], use, exclude_rows=exclude)
             if not ranked:
@@ -68,16 +74,32 @@ def main() -> None:
     # When question and report differ in language, word coverage cannot be measured: that case
     # gets a model of the z-score alone, fitted on the same data.
     wz = _fit_logistic(X[:, [0]], y)
-    print("fitted CROSS_LINGUAL_WEIGHTS = " + json.dumps({"bias": round(wz[0], 3), "z": round(wz[1], 3)}))
+    print(
+        "fitted CROSS_LINGUAL_WEIGHTS = "
+        + json.dumps({"bias": round(wz[0], 3), "z": round(wz[1], 3)})
+    )
     for threshold in (0.2, 0.3, 0.4, 0.5):
-        for name, conf in (("z+coverage", 1 / (1 + np.exp(-(w[0] + X @ w[1:])))),
-                           ("z only", 1 / (1 + np.exp(-(wz[0] + X[:, 0] * wz[1]))))):
+        for name, conf in (
+            ("z+coverage", 1 / (1 + np.exp(-(w[0] + X @ w[1:])))),
+            ("z only", 1 / (1 + np.exp(-(wz[0] + X[:, 0] * wz[1])))),
+        ):
             ans = fit & (conf >= threshold)
-            print(f"  threshold {threshold} {name:10s}: answerable answered {ans[y == 1].mean():.3f}, "
-                  f"unanswerable refused {1 - ans[y == 0].mean():.3f}")
+            print(
+                f"  threshold {threshold} {name:10s}: answerable answered {ans[y == 1].mean():.3f}, "
+                f"unanswerable refused {1 - ans[y == 0].mean():.3f}"
+            )
     print(f"{len(questions)} questions, {len(y)} cases in {seconds:.1f} s")
-    print("fitted CONFIDENCE_WEIGHTS = " + json.dumps(
-        {"bias": round(w[0], 3), "z": round(w[1], 3), "cosine": round(w[2], 3), "coverage": round(w[3], 3)}))
+    print(
+        "fitted CONFIDENCE_WEIGHTS = "
+        + json.dumps(
+            {
+                "bias": round(w[0], 3),
+                "z": round(w[1], 3),
+                "cosine": round(w[2], 3),
+                "coverage": round(w[3], 3),
+            }
+        )
+    )
     for name, weights in (("fitted", w), ("in code", _code_weights())):
         conf = 1 / (1 + np.exp(-(weights[0] + X @ weights[1:])))
         answered = fit & (conf >= qa.settings.min_confidence)
@@ -103,7 +125,9 @@ def _fit_logistic(X: np.ndarray, y: np.ndarray, steps: int = 20000, lr: float = 
     w = np.zeros(Z.shape[1] + 1)
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(w[0] + Z @ w[1:])))
-        grad = np.concatenate([[np.mean(p - y)], Z.T @ (p - y) / len(y)]) + 1e-3 * np.concatenate([[0], w[1:]])
+        grad = np.concatenate([[np.mean(p - y)], Z.T @ (p - y) / len(y)]) + 1e-3 * np.concatenate(
+            [[0], w[1:]]
+        )
         w -= lr * grad
     # Back to the raw feature scale.
     raw = w[1:] / sd

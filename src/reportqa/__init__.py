@@ -11,7 +11,17 @@ from .errors import (
     LLMError,
     ReportQAError,
 )
-from .models import Answer, Chunk, Citation, Document, Hit, Paragraph, SeeAlso, Sentence, Unsupported
+from .models import (
+    Answer,
+    Chunk,
+    Citation,
+    Document,
+    Hit,
+    Paragraph,
+    SeeAlso,
+    Sentence,
+    Unsupported,
+)
 from .pipeline import ReportQA
 from .serialize import answer_to_dict
 

@@ -25,8 +25,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
-
 import numpy as np
 
 from .messages import message
@@ -110,12 +108,16 @@ class ExtractiveAnswerer:
                 if key in seen:
                     continue
                 seen.add(key)
-                cosine = float(cosines[self._rows[(hit.chunk.document, sentence.start, sentence.end)]])
+                cosine = float(
+                    cosines[self._rows[(hit.chunk.document, sentence.start, sentence.end)]]
+                )
                 z = (cosine - mean) / std
                 coverage = self._coverage(words, sentence.text) if same_language else None
                 fits = _fits(profile, sentence.text, paragraph_years)
                 confidence = _confidence(z, coverage)
-                score = cosine + 0.25 * (coverage if coverage is not None else 0.5) + 0.1 * hit.score
+                score = (
+                    cosine + 0.25 * (coverage if coverage is not None else 0.5) + 0.1 * hit.score
+                )
                 found.append(Evidence(hit, sentence, cosine, z, coverage, fits, score, confidence))
         found.sort(key=lambda e: (e.fits, e.score), reverse=True)
         return found
@@ -151,8 +153,10 @@ class ExtractiveAnswerer:
             )
             for i, e in enumerate(chosen, start=1)
         )
-        text = message("answer_intro", language) + " " + " ".join(
-            f"«{c.quote}» [{c.n}]" for c in citations
+        text = (
+            message("answer_intro", language)
+            + " "
+            + " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
         )
         return Answer(
             question=question,
@@ -218,5 +222,3 @@ def _confidence(z: float, coverage: float | None) -> float:
         w = CONFIDENCE_WEIGHTS
         x = w["bias"] + w["z"] * z + w["coverage"] * coverage
     return 1.0 / (1.0 + math.exp(-x))
-
-

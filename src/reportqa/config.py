@@ -48,9 +48,7 @@ class Settings:
     feedback_log: Path = Path("feedback.jsonl")
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``REPORTQA_*`` variables from ``env`` (default ``os.environ``), then
         ``overrides`` whose value is not None."""
         env = os.environ if env is None else env
@@ -85,8 +83,10 @@ class Settings:
     def _validate(self) -> None:
         if self.k < 1:
             raise InputError(f"k must be at least 1, got {self.k}")
-        if min(self.dense_weight, self.sentence_weight) < 0 or \
-                self.dense_weight + self.sentence_weight > 1:
+        if (
+            min(self.dense_weight, self.sentence_weight) < 0
+            or self.dense_weight + self.sentence_weight > 1
+        ):
             raise InputError(
                 "dense_weight and sentence_weight must be at least 0 and add up to at most 1, "
                 f"got {self.dense_weight} and {self.sentence_weight}"

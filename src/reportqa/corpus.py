@@ -50,9 +50,12 @@ def load_corpus(folder: Path) -> tuple[Document, ...]:
     is missing, holds no document, or a file is not valid UTF-8 (the file and line are named)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise CorpusError(f"corpus folder {folder} does not exist: create it and put the report in it")
+        raise CorpusError(
+            f"corpus folder {folder} does not exist: create it and put the report in it"
+        )
     files = sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not _hidden(p, folder)
     )
     documents = [_load_document(p, folder) for p in files]

@@ -71,11 +71,9 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             yield row
 
 
-def evaluate_questions(
-    rows: list[dict[str, Any]], ask: Callable[[str], Answer]
-) -> EvalReport:
+def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer]) -> EvalReport:
     """Ask every question of ``rows`` and score the answers."""
-    results = []
+    results: list[QuestionResult] = []
     for row in rows:
         if "question" not in row:
             raise InputError(f"row {row.get('id', '?')} has no 'question'")
@@ -85,7 +83,11 @@ def evaluate_questions(
         latency = (time.perf_counter() - started) * 1000
         quoted = " ".join(c.quote for c in answer.citations)
         answerable = bool(gold)
-        correct = (not answer.refused and any(g in quoted for g in gold)) if answerable else answer.refused
+        correct = (
+            (not answer.refused and any(g in quoted for g in gold))
+            if answerable
+            else answer.refused
+        )
         paragraph = row.get("paragraph")
         paragraphs = [h.chunk.paragraph for h in answer.retrieved]
         results.append(

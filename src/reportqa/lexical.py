@@ -28,7 +28,10 @@ class BM25:
             for term, tf in Counter(doc).items():
                 postings.setdefault(term, []).append((i, tf))
         self._postings = {
-            term: (np.array([i for i, _ in p], dtype=np.int64), np.array([tf for _, tf in p], dtype=np.float32))
+            term: (
+                np.array([i for i, _ in p], dtype=np.int64),
+                np.array([tf for _, tf in p], dtype=np.float32),
+            )
             for term, p in postings.items()
         }
         self._norm = self.k1 * (1 - self.b + self.b * self.lengths / max(self.avg_length, 1e-9))

@@ -116,7 +116,9 @@ class ReportQA:
                     if data.manifest.get(key) != build_info[key]
                 ]
                 if stale:
-                    reason = "the corpus changed" if "corpus_hash" in stale else "chunk settings changed"
+                    reason = (
+                        "the corpus changed" if "corpus_hash" in stale else "chunk settings changed"
+                    )
                     data = None
         else:
             reason = "a rebuild was asked for"

@@ -16,8 +16,15 @@ from dataclasses import dataclass
 
 from .text import content_terms, detect_language
 
-__all__ = ["QuestionProfile", "profile_question", "years_in", "has_quantity", "has_date",
-           "has_proper_name", "has_person_or_organisation"]
+__all__ = [
+    "QuestionProfile",
+    "profile_question",
+    "years_in",
+    "has_quantity",
+    "has_date",
+    "has_proper_name",
+    "has_person_or_organisation",
+]
 
 _KINDS = {
     "quantity": re.compile(
@@ -72,7 +79,9 @@ _SURNAME = re.compile(
 )
 _NAME_PAIR = re.compile(r"\b[A-ZА-ЯЁ][a-zа-яё]+\s+[A-ZА-ЯЁ][a-zа-яё]+\b")
 # An organisation: a quoted name, an acronym, or a capitalised Latin-script word.
-_ORGANISATION = re.compile(r"[«\"“][A-ZА-ЯЁ0-9][^»\"”]{1,60}[»\"”]|\b[A-ZА-ЯЁ]{2,}\b|\b[A-Z][a-z]+\b")
+_ORGANISATION = re.compile(
+    r"[«\"“][A-ZА-ЯЁ0-9][^»\"”]{1,60}[»\"”]|\b[A-ZА-ЯЁ]{2,}\b|\b[A-Z][a-z]+\b"
+)
 
 
 @dataclass(frozen=True)

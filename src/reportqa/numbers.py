@@ -1,0 +1,513 @@
+"""Numbers in Russian and English text: amounts with scale and unit, percents, years, periods.
+
+``parse_quantities`` finds every numeric expression of a text ("1,6 трлн тенге", "2,400 buses",
+"в 2024 году", "за 7 месяцев", "двух конвертеров") and normalises it to a ``Quantity``: the value
+with its scale applied, a canonical unit, and what kind of number it is. ``quantities_match`` says
+whether two quantities state the same figure, allowing for rounding; ``format_quantity`` writes one
+back in Russian or English. The fact-check mode and the answer verifier build on these three.
+
+Ambiguity rules (each one a choice, pinned by the tests):
+
+- Decimal comma or thousands comma. A single comma followed by exactly three digits, after one to
+  three leading digits that are not "0" ("2,400"), is a thousands separator unless the nearest
+  letter after the number (failing that, before it) is Cyrillic; then it is a decimal comma, as
+  Russian writes it ("1,300 млрд тенге" is 1.3e9). With no letter nearby it is thousands. Any
+  other single comma is decimal ("2,7 трлн", "0,500"). A dot is decimal unless it repeats
+  ("1.234.567"); with both a dot and a comma, the last one is decimal ("1,234.5", "1.234,5").
+  Digits grouped by spaces (plain, no-break, narrow no-break or thin) are one number ("1 300"),
+  and a comma or dot after such groups is decimal.
+- Years. A plain four-digit number from 1900 to 2100 is a year when "год…", "г.", "гг." or "year"
+  follows it, or when a preposition (в, во, до, с, со, к, за, in, by, since, until, from, for ...),
+  "по итогам", "year" or a month name comes right before it and no scale, unit, percent or period
+  follows. So "до 2000 тонн" and "произведено 1400 единиц" are amounts, and so is "2024 тонны".
+  A bare year after a Russian preposition is taken as a year even before a noun ("с 2000
+  сотрудниками" is misread); reports write "с 2000 года". Two such years joined by a dash, the
+  second later, are a year range ("2025–2027 годах").
+- Number words are cardinals in their common case forms ("двух", "трёх", "одна", "полтора",
+  "twenty-five", "a thousand"). Ordinals ("второй", "the second", "2-й", "3rd") are not quantities.
+  "One" and "одна" are read as 1 even as pronouns ("одна из печей").
+- Rounding. A figure is taken as rounded at its last written digit ("1,6 трлн" is 1.6 ± 0.05
+  трлн), but never more loosely than at its second significant digit: "1.6 trillion" matches
+  1 612 000 000 000, "2 трлн" does not match "1,6 трлн", and "7%" does not match "7,3%".
+- Units. A number without a unit matches the same number with any unit (the unit was left
+  implicit: "1,6 трлн" and "1,6 трлн тенге"); two different units never match. Nouns and year
+  relations are reported for callers but not compared.
+- Dates. ``value`` is the month (1–12) for a month name ("в мае" is 5) and YYYYMMDD for a numeric
+  date ("12.05.2024"). A day before a month name ("15 мая") is read as the number 15.
+
+Left out: arithmetic and ranges of amounts ("5–7 лет" gives 5 and 7), fractions and ordinals,
+Roman numerals, times of day, numbers glued to letters ("5G", "COVID-19"), digit strings longer
+than 15 digits (identifiers, not amounts), and languages other than Russian and English.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Quantity", "format_quantity", "parse_quantities", "quantities_match"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One numeric expression of a text, normalised; ``text`` is ``source[start:end]``."""
+
+    value: float  # scale applied: "1,6 трлн" -> 1.6e12, "7,3%" -> 7.3, a year -> 2024.0
+    unit: str | None  # "KZT", "USD", "%", "pp", "ha", "m2", "MW", "t", "pcs", "month", ...
+    kind: str  # "number", "percent", "year", "year_range", "duration" or "date"
+    text: str
+    start: int
+    end: int
+    noun: str | None = None  # the counted word after a unitless number, lowercased
+    relation: str | None = None  # years and dates: "in", "by", "since", "for" or None
+    end_value: float | None = None  # the last year of a year range
+    step: float = 0.0  # value of the last written digit ("1,6 трлн" -> 1e11); 0 means exact
+
+
+_SP = r"[^\S\n]"  # a blank within a line; \s covers no-break and narrow no-break spaces
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+_YEAR = r"(?:19[0-9]{2}|20[0-9]{2}|2100)"
+
+_NUMBER_WORDS = """0 ноль нуль zero; 1 один одна одно одного одной одному одним одном одну one
+2 два две двух двум двумя двое two; 3 три трёх трех трём трем тремя трое three
+4 четыре четырёх четырех четырём четырем четырьмя четверо four; 5 пять пяти пятью пятеро five
+6 шесть шести шестью шестеро six; 7 семь семи семеро seven; 8 восемь восьми восемью eight
+9 девять девяти девятью nine; 10 десять десяти десятью ten; 11 одиннадцать одиннадцати eleven
+12 двенадцать двенадцати twelve; 13 тринадцать тринадцати thirteen
+14 четырнадцать четырнадцати fourteen; 15 пятнадцать пятнадцати fifteen
+16 шестнадцать шестнадцати sixteen; 17 семнадцать семнадцати seventeen
+18 восемнадцать восемнадцати eighteen; 19 девятнадцать девятнадцати nineteen
+20 двадцать двадцати twenty; 30 тридцать тридцати thirty; 40 сорок сорока forty
+50 пятьдесят пятидесяти fifty; 60 шестьдесят шестидесяти sixty; 70 семьдесят семидесяти seventy
+80 восемьдесят восьмидесяти eighty; 90 девяносто девяноста ninety; 100 сто ста
+200 двести двухсот; 300 триста трёхсот трехсот; 400 четыреста четырёхсот четырехсот
+500 пятьсот пятисот; 600 шестьсот шестисот; 700 семьсот семисот; 800 восемьсот восьмисот
+900 девятьсот девятисот; 1.5 полтора полторы полутора"""
+# "семью" (also "family") and "нуля" ("с нуля", from scratch) are left out on purpose.
+_WORD_VALUES = {
+    form: float(number)
+    for number, *forms in (entry.split() for entry in _NUMBER_WORDS.replace("\n", ";").split(";"))
+    for form in forms
+}
+
+_WORDS = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
+_A = r"a(?=[^\S\n]+(?:hundred|thousand|million|billion|trillion)\b)"  # "a thousand"
+_WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|hundred|{_A})(?!\w)", re.IGNORECASE)
+
+_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
+              "октябр", "ноябр", "декабр")
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+_RU_MONTH_NAMES = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                   "сентябрь", "октябрь", "ноябрь", "декабрь")
+_MONTH = (r"(?:(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)(?:ь|я|е|ю|ём|ем)"
+          r"|(?:март|август)(?:а|е|у|ом)?|ма(?:й|я|е|ю|ем)"
+          rf"|(?-i:{'|'.join(_EN_MONTHS)}))(?!\w)")  # English names are capitalised
+
+_MASTER = re.compile(
+    rf"""(?<![\w.,])(?:
+      (?P<date>(?P<dd>0?[1-9]|[12][0-9]|3[01])\.(?P<mm>0?[1-9]|1[0-2])\.(?P<yyyy>{_YEAR}))(?![0-9])
+    | (?P<y1>{_YEAR}){_SP}?[-–—]{_SP}?(?P<y2>{_YEAR})(?![0-9])
+    | (?P<neg>[−-])?(?:(?P<cur>US\$|[$€₸₽£]){_SP}?)?(?P<num>
+          [0-9]{{1,3}}(?:[ \u00a0\u202f\u2009][0-9]{{3}})+(?:[.,][0-9]+)?
+        | [0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?
+        | [0-9]{{1,3}}(?:\.[0-9]{{3}})+,[0-9]+
+        | [0-9]{{1,3}}(?:\.[0-9]{{3}}){{2,}}
+        | [0-9]+(?:[.,][0-9]+)?
+        )(?![0-9]|[.,][0-9])
+    | (?P<word>(?:{_WORDS}|{_A})(?!\w)  # at most six words, so reading stays linear
+        (?:(?:{_SP}+(?:and{_SP}+)?|-)(?:{_WORDS}|hundred|{_A})(?!\w)){{0,5}})
+    | (?P<month>{_MONTH})
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_SCALE = re.compile(
+    rf"""{_SP}*(?:(?P<s3>тыс(?:\.|яч[а-яё]*)?|thousand)
+      | (?P<s6>млн|миллион[а-яё]*|million|mn)
+      | (?P<s9>млрд|миллиард[а-яё]*|billion|bn)
+      | (?P<s12>трлн|триллион[а-яё]*|trillion|tn))(?!\w)
+    | (?<=[0-9])(?P<s3k>k)(?!\w)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_PERCENT = re.compile(
+    rf"""{_SP}*(?:(?P<pp>п\.{_SP}?п\.|процентн[а-яё]*{_SP}+пункт[а-яё]*
+                       |percentage{_SP}+points?(?!\w)|pp(?!\w)|p\.{_SP}?p\.)
+      | % | (?:процент[а-яё]*|per{_SP}?cent|pct)(?!\w))""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_DURATION = re.compile(
+    rf"""{_SP}*(?:(?P<month>месяц[а-яё]*|мес\.|months?)
+      | (?P<year>год(?:а|у)?|лет|years?)
+      | (?P<week>недел[а-яё]*|weeks?)
+      | (?P<day>дн(?:я|ей)|день|days?))(?!\w)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_UNITS = (
+    ("KZT", r"тенге|тг\.|tenge|KZT|₸"),
+    ("USD", r"доллар[а-яё]*(?:\s+США)?|долл\.|USD|US\$|\$|dollars?"),
+    ("EUR", r"евро|euros?|EUR|€"),
+    ("RUB", r"рубл[а-яё]*|руб\.|roubles?|rubles?|RUB|₽"),
+    ("GBP", r"GBP|£"),
+    ("km2", r"кв\.\s?км|км²|км2|квадратн\w*\s+километр\w*|km²|km2|square\s+kilomet\w+"),
+    ("m2", r"кв\.\s?м\.?|м²|м2|квадратн\w*\s+метр\w*|m²|m2|sq\.?\s?m|square\s+met\w+"),
+    ("ha", r"гектар[а-яё]*|га|hectares?|ha"),
+    ("km", r"км|километр[а-яё]*|km|kilomet(?:re|er)s?"),
+    ("m", r"метр[а-яё]*|м|met(?:re|er)s?"),
+    ("GW", r"ГВт|гигаватт[а-яё]*|GW|gigawatts?"),
+    ("MW", r"МВт|мегаватт[а-яё]*|MW|megawatts?"),
+    ("kW", r"кВт|киловатт[а-яё]*|kW|kilowatts?"),
+    ("kg", r"кг|килограмм[а-яё]*|kg|kilograms?"),
+    ("t", r"тонн[а-яё]*|тн|т(?!\.\s?[а-яё]\.)|tonnes?|tons?"),  # but not "т.е.", "т. д."
+    ("pcs", r"штук[а-яё]*|шт\.|pcs\.?|pieces?"),
+)
+_UNIT = re.compile(
+    rf"{_SP}*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, p) in enumerate(_UNITS)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+_CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "₸": "KZT", "₽": "RUB", "£": "GBP"}
+
+_YEAR_WORD = re.compile(rf"(?:-[а-яё]{{1,2}})?{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|year(?!\w))",
+                        re.IGNORECASE)
+_YEARS_WORD = re.compile(rf"{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|years?(?!\w))", re.IGNORECASE)
+_ORDINAL = re.compile(r"-(?:й|я|е|го|му|м|ой|ом|ый|ий|ая|ое|ые|ых|ым|ю)(?!\w)", re.IGNORECASE)
+_PREV_WORD = re.compile(r"([^\W\d_]+)[^\S\n]*\Z")
+_NEXT_WORD = re.compile(r"[^\S\n]+([^\W\d_]+(?:-[^\W\d_]+)*)")
+
+_RELATIONS: dict[str, str | None] = {
+    "в": "in", "во": "in", "итогам": "in", "in": "in", "during": "in",
+    "до": "by", "к": "by", "by": "by", "until": "by", "till": "by", "before": "by",
+    "с": "since", "со": "since", "since": "since", "from": "since",
+    "за": "for", "for": "for", "на": "for", "year": None,
+}
+_YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}  # "на 2000 больше" is an amount
+_NOT_NOUNS = frozenset({
+    "и", "в", "во", "на", "из", "с", "со", "к", "ко", "по", "до", "за", "от", "о", "об", "а",
+    "но", "или", "что", "как", "же", "ли", "не", "ни", "уже", "ещё", "еще", "для", "при", "под",
+    "над", "между", "через", "около", "более", "менее", "свыше", "почти", "также", "это", "то",
+    "and", "or", "of", "in", "on", "at", "by", "for", "to", "from", "with", "the", "a", "an",
+    "than", "as", "is", "are", "was", "were", "be", "been", "per", "that", "which", "this",
+    "these", "those", "more", "less", "over", "under", "about",
+})  # words after a number that are not what it counts
+_ADJECTIVE_ENDINGS = ("ых", "их", "ое", "ее", "ый", "ая", "яя", "ого", "его", "ому", "ему", "ую",
+                      "юю", "ыми", "ими", "ые")
+
+
+def parse_quantities(text: str) -> list[Quantity]:
+    """Every quantity of ``text`` in reading order; the spans never overlap."""
+    found: list[Quantity] = []
+    pos = 0
+    while (m := _MASTER.search(text, pos)) is not None:
+        quantity, resume = _read(text, m)
+        if quantity is not None:
+            found.append(quantity)
+        pos = max(resume, m.start() + 1)
+    return found
+
+
+def _read(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
+    start = m.start()
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return None, m.end()  # a name such as "COVID-19", "Ил-76"
+    if m.group("date"):
+        value = int(m.group("yyyy")) * 10000 + int(m.group("mm")) * 100 + int(m.group("dd"))
+        return _fixed(text, start, m.end(), float(value), "date"), m.end()
+    if m.group("y1"):
+        return _read_year_range(text, m)
+    if m.group("word"):
+        return _read_words(text, m)
+    if m.group("month"):
+        return _fixed(text, start, m.end(), float(_month_number(m.group("month"))), "date"), m.end()
+    raw = m.group("num")
+    if sum(ch.isdigit() for ch in raw) > 15:
+        return None, m.end()
+    mantissa, decimals = _normalise(raw, text, m.start("num"), m.end("num"))
+    currency = _CURRENCY_SYMBOLS.get(m.group("cur") or "")
+    neg = m.group("neg") is not None
+    may_be_year = len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) <= 2100
+    may_be_year = may_be_year and not (neg or currency)
+    return _amount(text, start, m.end(), mantissa, decimals, neg, currency, may_be_year)
+
+
+def _fixed(text: str, start: int, end: int, value: float, kind: str,
+           end_value: float | None = None) -> Quantity:
+    """A year, year range or date: exact, unitless, with the relation its preposition gives."""
+    relation = _RELATIONS.get(_prev_word(text, start).lower())
+    return Quantity(value, None, kind, text[start:end], start, end, relation=relation,
+                    end_value=end_value)
+
+
+def _read_year_range(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
+    first, last = int(m.group("y1")), int(m.group("y2"))
+    years = _YEARS_WORD.match(text, m.end())
+    if last <= first or (years is None and _suffix_follows(text, m.end())):
+        # not a period but amounts ("2000-2500 тонн"): read the first one alone
+        return _amount(text, m.start(), m.end("y1"), m.group("y1"), 0, may_be_year=True)
+    end = years.end() if years else m.end()
+    return _fixed(text, m.start(), end, float(first), "year_range", float(last)), end
+
+
+def _read_words(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
+    total, last, end = 0.0, 0.0, m.start()
+    # no endpos: the lookahead of "a" ("a thousand") must see past the match
+    for token in _WORD_TOKEN.finditer(text, m.start()):
+        if token.start() >= m.end():
+            break
+        word = token.group().lower()
+        if word == "hundred":
+            if not 1 <= last <= 9 or total >= 100:
+                break
+            total, last = total + last * 99, 100.0
+        else:
+            value = 1.0 if word == "a" else _WORD_VALUES[word]
+            # each further word must fit in the zeros of the one before: "сто двадцать пять"
+            if end > m.start() and (value == 0 or value >= _room(last)):
+                break
+            total, last = total + value, value
+        end = token.end()
+    if end == m.start():
+        return None, m.end()
+    decimals = 0 if total == int(total) else 1
+    mantissa = str(int(total)) if decimals == 0 else str(total)
+    return _amount(text, m.start(), end, mantissa, decimals)
+
+
+def _room(last: float) -> float:
+    """How large the next number word may be: 10 after "двадцать", 100 after "сто", 0 after 1.5."""
+    if last != int(last) or last == 0:
+        return 0.0
+    room = 1
+    while int(last) % (room * 10) == 0:
+        room *= 10
+    return float(room)
+
+
+def _amount(
+    text: str, start: int, pos: int, mantissa: str, decimals: int, neg: bool = False,
+    currency: str | None = None, may_be_year: bool = False,
+) -> tuple[Quantity | None, int]:
+    """Read what follows a number (scale, percent, period, unit, noun) from ``pos`` on."""
+    if may_be_year:
+        if year_word := _YEAR_WORD.match(text, pos):
+            return _fixed(text, start, year_word.end(), float(mantissa), "year"), year_word.end()
+        before = _prev_word(text, start)
+        if (before.lower() in _YEAR_TRIGGERS or _month_number(before)) and not (
+            _suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha())
+        ):
+            return _fixed(text, start, pos, float(mantissa), "year"), pos
+    if pos < len(text) and text[pos].isalpha() and not _suffix_follows(text, pos):
+        while pos < len(text) and text[pos].isalnum():
+            pos += 1
+        return None, pos  # glued to a word: "5G", "3rd", a code
+    if ordinal := _ORDINAL.match(text, pos):
+        return None, ordinal.end()
+    exponent = 0
+    if scale := _SCALE.match(text, pos):
+        exponent, pos = int((scale.lastgroup or "s0")[1:].rstrip("k")), scale.end()
+    value = float(f"{'-' if neg else ''}{mantissa}e{exponent}")
+    step = float(f"1e{exponent - decimals}")
+    kind, unit, noun = "number", currency, None
+    if percent := _PERCENT.match(text, pos):
+        kind, unit, pos = "percent", "pp" if percent.group("pp") else "%", percent.end()
+    elif period := _DURATION.match(text, pos):
+        kind, unit, pos = "duration", period.lastgroup, period.end()
+    elif named := _UNIT.match(text, pos):
+        unit, pos = _UNITS[int((named.lastgroup or "u0")[1:])][0], named.end()
+    elif unit is None:
+        noun = _noun(text, pos)
+    return Quantity(value, unit, kind, text[start:pos], start, pos, noun=noun, step=step), pos
+
+
+def _suffix_follows(text: str, pos: int) -> bool:
+    """Whether a scale, percent, period or unit comes right after ``pos``."""
+    return any(p.match(text, pos) for p in (_SCALE, _PERCENT, _DURATION, _UNIT))
+
+
+def _normalise(raw: str, text: str, start: int, end: int) -> tuple[str, int]:
+    """Digits as Python reads them ("1300", "1.6") and how many decimals were written."""
+    spaced = any(ch in _GROUP_SPACES for ch in raw)
+    digits = "".join(ch for ch in raw if ch not in _GROUP_SPACES)
+    if spaced:
+        digits = digits.replace(",", ".")
+    elif "," in digits and "." in digits:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        digits = digits.replace(group, "").replace(decimal, ".")
+    elif digits.count(",") > 1 or digits.count(".") > 1:
+        digits = digits.replace(",", "").replace(".", "")
+    elif "," in digits:
+        head, tail = digits.split(",")
+        thousands = len(tail) == 3 and len(head) <= 3 and not head.startswith("0")
+        if thousands and not _cyrillic_nearby(text, start, end):
+            digits = head + tail
+        else:
+            digits = f"{head}.{tail}"
+    return digits, len(digits.partition(".")[2])
+
+
+def _cyrillic_nearby(text: str, start: int, end: int) -> bool:
+    """Whether the nearest letter after the number (else before it, same line) is Cyrillic."""
+    after = text[end : end + 30].split("\n", 1)[0]
+    before = text[max(0, start - 30) : start].rsplit("\n", 1)[-1]
+    for ch in (*after, *reversed(before)):
+        if ch.isalpha():
+            return unicodedata.name(ch, "").startswith("CYRILLIC")
+    return False
+
+
+def _prev_word(text: str, start: int) -> str:
+    m = _PREV_WORD.search(text, max(0, start - 40), start)
+    return m.group(1) if m else ""
+
+
+def _month_number(word: str) -> int:
+    """1–12 for a month name in any case form, 0 for anything else."""
+    if word in _EN_MONTHS:
+        return _EN_MONTHS.index(word) + 1
+    if word[:1].isascii() or not re.fullmatch(_MONTH, word, re.IGNORECASE):
+        return 0
+    stem = max((s for s in _RU_MONTHS if word.lower().startswith(s)), key=len)
+    return _RU_MONTHS.index(stem) + 1
+
+
+def _noun(text: str, pos: int) -> str | None:
+    """The counted word after a number, past up to three adjectives ("малых промышленных зон")."""
+    for _ in range(4):
+        m = _NEXT_WORD.match(text, pos)
+        if m is None:
+            return None
+        word = m.group(1).lower()
+        if word in _NOT_NOUNS or word in _WORD_VALUES or word.endswith(("ся", "сь")):
+            return None
+        following = _NEXT_WORD.match(text, m.end())
+        adjective = len(word) >= 5 and word.endswith(_ADJECTIVE_ENDINGS)
+        if not (adjective and following and following.group(1).lower() not in _NOT_NOUNS):
+            return word
+        pos = m.end()
+    return None
+
+
+def quantities_match(a: Quantity, b: Quantity) -> bool:
+    """Whether ``a`` and ``b`` state the same figure: same kind, compatible unit, equal value
+    allowing for rounding at the coarser one's last written digit (see the module docstring)."""
+    if a.kind != b.kind or (a.unit != b.unit and a.unit is not None and b.unit is not None):
+        return False
+    if (a.end_value is None) != (b.end_value is None):
+        return False
+    if (
+        a.end_value is not None
+        and b.end_value is not None
+        and not _close(a.end_value, a.step, b.end_value, b.step)
+    ):
+        return False
+    return _close(a.value, a.step, b.value, b.step)
+
+
+def _close(x: float, x_step: float, y: float, y_step: float) -> bool:
+    slack = 1e-9 * max(abs(x), abs(y), 1.0)  # float noise of "1.6e12" against 1.6 * 1e12
+    return abs(x - y) <= max(_tolerance(x, x_step), _tolerance(y, y_step)) + slack
+
+
+def _tolerance(value: float, step: float) -> float:
+    if step <= 0 or not math.isfinite(value):
+        return 0.0
+    if value:  # never looser than the second significant digit: "2 трлн" is not 1,6 трлн
+        step = min(step, 10.0 ** (math.floor(math.log10(abs(value))) - 1))
+    return step / 2
+
+
+_SCALE_WORDS = {3: ("тыс.", "thousand"), 6: ("млн", "million"), 9: ("млрд", "billion"),
+                12: ("трлн", "trillion")}
+_RU_FORMS = {
+    "KZT": ("тенге",) * 3, "USD": ("доллар", "доллара", "долларов"), "EUR": ("евро",) * 3,
+    "RUB": ("рубль", "рубля", "рублей"), "GBP": ("£",) * 3, "ha": ("гектар", "гектара", "гектаров"),
+    "m2": ("м²",) * 3, "km2": ("км²",) * 3, "km": ("км",) * 3, "m": ("м",) * 3,
+    "GW": ("ГВт",) * 3, "MW": ("МВт",) * 3, "kW": ("кВт",) * 3, "kg": ("кг",) * 3,
+    "t": ("тонна", "тонны", "тонн"), "pcs": ("штука", "штуки", "штук"),
+    "month": ("месяц", "месяца", "месяцев"), "year": ("год", "года", "лет"),
+    "week": ("неделя", "недели", "недель"), "day": ("день", "дня", "дней"),
+}
+_EN_FORMS = {
+    "KZT": ("tenge", "tenge"), "RUB": ("rouble", "roubles"), "ha": ("hectare", "hectares"),
+    "m2": ("m²", "m²"), "km2": ("km²", "km²"), "km": ("km", "km"), "m": ("metre", "metres"),
+    "GW": ("GW", "GW"), "MW": ("MW", "MW"), "kW": ("kW", "kW"), "kg": ("kg", "kg"),
+    "t": ("tonne", "tonnes"), "pcs": ("piece", "pieces"), "month": ("month", "months"),
+    "year": ("year", "years"), "week": ("week", "weeks"), "day": ("day", "days"),
+}
+_EN_PREFIXES = {"USD": "$", "EUR": "€", "GBP": "£"}
+_RU_YEARS = {"in": "в {} году", "by": "до {} года", "since": "с {} года", "for": "за {} год"}
+
+
+def format_quantity(q: Quantity, lang: str = "ru") -> str:
+    """``q`` written for people in ``lang`` ("ru" or "en"): 1.6e12 KZT -> "1,6 трлн тенге".
+
+    At most two decimals are written (three significant digits below 1), so the text read back
+    with ``parse_quantities`` matches ``q`` by ``quantities_match``. A noun in the other script
+    than ``lang`` is dropped, since it would change how "2,400" reads.
+    """
+    if lang not in ("ru", "en"):
+        raise ValueError(f"lang must be 'ru' or 'en', not {lang!r}")
+    en = lang == "en"
+    if q.kind == "year":
+        year = int(q.value)
+        if en:
+            known = q.relation in ("in", "by", "since", "for")
+            return f"{q.relation} {year}" if known else f"the year {year}"
+        return _RU_YEARS.get(q.relation or "", "{} год").format(year)
+    if q.kind == "year_range":
+        last = int(q.end_value if q.end_value is not None else q.value)
+        return f"{int(q.value)}–{last}" + ("" if en else " годы")
+    if q.kind == "date":
+        if 1 <= q.value <= 12:
+            return (_EN_MONTHS if en else _RU_MONTH_NAMES)[int(q.value) - 1]
+        day = int(q.value)
+        return f"{day % 100:02d}.{day // 100 % 100:02d}.{day // 10000}"
+    exponent = 0
+    if q.kind == "number":
+        exponent = next((e for e in (12, 9, 6) if abs(q.value) >= 10.0**e), 0)
+        if not exponent and abs(q.value) >= 1e4 and q.value == round(q.value, -2):
+            exponent = 3  # "15 тыс. гектаров", but "1 300 мест" and "131 523"
+    digits = _format_digits(q.value / 10.0**exponent, en)
+    number = f"{digits} {_SCALE_WORDS[exponent][en]}" if exponent else digits
+    if q.kind == "percent":
+        return f"{number}%" if q.unit != "pp" else f"{number} {'pp' if en else 'п. п.'}"
+    if en and q.unit in _EN_PREFIXES:
+        sign, number = ("-", number[1:]) if number.startswith("-") else ("", number)
+        return f"{sign}{_EN_PREFIXES[q.unit]}{number}"
+    if q.unit is not None:
+        if en:
+            forms = _EN_FORMS.get(q.unit, (q.unit, q.unit))
+            return f"{number} {forms[0] if digits == '1' and not exponent else forms[1]}"
+        return f"{number} {_ru_form(_RU_FORMS.get(q.unit, (q.unit,) * 3), digits, exponent)}"
+    if q.noun and _is_cyrillic(q.noun) != en:
+        return f"{number} {q.noun}"
+    return number
+
+
+def _format_digits(x: float, en: bool) -> str:
+    ax = abs(x) if abs(x) >= 1e-6 else 0.0  # below that, "0" reads back within rounding
+    places = 2 if ax >= 1 or ax == 0 else 2 - math.floor(math.log10(ax))  # 3 significant
+    text = f"{ax:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if not en:
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return f"-{text}" if x < 0 and text.strip("0,.\u00a0") else text
+
+
+def _ru_form(forms: tuple[str, ...], digits: str, exponent: int) -> str:
+    """The form a Russian noun takes after ``digits``: 1 гектар, 2 гектара, 5 гектаров."""
+    if exponent:
+        return forms[2]  # "15 тыс. гектаров", "1,6 трлн тенге"
+    if "," in digits:
+        return forms[1]  # "2,5 гектара"
+    n = int(digits.replace("\u00a0", "").lstrip("-"))
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    return forms[1] if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else forms[2]
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any(unicodedata.name(ch, "").startswith("CYRILLIC") for ch in word)

@@ -1,0 +1,89 @@
+"""Answer quality with the real model on the shipped report.
+
+The dev questions are read from ../shared/eval, never copied into code: the test asks each and
+checks the answer against the file's gold strings.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reportqa import ReportQA
+
+from .conftest import EVAL
+
+DEV = (
+    [json.loads(line) for line in open(EVAL / "report-dev.jsonl", encoding="utf-8")]
+    if EVAL.exists()
+    else []
+)
+
+
+@pytest.mark.skipif(not DEV, reason="../shared/eval is not beside the checkout")
+@pytest.mark.parametrize("row", DEV, ids=[r["id"] for r in DEV])
+def test_dev_questions(report_qa: ReportQA, row: dict) -> None:
+    answer = report_qa.ask(row["question"])
+    if row["answers"]:
+        assert not answer.refused, answer.answer
+        quotes = " ".join(c.quote for c in answer.citations)
+        assert any(gold in quotes for gold in row["answers"]), quotes
+        assert answer.citations[0].paragraph == row["paragraph"]
+    else:
+        assert answer.refused, answer.answer
+        assert not answer.citations
+        assert answer.see_also
+
+
+def test_citations_quote_the_corpus_verbatim(report_qa: ReportQA) -> None:
+    answer = report_qa.ask("Сколько проектов в инвестиционном пуле?")
+    text = report_qa.documents[0].text
+    assert answer.citations
+    for c in answer.citations:
+        assert text[c.start : c.end] == c.quote
+        p = report_qa.documents[0].paragraphs[c.paragraph - 1]
+        assert p.start <= c.start and c.end <= p.end
+        assert f"[{c.n}]" in answer.answer
+        assert c.quote in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question, intro",
+    [
+        ("Сколько вузов в области?", "Согласно отчёту:"),
+        ("How many universities are in the region?", "According to the report:"),
+        ("Облыста неше колледж бар?", "Есеп бойынша:"),
+    ],
+)
+def test_framing_follows_the_question_language(
+    report_qa: ReportQA, question: str, intro: str
+) -> None:
+    answer = report_qa.ask(question)
+    assert answer.answer.startswith(intro)
+    assert "колледж" in answer.citations[0].quote  # the quote stays Russian
+
+
+@pytest.mark.parametrize(
+    "question, refusal",
+    [
+        ("Сколько автобусов произведено в 2021 году?", "В отчёте нет ответа"),
+        ("How many buses were produced in 2019?", "The report does not say"),
+    ],
+)
+def test_a_year_the_report_gives_no_figure_for_is_refused(
+    report_qa: ReportQA, question: str, refusal: str
+) -> None:
+    answer = report_qa.ask(question)
+    assert answer.refused
+    assert answer.answer.startswith(refusal)
+    assert answer.retrieved and answer.see_also
+    assert answer.see_also[0].paragraph == 5  # the buses paragraph is still shown as see-also
+
+
+def test_retrieved_is_present_and_ranked(report_qa: ReportQA) -> None:
+    answer = report_qa.ask("Когда запустят вторую печь Тау-Кен Темир?")
+    scores = [h.score for h in answer.retrieved]
+    assert scores == sorted(scores, reverse=True)
+    assert len(answer.retrieved) == report_qa.settings.k
+    assert not answer.refused and "ноябре" in answer.citations[0].quote

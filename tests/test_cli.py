@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportqa.cli import main
+from reportqa.store import load_index
+
+from .conftest import CORPUS, EVAL
+
+
+@pytest.fixture
+def run(report_index: Path):
+    """Run the CLI on the shipped corpus with the session's index."""
+    runner = CliRunner()
+
+    def invoke(
+        *args: str,
+        input: bytes | str | None = None,
+        index: Path | None = None,
+        corpus: Path = CORPUS,
+    ):
+        return runner.invoke(
+            main,
+            [*args, "--corpus", str(corpus), "--index", str(index or report_index)],
+            input=input,
+        )
+
+    return invoke
+
+
+def test_ask_json_has_the_documented_shape(run) -> None:
+    result = run("ask", "Сколько вузов работает в области?", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= {"question", "answer", "refused", "citations", "retrieved"}
+    assert data["refused"] is False
+    c = data["citations"][0]
+    assert set(c) == {"n", "document", "title", "paragraph", "quote", "start", "end", "score"}
+    assert c["document"] == "karaganda-industry.txt" and c["paragraph"] == 10
+    assert "8 вузов" in c["quote"]
+    assert {"document", "paragraph", "score"} <= set(data["retrieved"][0])
+
+
+def test_ask_text_shows_sources(run) -> None:
+    result = run("ask", "Сколько вузов работает в области?")
+    assert result.exit_code == 0
+    assert "[1]" in result.output and "абзац 10" in result.output
+
+
+def test_refusal_lists_see_also_and_keeps_retrieved(run) -> None:
+    result = run("ask", "Who is the mayor of Karaganda?", "--json")
+    data = json.loads(result.output)
+    assert data["refused"] is True and data["citations"] == []
+    assert data["retrieved"] and data["see_also"]
+    assert data["answer"] == "The report does not say."
+
+
+@pytest.mark.parametrize(
+    "question, message",
+    [
+        ("", "the question is empty"),
+        ("   ", "the question is empty"),
+        ("x" * 100_000, "limit is 2000"),
+    ],
+)
+def test_bad_questions_exit_non_zero_with_one_line(run, question: str, message: str) -> None:
+    result = run("ask", question)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_batch_answers_every_line_and_reports_bad_ones(run) -> None:
+    lines = (
+        "Сколько вузов?\n\n".encode()
+        + b"\xff\xfe\n"
+        + b"How many colleges?\n"
+        + b"x" * 5000
+        + b"\n"
+    )
+    result = run("ask", "--json", "-", input=lines)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert len(rows) == 5
+    assert rows[0]["refused"] is False
+    assert rows[1] == {
+        "line": 2,
+        "error": "the question is empty: type a question about the report",
+    }
+    assert rows[2]["line"] == 3 and "UTF-8" in rows[2]["error"]
+    assert rows[3]["refused"] is False
+    assert rows[4]["line"] == 5 and "limit" in rows[4]["error"]
+
+
+def test_empty_corpus_folder(run, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("ask", "вопрос?", corpus=empty, index=tmp_path / "ix")
+    assert result.exit_code == 1 and "holds no text" in result.output
+
+
+def test_invalid_utf8_corpus_file_is_named_and_previous_index_kept(
+    run, report_corpus: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "ix"
+    assert run("index", corpus=report_corpus, index=index).exit_code == 0
+    before = load_index(index).path
+    (report_corpus / "broken.txt").write_bytes(b"\xc3\x28 bad")
+    result = run("ask", "Сколько вузов?", corpus=report_corpus, index=index)
+    assert result.exit_code == 1
+    assert "broken.txt is not valid UTF-8" in result.output
+    assert load_index(index).path == before  # nothing lost
+
+
+def test_truncated_faiss_file_is_rebuilt_and_told(run, tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    run("index", index=index)
+    f = load_index(index).path / "chunks.faiss"
+    f.write_bytes(f.read_bytes()[:64])
+    result = run("ask", "Сколько вузов?", "--json", index=index)
+    assert result.exit_code == 0
+    assert "unusable" in result.output  # CliRunner mixes stderr into output
+    assert json.loads(result.output.strip().splitlines()[-1])["refused"] is False
+
+
+def test_manifest_from_another_model_is_a_clear_error(run, tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    run("index", index=index)
+    manifest_path = load_index(index).path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["embedding"] = "sentence-transformers:other-model"
+    manifest_path.write_text(json.dumps(manifest))
+    result = run("ask", "Сколько вузов?", index=index)
+    assert result.exit_code == 1
+    assert "built with model sentence-transformers:other-model" in result.output
+    assert "reportqa index" in result.output
+
+
+def test_index_command_rebuilds_on_request(run, tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    first = run("index", index=index)
+    assert first.exit_code == 0 and "10 chunks" in first.output
+    again = run("index", index=index)
+    assert "up to date" in again.output
+    forced = run("index", "--rebuild", index=index)
+    assert "a rebuild was asked for" in forced.output and "reused 54" in forced.output
+
+
+@pytest.mark.skipif(not EVAL.exists(), reason="../shared/eval is not beside the checkout")
+def test_eval_prints_per_question_lines_and_totals(run) -> None:
+    result = run("eval", str(EVAL / "report-dev.jsonl"))
+    assert result.exit_code == 0, result.output
+    totals = json.loads(result.output.strip().splitlines()[-1])
+    assert totals["questions"] == 20
+    assert set(totals) >= {
+        "hit@1",
+        "hit@3",
+        "answered_with_gold",
+        "refusal_accuracy",
+        "false_refusals",
+        "p50_ms",
+        "p95_ms",
+    }
+    assert totals["hit@1"] == 1.0 and totals["false_refusals"] == 0
+    assert result.output.count("answered") + result.output.count("refused") >= 20

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportqa import IndexMismatchError, InputError, ReportQA, Settings
+from reportqa.pipeline import clean_question
+from reportqa.store import load_index
+
+
+def test_first_open_builds_then_reuses(report_corpus: Path, tmp_path: Path) -> None:
+    messages: list[str] = []
+    settings = Settings(corpus=report_corpus, index=tmp_path / "ix")
+    qa = ReportQA.open(settings, progress=messages.append)
+    assert any("no index yet" in m for m in messages)
+    assert qa.notices
+    messages.clear()
+    again = ReportQA.open(settings, progress=messages.append)
+    assert messages == [] and again.notices == ()
+
+
+def test_changed_corpus_is_detected_rebuilt_and_reuses_vectors(
+    report_corpus: Path, tmp_path: Path
+) -> None:
+    settings = Settings(corpus=report_corpus, index=tmp_path / "ix")
+    ReportQA.open(settings)
+    (report_corpus / "extra.md").write_text(
+        "# Дополнение\n\nВ области открыт новый аэропорт.", encoding="utf-8"
+    )
+    messages: list[str] = []
+    qa = ReportQA.open(settings, progress=messages.append)
+    assert any("the corpus changed" in m for m in messages)
+    assert any("reused 54" in m for m in messages)
+    assert {d.id for d in qa.documents} == {"karaganda-industry.txt", "extra.md"}
+    answer = qa.ask("Что открыто в области?")
+    assert answer.retrieved[0].chunk.document == "extra.md"
+
+
+def test_truncated_index_is_rebuilt_and_the_user_told(report_corpus: Path, tmp_path: Path) -> None:
+    settings = Settings(corpus=report_corpus, index=tmp_path / "ix")
+    ReportQA.open(settings)
+    faiss_file = load_index(settings.index).path / "chunks.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:50])
+    messages: list[str] = []
+    qa = ReportQA.open(settings, progress=messages.append)
+    assert any("unusable" in m and "damaged" in m for m in messages)
+    assert not qa.ask("Сколько вузов в области?").refused
+
+
+def test_index_from_another_model_is_a_clear_error(report_corpus: Path, tmp_path: Path) -> None:
+    settings = Settings(corpus=report_corpus, index=tmp_path / "ix")
+    ReportQA.open(settings)
+    other = settings.replace(embedding="sentence-transformers:/some/other-model")
+    with pytest.raises(IndexMismatchError, match="run `reportqa index`"):
+        ReportQA.open(other)
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "\x00\x01", None, 42])
+def test_empty_or_non_text_questions_are_rejected(bad: object) -> None:
+    with pytest.raises(InputError):
+        clean_question(bad, 2000)
+
+
+def test_overlong_question_is_rejected_with_the_limit() -> None:
+    with pytest.raises(InputError, match="limit is 2000"):
+        clean_question("вопрос " * 20000, 2000)
+
+
+def test_control_characters_are_stripped() -> None:
+    assert clean_question("Сколько\x00 вузов\x1b?\u200b\n", 2000) == "Сколько вузов ?"
+
+
+def test_ask_rejects_bad_input_with_a_project_error(report_qa: ReportQA) -> None:
+    with pytest.raises(InputError):
+        report_qa.ask("  ")
+    with pytest.raises(InputError):
+        report_qa.ask("x" * 100_000)

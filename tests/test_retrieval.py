@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportqa import ReportQA
+from reportqa.chunking import chunk_documents
+from reportqa.corpus import load_corpus
+from reportqa.lexical import BM25
+from reportqa.retrieval import HybridRetriever, HybridSearcher
+from reportqa.store import build_index
+from reportqa.text import lexical_terms
+
+from .conftest import FakeEmbedder
+
+
+def small_index(tmp_path: Path, texts: list[str], embedder: FakeEmbedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, text in enumerate(texts):
+        (corpus / f"d{i}.txt").write_text(text, encoding="utf-8")
+    return build_index(tmp_path / "index", chunk_documents(load_corpus(corpus)), embedder, {})
+
+
+def test_bm25_matches_russian_inflections() -> None:
+    docs = [
+        lexical_terms(t) for t in ("В области работают 52 колледжа.", "Производство шин выросло.")
+    ]
+    bm25 = BM25(docs)
+    scores = bm25.scores(lexical_terms("Сколько колледжей в области?"))
+    assert scores[0] > 0 and scores[1] == 0
+
+
+def test_bm25_idf_is_highest_for_unseen_terms() -> None:
+    bm25 = BM25([["a", "b"], ["a"]])
+    assert bm25.idf("zzz") > bm25.idf("b") > bm25.idf("a") >= 0
+
+
+def test_lexical_only_ranking_is_exact(tmp_path: Path) -> None:
+    data = small_index(
+        tmp_path,
+        ["Шины и автобусы.", "Колледжи и вузы области.", "Печи завода запущены."],
+        FakeEmbedder(),
+    )
+    searcher = HybridSearcher(data, FakeEmbedder(), dense_weight=0.0, sentence_weight=0.0)
+    hits = searcher.search("сколько колледжей и вузов", k=3)
+    assert hits[0].chunk.document == "d1.txt"
+    assert hits[0].score == 1.0
+    assert hits[0].lexical > 0 and hits[1].lexical == 0
+
+
+def test_dense_search_agrees_with_brute_force(tmp_path: Path) -> None:
+    texts = [
+        " ".join("слово" * (i % 5 + 1) for _ in range(i % 7 + 1)) + f" текст{i}." for i in range(30)
+    ]
+    embedder = FakeEmbedder()
+    data = small_index(tmp_path, texts, embedder)
+    searcher = HybridSearcher(data, embedder, dense_weight=1.0, sentence_weight=0.0)
+    question = "слово словослово текст"
+    q = embedder.embed_queries([question])[0]
+    brute = np.argsort(-(searcher.chunk_vectors @ q), kind="stable")[:5]
+    got = [h.chunk.id for h in searcher.search(question, k=5)]
+    expected_scores = sorted((searcher.chunk_vectors @ q)[brute], reverse=True)
+    assert [round(h.dense, 4) for h in searcher.search(question, k=5)] == [
+        round(float(s), 4) for s in expected_scores
+    ]
+    assert len(got) == 5
+
+
+def test_retriever_is_a_langchain_retriever_with_provenance(report_qa: ReportQA) -> None:
+    retriever = report_qa.retriever
+    assert isinstance(retriever, HybridRetriever)
+    docs = retriever.invoke("Сколько вузов в области?")
+    assert len(docs) == report_qa.settings.k
+    top = docs[0]
+    assert top.metadata["paragraph"] == 10
+    assert top.metadata["document"] == "karaganda-industry.txt"
+    text = report_qa.documents[0].text
+    assert text[top.metadata["start"] : top.metadata["end"]] == top.page_content
+
+
+@pytest.mark.parametrize(
+    "question, paragraph",
+    [
+        ("Сколько вузов и колледжей работает в области?", 10),
+        ("How much will QARMET invest by 2028?", 3),
+        ("Облыста қанша колледж бар?", 10),
+        ("запасы редкоземельных металлов", 8),
+    ],
+)
+def test_hybrid_retrieval_puts_the_right_paragraph_first(
+    report_qa: ReportQA, question: str, paragraph: int
+) -> None:
+    assert report_qa.retrieve(question)[0].chunk.paragraph == paragraph

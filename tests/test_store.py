@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportqa.chunking import chunk_documents
+from reportqa.corpus import load_corpus
+from reportqa.errors import IndexCorruptError, IndexMismatchError
+from reportqa.store import build_index, load_index
+
+from .conftest import CORPUS, FakeEmbedder
+
+
+def chunks():
+    return chunk_documents(load_corpus(CORPUS))
+
+
+def test_build_then_load_round_trips_chunks_and_vectors(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    built = build_index(tmp_path, chunks(), fake_embedder, {"corpus_hash": "h"})
+    loaded = load_index(tmp_path, expect_embedding="fake:word-lengths")
+    assert loaded.chunks == built.chunks == tuple(chunks())
+    assert loaded.chunk_index.ntotal == 10
+    vectors = loaded.chunk_index.reconstruct_n(0, 10)
+    np.testing.assert_allclose(
+        vectors, fake_embedder.embed_passages([c.text for c in chunks()]), atol=1e-6
+    )
+    assert loaded.sentence_vectors.shape == (44, fake_embedder.dim)
+    m = loaded.manifest
+    assert m["embedding"] == "fake:word-lengths" and m["dimension"] == 8
+    assert m["corpus_hash"] == "h"
+    assert {"python", "faiss", "numpy"} <= set(m["versions"])
+    assert set(m["files"]) == {"chunks.faiss", "sentences.npy", "chunks.jsonl"}
+
+
+def test_index_holds_no_pickle(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
+    build_index(tmp_path, chunks(), fake_embedder, {})
+    names = {p.name for p in tmp_path.rglob("*") if p.is_file()}
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    for npy in tmp_path.rglob("*.npy"):
+        np.load(npy, allow_pickle=False)  # would raise for object arrays
+
+
+def test_unchanged_text_reuses_stored_vectors(tmp_path: Path) -> None:
+    first = FakeEmbedder()
+    build_index(tmp_path, chunks(), first, {})
+    assert first.embedded == 54
+    second = FakeEmbedder()
+    build_index(tmp_path, chunks(), second, {})
+    assert second.embedded == 0
+
+
+def test_failed_build_leaves_previous_index_usable(tmp_path: Path) -> None:
+    build_index(tmp_path, chunks(), FakeEmbedder(), {"corpus_hash": "old"})
+
+    class Exploding(FakeEmbedder):
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            raise RuntimeError("disk full")
+
+    other = chunk_documents(load_corpus(CORPUS), max_chars=150)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_index(tmp_path, other, Exploding(), {"corpus_hash": "new"})
+    loaded = load_index(tmp_path)
+    assert loaded.manifest["corpus_hash"] == "old"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_old_versions_are_removed_after_a_successful_build(tmp_path: Path) -> None:
+    build_index(tmp_path, chunks(), FakeEmbedder(), {})
+    build_index(tmp_path, chunks(), FakeEmbedder(), {})
+    versions = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert len(versions) == 1
+    assert (tmp_path / "CURRENT").read_text().strip() == versions[0].name
+
+
+def test_truncated_faiss_file_is_detected(tmp_path: Path) -> None:
+    data = build_index(tmp_path, chunks(), FakeEmbedder(), {})
+    faiss_file = data.path / "chunks.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match="damaged"):
+        load_index(tmp_path)
+
+
+def test_manifest_from_another_model_is_a_mismatch(tmp_path: Path) -> None:
+    build_index(tmp_path, chunks(), FakeEmbedder(name="fake:other"), {})
+    with pytest.raises(
+        IndexMismatchError, match="built with model fake:other, settings ask for fake:word-lengths"
+    ):
+        load_index(tmp_path, expect_embedding="fake:word-lengths")
+
+
+def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
+    with pytest.raises(IndexCorruptError, match="reportqa index"):
+        load_index(tmp_path / "none")
+
+
+def test_damaged_manifest_is_corrupt_not_a_crash(tmp_path: Path) -> None:
+    data = build_index(tmp_path, chunks(), FakeEmbedder(), {})
+    (data.path / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorruptError):
+        load_index(tmp_path)
+    (data.path / "manifest.json").write_text(json.dumps([1, 2]), encoding="utf-8")
+    with pytest.raises(IndexCorruptError):
+        load_index(tmp_path)
