@@ -34,7 +34,9 @@ def test_build_then_load_round_trips_chunks_and_vectors(
     assert m["embedding"] == "fake:word-lengths" and m["dimension"] == 8
     assert m["corpus_hash"] == "h"
     assert {"python", "faiss", "numpy"} <= set(m["versions"])
-    assert set(m["files"]) == {"chunks.faiss", "sentences.npy", "chunks.jsonl"}
+    assert set(m["files"]) == {"chunks.faiss", "sentences.npy", "chunks.jsonl", "words.npy", "words.json"}
+    assert len(loaded.words) == len(loaded.word_vectors) == m["counts"]["words"] > 300
+    assert "колледжа" in loaded.words
 
 
 def test_index_holds_no_pickle(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
@@ -47,8 +49,9 @@ def test_index_holds_no_pickle(tmp_path: Path, fake_embedder: FakeEmbedder) -> N
 
 def test_unchanged_text_reuses_stored_vectors(tmp_path: Path) -> None:
     first = FakeEmbedder()
-    build_index(tmp_path, chunks(), first, {})
-    assert first.embedded == 54
+    data = build_index(tmp_path, chunks(), first, {})
+    counts = data.manifest["counts"]
+    assert first.embedded == counts["chunks"] + counts["sentences"] + counts["words"]
     second = FakeEmbedder()
     build_index(tmp_path, chunks(), second, {})
     assert second.embedded == 0

@@ -8,7 +8,9 @@ Each sentence of the retrieved chunks is checked against the question's profile
   with every other sentence of the index (a z-score, so the lower cosines that English and Kazakh
   questions get against a Russian report do not count against them);
 - *coverage*: the share of the question's content words (weighted by rarity) found in the
-  sentence, when question and report share a language;
+  sentence when question and report share a language; across languages, the share of question
+  words whose embedding finds a close match among the sentence's words (closer than to almost
+  all of the corpus vocabulary, see ``_CrossLingual``);
 - *fit*: whether it carries what the question asks for (an amount for "how many", a date for
   "when", a name for "who"), and no other year than the one the question names.
 
@@ -39,7 +41,7 @@ from .questions import (
     years_in,
 )
 from .retrieval import HybridSearcher
-from .text import lexical_terms, word_terms
+from .text import lexical_terms, vocabulary_words, word_terms
 
 __all__ = ["ExtractiveAnswerer", "Evidence", "CONFIDENCE_WEIGHTS", "CROSS_LINGUAL_WEIGHTS"]
 
@@ -48,11 +50,11 @@ __all__ = ["ExtractiveAnswerer", "Evidence", "CONFIDENCE_WEIGHTS", "CROSS_LINGUA
 # and with its gold passage taken out (unanswerable). Features: the z-score of the sentence's cosine
 # among all sentences of the index, and the rarity-weighted share of the question's words in it.
 CONFIDENCE_WEIGHTS = {"bias": -5.139, "z": 0.613, "coverage": 5.174}
-# When the question's language differs from the report's, word coverage cannot be measured and
-# cross-lingual cosines are compressed: the z-only model fitted on XQuAD-ru ({"bias": -4.989,
-# "z": 1.018}) refuses most English and Kazakh questions the report answers. Its slope is kept; its
-# bias is shifted by the cross-lingual calibration in benchmarks/calibrate_refusal.py.
-CROSS_LINGUAL_WEIGHTS = {"bias": -3.09, "z": 1.018}
+# When the question's language differs from the report's, coverage is measured through word
+# embeddings (``_CrossLingual``) and cosines are compressed, so that case has its own model, fitted
+# by benchmarks/calibrate_refusal.py on the English and Kazakh questions of
+# benchmarks/data/report-calibration.jsonl (none of them from the dev set).
+CROSS_LINGUAL_WEIGHTS = {"bias": -11.934, "z": 4.033, "coverage": 9.164}
 _SECOND_SENTENCE_MARGIN = 0.03
 
 
@@ -64,7 +66,8 @@ class Evidence:
     sentence: Sentence
     cosine: float
     z: float
-    coverage: float | None  # None when question and report differ in language
+    coverage: float
+    cross_lingual: bool  # question and report differ in language: coverage is by embeddings
     fits: bool
     score: float
     confidence: float
@@ -82,6 +85,7 @@ class ExtractiveAnswerer:
         self.searcher = searcher
         self.languages = languages  # document id -> language of its text
         self.min_confidence = min_confidence
+        self._word_rows = {w: i for i, w in enumerate(searcher.data.words)}
         self._rows = {
             (c.document, s.start, s.end): row
             for c, rows in zip(searcher.data.chunks, searcher.data.sentence_rows)
@@ -98,6 +102,7 @@ class ExtractiveAnswerer:
         background = np.delete(cosines, list(exclude_rows)) if len(exclude_rows) else cosines
         mean, std = float(background.mean()), float(background.std()) or 1.0
         words = word_terms(question)
+        cross: _CrossLingual | None = None
         found: list[Evidence] = []
         seen: set[tuple[str, int]] = set()
         for hit in hits:
@@ -112,13 +117,27 @@ class ExtractiveAnswerer:
                     cosines[self._rows[(hit.chunk.document, sentence.start, sentence.end)]]
                 )
                 z = (cosine - mean) / std
-                coverage = self._coverage(words, sentence.text) if same_language else None
+                if same_language:
+                    coverage = self._coverage(words, sentence.text)
+                else:
+                    cross = cross or _CrossLingual(question, self.searcher, self._word_rows)
+                    coverage = cross.coverage(sentence.text)
                 fits = _fits(profile, sentence.text, paragraph_years)
-                confidence = _confidence(z, coverage)
-                score = (
-                    cosine + 0.25 * (coverage if coverage is not None else 0.5) + 0.1 * hit.score
+                confidence = _confidence(z, coverage, not same_language)
+                score = cosine + 0.25 * coverage + 0.1 * hit.score
+                found.append(
+                    Evidence(
+                        hit,
+                        sentence,
+                        cosine,
+                        z,
+                        coverage,
+                        not same_language,
+                        fits,
+                        score,
+                        confidence,
+                    )
                 )
-                found.append(Evidence(hit, sentence, cosine, z, coverage, fits, score, confidence))
         found.sort(key=lambda e: (e.fits, e.score), reverse=True)
         return found
 
@@ -204,21 +223,49 @@ def _fits(profile: QuestionProfile, sentence: str, paragraph_years: frozenset[st
         if not profile.years <= (sentence_years or paragraph_years):
             return False
     if profile.kind == "quantity":
-        return has_quantity(sentence, exclude=profile.years)
+        return has_quantity(sentence, exclude=profile.numbers)
     if profile.kind == "date":
         return has_date(sentence)
     if profile.kind == "person":
-        return has_person_or_organisation(sentence)
+        return has_person_or_organisation(sentence, profile.text)
     if profile.kind == "place":
         return has_proper_name(sentence)
     return True
 
 
-def _confidence(z: float, coverage: float | None) -> float:
-    if coverage is None:
-        w = CROSS_LINGUAL_WEIGHTS
-        x = w["bias"] + w["z"] * z
-    else:
-        w = CONFIDENCE_WEIGHTS
-        x = w["bias"] + w["z"] * z + w["coverage"] * coverage
+def _confidence(z: float, coverage: float, cross_lingual: bool) -> float:
+    w = CROSS_LINGUAL_WEIGHTS if cross_lingual else CONFIDENCE_WEIGHTS
+    x = w["bias"] + w["z"] * z + w["coverage"] * coverage
     return 1.0 / (1.0 + math.exp(-x))
+
+
+class _CrossLingual:
+    """Word coverage across languages, through the embedding model.
+
+    Each content word of the question is embedded (as a query) and compared with every word of
+    the corpus vocabulary (embedded at index time). A sentence covers a question word when its
+    closest word stands out from the vocabulary as a whole: "tourists" finds "туристы" far above
+    every other word, while in a sentence without it the best match is ordinary. The standing-out
+    is a z-score against that question word's similarities to the whole vocabulary, mapped
+    linearly from 1 (ordinary) to 4 (clearly the same word) onto [0, 1].
+    """
+
+    _LOW, _HIGH = 1.0, 4.0
+
+    def __init__(self, question: str, searcher: HybridSearcher, word_rows: dict[str, int]) -> None:
+        self.word_rows = word_rows
+        words = vocabulary_words(question)
+        vectors = searcher.data.word_vectors
+        if not words or not len(vectors):
+            self.similarity = np.zeros((0, 0), dtype=np.float32)
+            return
+        self.similarity = searcher.embedder.embed_queries(words) @ vectors.T
+        self.mean = self.similarity.mean(axis=1)
+        self.std = self.similarity.std(axis=1) + 1e-6
+
+    def coverage(self, sentence: str) -> float:
+        rows = [self.word_rows[w] for w in vocabulary_words(sentence) if w in self.word_rows]
+        if not rows or not self.similarity.size:
+            return 0.0
+        z = (self.similarity[:, rows].max(axis=1) - self.mean) / self.std
+        return float(np.mean(np.clip((z - self._LOW) / (self._HIGH - self._LOW), 0.0, 1.0)))

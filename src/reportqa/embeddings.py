@@ -100,7 +100,10 @@ class SentenceTransformerEmbedder:
             ) from None
         self.name = name
         # The method was renamed in sentence-transformers 6; older releases have only the old name.
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         dim = get_dim()
         if dim is None:
             dim = len(self._model.encode(["x"])[0])

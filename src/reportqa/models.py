@@ -20,6 +20,8 @@ __all__ = [
     "SeeAlso",
     "Unsupported",
     "Answer",
+    "Comparison",
+    "Verdict",
 ]
 
 
@@ -130,4 +132,30 @@ class Answer:
     grounded: bool | None = None  # set by the generative answerer only
     unsupported: tuple[Unsupported, ...] = ()
     notice: str | None = None  # e.g. "the LLM timed out; this is the extractive answer"
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A figure of a claim beside the report's figure for the same thing (fact-check mode)."""
+
+    claimed: str  # as the claim writes it, with its period: "2 трлн тенге до 2028 года"
+    reported: str | None  # as the report writes it; None when the report has no such figure
+    match: bool | None  # None: the report neither confirms nor contradicts it
+    citation: int | None = None  # the [n] of the evidence quoting it
+    reason: str = ""  # why it does not match: "value", "period", "no_period", "bound", "missing"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The report's verdict on a claim: "supported", "contradicted" or "not_found", explained
+    with the claimed and reported figures side by side and the evidence quoted."""
+
+    claim: str
+    verdict: str
+    language: str
+    explanation: str
+    evidence: tuple[Citation, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    retrieved: tuple[Hit, ...] = ()
     timings: dict[str, float] = field(default_factory=dict, compare=False)

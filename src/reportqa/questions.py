@@ -92,6 +92,7 @@ class QuestionProfile:
     language: str
     kind: str  # "quantity", "date", "place", "person" or "other"
     years: frozenset[str]
+    numbers: frozenset[str]  # every number written in digits, years included
     terms: tuple[str, ...]  # stemmed content terms
 
 
@@ -107,6 +108,7 @@ def profile_question(question: str) -> QuestionProfile:
         language=detect_language(question),
         kind=kind,
         years=years_in(question),
+        numbers=numbers_in(question),
         terms=tuple(t for t in content_terms(question) if t not in years_in(question)),
     )
 
@@ -116,9 +118,14 @@ def years_in(text: str) -> frozenset[str]:
     return frozenset(_YEAR.findall(text))
 
 
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers written in digits in ``text``."""
+    return frozenset(_NUMBER.findall(text))
+
+
 def has_quantity(sentence: str, exclude: frozenset[str] = frozenset()) -> bool:
-    """Whether ``sentence`` states an amount: a number other than the excluded ones (the years
-    the question itself names), or a number word."""
+    """Whether ``sentence`` states an amount: a number other than the excluded ones (those the
+    question itself writes), or a number word."""
     numbers = [n for n in _NUMBER.findall(sentence) if n not in exclude]
     return bool(numbers) or bool(_NUMBER_WORDS.search(sentence))
 
@@ -128,12 +135,18 @@ def has_date(sentence: str) -> bool:
     return bool(_YEAR.search(sentence) or _MONTHS.search(sentence))
 
 
-def has_person_or_organisation(sentence: str) -> bool:
+def has_person_or_organisation(sentence: str, question: str = "") -> bool:
     """Whether ``sentence`` names a person (initials, or a surname beside another name) or an
-    organisation (a quoted name, an acronym, a Latin-script name)."""
-    if _INITIALS.search(sentence) or _ORGANISATION.search(sentence):
-        return True
-    return any(_SURNAME.search(pair.group()) for pair in _NAME_PAIR.finditer(sentence))
+    organisation (a quoted name, an acronym, a Latin-script name) that ``question`` does not
+    already name: "Who is the director of QARMET?" is not answered by a sentence whose only name
+    is QARMET."""
+    asked = question.lower()
+    names = [m.group() for m in _INITIALS.finditer(sentence)]
+    names += [m.group() for m in _ORGANISATION.finditer(sentence)]
+    names += [
+        pair.group() for pair in _NAME_PAIR.finditer(sentence) if _SURNAME.search(pair.group())
+    ]
+    return any(name.strip('«»"“”').lower() not in asked for name in names)
 
 
 def has_proper_name(sentence: str) -> bool:

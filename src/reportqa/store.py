@@ -8,7 +8,9 @@ Layout of the index folder::
                            package versions, and the size and SHA-256 of every file below
         chunks.faiss       FAISS inner-product index of chunk vectors (faiss.write_index)
         sentences.npy      sentence vectors, float32 (np.save, no pickle)
+        words.npy          vectors of the corpus vocabulary, for matching words across languages
         chunks.jsonl       chunks with their sentences, offsets and lexical tokens
+        words.json         the vocabulary, in the row order of words.npy
 
 Nothing here is loaded with pickle: FAISS reads its own format and numpy loads with
 ``allow_pickle=False``, so loading an index never runs code from disk. A build writes a new version
@@ -38,12 +40,13 @@ import numpy as np
 
 from .errors import IndexCorruptError, IndexMismatchError
 from .models import Chunk, Sentence
-from .text import lexical_terms
+from .text import lexical_terms, vocabulary_words
 
 __all__ = ["IndexData", "build_index", "load_index", "FORMAT_VERSION"]
 
-FORMAT_VERSION = 1
-_FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl")
+FORMAT_VERSION = 2
+_FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl", "words.npy", "words.json")
+_MAX_WORDS = 50_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class IndexData:
     tokens: tuple[tuple[str, ...], ...]
     sentence_vectors: np.ndarray  # one row per distinct sentence
     sentence_rows: tuple[tuple[int, ...], ...]  # per chunk, the rows of its sentences
+    words: tuple[str, ...]  # the corpus vocabulary (see text.vocabulary_words)
+    word_vectors: np.ndarray  # one row per word, embedded as a passage
     path: Path
 
 
@@ -91,10 +96,18 @@ def build_index(
     started = time.perf_counter()
     chunk_vectors, fresh_c = _embed(chunk_texts, embedder, reuse)
     sentence_vectors, fresh_s = _embed(sentence_texts, embedder, reuse)
+    vocabulary: dict[str, None] = {}
+    for chunk in chunks:
+        for word in vocabulary_words(chunk.text):
+            vocabulary.setdefault(word, None)
+    words = list(vocabulary)[:_MAX_WORDS]
+    word_vectors, fresh_w = _embed(words, embedder, reuse)
     seconds = time.perf_counter() - started
+    total = len(chunk_texts) + len(sentence_texts) + len(words)
+    fresh = fresh_c + fresh_s + fresh_w
     say(
-        f"embedded {fresh_c + fresh_s} new texts, reused {len(chunk_texts) + len(sentence_texts) - fresh_c - fresh_s} "
-        f"({len(chunks)} chunks, {len(sentence_texts)} sentences) in {seconds:.1f} s"
+        f"embedded {fresh} new texts, reused {total - fresh} ({len(chunks)} chunks, "
+        f"{len(sentence_texts)} sentences, {len(words)} words) in {seconds:.1f} s"
     )
 
     version = (
@@ -110,16 +123,25 @@ def build_index(
         faiss.write_index(index, str(tmp / "chunks.faiss"))
         with open(tmp / "sentences.npy", "wb") as f:
             np.save(f, sentence_vectors, allow_pickle=False)
+        with open(tmp / "words.npy", "wb") as f:
+            np.save(f, word_vectors, allow_pickle=False)
+        (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
         tokens = [lexical_terms(c.text) for c in chunks]
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
             for chunk, chunk_rows, toks in zip(chunks, sentence_rows, tokens):
-                f.write(json.dumps(_chunk_record(chunk, chunk_rows, toks), ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps(_chunk_record(chunk, chunk_rows, toks), ensure_ascii=False) + "\n"
+                )
         manifest = {
             "format": FORMAT_VERSION,
             **build_info,
             "embedding": embedder.name,
             "dimension": embedder.dim,
-            "counts": {"chunks": len(chunks), "sentences": len(sentence_texts)},
+            "counts": {
+                "chunks": len(chunks),
+                "sentences": len(sentence_texts),
+                "words": len(words),
+            },
             "versions": _versions(embedder),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "files": {name: _file_info(tmp / name) for name in _FILES},
@@ -165,6 +187,9 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
         chunk_index = faiss.read_index(str(version / "chunks.faiss"))
         with open(version / "sentences.npy", "rb") as f:
             sentence_vectors = np.load(f, allow_pickle=False)
+        with open(version / "words.npy", "rb") as f:
+            word_vectors = np.load(f, allow_pickle=False)
+        words = json.loads((version / "words.json").read_text(encoding="utf-8"))
         chunks, rows, tokens = [], [], []
         with open(version / "chunks.jsonl", encoding="utf-8") as f:
             for line in f:
@@ -176,7 +201,11 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
         raise IndexCorruptError(
             f"index in {version} cannot be read ({type(exc).__name__}): run `reportqa index`"
         ) from None
-    if chunk_index.ntotal != len(chunks) or chunk_index.d != manifest.get("dimension"):
+    if (
+        chunk_index.ntotal != len(chunks)
+        or chunk_index.d != manifest.get("dimension")
+        or len(words) != len(word_vectors)
+    ):
         raise IndexCorruptError(f"index in {version} is inconsistent: run `reportqa index`")
     return IndexData(
         manifest=manifest,
@@ -185,6 +214,8 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
         tokens=tuple(tokens),
         sentence_vectors=sentence_vectors,
         sentence_rows=tuple(rows),
+        words=tuple(words),
+        word_vectors=word_vectors,
         path=version,
     )
 
@@ -218,6 +249,8 @@ def _reusable_vectors(index_dir: Path, embedding: str) -> dict[str, np.ndarray]:
     for chunk, rows in zip(data.chunks, data.sentence_rows):
         for sentence, row in zip(chunk.sentences, rows):
             reuse[_text_key(sentence.text)] = data.sentence_vectors[row]
+    for word, vector in zip(data.words, data.word_vectors):
+        reuse[_text_key(word)] = vector
     return reuse
 
 

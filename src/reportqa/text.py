@@ -23,6 +23,7 @@ __all__ = [
     "content_terms",
     "lexical_terms",
     "word_terms",
+    "vocabulary_words",
     "detect_language",
     "KAZAKH_LETTERS",
     "STOPWORDS",
@@ -161,6 +162,16 @@ def word_terms(text: str) -> list[tuple[str, str]]:
             continue
         prefix = raw if raw[0].isdigit() else "~" + raw[:_PREFIX]
         seen.setdefault((_stem(raw), prefix), None)
+    return list(seen)
+
+
+def vocabulary_words(text: str) -> list[str]:
+    """Distinct lower-cased content words of ``text`` (three letters or more, no numbers), in
+    order: the words matched across languages by their embeddings."""
+    seen: dict[str, None] = {}
+    for raw in _TOKEN.findall(text.lower().replace("ё", "е")):
+        if len(raw) >= 3 and not raw[0].isdigit() and raw not in STOPWORDS:
+            seen.setdefault(raw, None)
     return list(seen)
 
 
