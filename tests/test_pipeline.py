@@ -78,3 +78,7 @@ def test_ask_rejects_bad_input_with_a_project_error(report_qa: ReportQA) -> None
         report_qa.ask("  ")
     with pytest.raises(InputError):
         report_qa.ask("x" * 100_000)
+
+
+def test_undecodable_argument_bytes_are_replaced_not_fatal() -> None:
+    assert clean_question("Сколько\udcff вузов?", 2000) == "Сколько\ufffd вузов?"

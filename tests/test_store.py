@@ -8,7 +8,7 @@ import pytest
 
 from reportqa.chunking import chunk_documents
 from reportqa.corpus import load_corpus
-from reportqa.errors import IndexCorruptError, IndexMismatchError
+from reportqa.errors import IndexCorruptError, IndexMismatchError, IndexWriteError
 from reportqa.store import build_index, load_index
 
 from .conftest import CORPUS, FakeEmbedder
@@ -109,3 +109,11 @@ def test_damaged_manifest_is_corrupt_not_a_crash(tmp_path: Path) -> None:
     (data.path / "manifest.json").write_text(json.dumps([1, 2]), encoding="utf-8")
     with pytest.raises(IndexCorruptError):
         load_index(tmp_path)
+
+
+def test_unwritable_index_folder_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "ix"
+    blocker.write_text("a file where the index folder should be")
+    with pytest.raises(IndexWriteError, match="cannot write the index"):
+        build_index(blocker, chunks(), FakeEmbedder(), {})
+    assert blocker.read_text().startswith("a file")

@@ -7,6 +7,7 @@ from .errors import (
     IndexCorruptError,
     IndexError_,
     IndexMismatchError,
+    IndexWriteError,
     InputError,
     LLMError,
     ReportQAError,
@@ -44,6 +45,7 @@ __all__ = [
     "IndexError_",
     "IndexCorruptError",
     "IndexMismatchError",
+    "IndexWriteError",
     "EmbeddingError",
     "LLMError",
 ]

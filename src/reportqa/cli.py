@@ -35,6 +35,10 @@ def _settings_options(f: Any) -> Any:
         click.option(
             "--min-confidence", type=float, help="Answer only above this confidence [0.3]."
         ),
+        click.option(
+            "--llm", help="Write answers with an LLM, then verify them: openai:MODEL or ollama:MODEL."
+        ),
+        click.option("--llm-timeout", type=float, help="Seconds an LLM answer may take [30]."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -48,6 +52,8 @@ def _settings(**kw: Any) -> Settings:
         embedding=kw.get("embedding"),
         k=kw.get("k"),
         min_confidence=kw.get("min_confidence"),
+        llm=kw.get("llm"),
+        llm_timeout=kw.get("llm_timeout"),
     )
 
 
@@ -178,6 +184,8 @@ def render_text(answer: Answer) -> str:
     lines = [answer.answer]
     if answer.notice:
         lines.append(f"({answer.notice})")
+    for u in answer.unsupported:
+        lines.append(f"  unsupported: {u.text} ({u.reason})")
     word = message("paragraph", answer.language)
     for c in answer.citations:
         lines.append(

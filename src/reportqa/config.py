@@ -93,6 +93,10 @@ class Settings:
             )
         if self.chunk_chars < 100:
             raise InputError(f"chunk_chars must be at least 100, got {self.chunk_chars}")
+        if not self.llm_timeout > 0:
+            raise InputError(
+                f"llm_timeout must be a positive number of seconds, got {self.llm_timeout}"
+            )
         if self.max_question_chars < 10:
             raise InputError(
                 f"max_question_chars must be at least 10, got {self.max_question_chars}"

@@ -9,7 +9,8 @@ into a 4xx response, the chat page into ``gr.Error``. The library itself never p
     ├── CorpusError           the corpus folder is missing, empty or holds an unreadable file
     ├── IndexError_           the index on disk cannot be used
     │   ├── IndexCorruptError     a file of the index is missing, truncated or inconsistent
-    │   └── IndexMismatchError    the index was built with other settings (model, dimension)
+    │   ├── IndexMismatchError    the index was built with other settings (model, dimension)
+    │   └── IndexWriteError       the index folder cannot be written (permissions, disk full)
     ├── EmbeddingError        the embedding model cannot be loaded or fails
     └── LLMError              the configured chat model cannot be reached or misbehaves
 """
@@ -23,6 +24,7 @@ __all__ = [
     "IndexError_",
     "IndexCorruptError",
     "IndexMismatchError",
+    "IndexWriteError",
     "EmbeddingError",
     "LLMError",
 ]
@@ -50,6 +52,10 @@ class IndexCorruptError(IndexError_):
 
 class IndexMismatchError(IndexError_):
     """The index was built with settings (model, dimension) other than the ones asked for."""
+
+
+class IndexWriteError(IndexError_):
+    """The index folder cannot be written; the previous index is left as it was."""
 
 
 class EmbeddingError(ReportQAError):

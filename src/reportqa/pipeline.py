@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,11 @@ def clean_question(text: Any, max_chars: int) -> str:
         raise InputError(f"the question must be text, got {type(text).__name__}")
     if len(text) > max_chars * 4:
         raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
+    # Undecodable bytes of a command-line argument arrive as lone surrogates: they become U+FFFD.
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFC", text)
     text = " ".join(_CONTROL.sub(" ", text).split())
     if not text:
@@ -73,6 +78,14 @@ class ReportQA:
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         languages = {d.id: d.language or detect_language(d.text[:2000]) for d in documents}
         self.answerer: Any = ExtractiveAnswerer(self.searcher, languages, settings.min_confidence)
+        if settings.llm:
+            from .llm import GenerativeAnswerer, chat_model_from_spec
+
+            self.answerer = GenerativeAnswerer(
+                chat_model_from_spec(settings.llm, settings.llm_timeout),
+                self.answerer,
+                timeout=settings.llm_timeout,
+            )
         self.chain: Runnable[str, Answer] = self._build_chain()
 
     @classmethod
@@ -134,6 +147,27 @@ class ReportQA:
     def ask(self, question: Any) -> Answer:
         """The answer to ``question``. Raises ``InputError`` for an empty or too long one."""
         return self.chain.invoke(question)
+
+    def stream(self, question: Any) -> Iterator[str | Answer]:
+        """``ask`` for the chat page: the text as an LLM writes it, in deltas, then the
+        ``Answer``, whose text replaces the deltas. Without an LLM, the ``Answer`` alone. Raises
+        ``InputError`` for an empty or too long question before anything is yielded."""
+        started = time.perf_counter()
+        clean = clean_question(question, self.settings.max_question_chars)
+        return self._stream(clean, started)
+
+    def _stream(self, question: str, started: float) -> Iterator[str | Answer]:
+        hits = self.retrieve(question)
+        retrieved_at = time.perf_counter()
+        stream = getattr(self.answerer, "stream", None)
+        items = stream(question, hits) if stream else iter([self.answerer.answer(question, hits)])
+        for item in items:
+            if isinstance(item, Answer):
+                item.timings.update(
+                    retrieve_ms=round((retrieved_at - started) * 1000, 2),
+                    answer_ms=round((time.perf_counter() - retrieved_at) * 1000, 2),
+                )
+            yield item
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """The ranked passages for a (clean) question."""

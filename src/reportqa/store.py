@@ -23,6 +23,7 @@ unchanged text are reused from the previous version instead of being embedded ag
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -38,7 +39,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from .errors import IndexCorruptError, IndexMismatchError
+from .errors import IndexCorruptError, IndexMismatchError, IndexWriteError
 from .models import Chunk, Sentence
 from .text import lexical_terms, vocabulary_words
 
@@ -73,9 +74,29 @@ def build_index(
 ) -> IndexData:
     """Embed ``chunks`` and their sentences, write a new version of the index, make it current.
 
-    Vectors of text embedded by the same model in the current version are reused."""
+    Vectors of text embedded by the same model in the current version are reused. Builds of one
+    folder by several processes take turns (a lock file). Raises ``IndexWriteError`` when the
+    folder cannot be written; the previous version stays current."""
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with open(index_dir / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return _build(index_dir, chunks, embedder, build_info, progress)
+    except OSError as exc:
+        raise IndexWriteError(
+            f"cannot write the index in {index_dir} ({exc.strerror or exc}): check the folder's "
+            "permissions and free space; the previous index, if any, is unchanged"
+        ) from None
+
+
+def _build(
+    index_dir: Path,
+    chunks: Sequence[Chunk],
+    embedder: Any,
+    build_info: dict[str, Any],
+    progress: Callable[[str], None] | None,
+) -> IndexData:
     say = progress or (lambda _msg: None)
     reuse = _reusable_vectors(index_dir, embedder.name)
 
@@ -155,6 +176,7 @@ def build_index(
         raise
     _remove_old_versions(index_dir, keep=version.name)
     return load_index(index_dir)
+
 
 
 def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexData:
