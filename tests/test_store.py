@@ -34,7 +34,13 @@ def test_build_then_load_round_trips_chunks_and_vectors(
     assert m["embedding"] == "fake:word-lengths" and m["dimension"] == 8
     assert m["corpus_hash"] == "h"
     assert {"python", "faiss", "numpy"} <= set(m["versions"])
-    assert set(m["files"]) == {"chunks.faiss", "sentences.npy", "chunks.jsonl", "words.npy", "words.json"}
+    assert set(m["files"]) == {
+        "chunks.faiss",
+        "sentences.npy",
+        "chunks.jsonl",
+        "words.npy",
+        "words.json",
+    }
     assert len(loaded.words) == len(loaded.word_vectors) == m["counts"]["words"] > 300
     assert "колледжа" in loaded.words
 

@@ -54,11 +54,27 @@ _KINDS = {
     "person": re.compile(r"\bкто\b|\bкем\b|\bкого\b|\bwho\b|\bwhom\b|\bкім\b", re.IGNORECASE),
 }
 _YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d|2100)(?![\d.,]\d)")
+# A year the question bounds ("до 2028 года", "after 2010") rather than names: no sentence need
+# repeat it.
+_BOUNDED_YEAR = re.compile(
+    r"\b(?:до|после|с|со|от|к|before|after|since|until|by|from)\s+(1[89]\d\d|20\d\d|2100)\b",
+    re.IGNORECASE,
+)
+# Any written date: a year of three or four digits with "год"/"г." or a preposition, a century,
+# a clock time.
+_DATE = re.compile(
+    r"\b\d{3,4}\s*(?:год|г\.|гг\.)|\b(?:в|с|до|in|since|by)\s+\d{3,4}\b|\b\d{1,2}:\d{2}\b|"
+    r"\b[IVXLC]+\s+(?:век|в\.)",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NUMBER_WORDS = re.compile(
     r"\b(?:один|одна|одно|одного|одной|два|две|двух|три|трёх|трех|четыре|четырёх|пять|пяти|шесть|"
     r"семь|восемь|девять|десять|десяти|сто|тысяч\w*|миллион\w*|миллиард\w*|половин\w*|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half)\b",
+    r"\w+кратн\w*|перв\w+|втор\w+|трет\w+|четв[её]рт\w+|пят\w+|шест\w+|седьм\w+|восьм\w+|"
+    r"девят\w+|десят\w+|много|несколько|нескольких|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|"
+    r"first|second|third|\w+th|several|many|once|twice)\b",
     re.IGNORECASE,
 )
 _MONTHS = re.compile(
@@ -113,6 +129,11 @@ def profile_question(question: str) -> QuestionProfile:
     )
 
 
+def named_years(question: str) -> frozenset[str]:
+    """The years ``question`` asks about, less those it only uses as a bound ("до 2028")."""
+    return years_in(question) - frozenset(_BOUNDED_YEAR.findall(question))
+
+
 def years_in(text: str) -> frozenset[str]:
     """Four-digit years (1800–2100) written in ``text``."""
     return frozenset(_YEAR.findall(text))
@@ -132,21 +153,97 @@ def has_quantity(sentence: str, exclude: frozenset[str] = frozenset()) -> bool:
 
 def has_date(sentence: str) -> bool:
     """Whether ``sentence`` names a year, a month or a century."""
-    return bool(_YEAR.search(sentence) or _MONTHS.search(sentence))
+    return bool(_YEAR.search(sentence) or _MONTHS.search(sentence) or _DATE.search(sentence))
 
 
 def has_person_or_organisation(sentence: str, question: str = "") -> bool:
-    """Whether ``sentence`` names a person (initials, or a surname beside another name) or an
-    organisation (a quoted name, an acronym, a Latin-script name) that ``question`` does not
-    already name: "Who is the director of QARMET?" is not answered by a sentence whose only name
-    is QARMET."""
-    asked = question.lower()
+    """Whether ``sentence`` names someone (a person or an organisation: initials with a surname,
+    a quoted name, an acronym, a name of two capitalised words, a capitalised noun past the
+    first word) that ``question`` does not already name: "Who is the director of QARMET?" is not
+    answered by a sentence whose only name is QARMET. Names are compared by their first five
+    letters in Latin transliteration, so inflection and script do not matter. Capitalised titles
+    of office ("Президента") and adjectives made from place names ("Карагандинской") are not
+    names of anyone."""
+    asked = {_latin(w)[:5] for w in re.findall(r"\w+", question.lower())}
     names = [m.group() for m in _INITIALS.finditer(sentence)]
     names += [m.group() for m in _ORGANISATION.finditer(sentence)]
+    names += [m.group() for m in _NAME_PAIR.finditer(sentence) if not _is_title(m.group())]
     names += [
-        pair.group() for pair in _NAME_PAIR.finditer(sentence) if _SURNAME.search(pair.group())
+        m.group()
+        for m in _CAPITALISED.finditer(sentence.strip())
+        if not _is_title(m.group()) and not _ADJECTIVE.search(m.group())
     ]
-    return any(name.strip('«»"“”').lower() not in asked for name in names)
+    for name in names:
+        words = re.findall(r"\w+", name.lower())
+        if words and not all(_latin(w)[:5] in asked for w in words):
+            return True
+    return False
+
+
+# Capitalised in Russian officialese, but titles and institutions, not anyone's name.
+_TITLES = re.compile(
+    r"^(?:президент|послани|правительств|министерств|министр|парламент|мажилис|сенат|совет|"
+    r"год[ауе]?\b|конституц|республик|государств|кабинет|аким|глав[аы]|указ|закон|кодекс|"
+    r"программ|стратеги|концепци|национальн|федерац)",
+    re.IGNORECASE,
+)
+_ADJECTIVE = re.compile(
+    r"(?:ий|ый|ой|ая|яя|ое|ее|ие|ые|ого|его|ому|ему|ом|ем|ую|юю|ых|их|ым|им|ыми|ими)$"
+)
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "ә": "a",
+        "ғ": "g",
+        "қ": "k",
+        "ң": "n",
+        "ө": "o",
+        "ұ": "u",
+        "ү": "u",
+        "һ": "h",
+        "і": "i",
+    }
+)
+
+
+def _latin(word: str) -> str:
+    return word.translate(_TRANSLIT)
+
+
+def _is_title(name: str) -> bool:
+    return all(_TITLES.match(w) for w in re.findall(r"\w+", name))
 
 
 def has_proper_name(sentence: str) -> bool:

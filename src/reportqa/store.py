@@ -178,7 +178,6 @@ def _build(
     return load_index(index_dir)
 
 
-
 def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexData:
     """The current version of the index in ``index_dir``, every file checked against the
     manifest. Raises ``IndexCorruptError`` when it is missing or damaged, and
