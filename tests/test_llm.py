@@ -320,7 +320,9 @@ def test_a_model_that_fails_midstream_ends_with_the_extractive_answer(
 
 # --- steering attempts -----------------------------------------------------------------------
 
-LEADING = "Сколько планируется инвестировать в QARMET до 2028 года? Говорят, 5 трлн тенге."
+# A leading question with a false figure, which the extractive answerer still answers (so the
+# model is asked).
+LEADING = "Сколько планируется инвестировать в QARMET до 2028 года, 5 трлн тенге?"
 
 
 @pytest.mark.parametrize(

@@ -16,20 +16,23 @@ from .models import (
     Answer,
     Chunk,
     Citation,
+    Comparison,
     Document,
     Hit,
     Paragraph,
     SeeAlso,
     Sentence,
     Unsupported,
+    Verdict,
 )
 from .pipeline import ReportQA
-from .serialize import answer_to_dict
+from .serialize import answer_to_dict, verdict_to_dict
 
 __all__ = [
     "ReportQA",
     "Settings",
     "answer_to_dict",
+    "verdict_to_dict",
     "Answer",
     "Chunk",
     "Citation",
@@ -39,6 +42,8 @@ __all__ = [
     "SeeAlso",
     "Sentence",
     "Unsupported",
+    "Verdict",
+    "Comparison",
     "ReportQAError",
     "InputError",
     "CorpusError",

@@ -1,4 +1,4 @@
-"""The ``reportqa`` command: index, ask, eval, serve.
+"""The ``reportqa`` command: index, ask, check, eval, serve.
 
 Library errors meant for users (``ReportQAError``) are shown unchanged, on one line, with a
 non-zero exit. Progress goes to standard error, answers to standard output.
@@ -15,8 +15,8 @@ import click
 
 from .config import Settings
 from .errors import InputError, ReportQAError
-from .models import Answer
-from .serialize import answer_to_dict
+from .models import Answer, Verdict
+from .serialize import answer_to_dict, verdict_to_dict
 
 __all__ = ["main"]
 
@@ -36,7 +36,8 @@ def _settings_options(f: Any) -> Any:
             "--min-confidence", type=float, help="Answer only above this confidence [0.3]."
         ),
         click.option(
-            "--llm", help="Write answers with an LLM, then verify them: openai:MODEL or ollama:MODEL."
+            "--llm",
+            help="Write answers with an LLM, then verify them: openai:MODEL or ollama:MODEL.",
         ),
         click.option("--llm-timeout", type=float, help="Seconds an LLM answer may take [30]."),
     ]
@@ -140,17 +141,78 @@ def ask(question: str, as_json: bool, **kw: Any) -> None:
         _progress(f"{failures} line(s) could not be answered")
 
 
+@main.command()
+@click.argument("claim")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@_settings_options
+def check(claim: str, as_json: bool, **kw: Any) -> None:
+    """Check CLAIM against the report: supported, contradicted or not_found, with the evidence
+    quoted and the figures compared. With CLAIM "-", read one claim per line from standard input
+    and check each (with --json, one JSON object per line; a bad line gives an error object)."""
+    try:
+        settings = _settings(**kw)
+        if claim != "-":
+            from .factcheck import clean_claim
+
+            clean_claim(claim, settings.max_question_chars)  # fail before loading anything
+        qa = _open(settings)
+        if claim != "-":
+            verdict = qa.check(claim)
+            click.echo(
+                json.dumps(verdict_to_dict(verdict), ensure_ascii=False)
+                if as_json
+                else render_verdict(verdict)
+            )
+            return
+    except ReportQAError as exc:
+        raise click.ClickException(str(exc)) from None
+    failures = 0
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            try:
+                text = raw.rstrip(b"\r\n").decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"line {number} is not valid UTF-8") from None
+            verdict = qa.check(text)
+        except ReportQAError as exc:
+            failures += 1
+            if as_json:
+                click.echo(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False))
+            else:
+                click.echo(f"line {number}: error: {exc}")
+            continue
+        if as_json:
+            click.echo(json.dumps(verdict_to_dict(verdict), ensure_ascii=False))
+        else:
+            click.echo(render_verdict(verdict) + "\n")
+    if failures:
+        _progress(f"{failures} line(s) could not be checked")
+
+
 @main.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_settings_options
 def eval_command(file: Path, **kw: Any) -> None:
-    """Score answers on a question file (the format of report-dev.jsonl)."""
-    from .evaluate import evaluate_questions, read_jsonl
+    """Score answers on a question file (the format of report-dev.jsonl), or verdicts on a
+    claims file (rows with "claim": the format of report-dev-claims.jsonl)."""
+    from .evaluate import (
+        check_claim_rows,
+        evaluate_claims,
+        evaluate_questions,
+        is_claims_file,
+        read_jsonl,
+    )
 
     try:
         settings = _settings(**kw)
         rows = list(read_jsonl(file))
+        claims = is_claims_file(rows)
+        if claims:
+            check_claim_rows(rows)  # fail before loading anything
         qa = _open(settings)
+        if claims:
+            _echo_claims_report(evaluate_claims(rows, qa.check))
+            return
         report = evaluate_questions(rows, qa.ask)
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
@@ -196,4 +258,35 @@ def render_text(answer: Answer) -> str:
         for s in answer.see_also:
             snippet = s.text if len(s.text) <= 160 else s.text[:157] + "…"
             lines.append(f"  - {s.document}, {word} {s.paragraph}: {snippet}")
+    return "\n".join(lines)
+
+
+def _echo_claims_report(report: Any) -> None:
+    """Each claim's verdict, the confusion matrix (rows expected, columns given), the totals."""
+    for r in report.results:
+        mark = "ok " if r.correct else "BAD"
+        click.echo(
+            f"{mark} {r.id:>6} {r.expected:>12} -> {r.verdict:<12} {r.latency_ms:7.1f} ms  {r.claim}"
+        )
+        if not r.correct:
+            click.echo(f"{'':11}{r.explanation}")
+    table = report.confusion()
+    given = list(next(iter(table.values())))
+    click.echo("\n" + f"{'expected / given':<18}" + "".join(f"{g:>14}" for g in given))
+    for expected, row in table.items():
+        click.echo(f"{expected:<18}" + "".join(f"{row[g]:>14}" for g in given))
+    click.echo(json.dumps(report.totals(), ensure_ascii=False))
+
+
+def render_verdict(verdict: Verdict) -> str:
+    """A fact-check verdict as plain text: the explanation, then each quote with its source."""
+    from .messages import message
+
+    word = message("paragraph", verdict.language)
+    lines = [verdict.explanation]
+    for c in verdict.evidence:
+        lines.append(f"  [{c.n}] «{c.quote}»")
+        lines.append(
+            f"      {c.title} — {c.document}, {word} {c.paragraph}, chars {c.start}–{c.end}"
+        )
     return "\n".join(lines)

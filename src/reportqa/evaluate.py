@@ -4,6 +4,11 @@ Each row: ``id``, ``lang``, ``question``, ``answers`` (strings any of which a co
 quotes; empty when the report does not answer) and ``paragraph`` (the gold paragraph or null).
 Reported: gold-paragraph hit@1 and @3, answers holding a gold string, refusal accuracy on
 unanswerable questions, false refusals, and p50/p95 latency.
+
+A claims file (``report-dev-claims.jsonl``: rows with ``claim`` instead of ``question``, the
+expected ``verdict`` and the gold ``paragraph`` or null) is scored by ``evaluate_claims``: verdict
+accuracy, the confusion matrix (expected by given), whether the first evidence quote comes from the
+gold paragraph, whether every compared figure stands in the quote cited for it, and latency.
 """
 
 from __future__ import annotations
@@ -16,9 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .models import Answer
+from .models import Answer, Verdict
 
-__all__ = ["QuestionResult", "EvalReport", "evaluate_questions", "read_jsonl"]
+__all__ = [
+    "QuestionResult",
+    "EvalReport",
+    "evaluate_questions",
+    "read_jsonl",
+    "ClaimResult",
+    "ClaimReport",
+    "evaluate_claims",
+    "check_claim_rows",
+    "is_claims_file",
+    "VERDICTS",
+]
+
+VERDICTS = ("supported", "contradicted", "not_found")
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,123 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
             )
         )
     return EvalReport(tuple(results))
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    id: str
+    claim: str
+    expected: str
+    verdict: str  # as given, or "error" when the claim was refused as input
+    correct: bool
+    evidence_hit: bool | None  # first evidence from the gold paragraph; None without one
+    figures_quoted: bool  # every compared reported figure stands in the quote cited for it
+    latency_ms: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ClaimReport:
+    results: tuple[ClaimResult, ...]
+
+    def confusion(self) -> dict[str, dict[str, int]]:
+        """Counts by expected verdict, then by given verdict ("error" included when it occurs)."""
+        given = list(VERDICTS) + (
+            ["error"] if any(r.verdict == "error" for r in self.results) else []
+        )
+        table = {e: dict.fromkeys(given, 0) for e in VERDICTS}
+        for r in self.results:
+            table[r.expected][r.verdict] += 1
+        return table
+
+    def totals(self) -> dict[str, Any]:
+        rs = self.results
+        with_paragraph = [r for r in rs if r.evidence_hit is not None]
+        latencies = sorted(r.latency_ms for r in rs)
+        return {
+            "claims": len(rs),
+            "verdict_accuracy": _ratio(sum(r.correct for r in rs), len(rs)),
+            "confusion": self.confusion(),
+            "evidence_hit": _ratio(
+                sum(bool(r.evidence_hit) for r in with_paragraph), len(with_paragraph)
+            ),
+            "figures_quoted": _ratio(sum(r.figures_quoted for r in rs), len(rs)),
+            "p50_ms": _percentile(latencies, 50),
+            "p95_ms": _percentile(latencies, 95),
+        }
+
+
+def is_claims_file(rows: list[dict[str, Any]]) -> bool:
+    """Whether ``rows`` are claims to check (rows with "claim" and none with "question")."""
+    return any("claim" in r for r in rows) and not any("question" in r for r in rows)
+
+
+def check_claim_rows(rows: list[dict[str, Any]]) -> None:
+    """Raise ``InputError`` naming the first row without a claim or with an unknown verdict."""
+    for number, row in enumerate(rows, start=1):
+        where = f"row {row.get('id', number)}"
+        if not isinstance(row.get("claim"), str):
+            raise InputError(f"{where} has no 'claim' text")
+        if row.get("verdict") not in VERDICTS:
+            raise InputError(
+                f"{where}: 'verdict' must be one of {', '.join(VERDICTS)}, "
+                f"got {row.get('verdict')!r}"
+            )
+
+
+def evaluate_claims(rows: list[dict[str, Any]], check: Callable[[str], Verdict]) -> ClaimReport:
+    """Check every claim of ``rows`` and score the verdicts. A claim ``check`` refuses with an
+    ``InputError`` counts as the verdict "error"."""
+    check_claim_rows(rows)
+    results: list[ClaimResult] = []
+    for row in rows:
+        expected = row["verdict"]
+        started = time.perf_counter()
+        try:
+            verdict: Verdict | None = check(row["claim"])
+        except InputError as exc:
+            verdict, explanation = None, str(exc)
+        latency = (time.perf_counter() - started) * 1000
+        given = verdict.verdict if verdict else "error"
+        paragraph = row.get("paragraph")
+        hit = None
+        if paragraph is not None and verdict is not None:
+            hit = bool(verdict.evidence) and verdict.evidence[0].paragraph == paragraph
+        quoted = verdict is not None and all(
+            c.reported is None
+            or c.citation is None
+            or _figure_in(c.reported, verdict.evidence[c.citation - 1].quote)
+            for c in verdict.comparisons
+        )
+        results.append(
+            ClaimResult(
+                id=str(row.get("id", len(results) + 1)),
+                claim=row["claim"],
+                expected=expected,
+                verdict=given,
+                correct=given == expected,
+                evidence_hit=hit,
+                figures_quoted=quoted,
+                latency_ms=round(latency, 2),
+                explanation=verdict.explanation if verdict else explanation,
+            )
+        )
+    return ClaimReport(tuple(results))
+
+
+def _figure_in(reported: str, quote: str) -> bool:
+    """Whether every number of ``reported`` ("1,6 трлн тенге by 2028") is stated in ``quote``;
+    a year in brackets is the one a relative "в этом году" of the quote means, not a quote."""
+    import re
+
+    from .numbers import parse_quantities, quantities_match
+
+    reported = re.sub(r"\(\d{4}\)", " ", reported)
+    stated = parse_quantities(quote)
+    return all(
+        any(quantities_match(q, p) or q.value == p.value for p in stated)
+        for q in parse_quantities(reported)
+    )
 
 
 def _ratio(n: int, d: int) -> float | None:

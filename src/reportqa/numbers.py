@@ -146,7 +146,7 @@ _DURATION = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _UNITS = (
-    ("KZT", r"тенге|тг\.|tenge|KZT|₸"),
+    ("KZT", r"тенге|теңге|тг\.|tenge|KZT|₸"),
     ("USD", r"доллар[а-яё]*(?:\s+США)?|долл\.|USD|US\$|\$|dollars?"),
     ("EUR", r"евро|euros?|EUR|€"),
     ("RUB", r"рубл[а-яё]*|руб\.|roubles?|rubles?|RUB|₽"),

@@ -23,7 +23,8 @@ from .config import Settings
 from .corpus import corpus_hash, load_corpus
 from .embeddings import load_embedder
 from .errors import IndexCorruptError, IndexMismatchError, InputError
-from .models import Answer, Document, Hit
+from .factcheck import RETRIEVE_K, FactChecker, clean_claim
+from .models import Answer, Document, Hit, Verdict
 from .retrieval import HybridRetriever, HybridSearcher
 from .store import IndexData, build_index, load_index
 from .text import detect_language
@@ -87,6 +88,7 @@ class ReportQA:
                 timeout=settings.llm_timeout,
             )
         self.chain: Runnable[str, Answer] = self._build_chain()
+        self.checker = FactChecker(self.searcher, languages, documents, settings.min_confidence)
 
     @classmethod
     def open(
@@ -168,6 +170,21 @@ class ReportQA:
                     answer_ms=round((time.perf_counter() - retrieved_at) * 1000, 2),
                 )
             yield item
+
+    def check(self, claim: Any) -> Verdict:
+        """The report's verdict on ``claim`` (``factcheck.py``): supported, contradicted or
+        not_found, with the evidence quoted and the figures compared. Raises ``InputError`` for an
+        empty or too long claim, one with nothing to check, or a question."""
+        started = time.perf_counter()
+        clean = clean_claim(claim, self.settings.max_question_chars)
+        hits = self.retrieve(clean, max(self.settings.k, RETRIEVE_K))
+        retrieved_at = time.perf_counter()
+        verdict = self.checker.check(clean, hits)
+        verdict.timings.update(
+            retrieve_ms=round((retrieved_at - started) * 1000, 2),
+            check_ms=round((time.perf_counter() - retrieved_at) * 1000, 2),
+        )
+        return verdict
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         """The ranked passages for a (clean) question."""

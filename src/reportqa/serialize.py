@@ -1,13 +1,13 @@
 """The one place an ``Answer`` becomes JSON: ``reportqa ask --json``, the HTTP API and the chat
-page all use ``answer_to_dict``."""
+page all use ``answer_to_dict``; likewise ``verdict_to_dict`` for a fact-check ``Verdict``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .models import Answer, Citation
+from .models import Answer, Citation, Verdict
 
-__all__ = ["answer_to_dict", "citation_to_dict"]
+__all__ = ["answer_to_dict", "citation_to_dict", "verdict_to_dict"]
 
 
 def citation_to_dict(c: Citation) -> dict[str, Any]:
@@ -52,3 +52,28 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         out["grounded"] = answer.grounded
         out["unsupported"] = [{"text": u.text, "reason": u.reason} for u in answer.unsupported]
     return out
+
+
+def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
+    """The JSON object of a fact-check verdict; ``evidence`` has the shape of ``citations``."""
+    return {
+        "claim": verdict.claim,
+        "verdict": verdict.verdict,
+        "language": verdict.language,
+        "explanation": verdict.explanation,
+        "evidence": [citation_to_dict(c) for c in verdict.evidence],
+        "comparisons": [
+            {
+                "claimed": c.claimed,
+                "reported": c.reported,
+                "match": c.match,
+                "citation": c.citation,
+                "reason": c.reason,
+            }
+            for c in verdict.comparisons
+        ],
+        "retrieved": [
+            {"document": h.chunk.document, "paragraph": h.chunk.paragraph, "score": h.score}
+            for h in verdict.retrieved
+        ],
+    }

@@ -1,0 +1,437 @@
+"""Fact-check mode with the real model: verdicts, their evidence and explanations.
+
+The dev claims are read from ../shared/eval (never copied here). Other claims are invented for
+these tests, in Russian, Kazakh and English, about the shipped report and about a small report
+written here (``city_qa``), so the rules are checked on sentences they were not tuned on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportqa import InputError, ReportQA, Settings, Verdict, verdict_to_dict
+from reportqa.cli import main
+from reportqa.evaluate import evaluate_claims
+from reportqa.factcheck import clean_claim
+from reportqa.models import Citation, Comparison
+from reportqa.numbers import parse_quantities, quantities_match
+from reportqa.serialize import citation_to_dict
+
+from .conftest import CORPUS, EVAL
+
+CLAIMS_FILE = EVAL / "report-dev-claims.jsonl"
+DEV = (
+    [json.loads(line) for line in open(CLAIMS_FILE, encoding="utf-8") if line.strip()]
+    if CLAIMS_FILE.exists()
+    else []
+)
+
+CITY = """\
+В городе Каменск работают 12 школ и 3 больницы. Городская библиотека открыта с 1998 года.
+
+В 2023 году в городе построили 450 квартир, а в 2024 году — 610 квартир. Средняя площадь квартиры \
+составила 54 м².
+
+Бюджет города на 2025 год составляет 18,5 млрд тенге, из них 6,2 млрд тенге направлено на \
+образование.
+
+Население города превысило 95 тысяч человек. В этом году открыт новый парк площадью 12 гектаров.
+
+В городе открыт завод по выпуску велосипедов. Компания «Вело-Каменск» производит 40 тысяч \
+велосипедов в год.
+"""
+
+
+@pytest.fixture(scope="module")
+def city_qa(tmp_path_factory: pytest.TempPathFactory) -> ReportQA:
+    """A small report written for these tests, dated 2025 (for "в этом году")."""
+    folder = tmp_path_factory.mktemp("city")
+    (folder / "kamensk.txt").write_text(CITY, encoding="utf-8")
+    meta = {"title": "Каменск в цифрах", "language": "ru", "date": "2025"}
+    (folder / "kamensk.meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    return ReportQA.open(Settings(corpus=folder, index=folder.parent / "city-index"))
+
+
+def numbers_stated(text: str, quote: str) -> bool:
+    """Whether every number of ``text`` is stated in ``quote`` (same value, any wording). A year
+    in brackets is what a relative year of the quote means ("в этом году (2025)")."""
+    text = re.sub(r"\(\d{4}\)", " ", text)
+    stated = parse_quantities(quote)
+    return all(
+        any(quantities_match(q, s) or q.value == s.value for s in stated)
+        for q in parse_quantities(text)
+    )
+
+
+def assert_well_formed(verdict: Verdict, document_text: str) -> None:
+    """Quotes verbatim at their offsets, numbered from 1, and each comparison's reported figure
+    (and its year) stated in the quote it cites."""
+    assert verdict.verdict in ("supported", "contradicted", "not_found")
+    assert [c.n for c in verdict.evidence] == list(range(1, len(verdict.evidence) + 1))
+    for c in verdict.evidence:
+        assert document_text[c.start : c.end] == c.quote
+    for comparison in verdict.comparisons:
+        if comparison.citation is not None:
+            assert comparison.reported is not None
+            quote = verdict.evidence[comparison.citation - 1].quote
+            assert numbers_stated(comparison.reported, quote), (comparison, quote)
+            assert f"[{comparison.citation}]" in verdict.explanation
+
+
+# --- the dev claims --------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not DEV, reason="../shared/eval is not beside the checkout")
+@pytest.mark.parametrize("row", DEV, ids=[r["id"] for r in DEV])
+def test_dev_claims(report_qa: ReportQA, row: dict) -> None:
+    verdict = report_qa.check(row["claim"])
+    assert verdict.verdict == row["verdict"], verdict.explanation
+    assert_well_formed(verdict, report_qa.documents[0].text)
+    if row["verdict"] == "not_found":
+        assert not any(c.match for c in verdict.comparisons)
+        return
+    assert verdict.evidence and verdict.evidence[0].paragraph == row["paragraph"]
+    claimed = parse_quantities(row["claim"])
+    if claimed:  # a numeric claim: its figures are compared, each beside a quoted one
+        assert verdict.comparisons
+        assert all(c.reported is not None for c in verdict.comparisons)
+        assert (row["verdict"] == "supported") == all(c.match for c in verdict.comparisons)
+
+
+@pytest.mark.skipif(not DEV, reason="../shared/eval is not beside the checkout")
+def test_eval_command_reports_accuracy_and_confusion(run) -> None:
+    result = run("eval", str(CLAIMS_FILE))
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    totals = json.loads(lines[-1])
+    assert totals["claims"] == len(DEV)
+    assert totals["verdict_accuracy"] == 1.0
+    assert totals["figures_quoted"] == 1.0
+    expected = {v: sum(r["verdict"] == v for r in DEV) for v in totals["confusion"]}
+    assert {v: row[v] for v, row in totals["confusion"].items()} == expected
+    header = next(line for line in lines if line.startswith("expected / given"))
+    assert header.split()[-3:] == ["supported", "contradicted", "not_found"]
+
+
+# --- invented claims about the shipped report ------------------------------------------------------
+
+REPORT_CLAIMS = [
+    # (claim, verdict, a reported figure the explanation must give, or None)
+    ("В 2024 году в QARMET вложено 572,9 млрд тенге", "supported", "572,9 млрд тенге"),
+    (
+        "Индустриальная зона «Сарань» привлекла 211 млрд тенге инвестиций",
+        "contradicted",
+        "472 млрд тенге",
+    ),
+    (
+        "Площадь промышленного парка в Темиртау составит 25 тыс. гектаров",
+        "contradicted",
+        "15 тыс. гектаров",
+    ),
+    ("Создано более 1300 постоянных рабочих мест", "supported", "более 1300"),
+    (
+        "Объём промышленного производства в 2024 году составил 2 трлн тенге",
+        "contradicted",
+        "превысил 3 трлн тенге",
+    ),
+    ("В июне была запущена одна из печей Тау-Кен Темир", "contradicted", None),
+    ("Финансирование технохаба «Картех» предусмотрено в 2025–2027 годах", "supported", None),
+    (
+        "В Саранском колледже с 2020 года готовят специалистов для шинного производства",
+        "contradicted",
+        None,
+    ),
+    ("В области начато производство телевизоров и стиральных машин Samsung", "supported", None),
+    ("В области работают 5 аэропортов", "not_found", None),
+    ("В Караганде построят метро", "not_found", None),
+    ("В 2024 году в области произвели 500 тысяч смартфонов", "not_found", None),
+    ("QARMET will invest 2 trillion tenge by 2028", "contradicted", "1,6 трлн тенге"),
+    ("The region has 8 universities and 52 colleges", "supported", "52 колледжа"),
+    ("The wind farm will have a capacity of 300 MW", "contradicted", "150 МВт"),
+    ("R&D funding was 16.3 billion tenge", "supported", "16,3 млрд тенге"),
+    ("Samsung has started producing TVs and washing machines in the region", "supported", None),
+    ("A smartphone factory has opened in the region", "not_found", None),
+    ("The mayor of Karaganda is John Smith", "not_found", None),
+    ("The region produced 500 electric cars in 2024", "not_found", None),
+    ("Облыста 52 колледж жұмыс істейді", "supported", "52 колледжа"),
+]
+
+
+@pytest.mark.parametrize(
+    "claim, expected, reported", REPORT_CLAIMS, ids=[c[0][:40] for c in REPORT_CLAIMS]
+)
+def test_invented_claims(
+    report_qa: ReportQA, claim: str, expected: str, reported: str | None
+) -> None:
+    verdict = report_qa.check(claim)
+    assert verdict.verdict == expected, verdict.explanation
+    assert_well_formed(verdict, report_qa.documents[0].text)
+    if reported is not None:
+        assert any(c.reported and c.reported.startswith(reported) for c in verdict.comparisons), (
+            verdict.comparisons
+        )
+    if expected != "not_found":
+        assert verdict.evidence
+
+
+@pytest.mark.parametrize(
+    "claim, claimed_year, reported_year",
+    [
+        ("В 2025 году произведено 1400 единиц автобусов и спецтехники", "2025", "2024"),
+        ("In 2025, 131 thousand household appliances were produced", "2025", "2024"),
+        ("Industrial production in 2023 exceeded 3 trillion tenge", "2023", "2024"),
+    ],
+)
+def test_the_right_figure_for_the_wrong_year_is_contradicted(
+    report_qa: ReportQA, claim: str, claimed_year: str, reported_year: str
+) -> None:
+    verdict = report_qa.check(claim)
+    assert verdict.verdict == "contradicted", verdict.explanation
+    (comparison,) = verdict.comparisons
+    assert comparison.match is False and comparison.reason == "period"
+    assert claimed_year in comparison.claimed and reported_year in (comparison.reported or "")
+    assert numbers_stated(comparison.reported or "", verdict.evidence[0].quote)
+
+
+@pytest.mark.parametrize(
+    "claim, opening",
+    [
+        (
+            "До 2028 года в QARMET вложат 2 трлн тенге",
+            "Опровергается: утверждается 2 трлн тенге до 2028 года; в отчёте 1,6 трлн тенге до 2028 года [1].",
+        ),
+        (
+            "QARMET will invest 2 trillion tenge by 2028",
+            "Contradicted: claimed 2 trillion tenge by 2028; the report says 1,6 трлн тенге by 2028 [1].",
+        ),
+        ("Облыста 8 жоғары оқу орны және 60 колледж жұмыс істейді", "Теріске шығарылады:"),
+        ("В области открыли завод по производству смартфонов", "В отчёте этого нет:"),
+        ("A smartphone factory has opened in the region", "Not found in the report:"),
+    ],
+)
+def test_explanations_follow_the_claims_language(
+    report_qa: ReportQA, claim: str, opening: str
+) -> None:
+    verdict = report_qa.check(claim)
+    assert verdict.explanation.startswith(opening), verdict.explanation
+
+
+def test_multi_figure_claim_pairs_each_figure_with_its_own(report_qa: ReportQA) -> None:
+    verdict = report_qa.check("В области 8 вузов и 60 колледжей")
+    pairs = {c.claimed: (c.reported, c.match) for c in verdict.comparisons}
+    assert pairs == {"8 вузов": ("8 вузов", True), "60 колледжей": ("52 колледжа", False)}
+    assert len(verdict.evidence) == 1  # both from the one sentence, cited once
+
+
+def test_timings_are_recorded(report_qa: ReportQA) -> None:
+    verdict = report_qa.check("В области работают 52 колледжа")
+    assert set(verdict.timings) == {"retrieve_ms", "check_ms"}
+
+
+# --- a report written here ------------------------------------------------------------------------
+
+CITY_CLAIMS = [
+    ("В городе работают 15 школ", "contradicted", "12 школ"),
+    ("В городе 12 больниц", "contradicted", "3 больницы"),  # not the 12 schools
+    ("В городе работают 3 больницы", "supported", "3 больницы"),
+    ("В 2024 году построили 610 квартир", "supported", "610 квартир"),
+    ("В 2022 году построили 450 квартир", "contradicted", "450 квартир"),
+    ("На образование направлено 8 млрд тенге", "contradicted", "6,2 млрд тенге"),
+    ("Население города превысило 90 тысяч человек", "supported", None),  # follows from > 95 000
+    ("Население города составляет 80 тысяч человек", "contradicted", None),
+    ("Население города составляет 100 тысяч человек", "not_found", None),  # allowed, not stated
+    ("В 2024 году открыт новый парк площадью 12 гектаров", "contradicted", "12 гектаров"),
+    ("В 2025 году открыт новый парк площадью 12 гектаров", "supported", "12 гектаров"),
+    ("Городская библиотека открыта с 2005 года", "contradicted", None),
+    ("В городе открыт завод по выпуску велосипедов", "supported", None),
+    ("В городе открыт завод по выпуску самолётов", "not_found", None),
+    ("В городе работают 7 стадионов", "not_found", None),
+    ("The city has 12 schools and 3 hospitals", "supported", "3 больницы"),
+    ("The city budget for 2025 is 18.5 billion tenge", "supported", "18,5 млрд тенге"),
+    ("An aircraft factory has opened in the city", "not_found", None),
+]
+
+
+@pytest.mark.parametrize(
+    "claim, expected, reported", CITY_CLAIMS, ids=[c[0][:40] for c in CITY_CLAIMS]
+)
+def test_claims_about_another_report(
+    city_qa: ReportQA, claim: str, expected: str, reported: str | None
+) -> None:
+    verdict = city_qa.check(claim)
+    assert verdict.verdict == expected, verdict.explanation
+    assert_well_formed(verdict, city_qa.documents[0].text)
+    if reported is not None:
+        assert any(c.reported and c.reported.startswith(reported) for c in verdict.comparisons)
+
+
+# --- bad input ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "claim, message",
+    [
+        ("", "the claim is empty"),
+        ("  \n\t ", "the claim is empty"),
+        ("x" * 100_000, "the claim is 100000 characters long; the limit is 2000"),
+        ("???", "nothing to check"),
+        ("hello", "nothing to check"),
+        ("42", "nothing to check"),
+        ("В 2024 году", "nothing to check"),
+        ("Сколько вузов в области?", "is a question, not a claim"),
+        (None, "the claim must be text"),
+    ],
+)
+def test_bad_claims_raise_input_errors(report_qa: ReportQA, claim: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        report_qa.check(claim)
+    with pytest.raises(InputError, match=message):
+        clean_claim(claim, 2000)
+
+
+def test_a_question_that_states_a_claim_is_checked(report_qa: ReportQA) -> None:
+    assert report_qa.check("Правда ли, что в области 60 колледжей?").verdict == "contradicted"
+
+
+# --- JSON and CLI --------------------------------------------------------------------------------------
+
+
+def test_verdict_json_shape(report_qa: ReportQA) -> None:
+    data = verdict_to_dict(report_qa.check("До 2028 года в QARMET вложат 2 трлн тенге"))
+    json.dumps(data)
+    assert set(data) == {
+        "claim",
+        "verdict",
+        "language",
+        "explanation",
+        "evidence",
+        "comparisons",
+        "retrieved",
+    }
+    assert data["verdict"] == "contradicted" and data["language"] == "ru"
+    citation_keys = set(citation_to_dict(Citation(1, "d", "t", 1, "q", 0, 1, 0.5)))
+    assert all(set(e) == citation_keys for e in data["evidence"])
+    assert data["comparisons"] == [
+        {
+            "claimed": "2 трлн тенге до 2028 года",
+            "reported": "1,6 трлн тенге до 2028 года",
+            "match": False,
+            "citation": 1,
+            "reason": "value",
+        }
+    ]
+
+
+@pytest.fixture
+def run(report_index: Path):
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | str | None = None):
+        return runner.invoke(
+            main, [*args, "--corpus", str(CORPUS), "--index", str(report_index)], input=input
+        )
+
+    return invoke
+
+
+def test_check_prints_the_explanation_and_the_quotes(run) -> None:
+    result = run("check", "В области 8 вузов и 60 колледжей")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("Опровергается:") and "52 колледжа [1]" in lines[0]
+    assert lines[1].startswith("  [1] «В области работают 8 вузов и 52 колледжа")
+    assert "karaganda-industry.txt, абзац 10" in lines[2]
+
+
+def test_check_json(run) -> None:
+    result = run("check", "The Saran industrial zone attracted 472 billion tenge", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["verdict"] == "supported" and data["evidence"][0]["paragraph"] == 4
+    assert data["comparisons"][0]["match"] is True
+
+
+@pytest.mark.parametrize(
+    "claim, message",
+    [("", "the claim is empty"), ("???", "nothing to check"), ("x" * 100_000, "limit is 2000")],
+)
+def test_check_bad_claim_exits_non_zero_with_one_line(run, claim: str, message: str) -> None:
+    result = run("check", claim)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_check_batch_reports_bad_lines_as_error_objects(run) -> None:
+    lines = (
+        "В области 8 вузов и 60 колледжей\n\n".encode()
+        + b"\xff\xfe\n"
+        + b"???\n"
+        + b"QARMET will invest 2 trillion tenge by 2028\n"
+        + b"x" * 5000
+        + b"\n"
+    )
+    result = run("check", "--json", "-", input=lines)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert len(rows) == 6
+    assert rows[0]["verdict"] == "contradicted"
+    assert rows[1] == {"line": 2, "error": "the claim is empty: type a claim about the report"}
+    assert rows[2]["line"] == 3 and "UTF-8" in rows[2]["error"]
+    assert rows[3]["line"] == 4 and "nothing to check" in rows[3]["error"]
+    assert rows[4]["verdict"] == "contradicted" and rows[4]["language"] == "en"
+    assert rows[5]["line"] == 6 and "limit" in rows[5]["error"]
+    assert "4 line(s) could not be checked" in result.output
+
+
+def test_eval_rejects_a_bad_claims_file_before_loading_anything(tmp_path: Path) -> None:
+    bad = tmp_path / "claims.jsonl"
+    bad.write_text('{"id": "x1", "claim": "В области 8 вузов", "verdict": "true"}\n', "utf-8")
+    index = tmp_path / "index"
+    result = CliRunner().invoke(
+        main, ["eval", str(bad), "--corpus", str(CORPUS), "--index", str(index)]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: row x1: 'verdict' must be one of supported, contradicted, not_found, got 'true'\n"
+    )
+    assert not index.exists()  # no index was built for a file that cannot be scored
+
+
+# --- evaluation arithmetic, without the model ------------------------------------------------------
+
+
+def test_evaluate_claims_counts_and_keeps_going_after_a_refused_claim() -> None:
+    given = {"a": "supported", "b": "not_found", "c": "contradicted"}
+    quote = "До 2028 года планируется инвестировать 1,6 трлн тенге."
+
+    def check(claim: str) -> Verdict:
+        if claim == "bad":
+            raise InputError("nothing to check")
+        citation = Citation(1, "d", "t", 3, quote, 0, len(quote), 0.9)
+        comparison = Comparison("2 трлн тенге", "1,6 трлн тенге до 2028 года", False, 1, "value")
+        return Verdict(claim, given[claim], "ru", "…", (citation,), (comparison,))
+
+    rows = [
+        {"id": "1", "claim": "a", "verdict": "supported", "paragraph": 3},
+        {"id": "2", "claim": "b", "verdict": "contradicted", "paragraph": 4},
+        {"id": "3", "claim": "c", "verdict": "contradicted", "paragraph": None},
+        {"id": "4", "claim": "bad", "verdict": "not_found", "paragraph": None},
+    ]
+    report = evaluate_claims(rows, check)
+    totals = report.totals()
+    assert totals["verdict_accuracy"] == 0.5
+    assert totals["evidence_hit"] == 0.5  # row 1 cites paragraph 3, row 2 does not cite 4
+    assert totals["figures_quoted"] == 0.75  # the refused claim quotes nothing
+    assert report.confusion() == {
+        "supported": {"supported": 1, "contradicted": 0, "not_found": 0, "error": 0},
+        "contradicted": {"supported": 0, "contradicted": 1, "not_found": 1, "error": 0},
+        "not_found": {"supported": 0, "contradicted": 0, "not_found": 0, "error": 1},
+    }
+    assert report.results[3].explanation == "nothing to check"
