@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,76 +94,30 @@ def index(rebuild: bool, **kw: Any) -> None:
     )
 
 
-@main.command()
-@click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-@_settings_options
-def ask(question: str, as_json: bool, **kw: Any) -> None:
-    """Answer QUESTION from the report. With QUESTION "-", read one question per line from
-    standard input and answer each (with --json, one JSON object per line)."""
+def _respond(
+    arg: str,
+    as_json: bool,
+    kw: dict[str, Any],
+    validate: Callable[[str, int], object],
+    call: Callable[[Any, str], Any],
+    to_dict: Callable[[Any], dict[str, Any]],
+    render: Callable[[Any], str],
+    verb: str,
+) -> None:
+    """What ``ask`` and ``check`` share: one text from the command line, or with "-" one per line
+    of standard input, each answered as JSON or as text; a bad line gives an error object and
+    the rest is still answered."""
+
+    def emit(result: Any) -> None:
+        click.echo(json.dumps(to_dict(result), ensure_ascii=False) if as_json else render(result))
+
     try:
         settings = _settings(**kw)
-        if question != "-":
-            from .pipeline import clean_question
-
-            clean_question(question, settings.max_question_chars)  # fail before loading anything
+        if arg != "-":
+            validate(arg, settings.max_question_chars)  # fail before loading anything
         qa = _open(settings)
-        if question != "-":
-            answer = qa.ask(question)
-            click.echo(
-                json.dumps(answer_to_dict(answer), ensure_ascii=False)
-                if as_json
-                else render_text(answer)
-            )
-            return
-    except ReportQAError as exc:
-        raise click.ClickException(str(exc)) from None
-    failures = 0
-    for number, raw in enumerate(sys.stdin.buffer, start=1):
-        line = raw.rstrip(b"\r\n")
-        try:
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(f"line {number} is not valid UTF-8") from None
-            answer = qa.ask(text)
-        except ReportQAError as exc:
-            failures += 1
-            if as_json:
-                click.echo(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False))
-            else:
-                click.echo(f"line {number}: error: {exc}")
-            continue
-        if as_json:
-            click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False))
-        else:
-            click.echo(render_text(answer) + "\n")
-    if failures:
-        _progress(f"{failures} line(s) could not be answered")
-
-
-@main.command()
-@click.argument("claim")
-@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-@_settings_options
-def check(claim: str, as_json: bool, **kw: Any) -> None:
-    """Check CLAIM against the report: supported, contradicted or not_found, with the evidence
-    quoted and the figures compared. With CLAIM "-", read one claim per line from standard input
-    and check each (with --json, one JSON object per line; a bad line gives an error object)."""
-    try:
-        settings = _settings(**kw)
-        if claim != "-":
-            from .factcheck import clean_claim
-
-            clean_claim(claim, settings.max_question_chars)  # fail before loading anything
-        qa = _open(settings)
-        if claim != "-":
-            verdict = qa.check(claim)
-            click.echo(
-                json.dumps(verdict_to_dict(verdict), ensure_ascii=False)
-                if as_json
-                else render_verdict(verdict)
-            )
+        if arg != "-":
+            emit(call(qa, arg))
             return
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
@@ -173,7 +128,7 @@ def check(claim: str, as_json: bool, **kw: Any) -> None:
                 text = raw.rstrip(b"\r\n").decode("utf-8")
             except UnicodeDecodeError:
                 raise InputError(f"line {number} is not valid UTF-8") from None
-            verdict = qa.check(text)
+            result = call(qa, text)
         except ReportQAError as exc:
             failures += 1
             if as_json:
@@ -181,12 +136,54 @@ def check(claim: str, as_json: bool, **kw: Any) -> None:
             else:
                 click.echo(f"line {number}: error: {exc}")
             continue
-        if as_json:
-            click.echo(json.dumps(verdict_to_dict(verdict), ensure_ascii=False))
-        else:
-            click.echo(render_verdict(verdict) + "\n")
+        emit(result)
+        if not as_json:
+            click.echo()
     if failures:
-        _progress(f"{failures} line(s) could not be checked")
+        _progress(f"{failures} line(s) could not be {verb}")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@_settings_options
+def ask(question: str, as_json: bool, **kw: Any) -> None:
+    """Answer QUESTION from the report. With QUESTION "-", read one question per line from
+    standard input and answer each (with --json, one JSON object per line)."""
+    from .pipeline import clean_question
+
+    _respond(
+        question,
+        as_json,
+        kw,
+        clean_question,
+        lambda qa, q: qa.ask(q),
+        answer_to_dict,
+        render_text,
+        "answered",
+    )
+
+
+@main.command()
+@click.argument("claim")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@_settings_options
+def check(claim: str, as_json: bool, **kw: Any) -> None:
+    """Check CLAIM against the report: supported, contradicted or not_found, with the evidence
+    quoted and the figures compared. With CLAIM "-", read one claim per line from standard input
+    and check each (with --json, one JSON object per line; a bad line gives an error object)."""
+    from .factcheck import clean_claim
+
+    _respond(
+        claim,
+        as_json,
+        kw,
+        clean_claim,
+        lambda qa, c: qa.check(c),
+        verdict_to_dict,
+        render_verdict,
+        "checked",
+    )
 
 
 @main.command(name="eval")
