@@ -1,0 +1,178 @@
+"""Latency and errors of ``POST /api/ask`` over loopback, against ``reportqa serve``.
+
+Starts ``reportqa.web.server.serve`` in a subprocess on a free 127.0.0.1 port (the index is built
+into a temporary folder unless --index is given), or uses --url, then prints:
+
+- sequential latency, one client: p50, p95, mean, over --requests questions, twice: questions
+  repeated from the dev set (the server's query-embedding cache is warm), and questions made
+  distinct by a suffix (every one is embedded, as a new user's is);
+- under load: --clients concurrent clients asking distinct questions for --seconds: requests,
+  throughput, p50/p95 latency, and the error count (any non-200 answer or transport error).
+
+Loops are bounded by a deadline and a per-client request cap; only loopback is contacted.
+
+    python benchmarks/bench_api.py [--clients 20] [--seconds 30] [--requests 200] [--url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "eval" / "report-dev.jsonl"
+FALLBACK = [
+    "Сколько вузов в области?",
+    "Сколько планируется инвестировать в QARMET до 2028 года?",
+    "На сколько выросло производство чугуна?",
+    "How many universities are in the region?",
+    "Какова численность населения Караганды?",
+]
+MAX_PER_CLIENT = 100_000
+
+
+def questions() -> list[str]:
+    if DEV.exists():
+        rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]
+        return [row["question"] for row in rows]
+    return FALLBACK
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "REPORTQA_CORPUS": str(ROOT / "corpus"),
+        "REPORTQA_INDEX": str(index),
+        "REPORTQA_HOST": "127.0.0.1",
+        "REPORTQA_PORT": str(port),
+        "REPORTQA_FEEDBACK_LOG": str(log.with_suffix(".feedback.jsonl")),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    code = "from reportqa import Settings; from reportqa.web.server import serve; serve(Settings.from_env())"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited: see {log}\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise SystemExit(f"the server did not start within 180 s: see {log}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(latencies: list[float]) -> str:
+    ms = [x * 1000 for x in latencies]
+    return (
+        f"p50 {percentile(ms, 0.5):6.1f} ms   p95 {percentile(ms, 0.95):6.1f} ms   "
+        f"mean {statistics.fmean(ms):6.1f} ms   (n={len(ms)})"
+    )
+
+
+def sequential(url: str, qs: list[str], n: int, distinct: bool) -> tuple[list[float], int]:
+    latencies, errors = [], 0
+    with httpx.Client(base_url=url, timeout=30) as client:
+        client.post("/api/ask", json={"question": qs[0]})  # warm-up
+        for i in range(n):
+            question = f"{qs[i % len(qs)]} ({i})" if distinct else qs[i % len(qs)]
+            start = time.perf_counter()
+            response = client.post("/api/ask", json={"question": question})
+            latencies.append(time.perf_counter() - start)
+            errors += response.status_code != 200
+    return latencies, errors
+
+
+async def load(
+    url: str, qs: list[str], clients: int, seconds: float
+) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+
+    async def client(c: int) -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            for i in range(MAX_PER_CLIENT):
+                if time.monotonic() >= deadline:
+                    return
+                question = f"{qs[(c + i) % len(qs)]} ({c}-{i})"
+                start = time.perf_counter()
+                try:
+                    response = await http.post("/api/ask", json={"question": question})
+                    errors += response.status_code != 200
+                except httpx.HTTPError:
+                    errors += 1
+                latencies.append(time.perf_counter() - start)
+
+    began = time.monotonic()
+    await asyncio.gather(*(client(c) for c in range(clients)))
+    return latencies, errors, time.monotonic() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="an already running server (default: start one)")
+    parser.add_argument(
+        "--index", type=Path, help="index folder to reuse (default: a temporary one)"
+    )
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+
+    qs = questions()
+    with tempfile.TemporaryDirectory(prefix="reportqa-bench-") as tmp:
+        process = None
+        url = args.url
+        if url is None:
+            started = time.perf_counter()
+            process, url = start_server(args.index or Path(tmp) / "index", Path(tmp) / "server.log")
+            print(f"server: {url} (ready in {time.perf_counter() - started:.1f} s)")
+        try:
+            print(f"questions: {len(qs)} from {DEV.name if DEV.exists() else 'built-in list'}")
+            for distinct in (False, True):
+                latencies, errors = sequential(url, qs, args.requests, distinct)
+                label = "distinct questions" if distinct else "repeated questions"
+                print(f"sequential, {label:18}: {summary(latencies)}   errors {errors}")
+            latencies, errors, elapsed = asyncio.run(load(url, qs, args.clients, args.seconds))
+            print(
+                f"{args.clients} concurrent clients for {elapsed:.1f} s: {len(latencies)} requests, "
+                f"{len(latencies) / elapsed:.1f} req/s, {summary(latencies)}"
+            )
+            print(f"errors under load: {errors}")
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The HTTP API: ``POST /api/ask``, ``POST /api/feedback``, ``GET /api/health``.
+
+Endpoints are plain ``def`` functions, so FastAPI runs each in its thread pool: ``qa.ask`` is
+CPU-bound and shared, and a slow request never blocks the event loop or the others. Every error
+is a JSON ``{"error": code, "message": text}``: bad input is a 4xx that says what to send instead
+(``install_error_handlers`` rewrites FastAPI's validation errors), library errors keep their
+message. Bodies over the size limit are refused by ``middleware.BodyLimit`` before they get here.
+
+Left out: authentication and rate limiting (put a reverse proxy in front for those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import InputError, ReportQAError
+from ..models import Answer, Document
+from ..serialize import answer_to_dict
+from .feedback import FeedbackLog, FeedbackRecord
+from .schemas import (
+    AnswerOut,
+    AskRequest,
+    DocumentOut,
+    ErrorOut,
+    FeedbackOut,
+    FeedbackRequest,
+    HealthOut,
+)
+
+__all__ = ["QA", "api_router", "install_error_handlers", "error_response"]
+
+_ASK_EXAMPLE = '{"question": "Сколько вузов в области?"}'
+
+
+class QA(Protocol):
+    """What the web layer needs of ``ReportQA``."""
+
+    @property
+    def documents(self) -> tuple[Document, ...]: ...
+
+    @property
+    def corpus_hash(self) -> str: ...
+
+    def ask(self, question: str) -> Answer: ...
+
+
+def error_response(status: int, error: str, message: str) -> JSONResponse:
+    """The API's error body."""
+    return JSONResponse({"error": error, "message": message}, status_code=status)
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorOut, "description": "The request body is too large."},
+    422: {"model": ErrorOut, "description": "The body or the question cannot be used."},
+}
+
+
+def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
+    """The API routes, answering with ``qa`` and logging ratings to ``feedback``."""
+    router = APIRouter(prefix="/api", tags=["api"])
+
+    @router.post(
+        "/ask",
+        summary="Answer a question with quotes from the report",
+        response_model=None,
+        responses={200: {"model": AnswerOut}, **_ERRORS},
+    )
+    def ask(body: AskRequest) -> JSONResponse:
+        """The same JSON as `reportqa ask --json`: the answer text with markers "[n]", its
+        citations (quote, paragraph, character offsets), or `refused: true` with `see_also`."""
+        try:
+            answer = qa.ask(body.question)
+        except InputError as exc:
+            return error_response(422, "invalid_question", str(exc))
+        except ReportQAError as exc:
+            return error_response(503, "unavailable", str(exc))
+        return JSONResponse(answer_to_dict(answer))
+
+    @router.post(
+        "/feedback",
+        summary="Rate an answer (thumbs up or down)",
+        response_model=FeedbackOut,
+        responses=_ERRORS,
+    )
+    def rate(body: FeedbackRequest) -> FeedbackOut | JSONResponse:
+        """Appends the rating, the question, the answer and its citations to the feedback log."""
+        record = FeedbackRecord(
+            rating=body.rating,
+            channel=body.channel,
+            question=body.question,
+            answer=body.answer,
+            refused=body.refused,
+            citations=tuple(c.model_dump() for c in body.citations),
+            corpus_hash=qa.corpus_hash,
+            comment=body.comment,
+        )
+        try:
+            feedback.append(record)
+        except ReportQAError as exc:
+            return error_response(503, "feedback_unavailable", str(exc))
+        return FeedbackOut()
+
+    @router.get(
+        "/health", summary="Is the server up, and on which corpus", response_model=HealthOut
+    )
+    def health() -> HealthOut:
+        return HealthOut(
+            corpus_hash=qa.corpus_hash,
+            documents=[
+                DocumentOut(id=d.id, title=d.title, paragraphs=len(d.paragraphs), sha256=d.sha256)
+                for d in qa.documents
+            ],
+        )
+
+    return router
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Turn FastAPI's request errors under ``/api/`` into one clear ``ErrorOut`` message."""
+
+    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        error, message = describe_validation_errors(exc.errors())
+        return error_response(422, error, message)
+
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not request.url.path.startswith("/api/"):
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 400:  # FastAPI could not decode the body
+            message = f"the request body cannot be read: send UTF-8 JSON such as {_ASK_EXAMPLE}"
+            return error_response(400, "unreadable_body", message)
+        return error_response(exc.status_code, f"http_{exc.status_code}", str(exc.detail))
+
+    app.add_exception_handler(RequestValidationError, on_invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, on_http_error)  # type: ignore[arg-type]
+
+
+def describe_validation_errors(errors: Sequence[Any]) -> tuple[str, str]:
+    """A code and a sentence for the first problem of a request body, saying what to send."""
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        kind = e.get("type", "")
+        field = ".".join(str(part) for part in loc[1:])
+        if kind == "json_invalid":
+            detail = (e.get("ctx") or {}).get("error", "")
+            return "invalid_json", (
+                f"the request body is not valid JSON ({detail}): send {_ASK_EXAMPLE} "
+                "with Content-Type: application/json"
+            )
+        if loc == ("body",) and kind == "missing":
+            return "missing_body", f"the request has no body: send {_ASK_EXAMPLE}"
+        if loc == ("body",):
+            return "invalid_body", (
+                f"the request body must be a JSON object such as {_ASK_EXAMPLE}, "
+                "sent with Content-Type: application/json"
+            )
+        if kind == "missing":
+            return f"missing_{field}", f'"{field}" is missing: send {_ASK_EXAMPLE}'
+        if kind == "string_type":
+            return f"invalid_{field}", f'"{field}" must be a string, as in {_ASK_EXAMPLE}'
+        if kind == "value_error":
+            return (
+                f"invalid_{field}",
+                f'"{field}" {(e.get("ctx") or {}).get("error", "is invalid")}',
+            )
+        if kind == "string_too_long":
+            limit = (e.get("ctx") or {}).get("max_length")
+            return f"invalid_{field}", f'"{field}" is too long: at most {limit} characters'
+        return f"invalid_{field or 'request'}", f'"{field}": {e.get("msg", "invalid value")}'
+    return "invalid_request", "the request cannot be used"

@@ -1,0 +1,128 @@
+"""The one web server: FastAPI with the API, the report view and the widget, and the Gradio chat
+page mounted at ``/``.
+
+Routes, in the order they are matched (the Gradio mount catches everything else):
+
+    POST /api/ask, POST /api/feedback, GET /api/health    JSON API (api.py)
+    GET  /docs, /openapi.json                             FastAPI's API docs and schema
+    GET  /report                                          the full report view (report.py)
+    GET  /widget, /gradio.js                              embedding: the widget, and the script
+                                                          of the <gradio-app> component (widget.py)
+    GET  /web-static/...                                  the widget's and pages' CSS and JS
+    /                                                     the Gradio chat page (page.py)
+
+Middleware, outermost first: CORS from ``settings.cors_origins`` (Gradio defers to it, so the
+same origins may use the API and embed the ``<gradio-app>`` web component), the framing and
+sniffing headers, then the API body size limit.
+
+Left out: TLS and authentication, which belong to a reverse proxy in front.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TypeVar
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from ..config import Settings
+from .api import QA, api_router, install_error_handlers
+from .feedback import FeedbackLog
+from .middleware import BodyLimit, SecurityHeaders, frame_ancestors_directive
+from .report import report_router
+from .widget import WIDGET_PATHS, widget_router
+
+__all__ = ["create_app", "STATIC_DIR"]
+
+T = TypeVar("T")
+
+STATIC_DIR = Path(__file__).parent / "static"
+_FONTS = ("Segoe UI", "Roboto", "Noto Sans", "DejaVu Sans", "Helvetica Neue", "Arial", "sans-serif")
+
+
+def create_app(qa: QA, settings: Settings) -> FastAPI:
+    """The FastAPI app serving the chat page, the widget, the report view and the API, all
+    answering with the one shared ``qa``."""
+    import gradio as gr  # the web stack is paid for only by those who serve
+
+    from .page import build_page
+
+    widget_directive = frame_ancestors_directive(settings.frame_ancestors)
+    feedback = FeedbackLog(settings.feedback_log)
+    app = FastAPI(
+        title="reportqa",
+        summary="Questions over a report, answered with verbatim, cited quotes.",
+        description=(
+            "`POST /api/ask` returns the JSON of `reportqa ask --json`. Errors are "
+            '`{"error": code, "message": text}` with a 4xx status for bad input.'
+        ),
+        version=_version(),
+    )
+    install_error_handlers(app)
+    app.include_router(api_router(qa, feedback))
+    app.include_router(report_router(qa.documents, qa.corpus_hash))
+    app.include_router(widget_router(qa.documents, settings.max_question_chars))
+    app.mount("/web-static", StaticFiles(directory=STATIC_DIR), name="web-static")
+
+    # The largest legitimate body is a feedback record: an answer and its quotes.
+    app.add_middleware(BodyLimit, max_bytes=max(256 * 1024, 16 * settings.max_question_chars))
+    app.add_middleware(
+        SecurityHeaders, widget_frame_ancestors=widget_directive, widget_paths=WIDGET_PATHS
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],  # Gradio's client sends its own headers
+    )
+
+    css = (STATIC_DIR / "page.css").read_text(encoding="utf-8")
+    # Run by Gradio's frontend on load, on the page and in a <gradio-app> embed alike.
+    js = (STATIC_DIR / "page.js").read_text(encoding="utf-8")
+
+    def mount() -> FastAPI:
+        page = build_page(qa, feedback, max_question_chars=settings.max_question_chars)
+        return gr.mount_gradio_app(
+            app,
+            page,
+            path="/",
+            footer_links=["api"],
+            run_history=False,
+            show_error=True,
+            ssr_mode=False,
+            mcp_server=False,
+            css=css,
+            js=js,
+            # System fonts: Gradio's bundled Source Sans Pro lacks the Kazakh letters (ә, ө, ұ...).
+            theme=gr.themes.Default(font=_FONTS),
+        )
+
+    return _in_event_loop(mount)
+
+
+def _in_event_loop(build: Callable[[], T]) -> T:
+    """``build()`` run inside an event loop. Gradio creates its asyncio locks with a helper that,
+    when no loop is running, makes a new loop for each lock and drops the previous one unclosed
+    (a ResourceWarning per lock); inside one short-lived loop, closed afterwards, nothing leaks.
+    The locks bind to uvicorn's loop on first use."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+
+        async def run() -> T:
+            return build()
+
+        return asyncio.run(run())
+    return build()
+
+
+def _version() -> str:
+    try:
+        return version("reportqa")
+    except PackageNotFoundError:  # running from a checkout that is not installed
+        return "0"

@@ -1,0 +1,159 @@
+"""The words of the web interface in Russian, Kazakh and English, and the choice between them.
+
+One table serves the chat page, the widget (sent to the browser as JSON) and the report view, so a
+label is translated once. The language is picked from an explicit ``?lang=`` first, then the
+browser's ``Accept-Language``; Russian, the language of the report, is the fallback.
+
+Left out: translation of the report itself and of the core's own messages (refusal text, input
+errors), which come from the library in the language of the question.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "LANGUAGE_NAMES", "pick_language", "strings", "t"]
+
+LANGUAGES = ("ru", "kk", "en")
+DEFAULT_LANGUAGE = "ru"
+LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+
+_STRINGS: dict[str, dict[str, str]] = {
+    "title": {
+        "ru": "Вопросы к отчёту",
+        "kk": "Есепке сұрақтар",
+        "en": "Ask the report",
+    },
+    "intro": {
+        "ru": "Ответы — дословные цитаты из отчёта со ссылками на абзацы. "
+        "Если в отчёте ответа нет, бот прямо так и скажет.",
+        "kk": "Жауаптар — есептен алынған сөзбе-сөз дәйексөздер, абзацтарға "
+        "сілтемелерімен. Есепте жауап болмаса, бот соны ашық айтады.",
+        "en": "Answers are verbatim quotes from the report, with links to their paragraphs. "
+        "When the report has no answer, the bot says so.",
+    },
+    "language": {"ru": "Язык", "kk": "Тіл", "en": "Language"},
+    "chat": {"ru": "Диалог", "kk": "Сұхбат", "en": "Conversation"},
+    "question": {"ru": "Ваш вопрос", "kk": "Сұрағыңыз", "en": "Your question"},
+    "placeholder": {
+        "ru": "Например: сколько вузов в области?",
+        "kk": "Мысалы: облыста қанша жоғары оқу орны бар?",
+        "en": "For example: how many universities does the region have?",
+    },
+    "ask": {"ru": "Спросить", "kk": "Сұрау", "en": "Ask"},
+    "examples": {"ru": "Примеры вопросов", "kk": "Сұрақ үлгілері", "en": "Example questions"},
+    "sources": {"ru": "Источники", "kk": "Дереккөздер", "en": "Sources"},
+    "sources_empty": {
+        "ru": "Задайте вопрос — здесь появятся процитированные абзацы отчёта.",
+        "kk": "Сұрақ қойыңыз — мұнда есептің дәйексөз алынған абзацтары шығады.",
+        "en": "Ask a question: the paragraphs of the report it cites will appear here.",
+    },
+    "not_in_report": {
+        "ru": "В отчёте об этом не сказано.",
+        "kk": "Есепте бұл туралы айтылмаған.",
+        "en": "The report does not say.",
+    },
+    "see_also": {"ru": "Смотрите также", "kk": "Сондай-ақ қараңыз", "en": "See also"},
+    "paragraph": {"ru": "абзац {n}", "kk": "{n}-абзац", "en": "paragraph {n}"},
+    "open_in_report": {
+        "ru": "Открыть в отчёте",
+        "kk": "Есепте ашу",
+        "en": "Open in the report",
+    },
+    "copy_citation": {
+        "ru": "Копировать цитату",
+        "kk": "Дәйексөзді көшіру",
+        "en": "Copy citation",
+    },
+    "copied": {"ru": "Скопировано", "kk": "Көшірілді", "en": "Copied"},
+    "export": {
+        "ru": "Скачать диалог (Markdown)",
+        "kk": "Сұхбатты жүктеу (Markdown)",
+        "en": "Download the conversation (Markdown)",
+    },
+    "full_report": {
+        "ru": "Полный текст отчёта",
+        "kk": "Есептің толық мәтіні",
+        "en": "Full report",
+    },
+    "back_to_chat": {"ru": "К вопросам", "kk": "Сұрақтарға оралу", "en": "Back to the chat"},
+    "helpful": {"ru": "Полезный ответ", "kk": "Пайдалы жауап", "en": "Helpful answer"},
+    "not_helpful": {"ru": "Бесполезный ответ", "kk": "Пайдасыз жауап", "en": "Unhelpful answer"},
+    "thanks": {
+        "ru": "Спасибо за отзыв",
+        "kk": "Пікіріңізге рахмет",
+        "en": "Thanks for the feedback",
+    },
+    "error": {
+        "ru": "Не удалось получить ответ",
+        "kk": "Жауап алу мүмкін болмады",
+        "en": "Could not get an answer",
+    },
+    "searching": {
+        "ru": "Ищу в отчёте…",
+        "kk": "Есептен іздеп жатырмын…",
+        "en": "Searching the report…",
+    },
+    "you": {"ru": "Вы", "kk": "Сіз", "en": "You"},
+    "source": {"ru": "Источник", "kk": "Дереккөз", "en": "Source"},
+    "date": {"ru": "Дата", "kk": "Күні", "en": "Date"},
+    "content_hash": {"ru": "Хеш содержимого", "kk": "Мазмұн хеші", "en": "Content hash"},
+    "exported": {"ru": "Выгружено", "kk": "Жүктелген уақыты", "en": "Exported"},
+    "answer": {"ru": "Ответ", "kk": "Жауап", "en": "Answer"},
+    "notice": {"ru": "Примечание", "kk": "Ескерту", "en": "Note"},
+    "unsupported": {
+        "ru": "Не подтверждено отчётом",
+        "kk": "Есеппен расталмаған",
+        "en": "Not supported by the report",
+    },
+    "highlighted": {
+        "ru": "Цитируемый фрагмент выделен.",
+        "kk": "Дәйексөз алынған үзінді белгіленген.",
+        "en": "The cited passage is highlighted.",
+    },
+    "not_found": {
+        "ru": "Такого документа в отчёте нет.",
+        "kk": "Есепте мұндай құжат жоқ.",
+        "en": "The report holds no such document.",
+    },
+    "documents": {"ru": "Документы", "kk": "Құжаттар", "en": "Documents"},
+    "conversation_about": {
+        "ru": "Вопросы к отчёту «{title}»",
+        "kk": "«{title}» есебіне сұрақтар",
+        "en": "Questions to the report “{title}”",
+    },
+}
+
+
+def pick_language(accept_language: str | None, explicit: str | None = None) -> str:
+    """``explicit`` if it is a supported code, else the best supported language of an
+    ``Accept-Language`` header (by q-value, then order), else ``DEFAULT_LANGUAGE``."""
+    if explicit:
+        code = explicit.strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        code = tag.strip().lower().split("-")[0]
+        if code in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, code))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+def strings(lang: str) -> dict[str, str]:
+    """Every UI string in ``lang`` (unknown codes fall back to the default language)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return {key: row[lang] for key, row in _STRINGS.items()}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """One UI string in ``lang``, with ``{name}`` fields filled from ``values``."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    text = _STRINGS[key][lang]
+    return text.format(**values) if values else text

@@ -1,0 +1,244 @@
+"""The chat page: a Gradio Blocks app with the conversation, a sources panel, example questions,
+a language switch, Markdown export and thumbs up/down.
+
+The conversation is kept as a list of ``Answer``s in ``gr.State``; the chat, the sources panel
+and the export are all re-rendered from it (``render.py``, ``export.py``), which is what lets the
+language switch re-label everything, answers included. User text reaches the Chatbot escaped
+(``markup.escape_markdown``), with Gradio's sanitiser left on as a second line of defence.
+
+The language comes from ``?lang=`` or the browser's ``Accept-Language`` when the page loads, and
+the radio switches it. ``gr.api`` exposes ``/ask`` to ``gradio_client``; the UI's own events are
+private so that the API page lists only that one.
+
+Links into the report are absolute (the server's address as the request reached it), so that
+they still work when the page is embedded on another site as Gradio's ``<gradio-app>`` web
+component.
+
+Left out: streaming (answers take milliseconds), per-user history across reloads.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import gradio as gr
+from gradio.components.chatbot import Message, MessageDict
+
+from ..errors import ReportQAError
+from ..models import Answer
+from ..serialize import answer_to_dict
+from .api import QA
+from .examples import example_questions
+from .export import conversation_markdown
+from .feedback import FeedbackLog, FeedbackRecord
+from .i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, pick_language, t
+from .markup import escape_markdown, report_href
+from .render import answer_markdown, question_markdown, sources_html
+
+__all__ = ["build_page"]
+
+_PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+
+
+def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.Blocks:
+    """The Gradio Blocks of the chat page, answering with ``qa``."""
+    documents = {d.id: d for d in qa.documents}
+    export_root = Path(tempfile.mkdtemp(prefix="reportqa-export-"))
+    lang0 = DEFAULT_LANGUAGE
+
+    def header(lang: str, base: str = "") -> str:
+        links = " · ".join(
+            f"[{escape_markdown(t(lang, 'full_report'))}: {escape_markdown(d.title)}]"
+            f"({base}{report_href(d.id, lang=lang)})"
+            for d in documents.values()
+        )
+        return f"# {escape_markdown(t(lang, 'title'))}\n\n{escape_markdown(t(lang, 'intro'))}\n\n{links}"
+
+    def messages(answers: list[Answer], lang: str, base: str) -> list[MessageDict | Message]:
+        out: list[MessageDict | Message] = []
+        for turn, answer in enumerate(answers, 1):
+            out.append({"role": "user", "content": question_markdown(answer.question)})
+            out.append({"role": "assistant", "content": answer_markdown(answer, turn, lang, base)})
+        return out
+
+    def samples(lang: str) -> list[list[str]]:
+        return [[q] for q in example_questions(qa.documents, lang)]
+
+    def export_file(answers: list[Answer], lang: str, request: gr.Request | None) -> str:
+        session = (
+            (getattr(request, "session_hash", None) or "anonymous") if request else "anonymous"
+        )
+        folder = export_root / "".join(ch for ch in session if ch.isalnum())[:64]
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "reportqa-conversation.md"
+        text = conversation_markdown(
+            answers, documents, corpus_hash=qa.corpus_hash, base_url=_base_url(request), lang=lang
+        )
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def respond(question: str, answers: list[Answer], lang: str, request: gr.Request) -> Any:
+        if not (question or "").strip():
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        try:
+            answer = qa.ask(question)
+        except ReportQAError as exc:  # an InputError above all: empty or too long
+            raise gr.Error(str(exc), title=t(lang, "error")) from None
+        answers = [*answers, answer]
+        base = _base_url(request)
+        return (
+            messages(answers, lang, base),
+            answers,
+            "",
+            sources_html(answers, documents, lang, base),
+            gr.DownloadButton(value=export_file(answers, lang, request), interactive=True),
+        )
+
+    def ask_example(
+        sample: list[str], answers: list[Answer], lang: str, request: gr.Request
+    ) -> Any:
+        return respond(sample[0] if sample else "", answers, lang, request)
+
+    def relabel(lang: str, answers: list[Answer], request: gr.Request) -> Any:
+        base = _base_url(request)
+        return (
+            header(lang, base),
+            gr.Radio(label=t(lang, "language")),
+            gr.Chatbot(value=messages(answers, lang, base), label=t(lang, "chat")),
+            gr.Textbox(
+                label=t(lang, "question"),
+                placeholder=t(lang, "placeholder"),
+                submit_btn=t(lang, "ask"),
+            ),
+            gr.Dataset(samples=samples(lang), label=t(lang, "examples")),
+            f"### {escape_markdown(t(lang, 'sources'))}",
+            sources_html(answers, documents, lang, base),
+            gr.DownloadButton(
+                label=t(lang, "export"),
+                value=export_file(answers, lang, request) if answers else None,
+                interactive=bool(answers),
+            ),
+        )
+
+    def detect(request: gr.Request) -> tuple[str, str]:
+        headers = dict(request.headers) if request else {}
+        params = dict(request.query_params) if request else {}
+        lang = pick_language(headers.get("accept-language"), params.get("lang"))
+        return lang, header(lang, _base_url(request))
+
+    def rate(answers: list[Answer], lang: str, data: gr.LikeData) -> None:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = int(index) // 2  # messages alternate: question, answer
+        if data.liked not in (True, False) or not 0 <= turn < len(answers):
+            return
+        answer = answer_to_dict(answers[turn])
+        feedback.append(
+            FeedbackRecord(
+                rating="up" if data.liked else "down",
+                channel="page",
+                question=answer["question"],
+                answer=answer["answer"],
+                refused=answer["refused"],
+                citations=FeedbackLog.citations_of(answer),
+                corpus_hash=qa.corpus_hash,
+            )
+        )
+        gr.Info(t(lang, "thanks"))
+
+    def clear(lang: str) -> Any:
+        return (
+            [],
+            sources_html([], documents, lang),
+            gr.DownloadButton(value=None, interactive=False),
+        )
+
+    def api_ask(question: str) -> dict[str, Any]:
+        """Answer a question about the report: the JSON of `reportqa ask --json`."""
+        try:
+            return answer_to_dict(qa.ask(question))
+        except ReportQAError as exc:
+            raise gr.Error(str(exc)) from None
+
+    with gr.Blocks(
+        title=t(lang0, "title"), analytics_enabled=False, delete_cache=(3600, 3600)
+    ) as page:
+        answers = gr.State([])
+        with gr.Row(equal_height=False):
+            head = gr.Markdown(header(lang0), elem_id="rq-header")
+            lang = gr.Radio(
+                choices=[(LANGUAGE_NAMES[c], c) for c in LANGUAGES],
+                value=lang0,
+                label=t(lang0, "language"),
+                elem_id="rq-lang",
+                scale=0,
+                min_width=260,
+            )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chat = gr.Chatbot(
+                    label=t(lang0, "chat"),
+                    elem_id="rq-chat",
+                    height=520,
+                    sanitize_html=True,
+                    allow_tags=False,
+                    render_markdown=True,
+                    latex_delimiters=[],
+                    buttons=[],
+                    feedback_options=("Like", "Dislike"),
+                    layout="bubble",
+                )
+                question = gr.Textbox(
+                    label=t(lang0, "question"),
+                    placeholder=t(lang0, "placeholder"),
+                    submit_btn=t(lang0, "ask"),
+                    max_length=max_question_chars,
+                    elem_id="rq-question",
+                    lines=1,
+                )
+                examples = gr.Dataset(
+                    components=[question],
+                    samples=samples(lang0),
+                    label=t(lang0, "examples"),
+                    elem_id="rq-examples",
+                    samples_per_page=8,
+                )
+                export = gr.DownloadButton(
+                    label=t(lang0, "export"),
+                    value=None,
+                    interactive=False,
+                    elem_id="rq-export",
+                    size="sm",
+                )
+            with gr.Column(scale=2, min_width=300):
+                sources_title = gr.Markdown(f"### {escape_markdown(t(lang0, 'sources'))}")
+                sources = gr.HTML(sources_html([], documents, lang0), elem_id="rq-sources")
+
+        outputs = [chat, answers, question, sources, export]
+        question.submit(respond, [question, answers, lang], outputs, **_PRIVATE)
+        examples.click(ask_example, [examples, answers, lang], outputs, **_PRIVATE)
+        lang.change(
+            relabel,
+            [lang, answers],
+            [head, lang, chat, question, examples, sources_title, sources, export],
+            **_PRIVATE,
+        )
+        chat.like(rate, [answers, lang], None, **_PRIVATE)
+        chat.clear(clear, [lang], [answers, sources, export], **_PRIVATE)
+        page.load(detect, None, [lang, head], **_PRIVATE)
+        gr.api(api_ask, api_name="ask")
+    page.queue(default_concurrency_limit=8)
+    return page
+
+
+def _base_url(request: gr.Request | None) -> str:
+    """The server's address as the browser used it, for absolute links in exports. (Not the
+    ``Origin`` header: a page embedding the ``<gradio-app>`` component has its own origin.)"""
+    if request is None:
+        return "http://localhost/"
+    headers = {k.lower(): v for k, v in dict(request.headers).items()}
+    host = headers.get("x-forwarded-host") or headers.get("host") or "localhost"
+    scheme = headers.get("x-forwarded-proto") or urlsplit(str(getattr(request, "url", ""))).scheme
+    return f"{scheme.split(',')[0].strip() or 'http'}://{host.split(',')[0].strip()}/"

@@ -1,0 +1,166 @@
+"""Answers as the chat page shows them: a Markdown chat message with clickable citation markers,
+and the HTML of the sources panel with each cited passage and its quote highlighted.
+
+A marker ``[n]`` of turn ``k`` links to ``#src-k-n``, the id of its card in the sources panel;
+``static/page.js`` turns the click into opening and flashing that card. Every card names the
+document title and paragraph, links to the paragraph in the report view (new tab), and carries
+the formatted reference for "copy citation" in a data attribute.
+
+All text from the question, the answer and the corpus is escaped here (see ``markup.py``); the
+markup around it is the only live HTML.
+
+Left out: the verifier's reasons for an unsupported sentence (the sentence itself is shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..models import Answer, Citation, Document
+from .export import reference_text
+from .i18n import t
+from .markup import MARKER, escape_html, escape_markdown, report_href
+
+__all__ = ["question_markdown", "answer_markdown", "sources_html", "passage_html"]
+
+# Characters of context kept on each side of a quote inside a long paragraph.
+CONTEXT_CHARS = 320
+
+
+def question_markdown(question: str) -> str:
+    """A user's question as chat Markdown that shows exactly what was typed."""
+    return escape_markdown(question)
+
+
+def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str:
+    """An answer as chat Markdown: its text with markers linking to the sources panel; a
+    refusal is set off with a warning sign and lists its "see also" links (prefixed by
+    ``base``, the server's URL, when the page may be shown on another site)."""
+    numbers = {c.n for c in answer.citations}
+    parts: list[str] = []
+    last = 0
+    for match in MARKER.finditer(answer.answer):
+        parts.append(escape_markdown(answer.answer[last : match.start()]))
+        n = int(match.group(1))
+        label = f"\\[{n}\\]"
+        parts.append(f"[{label}](#src-{turn}-{n})" if n in numbers else label)
+        last = match.end()
+    parts.append(escape_markdown(answer.answer[last:]))
+    text = "".join(parts).strip()
+    lines: list[str] = []
+    if answer.refused:
+        # The library's refusal, in the question's language, is the visible "does not say".
+        lines.append(f"⚠️ **{text}**")
+        if answer.see_also:
+            links = ", ".join(
+                f"[{escape_markdown(t(lang, 'paragraph', n=s.paragraph))}]"
+                f"({base}{report_href(s.document, s.paragraph)})"
+                for s in answer.see_also
+            )
+            lines.append(f"{escape_markdown(t(lang, 'see_also'))}: {links}")
+    else:
+        lines.append(text)
+    for u in answer.unsupported:  # generative mode: sentences the verifier could not match
+        lines.append(f"_{escape_markdown(t(lang, 'unsupported'))}: {escape_markdown(u.text)}_")
+    if answer.notice:
+        lines.append(f"_{escape_markdown(answer.notice)}_")
+    return "\n\n".join(lines)
+
+
+def sources_html(
+    answers: Sequence[Answer], documents: Mapping[str, Document], lang: str, base: str = ""
+) -> str:
+    """The sources panel: one section per answer, newest first and open, each with a card per
+    citation (or the refusal banner and "see also" cards)."""
+    if not answers:
+        return (
+            f'<div class="rq-sources rq-empty"><p>{escape_html(t(lang, "sources_empty"))}</p></div>'
+        )
+    sections = []
+    for turn in range(len(answers), 0, -1):
+        answer = answers[turn - 1]
+        body = (
+            _refusal_html(answer, lang, base)
+            if answer.refused
+            else "".join(_citation_html(c, turn, documents, lang, base) for c in answer.citations)
+        )
+        state = " open" if turn == len(answers) else ""
+        sections.append(
+            f'<details class="rq-turn" id="rq-turn-{turn}"{state}>'
+            f'<summary><span class="rq-turn-n">{turn}.</span> '
+            f"{escape_html(answer.question)}</summary>{body}</details>"
+        )
+    return f'<div class="rq-sources">{"".join(sections)}</div>'
+
+
+def passage_html(document: Document | None, paragraph: int, start: int, end: int) -> str:
+    """The paragraph around ``start:end`` (document offsets), escaped, with that range in
+    ``<mark>``; a long paragraph is cut to ``CONTEXT_CHARS`` on each side of the quote."""
+    if document is None or not 1 <= paragraph <= len(document.paragraphs):
+        return ""
+    p = document.paragraphs[paragraph - 1]
+    start, end = max(p.start, min(start, p.end)), max(p.start, min(end, p.end))
+    left, right = max(p.start, start - CONTEXT_CHARS), min(p.end, end + CONTEXT_CHARS)
+    text = document.text
+    # Cut at a space so that no word is shown in half.
+    if left > p.start and (space := text.find(" ", left, start)) != -1:
+        left = space + 1
+    if right < p.end and (space := text.rfind(" ", end, right)) != -1:
+        right = space
+    before = ("… " if left > p.start else "") + text[left:start]
+    after = text[end:right] + (" …" if right < p.end else "")
+    return f"{escape_html(before)}<mark>{escape_html(text[start:end])}</mark>{escape_html(after)}"
+
+
+def _citation_html(
+    c: Citation, turn: int, documents: Mapping[str, Document], lang: str, base: str
+) -> str:
+    document = documents.get(c.document)
+    href = base + report_href(c.document, c.paragraph, c.start, c.end)
+    where = t(lang, "paragraph", n=c.paragraph)
+    copy_label = escape_html(t(lang, "copy_citation"))
+    reference = reference_text(
+        document=document, title=c.title, paragraph=c.paragraph, quote=c.quote, lang=lang
+    )
+    return (
+        f'<article class="rq-source" id="src-{turn}-{c.n}">'
+        f'<div class="rq-head"><span class="rq-n">[{c.n}]</span> '
+        f'<span class="rq-title">{escape_html(c.title)}</span> · '
+        f'<a class="rq-para" href="{escape_html(href)}" target="_blank" rel="noopener">'
+        f"{escape_html(where)}</a></div>"
+        f'<blockquote class="rq-passage">'
+        f"{passage_html(document, c.paragraph, c.start, c.end)}</blockquote>"
+        f'<button type="button" class="rq-copy" data-ref="{escape_html(reference)}" '
+        f'data-done="{escape_html(t(lang, "copied"))}" data-label="{copy_label}">'
+        f"{copy_label}</button></article>"
+    )
+
+
+def _refusal_html(answer: Answer, lang: str, base: str) -> str:
+    cards = []
+    for s in answer.see_also:
+        href = base + report_href(s.document, s.paragraph)
+        cards.append(
+            f'<article class="rq-source rq-see-also">'
+            f'<div class="rq-head"><span class="rq-title">{escape_html(s.title)}</span> · '
+            f'<a class="rq-para" href="{escape_html(href)}" target="_blank" rel="noopener">'
+            f"{escape_html(t(lang, 'paragraph', n=s.paragraph))}</a></div>"
+            f'<blockquote class="rq-passage">{escape_html(_excerpt(s.text))}</blockquote></article>'
+        )
+    see_also = (
+        f'<h4 class="rq-see-also-title">{escape_html(t(lang, "see_also"))}</h4>{"".join(cards)}'
+        if cards
+        else ""
+    )
+    return (
+        f'<div class="rq-refused" role="status">'
+        f"<strong>{escape_html(t(lang, 'not_in_report'))}</strong></div>{see_also}"
+    )
+
+
+def _excerpt(text: str, limit: int = CONTEXT_CHARS) -> str:
+    """The start of ``text``, cut at a space before ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit] + " …"

@@ -1,0 +1,154 @@
+"""The shapes of the HTTP API, as pydantic models for request validation and the OpenAPI schema.
+
+Responses of ``/api/ask`` are produced by ``serialize.answer_to_dict`` (the one place an Answer
+becomes JSON, shared with ``reportqa ask --json``); ``AnswerOut`` only documents that shape, and a
+test validates real answers against it so the documentation cannot drift from the output.
+
+Left out: versioning of the API (there is one version, the one the CLI prints).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "AskRequest",
+    "AnswerOut",
+    "CitationOut",
+    "FeedbackRequest",
+    "FeedbackOut",
+    "HealthOut",
+    "ErrorOut",
+]
+
+_EXAMPLE_QUESTION = "Сколько вузов в области?"
+
+
+def _valid_unicode(value: str) -> str:
+    # JSON may carry lone surrogates ("\ud800") that no UTF-8 encoder accepts.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode text (it holds a lone surrogate)") from None
+    return value
+
+
+class AskRequest(BaseModel):
+    """A question about the report."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"question": _EXAMPLE_QUESTION}]})
+
+    question: str = Field(description="The question, in Russian, Kazakh or English.")
+
+    _check_unicode = field_validator("question")(_valid_unicode)
+
+
+class CitationOut(BaseModel):
+    """A verbatim quote the answer rests on; ``start``/``end`` are offsets into the document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    n: int = Field(description='The number of the marker "[n]" in the answer text.')
+    document: str
+    title: str
+    paragraph: int = Field(description="Paragraph number, from 1; the report view anchor #pN.")
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+class RetrievedOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    document: str
+    paragraph: int
+    score: float
+
+
+class SeeAlsoOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    document: str
+    paragraph: int
+
+
+class AnswerOut(BaseModel):
+    """The JSON of ``reportqa ask --json``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    question: str
+    answer: str = Field(description='The answer text with citation markers "[n]".')
+    refused: bool = Field(description="True when the report does not say.")
+    language: str
+    citations: list[CitationOut]
+    retrieved: list[RetrievedOut]
+    see_also: list[SeeAlsoOut] = Field(description="Passages near a refused question.")
+    mode: str
+    notice: str | None = None
+
+
+class FeedbackCitation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    n: int
+    document: str = Field(max_length=1000)
+    title: str = Field(default="", max_length=2000)
+    paragraph: int
+    quote: str = Field(max_length=20_000)
+    start: int | None = None
+    end: int | None = None
+
+
+class FeedbackRequest(BaseModel):
+    """A thumbs up or down on an answer, with the answer as it was shown."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "rating": "up",
+                    "question": _EXAMPLE_QUESTION,
+                    "answer": "В области работают 8 вузов и 52 колледжа [1]",
+                    "citations": [],
+                }
+            ]
+        }
+    )
+
+    rating: Literal["up", "down"]
+    question: str = Field(max_length=20_000)
+    answer: str = Field(max_length=100_000)
+    refused: bool = False
+    citations: list[FeedbackCitation] = Field(default_factory=list, max_length=50)
+    channel: Literal["page", "widget", "api"] = "api"
+    comment: str = Field(default="", max_length=2000)
+
+    _check_unicode = field_validator("question", "answer", "comment")(_valid_unicode)
+
+
+class FeedbackOut(BaseModel):
+    status: Literal["recorded"] = "recorded"
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    paragraphs: int
+    sha256: str
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"
+    corpus_hash: str
+    documents: list[DocumentOut]
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx and 5xx of the API: a stable code and a message saying what to do."""
+
+    error: str = Field(description="A short code, e.g. invalid_json, question_too_long.")
+    message: str

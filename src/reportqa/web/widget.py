@@ -1,0 +1,129 @@
+"""Embedding on other sites: the widget, ``GET /widget``, a compact chat for an iframe; and
+``GET /gradio.js``, the script of Gradio's ``<gradio-app>`` web component, served by this server
+so that the component's version always matches the server's Gradio and needs no CDN.
+
+The page is a small HTML shell plus ``static/widget.js``, which calls the same JSON API as any
+other client (``POST api/ask``, ``POST api/feedback``) and builds every node with
+``textContent``: no answer, quote or question is ever parsed as HTML. Its configuration (UI
+strings in every language, document metadata for references, example questions) travels in a
+``<script type="application/json">`` block, which browsers never execute. The page's CSP allows
+scripts and styles from this origin only; ``frame-ancestors`` is added by ``middleware.py`` from
+``settings.frame_ancestors``.
+
+``?lang=ru|kk|en`` fixes the starting language (a host page can pass its own); otherwise the
+browser's languages decide. Links to paragraphs open the full report in a new tab.
+
+Left out: streaming, conversation memory across page loads.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from ..models import Document
+from .examples import example_questions
+from .export import QUOTES
+from .i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, strings, t
+from .markup import escape_html
+
+__all__ = ["widget_router", "widget_config", "gradio_js_path", "WIDGET_PATHS"]
+
+WIDGET_PATHS = ("/widget",)
+WIDGET_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
+
+
+def widget_config(documents: Sequence[Document], lang: str, explicit: bool) -> dict[str, object]:
+    """What ``widget.js`` needs: strings, languages, documents' metadata, examples."""
+    return {
+        "lang": lang,
+        "explicitLang": explicit,
+        "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
+        "strings": {c: strings(c) for c in LANGUAGES},
+        "quotes": QUOTES,
+        "examples": {c: example_questions(documents, c)[:3] for c in LANGUAGES},
+        "documents": {
+            d.id: {"title": d.title, "source": d.source, "date": d.date} for d in documents
+        },
+    }
+
+
+def gradio_js_path() -> Path | None:
+    """The entry script of the installed Gradio's frontend build (it imports ``./assets/...``,
+    which Gradio serves at the root), or None if this Gradio lays its files out otherwise."""
+    spec = importlib.util.find_spec("gradio")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "templates" / "frontend" / "gradio.js"
+        if path.is_file():
+            return path
+    return None
+
+
+def widget_router(documents: Sequence[Document], max_question_chars: int) -> APIRouter:
+    """The ``/widget`` and ``/gradio.js`` routes."""
+    router = APIRouter()
+
+    @router.get("/gradio.js", include_in_schema=False)
+    def gradio_js() -> Response:
+        path = gradio_js_path()
+        if path is None:
+            return Response("gradio.js is not part of this Gradio install", status_code=404)
+        return FileResponse(path, media_type="text/javascript")
+
+    @router.get("/widget", response_class=HTMLResponse, include_in_schema=False)
+    def widget(request: Request, lang: str | None = None) -> HTMLResponse:
+        ui = pick_language(request.headers.get("accept-language"), lang)
+        explicit = bool(lang) and ui == (lang or "").lower()[:2]
+        config = json.dumps(widget_config(documents, ui, explicit), ensure_ascii=False)
+        # "<" escaped so that no "</script>" inside the data can end the block.
+        config = config.replace("<", "\\u003c")
+        page = _PAGE.format(
+            lang=ui,
+            title=escape_html(t(ui, "title")),
+            max_chars=max_question_chars,
+            config=config,
+            placeholder=escape_html(t(ui, "placeholder")),
+            ask=escape_html(t(ui, "ask")),
+            question=escape_html(t(ui, "question")),
+        )
+        return HTMLResponse(page, headers={"Content-Security-Policy": WIDGET_CSP})
+
+    return router
+
+
+_PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="web-static/widget.css">
+<script type="application/json" id="rq-config">{config}</script>
+<script src="web-static/widget.js" defer></script>
+</head>
+<body>
+<div class="rq-widget" id="rq-widget">
+  <header class="rq-bar">
+    <span class="rq-name" id="rq-title">{title}</span>
+    <select id="rq-lang" class="rq-lang"></select>
+  </header>
+  <div class="rq-log" id="rq-log" role="log" aria-live="polite"></div>
+  <div class="rq-examples" id="rq-examples"></div>
+  <form class="rq-form" id="rq-form" autocomplete="off">
+    <label class="rq-sr" for="rq-input" id="rq-input-label">{question}</label>
+    <textarea id="rq-input" name="question" rows="2" maxlength="{max_chars}"
+      placeholder="{placeholder}" required></textarea>
+    <button type="submit" id="rq-send">{ask}</button>
+  </form>
+</div>
+</body>
+</html>
+"""

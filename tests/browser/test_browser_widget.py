@@ -1,0 +1,147 @@
+"""The widget in headless Chromium: embedded by ``examples/host.html`` served from another origin,
+at a phone width of 360 px, with markup typed as questions, and refused by ``frame-ancestors``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from reportqa.web.app import create_app
+from reportqa.web.export import reference_text
+from reportqa.web.live import LiveServer
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "Сколько вузов в области?"
+QUOTE = "В области работают 8 вузов и 52 колледжа, из которых 40 реализуют дуальное обучение."
+XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+
+def ask(widget: Any, question: str, nth: int) -> Any:
+    widget.locator("#rq-input").fill(question)
+    widget.locator("#rq-send").click()
+    answer = widget.locator(".rq-bot").nth(nth)
+    answer.locator(".rq-rate").wait_for()
+    return answer
+
+
+def test_widget_on_another_origin_answers_with_citations(
+    new_page: Callable[..., Any], web: Any, host_url: str, screenshot: Callable[..., Any]
+) -> None:
+    page = new_page(locale="en-US", width=1200, height=800)
+    page.goto(f"{host_url}/host.html?server={web.url}")
+    frame = page.frame_locator("#reportqa-widget")
+    assert host_url != web.url  # two origins: the host page's and the widget's
+
+    answer = ask(frame, QUESTION, 0)
+    assert answer.locator(".rq-marker").inner_text() == "[1]"
+    assert answer.locator(".rq-quote").inner_text() == QUOTE
+    link = answer.locator("a.rq-para")
+    assert link.inner_text() == "paragraph 10"
+    assert link.get_attribute("target") == "_blank" and link.get_attribute("rel") == "noopener"
+    assert link.evaluate("a => a.href").startswith(
+        f"{web.url}/report?doc=karaganda-industry.txt&hl="
+    )
+
+    ask(frame, XSS, 1)
+    assert frame.locator(".rq-user").nth(1).inner_text() == XSS
+    frame.locator(".rq-rate-up").first.click()
+    frame.locator(".rq-thanks").wait_for()
+    page.wait_for_timeout(300)
+    screenshot(page, "host-widget.png")
+    assert page.dialogs == []
+    assert frame.locator("img, script:not([src]):not([type='application/json'])").count() == 0
+
+    record = json.loads(web.settings.feedback_log.read_text(encoding="utf-8").splitlines()[-1])
+    assert (record["rating"], record["channel"], record["question"]) == ("up", "widget", QUESTION)
+
+
+def test_widget_is_usable_at_phone_width(
+    new_page: Callable[..., Any], web: Any, screenshot: Callable[..., Any]
+) -> None:
+    page = new_page(locale="ru-RU", width=360, height=640)
+    page.goto(f"{web.url}/widget")
+    page.locator(".rq-example").first.wait_for()
+    screenshot(page, "widget-360-start.png", full_page=False)
+    page.locator(".rq-example").first.click()  # examples start a question with one tap
+    page.locator(".rq-cite").first.wait_for()
+    page.locator(".rq-marker").first.click()
+    page.locator(".rq-cite.rq-flash").wait_for()
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for selector in ("#rq-input", "#rq-send", "#rq-lang", ".rq-cite"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, selector
+        assert box["height"] >= 24, selector  # big enough to tap
+    send = page.locator("#rq-send").bounding_box()
+    assert send is not None and send["y"] + send["height"] <= 640
+
+    copy = page.locator(".rq-copy").first
+    copy.click()
+    citation = web.qa.ask("Сколько вузов и колледжей работает в области?").citations[0]
+    document = web.qa.documents[0]
+    url = f"{web.url}/report?doc={document.id}&hl={citation.start}-{citation.end}#p{citation.paragraph}"
+    expected = reference_text(
+        document=document,
+        title=citation.title,
+        paragraph=citation.paragraph,
+        quote=citation.quote,
+        lang="ru",
+        url=url,
+    )
+    assert copy.get_attribute("data-copied") == expected  # the same reference as the chat page
+    screenshot(page, "widget-360.png", full_page=False)
+
+    with page.context.expect_page() as opened:
+        page.locator("a.rq-para").first.click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert report.url == url
+    assert report.locator(f"#p{citation.paragraph} mark").inner_text() == citation.quote
+
+
+def test_widget_language_switch_and_refusal(new_page: Callable[..., Any], web: Any) -> None:
+    page = new_page(locale="kk-KZ", width=400, height=700)
+    page.goto(f"{web.url}/widget")
+    assert page.locator("#rq-title").inner_text() == "Есепке сұрақтар"
+    page.locator("#rq-lang").select_option("en")
+    assert page.locator("#rq-send").inner_text() == "Ask"
+    answer = ask(page, "Какова численность населения Караганды?", 0)
+    assert answer.get_attribute("class") == "rq-msg rq-bot rq-refused"
+    assert answer.locator(".rq-banner").inner_text().startswith("⚠️ В отчёте нет ответа")
+    assert answer.locator(".rq-see-also").inner_text().startswith("See also: paragraph")
+
+
+def test_widget_bad_input_shows_the_message(new_page: Callable[..., Any], web: Any) -> None:
+    page = new_page(locale="en-US", width=400, height=700)
+    page.goto(f"{web.url}/widget")
+    page.evaluate("document.getElementById('rq-input').removeAttribute('maxlength')")
+    answer = ask_error(page, "я" * 3000)
+    assert "limit is 2000" in answer.inner_text()
+    assert page.locator("#rq-send").is_enabled()
+
+
+def ask_error(page: Any, question: str) -> Any:
+    page.locator("#rq-input").fill(question)
+    page.locator("#rq-send").click()
+    answer = page.locator(".rq-error")
+    answer.wait_for()
+    return answer
+
+
+def test_frame_ancestors_keeps_the_widget_off_other_sites(
+    new_page: Callable[..., Any], web: Any, host_url: str, make_settings: Callable[..., Any]
+) -> None:
+    settings = make_settings(frame_ancestors=("self",))
+    with LiveServer(create_app(web.qa, settings)) as strict:
+        page = new_page()
+        page.goto(f"{host_url}/host.html?server={strict.url}")
+        page.wait_for_timeout(1500)
+        frame = next(f for f in page.frames if f is not page.main_frame)
+        assert frame.url.startswith("chrome-error://") or frame.locator("#rq-input").count() == 0
+        same_origin = new_page()
+        same_origin.goto(f"{strict.url}/widget")
+        assert same_origin.locator("#rq-input").count() == 1

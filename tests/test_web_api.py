@@ -1,0 +1,296 @@
+"""The HTTP API, the report view and the headers, against a live uvicorn server on 127.0.0.1 over
+httpx, answering with the real ``ReportQA`` on the shipped report.
+
+The index is built once per session into the session's temporary folder (every web test module
+opens the same folder, so only the first one builds it)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reportqa import ReportQA, Settings, answer_to_dict
+from reportqa.web.app import create_app
+from reportqa.web.examples import example_questions
+from reportqa.web.live import LiveServer
+from reportqa.web.schemas import AnswerOut
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+QUESTION = "Сколько вузов в области?"
+QUOTE = "В области работают 8 вузов и 52 колледжа, из которых 40 реализуют дуальное обучение."
+
+
+@dataclass
+class Live:
+    url: str
+    qa: ReportQA
+    settings: Settings
+
+
+def settings_for(tmp_path_factory: pytest.TempPathFactory, **overrides: object) -> Settings:
+    """Settings on the shipped corpus, ignoring REPORTQA_* of the environment, with the shared
+    session index and a feedback log of this test's own."""
+    return Settings.from_env(
+        env={},
+        corpus=CORPUS,
+        index=tmp_path_factory.getbasetemp() / "web-index",
+        feedback_log=tmp_path_factory.mktemp("feedback") / "feedback.jsonl",
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    settings = settings_for(tmp_path_factory, cors_origins=("http://allowed.example",))
+    qa = ReportQA.open(settings)
+    with LiveServer(create_app(qa, settings)) as server:
+        yield Live(server.url, qa, settings)
+
+
+@pytest.fixture
+def client(live: Live) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live.url, timeout=30) as c:
+        yield c
+
+
+def assert_still_serving(client: httpx.Client) -> None:
+    assert client.get("/api/health").status_code == 200
+    assert client.post("/api/ask", json={"question": QUESTION}).json()["citations"]
+
+
+# The API -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_example_questions_are_answered_and_the_last_is_refused(live: Live, lang: str) -> None:
+    """The examples users click must show what they promise: cited answers, then a refusal."""
+    *answerable, unanswerable = example_questions(live.qa.documents, lang)
+    for question in answerable:
+        assert live.qa.ask(question).citations, question
+    assert live.qa.ask(unanswerable).refused
+
+
+def test_health_names_the_corpus(client: httpx.Client, live: Live) -> None:
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok"
+    assert body["corpus_hash"] == live.qa.corpus_hash
+    assert body["documents"][0]["id"] == "karaganda-industry.txt"
+    assert body["documents"][0]["paragraphs"] == len(live.qa.documents[0].paragraphs)
+
+
+def test_ask_returns_the_json_of_ask_json(client: httpx.Client, live: Live) -> None:
+    response = client.post("/api/ask", json={"question": QUESTION})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body == json.loads(json.dumps(answer_to_dict(live.qa.ask(QUESTION))))
+    AnswerOut.model_validate(body)  # the documented schema matches what is served
+    (citation,) = body["citations"]
+    assert citation["quote"] == QUOTE and citation["paragraph"] == 10
+    text = live.qa.documents[0].text
+    assert text[citation["start"] : citation["end"]] == QUOTE
+    assert "[1]" in body["answer"]
+
+
+def test_ask_refusal_has_see_also(client: httpx.Client) -> None:
+    body = client.post(
+        "/api/ask", json={"question": "Какова численность населения Караганды?"}
+    ).json()
+    assert body["refused"] is True and body["citations"] == []
+    assert body["see_also"] and {"document", "paragraph", "text"} <= set(body["see_also"][0])
+    AnswerOut.model_validate(body)
+
+
+@pytest.mark.parametrize("question", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
+def test_markup_in_a_question_comes_back_as_json_data(client: httpx.Client, question: str) -> None:
+    response = client.post("/api/ask", json={"question": question})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.json()["question"] == question
+
+
+BAD_REQUESTS = {
+    "empty body": dict(content=b"", headers={"content-type": "application/json"}),
+    "no body, no type": dict(),
+    "invalid JSON": dict(content=b'{"question": ', headers={"content-type": "application/json"}),
+    "not UTF-8": dict(
+        content=b'{"question": "\xff\xfe"}', headers={"content-type": "application/json"}
+    ),
+    "number question": dict(json={"question": 5}),
+    "null question": dict(json={"question": None}),
+    "list question": dict(json={"question": ["a"]}),
+    "object question": dict(json={"question": {"a": 1}}),
+    "missing question": dict(json={"q": QUESTION}),
+    "array body": dict(json=[QUESTION]),
+    "string body": dict(json=QUESTION),
+    "form body": dict(data={"question": QUESTION}),
+    "blank question": dict(json={"question": " \n\t "}),
+    "too long question": dict(json={"question": "а" * 10_000}),
+    "1 MB question": dict(json={"question": "а" * 1_000_000}),
+    "1 MB garbage": dict(content=b"x" * 1_000_000, headers={"content-type": "application/json"}),
+    "lone surrogate": dict(
+        content=b'{"question": "\\ud800"}', headers={"content-type": "application/json"}
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_REQUESTS))
+def test_bad_input_is_a_clear_4xx_and_the_server_keeps_serving(
+    client: httpx.Client, case: str
+) -> None:
+    response = client.post("/api/ask", **BAD_REQUESTS[case])  # type: ignore[arg-type]
+    assert 400 <= response.status_code < 500, response.text
+    body = response.json()
+    assert set(body) == {"error", "message"}
+    assert len(body["message"]) > 20
+    assert_still_serving(client)
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "error", "says"),
+    [
+        ("empty body", 422, "missing_body", "has no body"),
+        ("invalid JSON", 422, "invalid_json", "not valid JSON"),
+        ("number question", 422, "invalid_question", "must be a string"),
+        ("missing question", 422, "missing_question", "is missing"),
+        ("array body", 422, "invalid_body", "JSON object"),
+        ("blank question", 422, "invalid_question", "empty"),
+        ("too long question", 422, "invalid_question", "limit is 2000"),
+        ("1 MB question", 413, "body_too_large", "larger than"),
+        ("lone surrogate", 422, "invalid_question", "not valid Unicode"),
+    ],
+)
+def test_bad_input_messages(
+    client: httpx.Client, case: str, status: int, error: str, says: str
+) -> None:
+    response = client.post("/api/ask", **BAD_REQUESTS[case])  # type: ignore[arg-type]
+    assert (response.status_code, response.json()["error"]) == (status, error)
+    assert says in response.json()["message"]
+
+
+def test_concurrent_requests_all_succeed(live: Live) -> None:
+    def ask(i: int) -> int:
+        with httpx.Client(base_url=live.url, timeout=30) as c:
+            return c.post("/api/ask", json={"question": f"{QUESTION} {i}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert set(pool.map(ask, range(60))) == {200}
+
+
+def test_feedback_is_appended_to_the_log(client: httpx.Client, live: Live) -> None:
+    answer = client.post("/api/ask", json={"question": QUESTION}).json()
+    payload = {**{k: answer[k] for k in ("question", "answer", "refused", "citations")}}
+    response = client.post("/api/feedback", json={**payload, "rating": "down", "channel": "widget"})
+    assert response.json() == {"status": "recorded"}
+    record = json.loads(live.settings.feedback_log.read_text(encoding="utf-8").splitlines()[-1])
+    assert record["rating"] == "down" and record["channel"] == "widget"
+    assert record["question"] == QUESTION and record["answer"] == answer["answer"]
+    assert record["citations"][0]["quote"] == QUOTE
+    assert record["corpus_hash"] == live.qa.corpus_hash
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"rating": "meh", "question": "q", "answer": "a"},
+        {"rating": "up"},
+        {"rating": "up", "question": 1, "answer": "a"},
+    ],
+)
+def test_bad_feedback_is_a_4xx(client: httpx.Client, payload: dict[str, object]) -> None:
+    response = client.post("/api/feedback", json=payload)
+    assert response.status_code == 422 and response.json()["message"]
+
+
+def test_openapi_schema_documents_the_api(client: httpx.Client) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/api/ask", "/api/feedback", "/api/health"} <= set(schema["paths"])
+    ask = schema["paths"]["/api/ask"]["post"]
+    ref = ask["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][ref]["properties"]["question"]["type"] == "string"
+    assert {"200", "413", "422"} <= set(ask["responses"])
+    assert client.get("/docs").status_code == 200
+
+
+# CORS and framing ----------------------------------------------------------------------------
+
+
+def test_cors_allows_configured_origins_only(client: httpx.Client) -> None:
+    preflight = {
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+    }
+    allowed = client.options("/api/ask", headers={"origin": "http://allowed.example", **preflight})
+    assert allowed.headers["access-control-allow-origin"] == "http://allowed.example"
+    other = client.options("/api/ask", headers={"origin": "http://evil.example", **preflight})
+    assert "access-control-allow-origin" not in other.headers
+    simple = client.post(
+        "/api/ask", json={"question": QUESTION}, headers={"origin": "http://evil.example"}
+    )
+    assert "access-control-allow-origin" not in simple.headers
+
+
+def test_only_the_widget_may_be_framed_by_other_sites(client: httpx.Client) -> None:
+    widget = client.get("/widget")
+    assert widget.status_code == 200
+    assert widget.headers["content-security-policy"].endswith("; frame-ancestors *")
+    assert "script-src 'self'" in widget.headers["content-security-policy"]
+    assert "x-frame-options" not in widget.headers
+    for path in ("/", "/report", "/docs"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
+        assert response.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_widget_frame_ancestors_come_from_settings(
+    tmp_path_factory: pytest.TempPathFactory, live: Live
+) -> None:
+    settings = settings_for(tmp_path_factory, frame_ancestors=("self", "https://news.example.kz"))
+    with LiveServer(create_app(live.qa, settings)) as server:
+        csp = httpx.get(server.url + "/widget").headers["content-security-policy"]
+    assert csp.endswith("; frame-ancestors 'self' https://news.example.kz")
+
+
+def test_widget_page_escapes_its_configuration(client: httpx.Client) -> None:
+    html = client.get("/widget", headers={"accept-language": "kk"}).text
+    assert '<html lang="kk">' in html
+    config = html.split('<script type="application/json" id="rq-config">', 1)[1].split(
+        "</script>", 1
+    )[0]
+    assert "<" not in config
+    assert json.loads(config)["lang"] == "kk"
+
+
+# Report view ---------------------------------------------------------------------------------
+
+
+def test_report_view_anchors_and_highlight(client: httpx.Client, live: Live) -> None:
+    c = live.qa.ask(QUESTION).citations[0]
+    response = client.get("/report", params={"doc": c.document, "hl": f"{c.start}-{c.end}"})
+    assert response.status_code == 200
+    assert "script-src" not in response.headers["content-security-policy"]  # no script at all
+    html = response.text
+    for p in live.qa.documents[0].paragraphs:
+        assert f'id="p{p.number}"' in html and f'href="#p{p.number}"' in html
+    assert f"<mark>{QUOTE}</mark>" in html
+
+
+@pytest.mark.parametrize(
+    "query", ["hl=abc", "hl=9-1", "hl=1-99999999999", "lang=zz", "hl=%3Cscript%3E"]
+)
+def test_report_view_ignores_bad_parameters(client: httpx.Client, query: str) -> None:
+    response = client.get("/report?" + query)
+    assert response.status_code == 200 and "<mark>" not in response.text
+
+
+def test_report_view_unknown_document_is_404(client: httpx.Client) -> None:
+    response = client.get("/report", params={"doc": "<script>.txt"})
+    assert response.status_code == 404 and "<script>.txt" not in response.text
