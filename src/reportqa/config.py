@@ -35,7 +35,7 @@ class Settings:
     # Fusion weights of the passage vector and of its best sentence's vector; BM25 gets the rest.
     dense_weight: float = 0.3
     sentence_weight: float = 0.3
-    min_confidence: float = 0.3  # answer only when the evidence model is at least this sure
+    min_confidence: float = 0.25  # answer only when the evidence model is at least this sure
     max_question_chars: int = 2000
     # Generative answers: "openai:MODEL" or "ollama:MODEL"; empty means extractive only.
     llm: str = ""
