@@ -16,10 +16,12 @@ import httpx
 import pytest
 
 from reportqa import ReportQA, Settings, answer_to_dict
+from reportqa.errors import ReportQAError
+from reportqa.serialize import verdict_to_dict
 from reportqa.web.app import create_app
-from reportqa.web.examples import example_questions
+from reportqa.web.examples import example_claims, example_questions
 from reportqa.web.live import LiveServer
-from reportqa.web.schemas import AnswerOut
+from reportqa.web.schemas import EXAMPLE_CLAIM, AnswerOut, VerdictOut
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 QUESTION = "Сколько вузов в области?"
@@ -175,6 +177,131 @@ def test_bad_input_messages(
     assert says in response.json()["message"]
 
 
+# Fact-check --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_example_claims_show_the_three_verdicts(live: Live, lang: str) -> None:
+    """The fact-check tab's examples show what they promise, in every UI language."""
+    verdicts = [live.qa.check(c).verdict for c in example_claims(live.qa.documents, lang)]
+    assert verdicts == ["contradicted", "supported", "not_found"]
+
+
+def test_check_contradicted_claim_compares_the_figures(client: httpx.Client, live: Live) -> None:
+    claim = "В области 8 вузов и 60 колледжей"
+    response = client.post("/api/check", json={"claim": claim})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body == json.loads(json.dumps(verdict_to_dict(live.qa.check(claim))))
+    VerdictOut.model_validate(body)  # the documented schema matches what is served
+    assert body["verdict"] == "contradicted"
+    (wrong,) = [c for c in body["comparisons"] if c["match"] is False]
+    assert (wrong["claimed"], wrong["reported"], wrong["reason"]) == (
+        "60 колледжей",
+        "52 колледжа",
+        "value",
+    )
+    (evidence,) = body["evidence"]
+    assert evidence["n"] == wrong["citation"] and evidence["quote"] == QUOTE
+    assert live.qa.documents[0].text[evidence["start"] : evidence["end"]] == QUOTE
+
+
+def test_check_supported_english_claim(client: httpx.Client) -> None:
+    claim = "The Saran industrial zone attracted 472 billion tenge of investment"
+    body = client.post("/api/check", json={"claim": claim}).json()
+    assert (body["verdict"], body["language"]) == ("supported", "en")
+    assert [c["match"] for c in body["comparisons"]] == [True]
+    assert "472 млрд тенге" in body["evidence"][0]["quote"]
+    VerdictOut.model_validate(body)
+
+
+@pytest.mark.parametrize(
+    ("claim", "says"),
+    [
+        ("???", "nothing to check"),
+        ("Сколько вузов в области?", "is a question, not a claim"),
+        (" \n ", "the claim is empty"),
+        ("а" * 10_000, "limit is 2000"),
+    ],
+)
+def test_check_unusable_claim_is_422_invalid_claim(
+    client: httpx.Client, claim: str, says: str
+) -> None:
+    response = client.post("/api/check", json={"claim": claim})
+    assert (response.status_code, response.json()["error"]) == (422, "invalid_claim")
+    assert says in response.json()["message"]
+
+
+BAD_CHECKS = {
+    "empty body": dict(content=b"", headers={"content-type": "application/json"}),
+    "invalid JSON": dict(content=b'{"claim": ', headers={"content-type": "application/json"}),
+    "not UTF-8": dict(content=b'{"claim": "\xff"}', headers={"content-type": "application/json"}),
+    "number claim": dict(json={"claim": 5}),
+    "list claim": dict(json={"claim": ["a"]}),
+    "missing claim": dict(json={"question": QUESTION}),
+    "array body": dict(json=["a claim"]),
+    "1 MB claim": dict(json={"claim": "а" * 1_000_000}),
+    "lone surrogate": dict(
+        content=b'{"claim": "\\ud800"}', headers={"content-type": "application/json"}
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "error", "says"),
+    [
+        ("empty body", 422, "missing_body", "has no body"),
+        ("invalid JSON", 422, "invalid_json", "not valid JSON"),
+        ("not UTF-8", 400, "unreadable_body", "cannot be read"),
+        ("number claim", 422, "invalid_claim", "must be a string"),
+        ("list claim", 422, "invalid_claim", "must be a string"),
+        ("missing claim", 422, "missing_claim", "is missing"),
+        ("array body", 422, "invalid_body", "JSON object"),
+        ("1 MB claim", 413, "body_too_large", "larger than"),
+        ("lone surrogate", 422, "invalid_claim", "not valid Unicode"),
+    ],
+)
+def test_check_bad_input_is_a_clear_4xx_and_the_server_keeps_serving(
+    client: httpx.Client, case: str, status: int, error: str, says: str
+) -> None:
+    response = client.post("/api/check", **BAD_CHECKS[case])  # type: ignore[arg-type]
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error", "message"}
+    assert (response.status_code, body["error"]) == (status, error)
+    assert says in body["message"]
+    if status != 413 and case != "lone surrogate":  # the example quoted is a claim, not a question
+        assert json.dumps({"claim": EXAMPLE_CLAIM}, ensure_ascii=False) in body["message"]
+        assert "question" not in body["message"]
+    assert_still_serving(client)
+    assert client.post("/api/check", json={"claim": "В области 8 вузов"}).status_code == 200
+
+
+def test_check_is_unavailable_when_the_library_fails(
+    tmp_path_factory: pytest.TempPathFactory, live: Live
+) -> None:
+    """A library error other than bad input is a 503 with its message, not a traceback."""
+
+    class Broken:
+        documents = live.qa.documents
+        corpus_hash = live.qa.corpus_hash
+
+        def ask(self, question: str) -> object:
+            raise ReportQAError("the index is corrupt: run `reportqa index`")
+
+        def check(self, claim: str) -> object:
+            raise ReportQAError("the index is corrupt: run `reportqa index`")
+
+    with LiveServer(create_app(Broken(), settings_for(tmp_path_factory))) as server:  # type: ignore[arg-type]
+        response = httpx.post(server.url + "/api/check", json={"claim": "В области 8 вузов"})
+    assert response.status_code == 503
+    assert response.json() == {
+        "error": "unavailable",
+        "message": "the index is corrupt: run `reportqa index`",
+    }
+
+
 def test_concurrent_requests_all_succeed(live: Live) -> None:
     def ask(i: int) -> int:
         with httpx.Client(base_url=live.url, timeout=30) as c:
@@ -211,12 +338,18 @@ def test_bad_feedback_is_a_4xx(client: httpx.Client, payload: dict[str, object])
 
 def test_openapi_schema_documents_the_api(client: httpx.Client) -> None:
     schema = client.get("/openapi.json").json()
-    assert {"/api/ask", "/api/feedback", "/api/health"} <= set(schema["paths"])
+    assert {"/api/ask", "/api/check", "/api/feedback", "/api/health"} <= set(schema["paths"])
     ask = schema["paths"]["/api/ask"]["post"]
     ref = ask["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert schema["components"]["schemas"][ref]["properties"]["question"]["type"] == "string"
     assert {"200", "413", "422"} <= set(ask["responses"])
     assert client.get("/docs").status_code == 200
+    check = schema["paths"]["/api/check"]["post"]
+    ref = check["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][ref]["properties"]["claim"]["type"] == "string"
+    ok = check["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ok.endswith("/VerdictOut") and {"422", "503"} <= set(check["responses"])
+    assert {"ComparisonOut", "VerdictOut"} <= set(schema["components"]["schemas"])
 
 
 # CORS and framing ----------------------------------------------------------------------------

@@ -15,7 +15,8 @@ import pytest
 
 from reportqa.corpus import load_corpus, split_paragraphs
 from reportqa.errors import ReportQAError
-from reportqa.models import Answer, Citation, Document, SeeAlso, Unsupported
+from reportqa.models import Answer, Citation, Comparison, Document, SeeAlso, Unsupported, Verdict
+from reportqa.web.checkview import verdict_html
 from reportqa.web.export import conversation_markdown, reference_text
 from reportqa.web.feedback import FeedbackLog, FeedbackRecord
 from reportqa.web.i18n import _STRINGS, LANGUAGES, pick_language, strings, t
@@ -193,6 +194,69 @@ def test_passage_html_cuts_long_paragraphs_at_spaces() -> None:
 
 
 # References and export -----------------------------------------------------------------------
+
+
+# Fact-check tab ------------------------------------------------------------------------------
+
+# The only tags the fact-check panel writes itself.
+CHECK_TAGS = {"div", "span", "q", "p", "a", "h4", "table", "thead", "tbody", "tr", "th", "td"}
+CHECK_TAGS |= {"article", "blockquote", "mark", "button"}
+
+
+@pytest.mark.parametrize("xss", XSS)
+def test_verdict_html_escapes_claim_explanation_figures_and_quotes(
+    document: Document, xss: str
+) -> None:
+    c = cite(document, QUOTE)
+    verdict = Verdict(
+        claim=xss,
+        verdict="contradicted",
+        language="en",
+        explanation=f"Contradicted: claimed {xss}; the report says 52 колледжа [1]. See [7].",
+        evidence=(c,),
+        comparisons=(
+            Comparison(xss, "52 колледжа", False, 1, "value"),
+            Comparison("8 вузов", xss, True, 1, ""),
+            Comparison("1", None, None, None, "missing"),
+        ),
+    )
+    html = verdict_html(verdict, {document.id: document}, "ru")
+    assert set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html)) <= CHECK_TAGS
+    assert html.count(escape_html(xss)) == 4  # the claim, the explanation, two table cells
+    assert '<span class="rq-badge rq-badge-contradicted" role="status">Опровергается</span>' in html
+    # a marker links to its evidence card; one without a card stays plain text
+    assert '<a class="rq-ref" href="#src-check-1">[1]</a>' in html
+    assert "See [7]." in html and 'href="#src-check-7"' not in html
+    # the table: claimed | reported [n] | match, with the reason in the page's language
+    rows = re.findall(r"<tr>(.*?)</tr>", html)
+    assert len(rows) == 4  # the head and three comparisons
+    assert '>✗</span> <span class="rq-reason">другое значение</span>' in rows[1]
+    assert ">✓</span></td>" in rows[2] and "rq-reason" not in rows[2]
+    assert "<td>—</td>" in rows[3] and "в отчёте такой цифры нет" in rows[3]
+    # the evidence card: the quote highlighted, a link to its paragraph with the range
+    assert 'id="src-check-1"' in html and f"<mark>{QUOTE}</mark>" in html
+    href = report_href(document.id, c.paragraph, c.start, c.end)
+    assert f'href="{escape_html(href)}"' in html and href.endswith("#p10")
+
+
+@pytest.mark.parametrize(
+    ("lang", "verdict", "label"),
+    [
+        ("ru", "supported", "Подтверждается"),
+        ("kk", "contradicted", "Теріске шығарылады"),
+        ("en", "not_found", "Not found in the report"),
+    ],
+)
+def test_verdict_html_badge_in_the_page_language(lang: str, verdict: str, label: str) -> None:
+    html = verdict_html(Verdict("c", verdict, "ru", "E."), {}, lang)
+    assert f'rq-badge-{verdict}" role="status">{label}</span>' in html
+    assert "<table" not in html and "rq-evidence" not in html  # nothing to compare or quote
+
+
+def test_verdict_html_empty_state() -> None:
+    assert verdict_html(None, {}, "en").startswith(
+        '<div class="rq-check rq-empty"><p>Enter a claim'
+    )
 
 
 def test_reference_text(document: Document) -> None:

@@ -1,16 +1,18 @@
-"""The HTTP API: ``POST /api/ask``, ``POST /api/feedback``, ``GET /api/health``.
+"""The HTTP API: ``POST /api/ask``, ``POST /api/check``, ``POST /api/feedback``,
+``GET /api/health``.
 
 Endpoints are plain ``def`` functions, so FastAPI runs each in its thread pool: ``qa.ask`` is
 CPU-bound and shared, and a slow request never blocks the event loop or the others. Every error
 is a JSON ``{"error": code, "message": text}``: bad input is a 4xx that says what to send instead
-(``install_error_handlers`` rewrites FastAPI's validation errors), library errors keep their
-message. Bodies over the size limit are refused by ``middleware.BodyLimit`` before they get here.
+(``install_error_handlers`` rewrites FastAPI's validation errors, quoting an example body of
+the endpoint that was called), library errors keep their message. Bodies over the size limit are refused by ``middleware.BodyLimit`` before they get here.
 
 Left out: authentication and rate limiting (put a reverse proxy in front for those).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -21,22 +23,27 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InputError, ReportQAError
-from ..models import Answer, Document
-from ..serialize import answer_to_dict
+from ..models import Answer, Document, Verdict
+from ..serialize import answer_to_dict, verdict_to_dict
 from .feedback import FeedbackLog, FeedbackRecord
 from .schemas import (
+    EXAMPLE_CLAIM,
     AnswerOut,
     AskRequest,
+    CheckRequest,
     DocumentOut,
     ErrorOut,
     FeedbackOut,
     FeedbackRequest,
     HealthOut,
+    VerdictOut,
 )
 
 __all__ = ["QA", "api_router", "install_error_handlers", "error_response"]
 
 _ASK_EXAMPLE = '{"question": "Сколько вузов в области?"}'
+# The body quoted in the error messages of each endpoint; /api/ask's for the others.
+_EXAMPLES = {"/api/check": json.dumps({"claim": EXAMPLE_CLAIM}, ensure_ascii=False)}
 
 
 class QA(Protocol):
@@ -50,6 +57,8 @@ class QA(Protocol):
 
     def ask(self, question: str) -> Answer: ...
 
+    def check(self, claim: str) -> Verdict: ...
+
 
 def error_response(status: int, error: str, message: str) -> JSONResponse:
     """The API's error body."""
@@ -59,6 +68,9 @@ def error_response(status: int, error: str, message: str) -> JSONResponse:
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "The request body is too large."},
     422: {"model": ErrorOut, "description": "The body or the question cannot be used."},
+}
+_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "The index cannot be used (the message says why)."},
 }
 
 
@@ -70,7 +82,7 @@ def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
         "/ask",
         summary="Answer a question with quotes from the report",
         response_model=None,
-        responses={200: {"model": AnswerOut}, **_ERRORS},
+        responses={200: {"model": AnswerOut}, **_ERRORS, **_UNAVAILABLE},
     )
     def ask(body: AskRequest) -> JSONResponse:
         """The same JSON as `reportqa ask --json`: the answer text with markers "[n]", its
@@ -82,6 +94,30 @@ def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
         except ReportQAError as exc:
             return error_response(503, "unavailable", str(exc))
         return JSONResponse(answer_to_dict(answer))
+
+    @router.post(
+        "/check",
+        summary="Check a claim, and the figures in it, against the report",
+        response_model=None,
+        responses={
+            200: {"model": VerdictOut},
+            **_ERRORS,
+            422: {"model": ErrorOut, "description": "The body or the claim cannot be used."},
+            **_UNAVAILABLE,
+        },
+    )
+    def check(body: CheckRequest) -> JSONResponse:
+        """The same JSON as `reportqa check --json`: the verdict (`supported`, `contradicted` or
+        `not_found`), its explanation, the claimed and reported figures side by side
+        (`comparisons`) and the quotes compared (`evidence`, shaped as the citations of
+        `/api/ask`). A question, or a claim with nothing to check, is a 422 `invalid_claim`."""
+        try:
+            verdict = qa.check(body.claim)
+        except InputError as exc:
+            return error_response(422, "invalid_claim", str(exc))
+        except ReportQAError as exc:
+            return error_response(503, "unavailable", str(exc))
+        return JSONResponse(verdict_to_dict(verdict))
 
     @router.post(
         "/feedback",
@@ -126,14 +162,15 @@ def install_error_handlers(app: FastAPI) -> None:
     """Turn FastAPI's request errors under ``/api/`` into one clear ``ErrorOut`` message."""
 
     async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        error, message = describe_validation_errors(exc.errors())
+        error, message = describe_validation_errors(exc.errors(), _example(request))
         return error_response(422, error, message)
 
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not request.url.path.startswith("/api/"):
             return await http_exception_handler(request, exc)
         if exc.status_code == 400:  # FastAPI could not decode the body
-            message = f"the request body cannot be read: send UTF-8 JSON such as {_ASK_EXAMPLE}"
+            example = _example(request)
+            message = f"the request body cannot be read: send UTF-8 JSON such as {example}"
             return error_response(400, "unreadable_body", message)
         return error_response(exc.status_code, f"http_{exc.status_code}", str(exc.detail))
 
@@ -141,8 +178,16 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)  # type: ignore[arg-type]
 
 
-def describe_validation_errors(errors: Sequence[Any]) -> tuple[str, str]:
-    """A code and a sentence for the first problem of a request body, saying what to send."""
+def _example(request: Request) -> str:
+    """The example body quoted in error messages of the endpoint ``request`` was sent to."""
+    return _EXAMPLES.get(request.url.path.rstrip("/"), _ASK_EXAMPLE)
+
+
+def describe_validation_errors(
+    errors: Sequence[Any], example: str = _ASK_EXAMPLE
+) -> tuple[str, str]:
+    """A code and a sentence for the first problem of a request body, saying what to send
+    (``example``, a valid body of the endpoint)."""
     for e in errors:
         loc = tuple(e.get("loc", ()))
         kind = e.get("type", "")
@@ -150,20 +195,20 @@ def describe_validation_errors(errors: Sequence[Any]) -> tuple[str, str]:
         if kind == "json_invalid":
             detail = (e.get("ctx") or {}).get("error", "")
             return "invalid_json", (
-                f"the request body is not valid JSON ({detail}): send {_ASK_EXAMPLE} "
+                f"the request body is not valid JSON ({detail}): send {example} "
                 "with Content-Type: application/json"
             )
         if loc == ("body",) and kind == "missing":
-            return "missing_body", f"the request has no body: send {_ASK_EXAMPLE}"
+            return "missing_body", f"the request has no body: send {example}"
         if loc == ("body",):
             return "invalid_body", (
-                f"the request body must be a JSON object such as {_ASK_EXAMPLE}, "
+                f"the request body must be a JSON object such as {example}, "
                 "sent with Content-Type: application/json"
             )
         if kind == "missing":
-            return f"missing_{field}", f'"{field}" is missing: send {_ASK_EXAMPLE}'
+            return f"missing_{field}", f'"{field}" is missing: send {example}'
         if kind == "string_type":
-            return f"invalid_{field}", f'"{field}" must be a string, as in {_ASK_EXAMPLE}'
+            return f"invalid_{field}", f'"{field}" must be a string, as in {example}'
         if kind == "value_error":
             return (
                 f"invalid_{field}",

@@ -3,13 +3,15 @@ page mounted at ``/``.
 
 Routes, in the order they are matched (the Gradio mount catches everything else):
 
-    POST /api/ask, POST /api/feedback, GET /api/health    JSON API (api.py)
+    POST /api/ask, /api/check, /api/feedback              JSON API (api.py)
+    GET  /api/health
     GET  /docs, /openapi.json                             FastAPI's API docs and schema
     GET  /report                                          the full report view (report.py)
     GET  /widget, /gradio.js                              embedding: the widget, and the script
                                                           of the <gradio-app> component (widget.py)
     GET  /web-static/...                                  the widget's and pages' CSS and JS
-    /                                                     the Gradio chat page (page.py)
+    /                                                     the Gradio chat page, with its
+                                                          fact-check tab (page.py)
 
 Middleware, outermost first: CORS from ``settings.cors_origins`` (Gradio defers to it, so the
 same origins may use the API and embed the ``<gradio-app>`` web component), the framing and
@@ -58,7 +60,8 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
         title="reportqa",
         summary="Questions over a report, answered with verbatim, cited quotes.",
         description=(
-            "`POST /api/ask` returns the JSON of `reportqa ask --json`. Errors are "
+            "`POST /api/ask` returns the JSON of `reportqa ask --json`, `POST /api/check` "
+            "that of `reportqa check --json`. Errors are "
             '`{"error": code, "message": text}` with a 4xx status for bad input.'
         ),
         version=_version(),

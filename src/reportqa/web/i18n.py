@@ -115,6 +115,65 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "The report holds no such document.",
     },
     "documents": {"ru": "Документы", "kk": "Құжаттар", "en": "Documents"},
+    "chat_tab": {"ru": "Вопросы", "kk": "Сұрақтар", "en": "Questions"},
+    "check_tab": {"ru": "Проверка фактов", "kk": "Фактіні тексеру", "en": "Fact-check"},
+    "claim": {"ru": "Утверждение", "kk": "Мәлімдеме", "en": "Claim"},
+    "claim_placeholder": {
+        "ru": "Например: в области 8 вузов и 52 колледжа",
+        "kk": "Мысалы: облыста 52 колледж жұмыс істейді",
+        "en": "For example: the region has 8 universities and 52 colleges",
+    },
+    "check": {"ru": "Проверить", "kk": "Тексеру", "en": "Check"},
+    "example_claims": {
+        "ru": "Примеры утверждений",
+        "kk": "Мәлімдеме үлгілері",
+        "en": "Example claims",
+    },
+    "check_empty": {
+        "ru": "Введите утверждение — здесь появятся вердикт, сравнение цифр и цитаты из отчёта.",
+        "kk": "Мәлімдеме енгізіңіз — мұнда үкім, сандарды салыстыру және есептен "
+        "дәйексөздер шығады.",
+        "en": "Enter a claim: the verdict, the figures compared and the quotes from the report "
+        "will appear here.",
+    },
+    "verdict_supported": {"ru": "Подтверждается", "kk": "Расталады", "en": "Supported"},
+    "verdict_contradicted": {
+        "ru": "Опровергается",
+        "kk": "Теріске шығарылады",
+        "en": "Contradicted",
+    },
+    "verdict_not_found": {
+        "ru": "В отчёте не найдено",
+        "kk": "Есепте табылмады",
+        "en": "Not found in the report",
+    },
+    "claimed": {"ru": "Утверждается", "kk": "Мәлімдемеде", "en": "Claimed"},
+    "reported": {"ru": "В отчёте", "kk": "Есепте", "en": "Reported"},
+    "match": {"ru": "Совпадает", "kk": "Сәйкес", "en": "Match"},
+    "comparisons": {"ru": "Сравнение цифр", "kk": "Сандарды салыстыру", "en": "Figures compared"},
+    "evidence": {"ru": "Цитаты из отчёта", "kk": "Есептен дәйексөздер", "en": "Evidence"},
+    "reason_value": {"ru": "другое значение", "kk": "басқа мән", "en": "a different value"},
+    "reason_period": {"ru": "другой период", "kk": "басқа кезең", "en": "another period"},
+    "reason_no_period": {
+        "ru": "в отчёте год не указан",
+        "kk": "есепте жылы көрсетілмеген",
+        "en": "the report gives no year",
+    },
+    "reason_bound": {
+        "ru": "в отчёте только граница",
+        "kk": "есепте тек шегі",
+        "en": "the report gives only a bound",
+    },
+    "reason_missing": {
+        "ru": "в отчёте такой цифры нет",
+        "kk": "есепте мұндай көрсеткіш жоқ",
+        "en": "the report gives no such figure",
+    },
+    "check_error": {
+        "ru": "Не удалось проверить утверждение",
+        "kk": "Мәлімдемені тексеру мүмкін болмады",
+        "en": "Could not check the claim",
+    },
     "conversation_about": {
         "ru": "Вопросы к отчёту «{title}»",
         "kk": "«{title}» есебіне сұрақтар",

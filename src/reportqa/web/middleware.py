@@ -125,7 +125,7 @@ class BodyLimit:
             {
                 "error": "body_too_large",
                 "message": f"the request body is larger than {self.max_bytes} bytes: "
-                "send a shorter question",
+                "send a shorter question or claim",
             }
         ).encode()
         headers = [

@@ -1,9 +1,10 @@
 """The chat page: a Gradio Blocks app with the conversation, a sources panel, example questions,
-a language switch, Markdown export and thumbs up/down.
+a language switch, Markdown export and thumbs up/down; and beside it, in a second tab, the
+fact-check: a claim, example claims, and the verdict with its figures and quotes (``checkview.py``).
 
 The conversation is kept as a list of ``Answer``s in ``gr.State``; the chat, the sources panel
 and the export are all re-rendered from it (``render.py``, ``export.py``), which is what lets the
-language switch re-label everything, answers included. User text reaches the Chatbot escaped
+language switch re-label everything, answers included; the last verdict is kept likewise. User text reaches the Chatbot escaped
 (``markup.escape_markdown``), with Gradio's sanitiser left on as a second line of defence.
 
 The language comes from ``?lang=`` or the browser's ``Accept-Language`` when the page loads, and
@@ -14,7 +15,12 @@ Links into the report are absolute (the server's address as the request reached 
 they still work when the page is embedded on another site as Gradio's ``<gradio-app>`` web
 component.
 
-Left out: streaming (answers take milliseconds), per-user history across reloads.
+The fact-check calls ``qa.check``, the function behind ``reportqa check`` and ``/api/check``. A
+claim it cannot use (an ``InputError``: empty, too long, a question, nothing to check) is a
+warning with the library's message, not an error: the user only has to rephrase.
+
+Left out: streaming (answers take milliseconds), per-user history across reloads, a Gradio API
+endpoint for the fact-check (``/api/check`` serves programs).
 """
 
 from __future__ import annotations
@@ -27,15 +33,16 @@ from urllib.parse import urlsplit
 import gradio as gr
 from gradio.components.chatbot import Message, MessageDict
 
-from ..errors import ReportQAError
-from ..models import Answer
+from ..errors import InputError, ReportQAError
+from ..models import Answer, Verdict
 from ..serialize import answer_to_dict
 from .api import QA
-from .examples import example_questions
+from .checkview import verdict_html
+from .examples import example_claims, example_questions
 from .export import conversation_markdown
 from .feedback import FeedbackLog, FeedbackRecord
 from .i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, pick_language, t
-from .markup import escape_markdown, report_href
+from .markup import escape_html, escape_markdown, report_href
 from .render import answer_markdown, question_markdown, sources_html
 
 __all__ = ["build_page"]
@@ -66,6 +73,9 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
 
     def samples(lang: str) -> list[list[str]]:
         return [[q] for q in example_questions(qa.documents, lang)]
+
+    def claim_samples(lang: str) -> list[list[str]]:
+        return [[c] for c in example_claims(qa.documents, lang)]
 
     def export_file(answers: list[Answer], lang: str, request: gr.Request | None) -> str:
         session = (
@@ -102,7 +112,24 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
     ) -> Any:
         return respond(sample[0] if sample else "", answers, lang, request)
 
-    def relabel(lang: str, answers: list[Answer], request: gr.Request) -> Any:
+    def check(claim: str, lang: str, request: gr.Request) -> Any:
+        try:
+            verdict = qa.check(claim)
+        except InputError as exc:  # empty, too long, a question, or nothing to check
+            # Gradio renders a toast's message as HTML, and the message quotes the claim.
+            gr.Warning(escape_html(str(exc)), title=t(lang, "check_error"))
+            return gr.skip(), gr.skip()
+        except ReportQAError as exc:
+            raise gr.Error(escape_html(str(exc)), title=t(lang, "check_error")) from None
+        return verdict, verdict_html(verdict, documents, lang, _base_url(request))
+
+    def check_example(sample: list[str], lang: str, request: gr.Request) -> Any:
+        claim = sample[0] if sample else ""
+        return claim, *check(claim, lang, request)
+
+    def relabel(
+        lang: str, answers: list[Answer], verdict: Verdict | None, request: gr.Request
+    ) -> Any:
         base = _base_url(request)
         return (
             header(lang, base),
@@ -121,6 +148,12 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                 value=export_file(answers, lang, request) if answers else None,
                 interactive=bool(answers),
             ),
+            gr.Tab(label=t(lang, "chat_tab")),
+            gr.Tab(label=t(lang, "check_tab")),
+            gr.Textbox(label=t(lang, "claim"), placeholder=t(lang, "claim_placeholder")),
+            gr.Button(value=t(lang, "check")),
+            gr.Dataset(samples=claim_samples(lang), label=t(lang, "example_claims")),
+            verdict_html(verdict, documents, lang, base),
         )
 
     def detect(request: gr.Request) -> tuple[str, str]:
@@ -166,6 +199,7 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         title=t(lang0, "title"), analytics_enabled=False, delete_cache=(3600, 3600)
     ) as page:
         answers = gr.State([])
+        verdict = gr.State(None)
         with gr.Row(equal_height=False):
             head = gr.Markdown(header(lang0), elem_id="rq-header")
             lang = gr.Radio(
@@ -176,53 +210,84 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                 scale=0,
                 min_width=260,
             )
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=320):
-                chat = gr.Chatbot(
-                    label=t(lang0, "chat"),
-                    elem_id="rq-chat",
-                    height=520,
-                    sanitize_html=True,
-                    allow_tags=False,
-                    render_markdown=True,
-                    latex_delimiters=[],
-                    buttons=[],
-                    feedback_options=("Like", "Dislike"),
-                    layout="bubble",
-                )
-                question = gr.Textbox(
-                    label=t(lang0, "question"),
-                    placeholder=t(lang0, "placeholder"),
-                    submit_btn=t(lang0, "ask"),
-                    max_length=max_question_chars,
-                    elem_id="rq-question",
-                    lines=1,
-                )
-                examples = gr.Dataset(
-                    components=[question],
-                    samples=samples(lang0),
-                    label=t(lang0, "examples"),
-                    elem_id="rq-examples",
-                    samples_per_page=8,
-                )
-                export = gr.DownloadButton(
-                    label=t(lang0, "export"),
-                    value=None,
-                    interactive=False,
-                    elem_id="rq-export",
-                    size="sm",
-                )
-            with gr.Column(scale=2, min_width=300):
-                sources_title = gr.Markdown(f"### {escape_markdown(t(lang0, 'sources'))}")
-                sources = gr.HTML(sources_html([], documents, lang0), elem_id="rq-sources")
+        with gr.Tabs(elem_id="rq-tabs"):
+            chat_tab = gr.Tab(t(lang0, "chat_tab"), id="chat", elem_id="rq-chat-tab")
+            with chat_tab, gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=320):
+                    chat = gr.Chatbot(
+                        label=t(lang0, "chat"),
+                        elem_id="rq-chat",
+                        height=520,
+                        sanitize_html=True,
+                        allow_tags=False,
+                        render_markdown=True,
+                        latex_delimiters=[],
+                        buttons=[],
+                        feedback_options=("Like", "Dislike"),
+                        layout="bubble",
+                    )
+                    question = gr.Textbox(
+                        label=t(lang0, "question"),
+                        placeholder=t(lang0, "placeholder"),
+                        submit_btn=t(lang0, "ask"),
+                        max_length=max_question_chars,
+                        elem_id="rq-question",
+                        lines=1,
+                    )
+                    examples = gr.Dataset(
+                        components=[question],
+                        samples=samples(lang0),
+                        label=t(lang0, "examples"),
+                        elem_id="rq-examples",
+                        samples_per_page=8,
+                    )
+                    export = gr.DownloadButton(
+                        label=t(lang0, "export"),
+                        value=None,
+                        interactive=False,
+                        elem_id="rq-export",
+                        size="sm",
+                    )
+                with gr.Column(scale=2, min_width=300):
+                    sources_title = gr.Markdown(f"### {escape_markdown(t(lang0, 'sources'))}")
+                    sources = gr.HTML(sources_html([], documents, lang0), elem_id="rq-sources")
+            check_tab = gr.Tab(t(lang0, "check_tab"), id="check", elem_id="rq-check-tab")
+            with check_tab, gr.Row(equal_height=False):
+                with gr.Column(scale=2, min_width=300):
+                    claim = gr.Textbox(
+                        label=t(lang0, "claim"),
+                        placeholder=t(lang0, "claim_placeholder"),
+                        max_length=max_question_chars,
+                        elem_id="rq-claim",
+                        lines=2,
+                    )
+                    check_btn = gr.Button(
+                        t(lang0, "check"), variant="primary", elem_id="rq-check-button"
+                    )
+                    claim_examples = gr.Dataset(
+                        components=[claim],
+                        samples=claim_samples(lang0),
+                        label=t(lang0, "example_claims"),
+                        elem_id="rq-claim-examples",
+                    )
+                with gr.Column(scale=3, min_width=320):
+                    result = gr.HTML(verdict_html(None, documents, lang0), elem_id="rq-verdict")
 
         outputs = [chat, answers, question, sources, export]
         question.submit(respond, [question, answers, lang], outputs, **_PRIVATE)
         examples.click(ask_example, [examples, answers, lang], outputs, **_PRIVATE)
+        check_btn.click(check, [claim, lang], [verdict, result], **_PRIVATE)
+        claim.submit(check, [claim, lang], [verdict, result], **_PRIVATE)
+        claim_examples.click(
+            check_example, [claim_examples, lang], [claim, verdict, result], **_PRIVATE
+        )
         lang.change(
             relabel,
-            [lang, answers],
-            [head, lang, chat, question, examples, sources_title, sources, export],
+            [lang, answers, verdict],
+            [
+                *(head, lang, chat, question, examples, sources_title, sources, export),
+                *(chat_tab, check_tab, claim, check_btn, claim_examples, result),
+            ],
             **_PRIVATE,
         )
         chat.like(rate, [answers, lang], None, **_PRIVATE)

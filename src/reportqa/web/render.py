@@ -21,7 +21,13 @@ from .export import reference_text
 from .i18n import t
 from .markup import MARKER, escape_html, escape_markdown, report_href
 
-__all__ = ["question_markdown", "answer_markdown", "sources_html", "passage_html"]
+__all__ = [
+    "question_markdown",
+    "answer_markdown",
+    "sources_html",
+    "passage_html",
+    "citation_html",
+]
 
 # Characters of context kept on each side of a quote inside a long paragraph.
 CONTEXT_CHARS = 320
@@ -82,7 +88,7 @@ def sources_html(
         body = (
             _refusal_html(answer, lang, base)
             if answer.refused
-            else "".join(_citation_html(c, turn, documents, lang, base) for c in answer.citations)
+            else "".join(citation_html(c, turn, documents, lang, base) for c in answer.citations)
         )
         state = " open" if turn == len(answers) else ""
         sections.append(
@@ -112,9 +118,12 @@ def passage_html(document: Document | None, paragraph: int, start: int, end: int
     return f"{escape_html(before)}<mark>{escape_html(text[start:end])}</mark>{escape_html(after)}"
 
 
-def _citation_html(
-    c: Citation, turn: int, documents: Mapping[str, Document], lang: str, base: str
+def citation_html(
+    c: Citation, turn: int | str, documents: Mapping[str, Document], lang: str, base: str = ""
 ) -> str:
+    """The card of one quote: ``[n]``, the title, a link to the paragraph in the report view with
+    the quote highlighted, the passage with the quote in ``<mark>``, and "copy citation". Its id
+    is ``src-{turn}-{n}``, the target of the markers ``[n]`` (``static/page.js``)."""
     document = documents.get(c.document)
     href = base + report_href(c.document, c.paragraph, c.start, c.end)
     where = t(lang, "paragraph", n=c.paragraph)

@@ -1,8 +1,10 @@
 """The shapes of the HTTP API, as pydantic models for request validation and the OpenAPI schema.
 
 Responses of ``/api/ask`` are produced by ``serialize.answer_to_dict`` (the one place an Answer
-becomes JSON, shared with ``reportqa ask --json``); ``AnswerOut`` only documents that shape, and a
-test validates real answers against it so the documentation cannot drift from the output.
+becomes JSON, shared with ``reportqa ask --json``), those of ``/api/check`` by
+``serialize.verdict_to_dict`` (shared with ``reportqa check --json``); ``AnswerOut`` and
+``VerdictOut`` only document those shapes, and tests validate real output against them so the
+documentation cannot drift from it.
 
 Left out: versioning of the API (there is one version, the one the CLI prints).
 """
@@ -16,7 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 __all__ = [
     "AskRequest",
     "AnswerOut",
+    "CheckRequest",
     "CitationOut",
+    "ComparisonOut",
+    "VerdictOut",
     "FeedbackRequest",
     "FeedbackOut",
     "HealthOut",
@@ -24,6 +29,7 @@ __all__ = [
 ]
 
 _EXAMPLE_QUESTION = "Сколько вузов в области?"
+EXAMPLE_CLAIM = "В области работают 8 вузов"
 
 
 def _valid_unicode(value: str) -> str:
@@ -43,6 +49,16 @@ class AskRequest(BaseModel):
     question: str = Field(description="The question, in Russian, Kazakh or English.")
 
     _check_unicode = field_validator("question")(_valid_unicode)
+
+
+class CheckRequest(BaseModel):
+    """A claim to check against the report."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"claim": EXAMPLE_CLAIM}]})
+
+    claim: str = Field(description="A statement, in Russian, Kazakh or English, not a question.")
+
+    _check_unicode = field_validator("claim")(_valid_unicode)
 
 
 class CitationOut(BaseModel):
@@ -89,6 +105,35 @@ class AnswerOut(BaseModel):
     see_also: list[SeeAlsoOut] = Field(description="Passages near a refused question.")
     mode: str
     notice: str | None = None
+
+
+class ComparisonOut(BaseModel):
+    """A figure of the claim beside the report's figure for the same thing."""
+
+    model_config = ConfigDict(extra="allow")
+
+    claimed: str = Field(description='As the claim writes it, e.g. "2 трлн тенге до 2028 года".')
+    reported: str | None = Field(description="As the report writes it; null when it has none.")
+    match: bool | None = Field(description="null: the report neither confirms nor contradicts.")
+    citation: int | None = Field(description='The "[n]" of the evidence quoting the figure.')
+    reason: str = Field(
+        description='Why it does not match: "value", "period", "no_period", "bound", '
+        '"missing"; "" when it matches.'
+    )
+
+
+class VerdictOut(BaseModel):
+    """The JSON of ``reportqa check --json``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    claim: str
+    verdict: Literal["supported", "contradicted", "not_found"]
+    language: str
+    explanation: str = Field(description='The verdict in words, with markers "[n]".')
+    evidence: list[CitationOut] = Field(description="The quotes compared, numbered [n].")
+    comparisons: list[ComparisonOut]
+    retrieved: list[RetrievedOut]
 
 
 class FeedbackCitation(BaseModel):
