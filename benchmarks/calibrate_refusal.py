@@ -71,11 +71,11 @@ def main() -> None:
     # Russian questions only. The z-score and the word coverage carry over across languages.
     w = _fit_logistic(X[:, [0, 2]], y)
     w = np.array([w[0], w[1], 0.0, w[2]])
-    # When question and report differ in language, word coverage cannot be measured: that case
-    # gets a model of the z-score alone, fitted on the same data.
+    # For comparison: a model of the z-score alone, to show what word coverage adds. (Questions in
+    # another language than the report's get their own model: calibrate_crosslingual.py.)
     wz = _fit_logistic(X[:, [0]], y)
     print(
-        "fitted CROSS_LINGUAL_WEIGHTS = "
+        "z-only model, for comparison (not used) = "
         + json.dumps({"bias": round(wz[0], 3), "z": round(wz[1], 3)})
     )
     for threshold in (0.2, 0.3, 0.4, 0.5):
