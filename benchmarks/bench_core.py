@@ -68,7 +68,7 @@ def main() -> None:
         latencies = []
         for _ in range(args.rounds):
             for q in questions:
-                qa.searcher._query_cache.clear()
+                qa.searcher.clear_cache()
                 t = time.perf_counter()
                 qa.ask(q)
                 latencies.append((time.perf_counter() - t) * 1000)

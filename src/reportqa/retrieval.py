@@ -51,6 +51,7 @@ class HybridSearcher:
             data.chunk_index.reconstruct_n(0, n) if n else np.zeros((0, embedder.dim), np.float32)
         )
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = Lock()
 
     def query_vector(self, question: str) -> np.ndarray:
@@ -67,9 +68,25 @@ class HybridSearcher:
                 self._query_cache.popitem(last=False)
         return vector
 
+    def clear_cache(self) -> None:
+        """Forget cached query vectors and scores (benchmarks time questions as if new)."""
+        with self._lock:
+            self._query_cache.clear()
+            self._sentence_cache.clear()
+
     def sentence_scores(self, question: str) -> np.ndarray:
-        """Cosine of the question with every sentence of the index, by sentence row."""
-        return self.data.sentence_vectors @ self.query_vector(question)
+        """Cosine of the question with every sentence of the index, by sentence row. Cached
+        like the query vector: retrieval and the answerer both need it."""
+        with self._lock:
+            cached = self._sentence_cache.get(question)
+        if cached is not None:
+            return cached
+        scores = self.data.sentence_vectors @ self.query_vector(question)
+        with self._lock:
+            self._sentence_cache[question] = scores
+            while len(self._sentence_cache) > 64:
+                self._sentence_cache.popitem(last=False)
+        return scores
 
     def search(self, question: str, k: int) -> list[Hit]:
         """The ``k`` best chunks for ``question``, best first."""
@@ -84,7 +101,7 @@ class HybridSearcher:
         candidates.update(int(i) for i in np.argsort(-lexical)[:n_cand])
         ids = np.array(sorted(candidates), dtype=np.int64)
         dense = self.chunk_vectors[ids] @ qv
-        sentence_scores = self.data.sentence_vectors @ qv
+        sentence_scores = self.sentence_scores(question)
         best_sentence = np.array(
             [sentence_scores[list(self.data.sentence_rows[i])].max(initial=-1.0) for i in ids]
         )
