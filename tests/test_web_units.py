@@ -8,6 +8,7 @@ import json
 import re
 import socket
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,8 +144,14 @@ def test_answer_markdown_shows_unsupported_sentences_and_notice() -> None:
         notice="LLM timed out",
     )
     text = answer_markdown(answer, 1, "en")
-    assert "_Not supported by the report: Выдумка &lt;b&gt;_" in text
-    assert text.endswith("_LLM timed out_")
+    assert "⚠️ _Written by a language model; not all of it is supported" in text
+    assert "❌ _Not supported by the report: Выдумка &lt;b&gt;_ (reason: no figure)" in text
+    assert text.endswith("ℹ️ _Note: LLM timed out_")
+    grounded = answer_markdown(replace(answer, grounded=True, unsupported=()), 1, "kk")
+    assert "✅ _Жауапты тілдік модель құрастырды; әр сөйлем есеппен салыстырылды._" in grounded
+    assert "❌" not in grounded
+    extractive = answer_markdown(replace(answer, mode="extractive", notice=None), 1, "en")
+    assert "language model" not in extractive and "ℹ️" not in extractive
 
 
 def test_sources_html_highlights_the_quote_and_escapes_the_question(document: Document) -> None:

@@ -13,7 +13,7 @@ Left out: authentication and rate limiting (put a reverse proxy in front for tho
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request
@@ -56,6 +56,8 @@ class QA(Protocol):
     def corpus_hash(self) -> str: ...
 
     def ask(self, question: str) -> Answer: ...
+
+    def stream(self, question: str) -> Iterator[str | Answer]: ...
 
     def check(self, claim: str) -> Verdict: ...
 

@@ -104,6 +104,17 @@ _STRINGS: dict[str, dict[str, str]] = {
         "kk": "Есеппен расталмаған",
         "en": "Not supported by the report",
     },
+    "reason": {"ru": "причина", "kk": "себебі", "en": "reason"},
+    "generative_grounded": {
+        "ru": "Ответ сформулирован языковой моделью; каждое предложение сверено с отчётом.",
+        "kk": "Жауапты тілдік модель құрастырды; әр сөйлем есеппен салыстырылды.",
+        "en": "Written by a language model; every sentence was checked against the report.",
+    },
+    "generative_ungrounded": {
+        "ru": "Ответ сформулирован языковой моделью; не всё в нём подтверждено отчётом.",
+        "kk": "Жауапты тілдік модель құрастырды; оның бәрі есеппен расталмаған.",
+        "en": "Written by a language model; not all of it is supported by the report.",
+    },
     "highlighted": {
         "ru": "Цитируемый фрагмент выделен.",
         "kk": "Дәйексөз алынған үзінді белгіленген.",

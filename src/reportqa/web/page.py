@@ -19,13 +19,19 @@ The fact-check calls ``qa.check``, the function behind ``reportqa check`` and ``
 claim it cannot use (an ``InputError``: empty, too long, a question, nothing to check) is a
 warning with the library's message, not an error: the user only has to rephrase.
 
-Left out: streaming (answers take milliseconds), per-user history across reloads, a Gradio API
-endpoint for the fact-check (``/api/check`` serves programs).
+Answers stream (``qa.stream``): the question shows at once with "searching", then an LLM's text
+as it is written, escaped like any answer (it is untrusted), then the verified ``Answer``
+replaces it, with its citations and sources. Without an LLM the ``Answer`` is all there is. The
+``/ask`` API endpoint stays a plain function returning the final JSON, for ``gradio_client``.
+
+Left out: per-user history across reloads, a Gradio API endpoint for the fact-check
+(``/api/check`` serves programs).
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,7 +49,7 @@ from .export import conversation_markdown
 from .feedback import FeedbackLog, FeedbackRecord
 from .i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, pick_language, t
 from .markup import escape_html, escape_markdown, report_href
-from .render import answer_markdown, question_markdown, sources_html
+from .render import answer_markdown, partial_markdown, question_markdown, sources_html
 
 __all__ = ["build_page"]
 
@@ -90,16 +96,40 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         path.write_text(text, encoding="utf-8")
         return str(path)
 
-    def respond(question: str, answers: list[Answer], lang: str, request: gr.Request) -> Any:
+    def respond(
+        question: str, answers: list[Answer], lang: str, request: gr.Request | None
+    ) -> Iterator[Any]:
         if not (question or "").strip():
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        try:
-            answer = qa.ask(question)
-        except ReportQAError as exc:  # an InputError above all: empty or too long
-            raise gr.Error(str(exc), title=t(lang, "error")) from None
-        answers = [*answers, answer]
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
         base = _base_url(request)
-        return (
+        try:
+            items = qa.stream(question)  # an InputError (empty, too long) comes before any item
+        except ReportQAError as exc:
+            raise gr.Error(str(exc), title=t(lang, "error")) from None
+        shown = messages(answers, lang, base)
+        shown.append({"role": "user", "content": question_markdown(question)})
+
+        def pending(text: str) -> tuple[Any, ...]:
+            reply: MessageDict = {"role": "assistant", "content": partial_markdown(text, lang)}
+            return [*shown, reply], gr.skip(), "", gr.skip(), gr.skip()
+
+        yield pending("")
+        text = ""
+        try:
+            for item in items:
+                if isinstance(item, Answer):
+                    answers = [*answers, item]
+                    break
+                text += item
+                yield pending(text)
+            else:
+                raise ReportQAError("the answer stream ended without an answer")
+        except ReportQAError as exc:
+            # Take back the pending turn and give the question back to rephrase or retry.
+            yield messages(answers, lang, base), gr.skip(), question, gr.skip(), gr.skip()
+            raise gr.Error(str(exc), title=t(lang, "error")) from None
+        yield (
             messages(answers, lang, base),
             answers,
             "",
@@ -109,8 +139,8 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
 
     def ask_example(
         sample: list[str], answers: list[Answer], lang: str, request: gr.Request
-    ) -> Any:
-        return respond(sample[0] if sample else "", answers, lang, request)
+    ) -> Iterator[Any]:
+        yield from respond(sample[0] if sample else "", answers, lang, request)
 
     def check(claim: str, lang: str, request: gr.Request) -> Any:
         try:

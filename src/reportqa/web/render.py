@@ -6,10 +6,14 @@ A marker ``[n]`` of turn ``k`` links to ``#src-k-n``, the id of its card in the 
 document title and paragraph, links to the paragraph in the report view (new tab), and carries
 the formatted reference for "copy citation" in a data attribute.
 
-All text from the question, the answer and the corpus is escaped here (see ``markup.py``); the
-markup around it is the only live HTML.
+A generative (LLM) answer also says whether the verifier found every sentence in the report, and
+lists the sentences it could not match with the verifier's reason. While the model writes, the
+chat shows its text so far (``partial_markdown``), escaped like any answer: it is untrusted.
 
-Left out: the verifier's reasons for an unsupported sentence (the sentence itself is shown).
+All text from the question, the answer, the model and the corpus is escaped here (see
+``markup.py``); the markup around it is the only live HTML.
+
+Left out: translation of the verifier's reasons and of the notices (the library's English).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from .markup import MARKER, escape_html, escape_markdown, report_href
 
 __all__ = [
     "question_markdown",
+    "partial_markdown",
     "answer_markdown",
     "sources_html",
     "passage_html",
@@ -36,6 +41,12 @@ CONTEXT_CHARS = 320
 def question_markdown(question: str) -> str:
     """A user's question as chat Markdown that shows exactly what was typed."""
     return escape_markdown(question)
+
+
+def partial_markdown(text: str, lang: str) -> str:
+    """The text an LLM has written so far, as chat Markdown that shows exactly that text (its
+    markers unlinked: the citations come with the final answer), or "searching" before any."""
+    return escape_markdown(text.strip() or t(lang, "searching"))
 
 
 def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str:
@@ -66,10 +77,16 @@ def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str
             lines.append(f"{escape_markdown(t(lang, 'see_also'))}: {links}")
     else:
         lines.append(text)
-    for u in answer.unsupported:  # generative mode: sentences the verifier could not match
-        lines.append(f"_{escape_markdown(t(lang, 'unsupported'))}: {escape_markdown(u.text)}_")
+    if answer.mode == "generative":
+        grounded = "generative_grounded" if answer.grounded else "generative_ungrounded"
+        lines.append(f"{'✅' if answer.grounded else '⚠️'} _{escape_markdown(t(lang, grounded))}_")
+    for u in answer.unsupported:  # sentences the verifier could not match, and why
+        lines.append(
+            f"❌ _{escape_markdown(t(lang, 'unsupported'))}: {escape_markdown(u.text)}_ "
+            f"({escape_markdown(t(lang, 'reason'))}: {escape_markdown(u.reason)})"
+        )
     if answer.notice:
-        lines.append(f"_{escape_markdown(answer.notice)}_")
+        lines.append(f"ℹ️ _{escape_markdown(t(lang, 'notice'))}: {escape_markdown(answer.notice)}_")
     return "\n\n".join(lines)
 
 

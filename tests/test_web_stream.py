@@ -1,0 +1,171 @@
+"""The chat page's ask handler streaming: the partial text of an LLM, escaped, then the verified
+answer rendered in its place. Driven through the handler the page registers, with a fake ``qa``
+(deltas then an ``Answer``) and with the real pipeline and LangChain's fake chat model."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from reportqa import ReportQA
+from reportqa.answering import ExtractiveAnswerer
+from reportqa.corpus import load_corpus
+from reportqa.errors import InputError
+from reportqa.llm import GenerativeAnswerer
+from reportqa.models import Answer, Citation, Document, Unsupported, Verdict
+from reportqa.web.feedback import FeedbackLog
+from reportqa.web.page import build_page
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+QUOTE = "В области работают 8 вузов и 52 колледжа, из которых 40 реализуют дуальное обучение."
+XSS = "<img src=x onerror=alert(1)>"
+
+
+class StreamingQA:
+    """A ``qa`` whose ``stream`` yields the given items; ``ask`` is not to be called."""
+
+    def __init__(self, documents: tuple[Document, ...], items: list[str | Answer]) -> None:
+        self.documents = documents
+        self.corpus_hash = "test"
+        self.items = items
+
+    def ask(self, question: str) -> Answer:
+        raise AssertionError("the chat page streams")
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        if not question.strip() or question == "?":
+            raise InputError("the question is empty: ask about the report")
+        return iter(self.items)
+
+    def check(self, claim: str) -> Verdict:
+        raise AssertionError("not used")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _collect() -> Iterator[None]:
+    """Collect the pages built here before pytest ends: left to a later garbage collection,
+    their finalizers can run inside the ``ast.parse`` of pytest's assertion rewriting (when
+    hypothesis's plugin imports it at the summary) and CPython 3.11 fails with "AST constructor
+    recursion depth mismatch"."""
+    yield
+    gc.collect()
+
+
+@pytest.fixture(scope="module")
+def documents() -> tuple[Document, ...]:
+    return tuple(load_corpus(CORPUS))
+
+
+def answer_of(documents: tuple[Document, ...], question: str) -> Answer:
+    document = documents[0]
+    start = document.text.index(QUOTE)
+    paragraph = next(p.number for p in document.paragraphs if p.start <= start < p.end)
+    citation = Citation(
+        1, document.id, document.title, paragraph, QUOTE, start, start + len(QUOTE), 0.9
+    )
+    return Answer(
+        question,
+        "Согласно отчёту, в области 8 вузов [1]. Их станет 20.",
+        False,
+        "ru",
+        citations=(citation,),
+        mode="generative",
+        grounded=False,
+        unsupported=(Unsupported("Их станет 20.", "«20» is not in the cited passage [1]"),),
+        notice="1 sentence of this answer could not be checked against the report",
+    )
+
+
+def handler(qa: Any, name: str = "respond") -> Any:
+    page = build_page(qa, FeedbackLog(Path("unused.jsonl")), max_question_chars=500)
+    return next(f.fn for f in page.fns.values() if getattr(f.fn, "__name__", "") == name)
+
+
+def last_reply(state: tuple[Any, ...]) -> str:
+    chat = state[0]
+    assert chat[-1]["role"] == "assistant"
+    return str(chat[-1]["content"])
+
+
+def test_deltas_stream_escaped_then_the_answer_replaces_them(
+    documents: tuple[Document, ...],
+) -> None:
+    question = "Сколько вузов?"
+    qa = StreamingQA(documents, ["Согласно ", "отчёту [1] ", XSS, answer_of(documents, question)])
+    states = list(handler(qa)(question, [], "en", None))
+    searching, *partials, final = states
+    assert last_reply(searching) == "Searching the report…"
+    assert searching[0][-2] == {"role": "user", "content": "Сколько вузов?"}
+    assert searching[2] == ""  # the question box is cleared at once
+    assert [last_reply(s) for s in partials] == [
+        "Согласно",
+        "Согласно отчёту \\[1\\]",
+        "Согласно отчёту \\[1\\] &lt;img src=x onerror=alert(1)&gt;",
+    ]
+    assert all(isinstance(s[1], type(gr.skip())) for s in [searching, *partials])
+    text = last_reply(final)
+    assert "[\\[1\\]](#src-1-1)" in text
+    assert "❌ _Not supported by the report: Их станет 20._" in text
+    assert "(reason: «20» is not in the cited passage \\[1\\])" in text
+    assert "⚠️ _Written by a language model; not all of it is supported" in text
+    assert "ℹ️ _Note: 1 sentence of this answer" in text
+    assert "<img" not in "".join(last_reply(s) for s in states)
+    assert final[1] == [answer_of(documents, question)]  # the state keeps the Answer
+    assert 'id="src-1-1"' in final[3]  # the sources panel has the cited card
+
+
+def test_an_input_error_is_raised_before_anything_is_shown(
+    documents: tuple[Document, ...],
+) -> None:
+    qa = StreamingQA(documents, [])
+    with pytest.raises(gr.Error, match="the question is empty"):
+        next(handler(qa)("?", [], "ru", None))
+
+
+def test_a_stream_without_an_answer_takes_back_the_pending_turn(
+    documents: tuple[Document, ...],
+) -> None:
+    qa = StreamingQA(documents, ["Согласно "])
+    states = handler(qa)("Сколько вузов?", [], "ru", None)
+    assert len(next(states)[0]) == 2
+    assert len(next(states)[0]) == 2
+    restored = next(states)
+    assert restored[0] == [] and restored[2] == "Сколько вузов?"
+    with pytest.raises(gr.Error, match="ended without an answer"):
+        next(states)
+
+
+def test_an_example_streams_too(documents: tuple[Document, ...]) -> None:
+    question = "Сколько вузов?"
+    qa = StreamingQA(documents, ["Согласно ", answer_of(documents, question)])
+    states = list(handler(qa, "ask_example")([question], [], "ru", None))
+    assert len(states) == 3 and "[\\[1\\]](#src-1-1)" in last_reply(states[-1])
+
+
+def test_the_real_pipeline_streams_an_llm_answer(
+    report_qa: ReportQA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answerer = report_qa.answerer
+    extractive = answerer if isinstance(answerer, ExtractiveAnswerer) else answerer.extractive
+    reply = (
+        "До 2028 года в QARMET планируется инвестировать 2 трлн тенге [1]. "
+        "Из них 572,9 млрд тенге уже вложено в 2024 году [1]."
+    )
+    model = GenericFakeChatModel(messages=iter([AIMessage(reply)]))
+    monkeypatch.setattr(report_qa, "answerer", GenerativeAnswerer(model, extractive, timeout=10))
+    question = "Сколько планируется инвестировать в QARMET до 2028 года?"
+    states = list(handler(report_qa)(question, [], "ru", None))
+    assert len(states) > 10  # "searching", a state per delta, the answer
+    assert last_reply(states[-2]).startswith("До 2028 года в QARMET")
+    text = last_reply(states[-1])
+    assert "[\\[1\\]](#src-1-1)" in text
+    assert "(причина: «2 трлн тенге» is not in the cited passage \\[1\\])" in text
+    (answer,) = states[-1][1]
+    assert (answer.mode, answer.grounded, len(answer.unsupported)) == ("generative", False, 1)
