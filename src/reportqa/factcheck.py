@@ -159,20 +159,14 @@ class _Candidate:
 class FactChecker:
     """Checks claims against the passages retrieved for them. Safe to share between threads."""
 
-    def __init__(
-        self,
-        searcher: HybridSearcher,
-        languages: dict[str, str],
-        documents: Sequence[Document],
-        min_confidence: float = 0.3,
-    ) -> None:
-        self.searcher = searcher
-        self.languages = languages
-        self.answerer = ExtractiveAnswerer(searcher, languages, min_confidence)
-        data = searcher.data
-        self.matcher = WordMatcher(
-            searcher.embedder, getattr(data, "words", ()), getattr(data, "word_vectors", None)
-        )
+    def __init__(self, answerer: ExtractiveAnswerer, documents: Sequence[Document]) -> None:
+        # The extractive answerer's evidence scoring, shared with `ask` (not the LLM answerer,
+        # which may stand in front of it).
+        self.answerer = answerer
+        self.searcher: HybridSearcher = answerer.searcher
+        self.languages = answerer.languages
+        data = self.searcher.data
+        self.matcher = WordMatcher(self.searcher.embedder, data.words, data.word_vectors)
         self.documents = {d.id: d for d in documents}
         # A document's title and first paragraph frame every sentence of it ("the region").
         self._leads = {

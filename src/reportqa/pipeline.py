@@ -78,17 +78,18 @@ class ReportQA:
         )
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         languages = {d.id: d.language or detect_language(d.text[:2000]) for d in documents}
-        self.answerer: Any = ExtractiveAnswerer(self.searcher, languages, settings.min_confidence)
+        extractive = ExtractiveAnswerer(self.searcher, languages, settings.min_confidence)
+        self.answerer: Any = extractive
         if settings.llm:
             from .llm import GenerativeAnswerer, chat_model_from_spec
 
             self.answerer = GenerativeAnswerer(
                 chat_model_from_spec(settings.llm, settings.llm_timeout),
-                self.answerer,
+                extractive,
                 timeout=settings.llm_timeout,
             )
         self.chain: Runnable[str, Answer] = self._build_chain()
-        self.checker = FactChecker(self.searcher, languages, documents, settings.min_confidence)
+        self.checker = FactChecker(extractive, documents)
 
     @classmethod
     def open(
