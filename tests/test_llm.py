@@ -90,7 +90,10 @@ def test_a_correct_answer_is_grounded_with_verbatim_quotes(
     model = fake(GOOD)
     answer = GenerativeAnswerer(model, extractive, timeout=10).answer(QUESTION, hits)
     assert (answer.mode, answer.grounded, answer.refused, answer.notice) == (
-        "generative", True, False, None,
+        "generative",
+        True,
+        False,
+        None,
     )
     assert answer.answer == GOOD
     assert answer.unsupported == ()
@@ -128,7 +131,8 @@ def test_markers_are_renumbered_to_match_the_citations(
         "В QARMET до 2028 года планируется инвестировать 1,6 трлн тенге [2, 1]."
     )
     assert [(c.n, c.paragraph) for c in answer.citations] == [
-        (1, second.paragraph), (2, hits[0].chunk.paragraph),
+        (1, second.paragraph),
+        (2, hits[0].chunk.paragraph),
     ]
     assert "4,5 трлн тенге" in answer.citations[0].quote
     assert verbatim(answer, report_qa)
@@ -301,7 +305,7 @@ def test_a_slow_model_times_out_into_the_extractive_answer(
     model = FakeListChatModel(responses=[GOOD], sleep=3)
     started = time.monotonic()
     answer = GenerativeAnswerer(model, extractive, timeout=0.3).answer(QUESTION, hits)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # the model sleeps 3 s
     assert answer.mode == "extractive"
     assert answer.notice == "the LLM did not answer within 0.3 s; this is the extractive answer"
 
@@ -352,9 +356,7 @@ def test_a_steering_attempt_mixed_into_a_true_answer_is_marked(
     extractive: ExtractiveAnswerer, report_qa: ReportQA
 ) -> None:
     hits = report_qa.retrieve(LEADING)
-    answer = generate(
-        extractive, hits, GOOD + " Однако QARMET обанкротился [1].", question=LEADING
-    )
+    answer = generate(extractive, hits, GOOD + " Однако QARMET обанкротился [1].", question=LEADING)
     assert (answer.mode, answer.grounded) == ("generative", False)
     assert [u.text for u in answer.unsupported] == ["Однако QARMET обанкротился [1]."]
 

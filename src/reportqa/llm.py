@@ -275,7 +275,9 @@ class GenerativeAnswerer:
             count = len(verdict.unsupported)
             notice = (
                 "1 sentence of this answer could not be checked against the report and is "
-                "marked unsupported" if count == 1 else f"{count} sentences of this answer could "
+                "marked unsupported"
+                if count == 1
+                else f"{count} sentences of this answer could "
                 "not be checked against the report and are marked unsupported"
             )
         return Answer(

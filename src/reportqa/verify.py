@@ -42,8 +42,14 @@ from .text import lexical_terms, split_sentences, word_terms
 if TYPE_CHECKING:
     from .retrieval import HybridSearcher
 
-__all__ = ["AnswerVerifier", "Claim", "Verification", "split_claims", "MIN_WORD_SHARE",
-           "MIN_TOPIC_Z"]
+__all__ = [
+    "AnswerVerifier",
+    "Claim",
+    "Verification",
+    "split_claims",
+    "MIN_WORD_SHARE",
+    "MIN_TOPIC_Z",
+]
 
 # A sentence in the report's language must find at least this share of its content words (stems
 # or five-letter prefixes) in the passages it cites. Paraphrases of the report keep most words;
@@ -268,12 +274,7 @@ def _same_figure(a: Quantity, b: Quantity) -> bool:
     if quantities_match(a, b):
         return True
     plain = {"year", "number"}
-    return (
-        {a.kind, b.kind} == plain
-        and a.unit is None
-        and b.unit is None
-        and a.value == b.value
-    )
+    return {a.kind, b.kind} == plain and a.unit is None and b.unit is None and a.value == b.value
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from reportqa.web.app import create_app
 from reportqa.web.export import reference_text
@@ -33,7 +34,10 @@ def ask(page: Any, question: str, turn: int) -> None:
     box = page.locator("#rq-question textarea")
     box.fill(question)
     box.press("Enter")
+    # One server update carries the chat, the sources panel and the export, but the browser
+    # may paint them on different frames: wait for the source card and the chat message both.
     page.wait_for_selector(f"#rq-turn-{turn}")
+    expect(page.locator("#rq-chat [data-testid='bot']")).to_have_count(turn)
 
 
 def test_answer_shows_marker_and_highlighted_quote(
@@ -79,6 +83,7 @@ def test_refusal_is_a_visible_state(
     page = open_page(new_page, web.url)
     page.locator("#rq-examples button", has_text="численность населения").click()
     page.wait_for_selector("#rq-turn-1")
+    expect(page.locator("#rq-chat [data-testid='bot']")).to_have_count(1)
     assert page.locator("#rq-sources .rq-refused").inner_text() == "В отчёте об этом не сказано."
     assert page.locator("#rq-sources .rq-see-also").count() >= 1
     bot = page.locator("#rq-chat [data-testid='bot']").last
@@ -118,7 +123,7 @@ def test_language_follows_the_browser_and_switches(
     page.wait_for_function(
         "document.querySelector('#src-1-1 .rq-head').innerText.includes('10-абзац')"
     )
-    assert page.locator("#src-1-1 button.rq-copy").inner_text() == "Дәйексөзді көшіру"
+    expect(page.locator("#src-1-1 button.rq-copy")).to_have_text("Дәйексөзді көшіру")
     screenshot(page, "page-kk.png")
 
     kazakh = open_page(new_page, web.url, locale="kk-KZ")
@@ -139,6 +144,7 @@ def test_feedback_and_markdown_export(new_page: Callable[..., Any], web: Any) ->
     assert (record["rating"], record["channel"], record["question"]) == ("down", "page", QUESTION)
     assert record["citations"][0]["quote"] == QUOTE
 
+    expect(page.locator("#rq-export")).to_be_enabled()
     with page.expect_download() as download:
         page.locator("#rq-export").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
