@@ -34,7 +34,7 @@ def features(qa: ReportQA, rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np
     for row in rows:
         hits = qa.retrieve(row["question"])
         best = qa.answerer.evidence(row["question"], hits)[0]
-        X.append([best.z, best.coverage])
+        X.append([best.standout, best.coverage])
         y.append(1.0 if row["answers"] else 0.0)
         fit.append(best.fits)
     return np.array(X), np.array(y), np.array(fit)

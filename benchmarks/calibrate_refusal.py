@@ -31,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="questions to use (0: all)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/reportqa-xquad"))
+    parser.add_argument("--dump", type=Path, help="write each case's features here (JSON)")
     args = parser.parse_args()
     qa = xquad_qa(args.work)
     questions = [
@@ -60,12 +61,18 @@ def main() -> None:
                 continue
             best = ranked[0]
             cov = 0.5 if best.coverage is None else best.coverage
-            feats.append([best.z, best.cosine, cov])
+            feats.append([best.standout, best.cosine, cov])
             labels.append(1.0 if positive else 0.0)
             fits.append(best.fits)
             contains.append(positive and any(a in best.sentence.text for a in q["answers"]))
     seconds = time.perf_counter() - started
     X, y, fit = np.array(feats), np.array(labels), np.array(fits)
+    if args.dump:
+        cases = [
+            {"z": f[0], "cosine": f[1], "coverage": f[2], "answerable": bool(label), "fits": bool(ok)}
+            for f, label, ok in zip(feats, labels, fits)
+        ]
+        args.dump.write_text(json.dumps(cases), encoding="utf-8")
     # The cosine itself is left out of the fit: its range depends on the question's language
     # (English and Kazakh questions score lower against a Russian report), and XQuAD-ru has
     # Russian questions only. The z-score and the word coverage carry over across languages.

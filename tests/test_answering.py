@@ -11,6 +11,7 @@ import json
 import pytest
 
 from reportqa import ReportQA
+from reportqa.answering import expected_best
 
 from .conftest import EVAL
 
@@ -87,3 +88,21 @@ def test_retrieved_is_present_and_ranked(report_qa: ReportQA) -> None:
     assert scores == sorted(scores, reverse=True)
     assert len(answer.retrieved) == report_qa.settings.k
     assert not answer.refused and "ноябре" in answer.citations[0].quote
+
+
+def test_expected_best_grows_with_the_number_of_scores() -> None:
+    assert expected_best(1) == 0.0
+    values = [expected_best(n) for n in (5, 44, 1200, 10_000)]
+    assert values == sorted(values)
+    assert values[1] == pytest.approx(2.19, abs=0.01)  # the report's 44 sentences
+    assert values[2] == pytest.approx(3.28, abs=0.01)  # XQuAD-ru's 1200
+
+
+def test_confidence_rests_on_how_far_a_sentence_stands_out_beyond_chance(
+    report_qa: ReportQA,
+) -> None:
+    question = "Сколько вузов в области?"
+    best = report_qa.answerer.evidence(question, report_qa.retrieve(question))[0]
+    n = len(report_qa.data.sentence_vectors)
+    assert best.standout == pytest.approx(best.z - expected_best(n))
+    assert best.standout > 0  # the answer stands out beyond the best of n unrelated sentences

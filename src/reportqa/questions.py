@@ -51,7 +51,18 @@ _KINDS = {
         r"country|region)\b|\bқайда\b|\bқай\s+жерде|\bқай\s+қала",
         re.IGNORECASE,
     ),
-    "person": re.compile(r"\bкто\b|\bкем\b|\bкого\b|\bwho\b|\bwhom\b|\bкім\b", re.IGNORECASE),
+    # "Who", "what is the name of", and which company or agency: answered by someone's name or
+    # an organisation's. ("Как называется ..." is not here: it often asks for a common noun.)
+    "person": re.compile(
+        r"\bкто\b|\bкем\b|\bкого\b|\bwho\b|\bwhom\b|\bкім\b|"
+        r"\bкак\s+(?:зовут|звали|фамилия)|\bназовите\s+(?:имя|фамилию)|"
+        r"\bкак(?:ая|ие|ой|ого|ую)\s+(?:\w+\s+)?(?:компани|организаци|фирм|агентств|инвестор)\w*|"
+        r"\bwhat\s+is\s+(?:the\s+)?name\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}(?:person|man|woman|"
+        r"director|head|investor|owner|company|firm|organi[sz]ation|agency)\b|"
+        r"\bwhich\s+(?:\w+\s+){0,2}(?:company|companies|firm|organi[sz]ation|agency|investor)\b|"
+        r"\bесімі\b|\bаты\s+кім|\bқай\s+(?:\w+\s+)?(?:компания|ұйым|агентт)",
+        re.IGNORECASE,
+    ),
 }
 _YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d|2100)(?![\d.,]\d)")
 # A year the question bounds ("до 2028 года", "after 2010") rather than names: no sentence need
