@@ -99,7 +99,9 @@ def host_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser(web: Web) -> Iterator[Any]:
     # ``web`` first: the server is built before Playwright runs its event loop in this thread.
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)  # as the pages' own default: CI machines can be slow
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

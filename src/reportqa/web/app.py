@@ -44,6 +44,8 @@ __all__ = ["create_app", "STATIC_DIR"]
 T = TypeVar("T")
 
 STATIC_DIR = Path(__file__).parent / "static"
+# The chat page's script, in order: Gradio runs it as one function body on load.
+_PAGE_SCRIPTS = ("clipboard.js", "page.js")
 _FONTS = ("Segoe UI", "Roboto", "Noto Sans", "DejaVu Sans", "Helvetica Neue", "Arial", "sans-serif")
 
 
@@ -86,7 +88,7 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
 
     css = (STATIC_DIR / "page.css").read_text(encoding="utf-8")
     # Run by Gradio's frontend on load, on the page and in a <gradio-app> embed alike.
-    js = (STATIC_DIR / "page.js").read_text(encoding="utf-8")
+    js = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in _PAGE_SCRIPTS)
 
     def mount() -> FastAPI:
         page = build_page(qa, feedback, max_question_chars=settings.max_question_chars)

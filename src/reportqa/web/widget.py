@@ -107,6 +107,7 @@ _PAGE = """<!doctype html>
 <title>{title}</title>
 <link rel="stylesheet" href="web-static/widget.css">
 <script type="application/json" id="rq-config">{config}</script>
+<script src="web-static/clipboard.js" defer></script>
 <script src="web-static/widget.js" defer></script>
 </head>
 <body>

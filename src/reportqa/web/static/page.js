@@ -11,28 +11,11 @@
   }
 
   function copy(text, button) {
-    var done = function () {
+    window.reportqaCopy(text, button, function () {
       button.textContent = button.getAttribute("data-done") || button.textContent;
       // The label is read again later: the panel may have been re-rendered in another language.
       setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 1500);
-    };
-    var fallback = function () {
-      var area = document.createElement("textarea");
-      area.value = text;
-      area.style.position = "fixed";
-      area.style.left = "-9999px";
-      document.body.appendChild(area);
-      area.select();
-      try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
-      document.body.removeChild(area);
-      done();
-    };
-    button.setAttribute("data-copied", text);
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, fallback);
-    } else {
-      fallback();
-    }
+    });
   }
 
   document.addEventListener("click", function (event) {

@@ -65,27 +65,12 @@
   }
 
   function copyText(text, button) {
-    var done = function () {
+    window.reportqaCopy(text, button, function () {
       var label = button.textContent;
       button.textContent = s("copied");
       button.classList.add("rq-done");
       setTimeout(function () { button.textContent = label; button.classList.remove("rq-done"); }, 1500);
-    };
-    var fallback = function () {
-      var area = el("textarea", "rq-clip");
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
-      document.body.removeChild(area);
-      done();
-    };
-    button.setAttribute("data-copied", text);
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, fallback);
-    } else {
-      fallback();
-    }
+    });
   }
 
   function answerText(turn, index, node) {
