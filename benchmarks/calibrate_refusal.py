@@ -69,7 +69,13 @@ def main() -> None:
     X, y, fit = np.array(feats), np.array(labels), np.array(fits)
     if args.dump:
         cases = [
-            {"z": f[0], "cosine": f[1], "coverage": f[2], "answerable": bool(label), "fits": bool(ok)}
+            {
+                "z": f[0],
+                "cosine": f[1],
+                "coverage": f[2],
+                "answerable": bool(label),
+                "fits": bool(ok),
+            }
             for f, label, ok in zip(feats, labels, fits)
         ]
         args.dump.write_text(json.dumps(cases), encoding="utf-8")

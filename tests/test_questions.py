@@ -37,5 +37,5 @@ def test_a_name_question_needs_a_name_it_does_not_already_hold() -> None:
         'Началась модернизация "QARMET" после перехода в управление инвестора.', question
     )
     assert has_person_or_organisation(
-        'Компании IG Global (США) и Yildirim Holding (Турция) проводят изыскания.', question
+        "Компании IG Global (США) и Yildirim Holding (Турция) проводят изыскания.", question
     )

@@ -237,7 +237,9 @@ class FactChecker:
             if cross:
                 # The answerer's model for this case; its own measure (all of the claim's words,
                 # the sentence alone) may vouch for the sentence instead.
-                confidence = max(_logistic(CROSS_LINGUAL_WEIGHTS, e.standout, subject), e.confidence)
+                confidence = max(
+                    _logistic(CROSS_LINGUAL_WEIGHTS, e.standout, subject), e.confidence
+                )
             else:
                 confidence = _logistic(CONFIDENCE_WEIGHTS, e.standout, subject)
             found.append(
