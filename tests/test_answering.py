@@ -106,3 +106,19 @@ def test_confidence_rests_on_how_far_a_sentence_stands_out_beyond_chance(
     n = len(report_qa.data.sentence_vectors)
     assert best.standout == pytest.approx(best.z - expected_best(n))
     assert best.standout > 0  # the answer stands out beyond the best of n unrelated sentences
+
+
+@pytest.mark.parametrize(
+    "question, refusal",
+    [
+        ("hi, how are you today?", "The report does not say"),
+        ("Здравствуйте! Как у вас дела?", "В отчёте нет ответа"),
+        ("Сәлем, қалайсыз?", "Есепте бұл сұраққа жауап жоқ"),
+    ],
+)
+def test_small_talk_is_refused_in_its_language(
+    report_qa: ReportQA, question: str, refusal: str
+) -> None:
+    answer = report_qa.ask(question)
+    assert answer.refused and answer.answer.startswith(refusal)
+    assert not answer.citations

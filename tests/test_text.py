@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from reportqa.text import detect_language, lexical_terms, split_sentences, tokenize
+from reportqa.text import (
+    detect_language,
+    is_small_talk,
+    lexical_terms,
+    split_sentences,
+    tokenize,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -79,3 +85,20 @@ def test_lexical_terms_add_prefixes_but_not_for_numbers() -> None:
 )
 def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    "text, small_talk",
+    [
+        ("hi, how are you today?", True),
+        ("Здравствуйте! Как у вас дела?", True),
+        ("Сәлем, қалайсыз?", True),
+        ("Спасибо!", True),
+        ("Как дела в промышленности?", False),  # a word to look up
+        ("Good morning! How many buses were made?", False),
+        ("Сколько вузов?", False),
+        ("?", False),
+    ],
+)
+def test_small_talk(text: str, small_talk: bool) -> None:
+    assert is_small_talk(text) is small_talk

@@ -27,6 +27,7 @@ __all__ = [
     "detect_language",
     "KAZAKH_LETTERS",
     "STOPWORDS",
+    "is_small_talk",
 ]
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
@@ -65,6 +66,25 @@ STOPWORDS = frozenset(
     can could this that these those it its as there their they them about into than then
     қанша қандай не кім қашан қайда неше бар ма ме ба бе па пе және мен бен пен""".split()
 )
+
+
+# Greetings, thanks and "how are you" in the three languages: words that ask nothing of a report.
+_SMALL_TALK = frozenset(
+    """hi hello hey hiya thanks thank thx bye goodbye good morning afternoon evening night day
+    today you your yours are how doing fine ok okay please nice great me i my we our
+    привет приветствую здравствуй здравствуйте добрый доброе доброго утро утра день вечер вечера
+    спасибо благодарю пока до свидания дела делишки ты тебя вы вас твои ваши сегодня хорошо
+    отлично пожалуйста меня мне у как
+    сәлем сәлеметсіз сәлеметсіздер салем рахмет рақмет қалайсың қалайсыз қалың қал қалай жақсы
+    сау болыңыз болыңдар саған сізге сіз сен бүгін""".split()
+)
+
+
+def is_small_talk(text: str) -> bool:
+    """Whether ``text`` is only a greeting, thanks or "how are you" ("hi, how are you today?",
+    "Здравствуйте! Как у вас дела?", "Сәлем, қалайсыз?"): no word in it could be looked up."""
+    words = _TOKEN.findall(text.lower().replace("ё", "е"))
+    return bool(words) and all(w in _SMALL_TALK or w in STOPWORDS for w in words)
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
