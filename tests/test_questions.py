@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportqa.questions import has_person_or_organisation, profile_question
+from reportqa.questions import has_person_or_organisation, profile_question, subject_text
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,15 @@ def test_a_name_question_needs_a_name_it_does_not_already_hold() -> None:
     assert has_person_or_organisation(
         "Компании IG Global (США) и Yildirim Holding (Турция) проводят изыскания.", question
     )
+
+
+def test_words_naming_the_kind_of_answer_are_not_its_subject() -> None:
+    assert subject_text("Какую долю экономики занимает промышленность?").split() == [
+        "Какую",
+        "экономики",
+        "занимает",
+        "промышленность?",
+    ]
+    assert "percentage" not in subject_text("By what percentage did output grow?")
+    assert "пайызға" not in subject_text("Прокат өндірісі қанша пайызға өсті?")
+    assert subject_text("Частью чего является") == "Частью чего является"  # whole words only

@@ -42,6 +42,7 @@ from .questions import (
     has_quantity,
     named_years,
     profile_question,
+    subject_text,
     years_in,
 )
 from .retrieval import HybridSearcher
@@ -117,7 +118,7 @@ class ExtractiveAnswerer:
         background = np.delete(cosines, list(exclude_rows)) if len(exclude_rows) else cosines
         mean, std = float(background.mean()), float(background.std()) or 1.0
         chance = expected_best(len(background))
-        words = word_terms(question)
+        words = word_terms(subject_text(question))
         cross: _CrossLingual | None = None
         found: list[Evidence] = []
         seen: set[tuple[str, int]] = set()
@@ -291,7 +292,7 @@ class _CrossLingual:
 
     def __init__(self, question: str, searcher: HybridSearcher, word_rows: dict[str, int]) -> None:
         self.word_rows = word_rows
-        words = vocabulary_words(question)
+        words = vocabulary_words(subject_text(question))
         vectors = searcher.data.word_vectors
         if not words or not len(vectors):
             self.similarity = np.zeros((0, 0), dtype=np.float32)

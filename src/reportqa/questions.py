@@ -24,6 +24,7 @@ __all__ = [
     "has_date",
     "has_proper_name",
     "has_person_or_organisation",
+    "subject_text",
 ]
 
 _KINDS = {
@@ -109,6 +110,24 @@ _NAME_PAIR = re.compile(r"\b[A-ZА-ЯЁ][a-zа-яё]+\s+[A-ZА-ЯЁ][a-zа-яё]
 _ORGANISATION = re.compile(
     r"[«\"“][A-ZА-ЯЁ0-9][^»\"”]{1,60}[»\"”]|\b[A-ZА-ЯЁ]{2,}\b|\b[A-Z][a-z]+\b"
 )
+
+
+# Words that name the kind of answer wanted rather than its subject: "какую долю", "на какую
+# сумму", "what percentage", "қанша пайызға". The fit check asks for the amount they stand for; a
+# sentence need not repeat them ("Промышленность формирует более 40% экономики" answers "Какую
+# долю экономики занимает промышленность?").
+_ANSWER_TYPE = re.compile(
+    r"(?<!\w)(?:дол[яиюей]|част[ьи]|процент\w*|сумм[аыуе]|количеств[оау]|числ[оа]|"
+    r"share|percentage|percent|proportion|amount|number|"
+    r"үлес\w*|пайыз\w*|саны|мөлшер\w*)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def subject_text(question: str) -> str:
+    """``question`` without the words that only name the kind of answer it wants: the words a
+    sentence must share with it to be about the same thing."""
+    return _ANSWER_TYPE.sub(" ", question)
 
 
 @dataclass(frozen=True)
