@@ -114,6 +114,8 @@ def test_confidence_rests_on_how_far_a_sentence_stands_out_beyond_chance(
         ("hi, how are you today?", "The report does not say"),
         ("Здравствуйте! Как у вас дела?", "В отчёте нет ответа"),
         ("Сәлем, қалайсыз?", "Есепте бұл сұраққа жауап жоқ"),
+        ("Write me a poem about steel", "The report does not say"),
+        ("Сочини стих о заводе", "В отчёте нет ответа"),
     ],
 )
 def test_small_talk_is_refused_in_its_language(

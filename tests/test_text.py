@@ -4,6 +4,7 @@ import pytest
 
 from reportqa.text import (
     detect_language,
+    is_composition_request,
     is_small_talk,
     lexical_terms,
     split_sentences,
@@ -102,3 +103,18 @@ def test_detect_language(text: str, lang: str) -> None:
 )
 def test_small_talk(text: str, small_talk: bool) -> None:
     assert is_small_talk(text) is small_talk
+
+
+@pytest.mark.parametrize(
+    "text, request_",
+    [
+        ("Write me a poem about steel", True),
+        ("Сочини стих о заводе", True),
+        ("Болат туралы өлең жаз", True),
+        ("Tell me about Samsung production", False),
+        ("Расскажи о заводе Samsung", False),
+        ("Напиши, сколько вузов в области", False),
+    ],
+)
+def test_composition_requests(text: str, request_: bool) -> None:
+    assert is_composition_request(text) is request_

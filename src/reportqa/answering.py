@@ -46,7 +46,13 @@ from .questions import (
     years_in,
 )
 from .retrieval import HybridSearcher
-from .text import is_small_talk, lexical_terms, vocabulary_words, word_terms
+from .text import (
+    is_composition_request,
+    is_small_talk,
+    lexical_terms,
+    vocabulary_words,
+    word_terms,
+)
 
 __all__ = [
     "ExtractiveAnswerer",
@@ -163,7 +169,8 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         """The answer to ``question`` from ``hits`` (already retrieved for it)."""
         language = profile_question(question).language
-        if is_small_talk(question):  # nothing to look up, however close a passage happens to be
+        if is_small_talk(question) or is_composition_request(question):
+            # Nothing to look up, however close a passage happens to be.
             return self.refusal(question, language, hits)
         ranked = self.evidence(question, hits)
         if not ranked or not ranked[0].fits or ranked[0].confidence < self.min_confidence:

@@ -28,6 +28,7 @@ __all__ = [
     "KAZAKH_LETTERS",
     "STOPWORDS",
     "is_small_talk",
+    "is_composition_request",
 ]
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
@@ -85,6 +86,24 @@ def is_small_talk(text: str) -> bool:
     "Здравствуйте! Как у вас дела?", "Сәлем, қалайсыз?"): no word in it could be looked up."""
     words = _TOKEN.findall(text.lower().replace("ё", "е"))
     return bool(words) and all(w in _SMALL_TALK or w in STOPWORDS for w in words)
+
+
+# A request to compose something (a poem, a joke, an essay): no sentence of a report answers it.
+_COMPOSE = re.compile(
+    r"\b(?:write|compose|make\s+up|tell|sing|draw|generate|create)\b.{0,40}?"
+    r"\b(?:poem|poetry|song|story|joke|essay|limerick|haiku|rap|verse|letter|tweet|speech|code)s?\b|"
+    r"\b(?:напиши|напишите|сочини|сочините|придумай|придумайте|расскажи|расскажите|спой|нарисуй|"
+    r"составь)\b.{0,40}?\b(?:стих\w*|песн\w*|рассказ\w*|сказк\w*|шутк\w*|анекдот\w*|"
+    r"эссе|сочинени\w*|поэм\w*|рэп|письм\w*|код\w*|речь)|"
+    r"\b(?:өлең|ән|әңгіме|ертегі|әзіл|анекдот|эссе)\w*\b.{0,40}?\b(?:жаз|шығар|айт)\w*",
+    re.IGNORECASE,
+)
+
+
+def is_composition_request(text: str) -> bool:
+    """Whether ``text`` asks for something to be composed ("Write me a poem about steel",
+    "Сочини стих о заводе", "Болат туралы өлең жаз") rather than for what the report says."""
+    return bool(_COMPOSE.search(text))
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
