@@ -534,3 +534,21 @@ def test_parsing_any_text_is_safe(text: str) -> None:
 def test_long_runs_of_number_words_are_read_in_linear_time() -> None:
     # each word stands alone; an unbounded word pattern made this quadratic (minutes, not ms)
     assert len(parse_quantities("двадцать " * 3000)) == 3000
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, kind, relation",
+    [
+        ("211 млрд теңгені құрады", 211e9, "KZT", "number", None),
+        ("285 млрд теңгеге жетті", 285e9, "KZT", "number", None),
+        ("15 пайызға артты", 15.0, "%", "percent", None),
+        ("2021 жылдан бері", 2021.0, None, "year", "since"),
+        ("2028 жылға дейін", 2028.0, None, "year", "by"),
+        ("2024 жылы", 2024.0, None, "year", "in"),
+    ],
+)
+def test_kazakh_units_and_years_carry_their_case_endings(
+    text: str, value: float, unit: str | None, kind: str, relation: str | None
+) -> None:
+    (q,) = parse_quantities(text)
+    assert (q.value, q.unit, q.kind, q.relation) == (value, unit, kind, relation)

@@ -118,3 +118,9 @@ def test_small_talk(text: str, small_talk: bool) -> None:
 )
 def test_composition_requests(text: str, request_: bool) -> None:
     assert is_composition_request(text) is request_
+
+
+def test_a_quoted_kazakh_name_leaves_a_russian_sentence_russian() -> None:
+    assert detect_language("На программу «Жұмыс тап» выделено 3 млрд тенге") == "ru"
+    assert detect_language("Облыста қанша жоғары оқу орны бар?") == "kk"
+    assert detect_language("Облыста неше колледж бар?") == "kk"  # no Kazakh-only letter

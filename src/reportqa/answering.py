@@ -299,7 +299,7 @@ class _CrossLingual:
 
     def __init__(self, question: str, searcher: HybridSearcher, word_rows: dict[str, int]) -> None:
         self.word_rows = word_rows
-        words = vocabulary_words(subject_text(question))
+        words = vocabulary_words(question)
         vectors = searcher.data.word_vectors
         if not words or not len(vectors):
             self.similarity = np.zeros((0, 0), dtype=np.float32)

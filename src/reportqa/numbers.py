@@ -135,7 +135,7 @@ _SCALE = re.compile(
 _PERCENT = re.compile(
     rf"""{_SP}*(?:(?P<pp>п\.{_SP}?п\.|процентн[а-яё]*{_SP}+пункт[а-яё]*
                        |percentage{_SP}+points?(?!\w)|pp(?!\w)|p\.{_SP}?p\.)
-      | % | (?:процент[а-яё]*|per{_SP}?cent|pct)(?!\w))""",
+      | % | (?:процент[а-яё]*|пайыз\w*|per{_SP}?cent|pct)(?!\w))""",
     re.VERBOSE | re.IGNORECASE,
 )
 _DURATION = re.compile(
@@ -146,7 +146,7 @@ _DURATION = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _UNITS = (
-    ("KZT", r"тенге|теңге|тг\.|tenge|KZT|₸"),
+    ("KZT", r"тенге|теңге\w*|тг\.|tenge|KZT|₸"),  # Kazakh inflects: "теңгені", "теңгеге"
     ("USD", r"доллар[а-яё]*(?:\s+США)?|долл\.|USD|US\$|\$|dollars?"),
     ("EUR", r"евро|euros?|EUR|€"),
     ("RUB", r"рубл[а-яё]*|руб\.|roubles?|rubles?|RUB|₽"),
@@ -169,9 +169,15 @@ _UNIT = re.compile(
 )
 _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "₸": "KZT", "₽": "RUB", "£": "GBP"}
 
-_YEAR_WORD = re.compile(rf"(?:-[а-яё]{{1,2}})?{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|year(?!\w))",
-                        re.IGNORECASE)
-_YEARS_WORD = re.compile(rf"{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|years?(?!\w))", re.IGNORECASE)
+_YEAR_WORD = re.compile(
+    rf"(?:-[а-яё]{{1,2}})?{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|year(?!\w)|(?P<kk>жыл\w*))",
+    re.IGNORECASE)
+# Kazakh puts the relation in the year word's ending: "2021 жылы", "2023 жылдан бері", "2028
+# жылға дейін".
+_KAZAKH_YEAR_RELATIONS = (("жылдан", "since"), ("жылға", "by"), ("жыл", "in"))
+_YEARS_WORD = re.compile(
+    rf"{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|years?(?!\w)|жыл\w*)", re.IGNORECASE
+)
 _ORDINAL = re.compile(r"-(?:й|я|е|го|му|м|ой|ом|ый|ий|ая|ое|ые|ых|ым|ю)(?!\w)", re.IGNORECASE)
 _PREV_WORD = re.compile(r"([^\W\d_]+)[^\S\n]*\Z")
 _NEXT_WORD = re.compile(r"[^\S\n]+([^\W\d_]+(?:-[^\W\d_]+)*)")
@@ -232,9 +238,9 @@ def _read(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
 
 
 def _fixed(text: str, start: int, end: int, value: float, kind: str,
-           end_value: float | None = None) -> Quantity:
+           end_value: float | None = None, relation: str | None = None) -> Quantity:
     """A year, year range or date: exact, unitless, with the relation its preposition gives."""
-    relation = _RELATIONS.get(_prev_word(text, start).lower())
+    relation = relation or _RELATIONS.get(_prev_word(text, start).lower())
     return Quantity(value, None, kind, text[start:end], start, end, relation=relation,
                     end_value=end_value)
 
@@ -291,7 +297,11 @@ def _amount(
     """Read what follows a number (scale, percent, period, unit, noun) from ``pos`` on."""
     if may_be_year:
         if year_word := _YEAR_WORD.match(text, pos):
-            return _fixed(text, start, year_word.end(), float(mantissa), "year"), year_word.end()
+            kazakh = (year_word.group("kk") or "").lower()
+            relation = next((r for w, r in _KAZAKH_YEAR_RELATIONS if kazakh.startswith(w)), None)
+            return _fixed(
+                text, start, year_word.end(), float(mantissa), "year", relation=relation
+            ), year_word.end()
         before = _prev_word(text, start)
         if (before.lower() in _YEAR_TRIGGERS or _month_number(before)) and not (
             _suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha())

@@ -148,14 +148,16 @@ _KAZAKH_WORDS = frozenset(
 )
 
 
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+
+
 def detect_language(text: str, default: str = "ru") -> str:
-    """ "kk", "ru" or "en": Kazakh if a Kazakh-only letter occurs or Kazakh function words outnumber
-    Russian ones, else the majority script."""
-    lowered = text.lower()
-    if any(ch in KAZAKH_LETTERS for ch in lowered):
-        return "kk"
-    words = re.findall(r"[а-яё]+", lowered)
-    kazakh = sum(w in _KAZAKH_WORDS for w in words)
+    """ "kk", "ru" or "en": Kazakh when its words (with a Kazakh-only letter, or Kazakh function
+    words) outnumber Russian function words, else the majority script. Quoted names do not count:
+    «Жұмыс тап» in a Russian sentence leaves it Russian."""
+    lowered = _QUOTED.sub(" ", text.lower())
+    words = re.findall(r"[а-яёәғқңөұүһі]+", lowered)
+    kazakh = sum(w in _KAZAKH_WORDS or any(ch in KAZAKH_LETTERS for ch in w) for w in words)
     russian = sum(w in STOPWORDS and w not in _KAZAKH_WORDS for w in words)
     if kazakh > russian:
         return "kk"
