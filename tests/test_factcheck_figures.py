@@ -151,7 +151,7 @@ def test_shown_text_keeps_what_is_counted() -> None:
         ("3 трлн тенге", "превысил 3 трлн тенге", "match"),  # the figure itself, rounded off
         ("2 трлн тенге", "превысил 3 трлн тенге", "differ"),  # below the bound
         ("3,5 трлн тенге", "превысил 3 трлн тенге", "unclear"),  # allowed, not stated
-        ("более 5 трлн тенге", "превысил 3 трлн тенге", "unclear"),
+        ("более 5 трлн тенге", "превысил 3 трлн тенге", "differ"),  # a bound misquoted
         ("менее 2 трлн тенге", "более 3 трлн тенге", "differ"),
         ("менее 3 трлн тенге", "более 3 трлн тенге", "differ"),
         ("около 40%", "42%", "match"),
@@ -269,3 +269,13 @@ def test_word_matcher_across_languages_uses_the_vocabulary() -> None:
 
 def test_content_words() -> None:
     assert content_words("В области ещё 8 вузов и ё-моё") == ["области", "вузов", "е-мое"]
+
+
+def test_a_bound_misquoted_is_a_difference_and_a_weaker_one_follows() -> None:
+    (reported,) = read_figures("Создано более 1300 постоянных рабочих мест.")
+    (stronger,) = read_figures("Создано более 1500 постоянных рабочих мест.")
+    (weaker,) = read_figures("Создано более 1000 постоянных рабочих мест.")
+    (value,) = read_figures("Создано 1400 постоянных рабочих мест.")
+    assert compare(stronger, reported) == "differ"
+    assert compare(weaker, reported) == "match"
+    assert compare(value, reported) == "unclear"  # the bound allows it without stating it

@@ -19,8 +19,9 @@ sentence. Years are not figures here: they are the *period* the figures near the
   (within 10 %).
 
 ``compare`` says whether a claimed figure agrees with a reported one: "match" (the claim follows
-from the report), "differ" (both cannot be true) or "unclear" (the report's bound allows the
-claim but does not state it: "45%" against "более 40%"). ``counts_alike`` and
+from the report), "differ" (both cannot be true, or both are bounds the same way and the claim's
+is not the report's: "более 1500" against "более 1300" misquotes it) or "unclear" (the report's
+bound allows the claim but does not state it: "45%" against "более 40%"). ``counts_alike`` and
 ``context_similarity`` say how alike the words around two figures are (``wordmatch.py``).
 
 Left out: arithmetic (sums, shares of a total), units converted into each other (тонны and
@@ -287,6 +288,8 @@ def compare(claimed: Figure, reported: Figure) -> str:
         return "differ"
     if lo_c <= lo_r and hi_r <= hi_c:
         return "match"
+    if claimed.bound == reported.bound and claimed.bound in ("min", "max"):
+        return "differ"  # a bound the report's does not give: "более 1500" for "более 1300"
     return "unclear"
 
 
