@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from reportqa import InputError, ReportQA, Settings, Verdict, verdict_to_dict
 from reportqa.cli import main
 from reportqa.evaluate import evaluate_claims
-from reportqa.factcheck import clean_claim
+from reportqa.factcheck import clean_claim, names_conflict
 from reportqa.models import Citation, Comparison
 from reportqa.numbers import parse_quantities, quantities_match
 from reportqa.serialize import citation_to_dict
@@ -435,3 +435,18 @@ def test_evaluate_claims_counts_and_keeps_going_after_a_refused_claim() -> None:
         "not_found": {"supported": 0, "contradicted": 0, "not_found": 0, "error": 1},
     }
     assert report.results[3].explanation == "nothing to check"
+
+
+def test_a_figure_of_one_named_zone_does_not_support_a_claim_on_another() -> None:
+    sentence = (
+        'На территории специальной экономической зоны "Сарыарка" зарегистрировано 24 участника.'
+    )
+    assert names_conflict("В индустриальной зоне «Сарань» зарегистрировано 24 участника", sentence)
+    assert not names_conflict("В СЭЗ «Сарыарка» зарегистрировано 24 участника", sentence)
+    assert not names_conflict("В зоне «Сарыарка» 24 участника", sentence)  # the same name
+
+
+def test_the_other_zones_figure_contradicts(report_qa: ReportQA) -> None:
+    verdict = report_qa.check("В индустриальной зоне «Сарань» зарегистрировано 24 участника")
+    assert verdict.verdict != "supported"
+    assert all("Сарыарка" not in e.quote for e in verdict.evidence)

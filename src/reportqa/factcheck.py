@@ -47,6 +47,9 @@ compared side by side.
    ``MIN_STATED_Z``. Years it names are then checked as in rule 4 ("с 2020 года" against "с 2023
    года": ``contradicted``). Anything less: ``not_found``; words alone never contradict.
 
+A sentence that names, after the same noun, only another thing than the claim ("зоны
+"Сарыарка"" for a claim on "зоне «Сарань»") is not evidence for it at all (``names_conflict``).
+
 Input (``clean_claim``): cleaned and limited as a question is; an empty claim, one with nothing
 to check (no words besides its figures: "???", "hello", "42") or a question ("Сколько вузов?",
 but not "Правда ли, что ...?") is an ``InputError``, not a verdict.
@@ -80,13 +83,13 @@ from .figures import (
 )
 from .models import Document, Hit, Verdict
 from .numbers import Quantity, parse_quantities
-from .questions import profile_question
+from .questions import name_key, profile_question
 from .retrieval import HybridSearcher
 from .text import detect_language, word_terms
 from .verdicts import Finding, render_verdict
 from .wordmatch import WordMatcher, content_words
 
-__all__ = ["FactChecker", "clean_claim", "VERDICTS", "RETRIEVE_K"]
+__all__ = ["FactChecker", "clean_claim", "names_conflict", "VERDICTS", "RETRIEVE_K"]
 
 VERDICTS = ("supported", "contradicted", "not_found")
 RETRIEVE_K = 8  # passages retrieved for a claim (at least; more when Settings.k is larger)
@@ -205,6 +208,8 @@ class FactChecker:
         for e in ranked[:_CANDIDATES]:
             chunk = e.hit.chunk
             cross = self.languages.get(chunk.document, "ru") != language
+            if not cross and names_conflict(claim, e.sentence.text):
+                continue  # it speaks of another zone, company or programme of the same kind
             document = self.documents.get(chunk.document)
             paragraph, offset = chunk.text, chunk.start
             if document and 0 < chunk.paragraph <= len(document.paragraphs):
@@ -394,6 +399,28 @@ def _stand_in(
     """A stand-in figure for a claim without figures: only its period."""
     q = period or Quantity(0.0, None, "number", "", 0, 0)
     return Figure(q, "", 0, (), (), None, "", years, inherited, period)
+
+
+# A name in quotes after the noun it names: зона "Сарань", СЭЗ «Сарыарка», технохаб "Картех".
+_NAMED = re.compile(r"([^\W\d_]+)[^\S\n]+[«\"“]([^»\"”]{1,60})[»\"”]")
+
+
+def names_conflict(claim: str, sentence: str) -> bool:
+    """Whether ``sentence`` names, after the same noun as ``claim``, only something else: "зоны
+    "Сарыарка"" is not "зоне «Сарань»", so the figures of the one say nothing of the other."""
+
+    def named(text: str) -> set[tuple[str, str]]:
+        return {
+            (word_terms(head)[0][0] if word_terms(head) else head.lower(), name_key(name))
+            for head, name in _NAMED.findall(text)
+        }
+
+    stated = named(sentence)
+    for head, name in named(claim):
+        others = {n for h, n in stated if h == head}
+        if others and name not in others:
+            return True
+    return False
 
 
 def _logistic(weights: dict[str, float], z: float, coverage: float = 0.0) -> float:

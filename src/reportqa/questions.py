@@ -25,6 +25,7 @@ __all__ = [
     "has_proper_name",
     "has_person_or_organisation",
     "subject_text",
+    "name_key",
 ]
 
 _KINDS = {
@@ -270,6 +271,12 @@ _TRANSLIT = str.maketrans(
 
 def _latin(word: str) -> str:
     return word.translate(_TRANSLIT)
+
+
+def name_key(name: str) -> str:
+    """A name compared across inflection and script: its first five letters, transliterated
+    ("Сарань", "Сарани" and "Saran" are "saran")."""
+    return "".join(ch for ch in _latin(name.lower()) if ch.isalpha())[:5]
 
 
 def _is_title(name: str) -> bool:
