@@ -450,3 +450,15 @@ def test_the_other_zones_figure_contradicts(report_qa: ReportQA) -> None:
     verdict = report_qa.check("В индустриальной зоне «Сарань» зарегистрировано 24 участника")
     assert verdict.verdict != "supported"
     assert all("Сарыарка" not in e.quote for e in verdict.evidence)
+
+
+def test_matching_figures_do_not_vouch_for_what_the_report_never_says(report_qa: ReportQA) -> None:
+    verdict = report_qa.check(
+        "Ветроэлектростанцию мощностью 150 МВт в области строит китайская компания"
+    )
+    assert verdict.verdict == "not_found"
+    assert verdict.comparisons[0].match is True  # the figure itself is right ...
+    assert "китайская" in verdict.explanation  # ... the builder is what the report lacks
+    # a verb the report words otherwise is not held against a claim
+    supported = report_qa.check("После начала модернизации QARMET добыча угля выросла на 15%")
+    assert supported.verdict == "supported"

@@ -37,8 +37,10 @@ compared side by side.
    paragraph, leaves it unclear (the report does not say what the claim says of that year).
    "В этом году" in the report is the year of its date (``Document.date``).
 5. *Verdict on a claim with figures.* Any pair that differs: ``contradicted``. Every figure
-   paired and matching: ``supported``. Otherwise (a figure without a counterpart, or unclear):
-   ``not_found``.
+   paired and matching: ``supported``, unless the claim (in the report's language) has a noun or
+   adjective found nowhere near them ("150 МВт ... строит китайская компания": the report names
+   no builder), which makes it ``not_found`` and is named in the explanation (``_unbacked``).
+   Otherwise (a figure without a counterpart, or unclear): ``not_found``.
 6. *A claim without figures* is ``supported`` only when one sentence states it: confidence at
    least ``MIN_STATED``, coverage at least ``MIN_STATED_COVERAGE``, and none of its words
    missing from the sentence, its paragraph and the document's lead (the key object must be
@@ -78,12 +80,13 @@ from .figures import (
     compatible,
     context_similarity,
     counts_alike,
+    is_bound_word,
     read_figures,
     years_of,
 )
 from .models import Document, Hit, Verdict
 from .numbers import Quantity, parse_quantities
-from .questions import name_key, profile_question
+from .questions import name_key, profile_question, subject_text
 from .retrieval import HybridSearcher
 from .text import detect_language, word_terms
 from .verdicts import Finding, render_verdict
@@ -182,12 +185,16 @@ class FactChecker:
         quantities = parse_quantities(claim)
         claimed = read_figures(claim)
         candidates = self._candidates(claim, quantities, language, hits)
+        unbacked: tuple[str, ...] = ()
         if claimed:
             findings = self._align(claimed, candidates)
             verdict = _verdict_of(findings)
+            if verdict == "supported":
+                unbacked = _unbacked(findings, candidates)
+                verdict = "not_found" if unbacked else verdict
         else:
             findings, verdict = self._stated(claim, quantities, candidates)
-        return render_verdict(claim, language, verdict, findings, hits)
+        return render_verdict(claim, language, verdict, findings, hits, unbacked)
 
     def _candidates(
         self, claim: str, quantities: list[Quantity], language: str, hits: Sequence[Hit]
@@ -391,6 +398,36 @@ def _verdict_of(findings: list[Finding]) -> str:
     if findings and all(f.outcome == "match" for f in findings):
         return "supported"
     return "not_found"
+
+
+# Russian verb and participle endings: a claim's predicate is often a synonym of the report's
+# ("выпустил" for "произведено"), unlike its nouns and adjectives.
+_VERB = re.compile(
+    r"(?:л|ла|ло|ли|ет|ют|ят|ит|ут|ется|ится|ются|ятся|утся|ено|ена|ены|ано|ана|аны|ть|ться|сь)$"
+)
+
+
+def _unbacked(findings: Sequence[Finding], candidates: Sequence[_Candidate]) -> tuple[str, ...]:
+    """Words of a claim whose figures all match that appear nowhere near them (not in the
+    sentences that hold them, their paragraphs or the document's lead): "150 МВт ... строит
+    китайская компания" says more than the report, which names no builder. Only in the report's
+    language, and not verbs (often a synonym), nor words naming the kind of figure or a bound
+    ("долю", "свыше")."""
+    by_evidence = {id(c.evidence): c for c in candidates}
+    words: dict[str, None] = {}
+    for f in findings:
+        cand = by_evidence.get(id(f.evidence))
+        if cand is None or cand.cross:
+            continue
+        for word in cand.missing:
+            if (
+                len(word) >= 4
+                and not _VERB.search(word)
+                and not is_bound_word(word)
+                and subject_text(word).strip()
+            ):
+                words.setdefault(word, None)
+    return tuple(words)
 
 
 def _stand_in(

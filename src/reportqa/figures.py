@@ -47,6 +47,7 @@ __all__ = [
     "compatible",
     "context_similarity",
     "counts_alike",
+    "is_bound_word",
     "years_of",
     "PERIOD_KINDS",
 ]
@@ -92,6 +93,11 @@ _BOUNDS = {
         re.IGNORECASE,
     ),
 }
+
+
+def is_bound_word(word: str) -> bool:
+    """Whether ``word`` alone makes a figure a bound or an approximation ("свыше", "около")."""
+    return any(pattern.search(word) for pattern in _BOUNDS.values())
 
 
 @dataclass(frozen=True)

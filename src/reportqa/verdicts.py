@@ -62,6 +62,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "en": "(its passage speaks of {})",
     },
     "stated": {"ru": "в отчёте: {}", "kk": "есепте: {}", "en": "the report says: {}"},
+    "unbacked": {
+        "ru": "но об этом отчёт не говорит: {}",
+        "kk": "бірақ есепте бұл туралы айтылмаған: {}",
+        "en": "but the report does not mention: {}",
+    },
     "unstated": {
         "ru": "ни одно предложение отчёта этого не утверждает",
         "kk": "есептің бірде-бір сөйлемі мұны айтпайды",
@@ -72,9 +77,15 @@ _KK_YEARS = {"in": "{} жылы", "by": "{} жылға дейін", "since": "{}
 
 
 def render_verdict(
-    claim: str, language: str, verdict: str, findings: Sequence[Finding], hits: Sequence[Hit]
+    claim: str,
+    language: str,
+    verdict: str,
+    findings: Sequence[Finding],
+    hits: Sequence[Hit],
+    unbacked: Sequence[str] = (),
 ) -> Verdict:
-    """The ``Verdict`` on ``claim`` from the fact-checker's findings."""
+    """The ``Verdict`` on ``claim`` from the fact-checker's findings; ``unbacked`` are words of
+    the claim the report never uses near its figures (why figures that match are not enough)."""
     citations: dict[tuple[str, int], Citation] = {}
     for f in findings:
         if f.evidence is not None:
@@ -111,6 +122,8 @@ def render_verdict(
         parts.append(_phrase("claimed", language).format(claimed) + "; " + said)
     if not parts:
         parts.append(_phrase("unstated", language))
+    if unbacked:
+        parts[-1] += ", " + _phrase("unbacked", language).format(", ".join(unbacked))
     explanation = _phrase(verdict, language) + ": " + parts[0]
     explanation += "".join(". " + part[:1].upper() + part[1:] for part in parts[1:]) + "."
     return Verdict(
