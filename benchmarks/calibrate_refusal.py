@@ -91,7 +91,7 @@ def main() -> None:
         "z-only model, for comparison (not used) = "
         + json.dumps({"bias": round(wz[0], 3), "z": round(wz[1], 3)})
     )
-    for threshold in (0.2, 0.3, 0.4, 0.5):
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.5):
         for name, conf in (
             ("z+coverage", 1 / (1 + np.exp(-(w[0] + X @ w[1:])))),
             ("z only", 1 / (1 + np.exp(-(wz[0] + X[:, 0] * wz[1])))),
