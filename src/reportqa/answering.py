@@ -147,7 +147,8 @@ class ExtractiveAnswerer:
                     cross = cross or _CrossLingual(question, self.searcher, self._word_rows)
                     coverage = cross.coverage(sentence.text)
                 fits = _fits(profile, sentence.text, paragraph_years)
-                confidence = _confidence(z - chance, coverage, not same_language)
+                standout = z - chance
+                confidence = _confidence(standout, coverage, not same_language)
                 score = cosine + 0.25 * coverage + 0.1 * hit.score
                 found.append(
                     Evidence(
@@ -155,7 +156,7 @@ class ExtractiveAnswerer:
                         sentence,
                         cosine,
                         z,
-                        z - chance,
+                        standout,
                         coverage,
                         not same_language,
                         fits,

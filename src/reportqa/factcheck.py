@@ -447,10 +447,11 @@ def names_conflict(claim: str, sentence: str) -> bool:
     "Сарыарка"" is not "зоне «Сарань»", so the figures of the one say nothing of the other."""
 
     def named(text: str) -> set[tuple[str, str]]:
-        return {
-            (word_terms(head)[0][0] if word_terms(head) else head.lower(), name_key(name))
-            for head, name in _NAMED.findall(text)
-        }
+        found = set()
+        for head, name in _NAMED.findall(text):
+            terms = word_terms(head)
+            found.add((terms[0][0] if terms else head.lower(), name_key(name)))
+        return found
 
     stated = named(sentence)
     for head, name in named(claim):
