@@ -167,4 +167,8 @@ def test_eval_prints_per_question_lines_and_totals(run) -> None:
         "p95_ms",
     }
     assert totals["hit@1"] == 1.0 and totals["false_refusals"] == 0
+    languages = totals["by_language"]
+    assert set(languages) == {"ru", "en", "kk"}
+    assert sum(v["questions"] for v in languages.values()) == 20
+    assert languages["kk"]["questions"] == 1 and languages["kk"]["refusal_accuracy"] is None
     assert result.output.count("answered") + result.output.count("refused") >= 20

@@ -50,6 +50,7 @@ class QuestionResult:
     hit3: bool | None
     latency_ms: float
     answer: str
+    language: str = ""  # the row's "lang", else the answer's
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,20 @@ class EvalReport:
         unanswerable = [r for r in rs if not r.answerable]
         with_paragraph = [r for r in rs if r.hit1 is not None]
         latencies = sorted(r.latency_ms for r in rs)
+        by_language: dict[str, dict[str, Any]] = {}
+        for language in sorted({r.language for r in rs}):
+            mine = [r for r in rs if r.language == language]
+            a = [r for r in mine if r.answerable]
+            u = [r for r in mine if not r.answerable]
+            by_language[language] = {
+                "questions": len(mine),
+                "accuracy": _ratio(sum(r.correct for r in mine), len(mine)),
+                "answered_with_gold": _ratio(sum(r.correct for r in a), len(a)),
+                "refusal_accuracy": _ratio(sum(r.refused for r in u), len(u)),
+            }
         return {
             "questions": len(rs),
+            "accuracy": _ratio(sum(r.correct for r in rs), len(rs)),
             "hit@1": _ratio(sum(bool(r.hit1) for r in with_paragraph), len(with_paragraph)),
             "hit@3": _ratio(sum(bool(r.hit3) for r in with_paragraph), len(with_paragraph)),
             "answered_with_gold": _ratio(sum(r.correct for r in answerable), len(answerable)),
@@ -71,6 +84,7 @@ class EvalReport:
             "false_refusals": sum(r.refused for r in answerable),
             "p50_ms": _percentile(latencies, 50),
             "p95_ms": _percentile(latencies, 95),
+            "by_language": by_language,
         }
 
 
@@ -119,6 +133,7 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
                 hit3=None if paragraph is None else paragraph in paragraphs[:3],
                 latency_ms=round(latency, 2),
                 answer=answer.answer,
+                language=str(row.get("lang") or answer.language),
             )
         )
     return EvalReport(tuple(results))
