@@ -17,10 +17,11 @@ from click.testing import CliRunner
 from reportqa import InputError, ReportQA, Settings, Verdict, verdict_to_dict
 from reportqa.cli import main
 from reportqa.evaluate import evaluate_claims
-from reportqa.factcheck import clean_claim, names_conflict
+from reportqa.factcheck import clean_claim
 from reportqa.models import Citation, Comparison
 from reportqa.numbers import parse_quantities, quantities_match
 from reportqa.serialize import citation_to_dict
+from reportqa.wordmatch import names_conflict
 
 from .conftest import CORPUS, EVAL
 

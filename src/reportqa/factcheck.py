@@ -86,13 +86,13 @@ from .figures import (
 )
 from .models import Document, Hit, Verdict
 from .numbers import Quantity, parse_quantities
-from .questions import name_key, profile_question, subject_text
+from .questions import profile_question, subject_text
 from .retrieval import HybridSearcher
 from .text import detect_language, word_terms
 from .verdicts import Finding, render_verdict
-from .wordmatch import WordMatcher, content_words
+from .wordmatch import WordMatcher, content_words, is_verb_form, names_conflict
 
-__all__ = ["FactChecker", "clean_claim", "names_conflict", "VERDICTS", "RETRIEVE_K"]
+__all__ = ["FactChecker", "clean_claim", "VERDICTS", "RETRIEVE_K"]
 
 VERDICTS = ("supported", "contradicted", "not_found")
 RETRIEVE_K = 8  # passages retrieved for a claim (at least; more when Settings.k is larger)
@@ -400,13 +400,6 @@ def _verdict_of(findings: list[Finding]) -> str:
     return "not_found"
 
 
-# Russian verb and participle endings: a claim's predicate is often a synonym of the report's
-# ("выпустил" for "произведено"), unlike its nouns and adjectives.
-_VERB = re.compile(
-    r"(?:л|ла|ло|ли|ет|ют|ят|ит|ут|ется|ится|ются|ятся|утся|ено|ена|ены|ано|ана|аны|ть|ться|сь)$"
-)
-
-
 def _unbacked(findings: Sequence[Finding], candidates: Sequence[_Candidate]) -> tuple[str, ...]:
     """Words of a claim whose figures all match that appear nowhere near them (not in the
     sentences that hold them, their paragraphs or the document's lead): "150 МВт ... строит
@@ -422,7 +415,7 @@ def _unbacked(findings: Sequence[Finding], candidates: Sequence[_Candidate]) -> 
         for word in cand.missing:
             if (
                 len(word) >= 4
-                and not _VERB.search(word)
+                and not is_verb_form(word)
                 and not is_bound_word(word)
                 and subject_text(word).strip()
             ):
@@ -436,29 +429,6 @@ def _stand_in(
     """A stand-in figure for a claim without figures: only its period."""
     q = period or Quantity(0.0, None, "number", "", 0, 0)
     return Figure(q, "", 0, (), (), None, "", years, inherited, period)
-
-
-# A name in quotes after the noun it names: зона "Сарань", СЭЗ «Сарыарка», технохаб "Картех".
-_NAMED = re.compile(r"([^\W\d_]+)[^\S\n]+[«\"“]([^»\"”]{1,60})[»\"”]")
-
-
-def names_conflict(claim: str, sentence: str) -> bool:
-    """Whether ``sentence`` names, after the same noun as ``claim``, only something else: "зоны
-    "Сарыарка"" is not "зоне «Сарань»", so the figures of the one say nothing of the other."""
-
-    def named(text: str) -> set[tuple[str, str]]:
-        found = set()
-        for head, name in _NAMED.findall(text):
-            terms = word_terms(head)
-            found.add((terms[0][0] if terms else head.lower(), name_key(name)))
-        return found
-
-    stated = named(sentence)
-    for head, name in named(claim):
-        others = {n for h, n in stated if h == head}
-        if others and name not in others:
-            return True
-    return False
 
 
 def _logistic(weights: dict[str, float], z: float, coverage: float = 0.0) -> float:

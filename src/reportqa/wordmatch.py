@@ -6,6 +6,10 @@ Within a language, by stems (``same_word``): the same Snowball stem or five-lett
 how far the report word stands out, among the whole corpus vocabulary embedded at index time, as
 close to the claim word.
 
+Also the word classes the fact-checker weighs differently: Russian verb forms (``is_verb_form``,
+often a synonym of the report's verb) and names in quotes after the noun they name
+(``names_conflict``: "зоны "Сарыарка"" is not "зоне «Сарань»").
+
 Left out: synonyms within a language ("завод" and "предприятие" are different words here);
 the embedding model's word similarities inside one language do not separate them from unrelated
 words of the same register.
@@ -20,9 +24,10 @@ from typing import Any
 
 import numpy as np
 
+from .questions import name_key
 from .text import STOPWORDS, word_terms
 
-__all__ = ["WordMatcher", "same_word", "content_words"]
+__all__ = ["WordMatcher", "same_word", "content_words", "is_verb_form", "names_conflict"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
@@ -153,3 +158,38 @@ def same_word(a: str, b: str) -> bool:
     (sa, pa), (sb, pb) = ta[0], tb[0]
     short, long = sorted((sa, sb), key=len)
     return sa == sb or pa == pb or (len(short) >= 4 and long.startswith(short))
+
+
+# Russian verb and participle endings: a claim's predicate is often a synonym of the report's
+# ("выпустил" for "произведено"), unlike its nouns and adjectives.
+_VERB_ENDING = re.compile(
+    r"(?:л|ла|ло|ли|ет|ют|ят|ит|ут|ется|ится|ются|ятся|утся|ено|ена|ены|ано|ана|аны|ть|ться|сь)$"
+)
+
+
+def is_verb_form(word: str) -> bool:
+    """Whether a Russian ``word`` ends like a verb or a short participle ("выросло", "выпущено")."""
+    return bool(_VERB_ENDING.search(word))
+
+
+# A name in quotes after the noun it names: зона "Сарань", СЭЗ «Сарыарка», технохаб "Картех".
+_NAMED = re.compile(r"([^\W\d_]+)[^\S\n]+[«\"“]([^»\"”]{1,60})[»\"”]")
+
+
+def names_conflict(claim: str, sentence: str) -> bool:
+    """Whether ``sentence`` names, after the same noun as ``claim``, only something else: "зоны
+    "Сарыарка"" is not "зоне «Сарань»", so the figures of the one say nothing of the other."""
+
+    def named(text: str) -> set[tuple[str, str]]:
+        found = set()
+        for head, name in _NAMED.findall(text):
+            terms = word_terms(head)
+            found.add((terms[0][0] if terms else head.lower(), name_key(name)))
+        return found
+
+    stated = named(sentence)
+    for head, name in named(claim):
+        others = {n for h, n in stated if h == head}
+        if others and name not in others:
+            return True
+    return False
