@@ -112,6 +112,8 @@ def test_small_talk(text: str, small_talk: bool) -> None:
         ("Сочини стих о заводе", True),
         ("Болат туралы өлең жаз", True),
         ("Tell me about Samsung production", False),
+        ("Tell me a joke", True),
+        ("Tell me the story of QARMET's modernisation", False),  # a summary, not fiction
         ("Расскажи о заводе Samsung", False),
         ("Напиши, сколько вузов в области", False),
     ],

@@ -90,8 +90,9 @@ def is_small_talk(text: str) -> bool:
 
 # A request to compose something (a poem, a joke, an essay): no sentence of a report answers it.
 _COMPOSE = re.compile(
-    r"\b(?:write|compose|make\s+up|tell|sing|draw|generate|create)\b.{0,40}?"
+    r"\b(?:write|compose|make\s+up|sing|draw|generate|create)\b.{0,40}?"
     r"\b(?:poem|poetry|song|story|joke|essay|limerick|haiku|rap|verse|letter|tweet|speech|code)s?\b|"
+    r"\btell\b.{0,20}?\bjokes?\b|"
     r"\b(?:напиши|напишите|сочини|сочините|придумай|придумайте|расскажи|расскажите|спой|нарисуй|"
     r"составь)\b.{0,40}?\b(?:стих\w*|песн\w*|рассказ\w*|сказк\w*|шутк\w*|анекдот\w*|"
     r"эссе|сочинени\w*|поэм\w*|рэп|письм\w*|код\w*|речь)|"
