@@ -70,7 +70,7 @@ def main() -> None:
     if args.dump:
         cases = [
             {
-                "z": f[0],
+                "standout": f[0],
                 "cosine": f[1],
                 "coverage": f[2],
                 "answerable": bool(label),
