@@ -124,3 +124,13 @@ def test_small_talk_is_refused_in_its_language(
     answer = report_qa.ask(question)
     assert answer.refused and answer.answer.startswith(refusal)
     assert not answer.citations
+
+
+def test_a_latin_look_alike_of_a_name_is_not_that_name(report_qa: ReportQA) -> None:
+    # "Kazakhstan" is spelt like "Kazakh Invest" but is not it; the report has no capital city
+    assert report_qa.ask("What is the capital of Kazakhstan?").refused
+    # while the same names, and words near a name in meaning, still count
+    answer = report_qa.ask("Which American company is carrying out exploration in the region?")
+    assert not answer.refused and "IG Global" in answer.citations[0].quote
+    answer = report_qa.ask("How much will QARMET invest by 2028?")
+    assert not answer.refused and "1,6 трлн" in answer.citations[0].quote

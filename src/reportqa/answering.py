@@ -26,6 +26,7 @@ Left out: answers assembled from sentences of different passages beyond the best
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -293,19 +294,21 @@ class _CrossLingual:
     every other word, while in a sentence without it the best match is ordinary. The standing-out
     is a z-score against that question word's similarities to the whole vocabulary, mapped
     linearly from 1.5 (ordinary: the best of a sentence's words is usually about that far above
-    the mean by chance) to 4.5 (clearly the same word) onto [0, 1].
+    the mean by chance) to 4.5 (clearly the same word) onto [0, 1]. Latin words of a report in
+    another script are names, matched by spelling first (``coverage``).
     """
 
     _LOW, _HIGH = 1.5, 4.5
 
     def __init__(self, question: str, searcher: HybridSearcher, word_rows: dict[str, int]) -> None:
         self.word_rows = word_rows
-        words = vocabulary_words(question)
+        self.vocabulary = searcher.data.words
+        self.words = vocabulary_words(question)
         vectors = searcher.data.word_vectors
-        if not words or not len(vectors):
+        if not self.words or not len(vectors):
             self.similarity = np.zeros((0, 0), dtype=np.float32)
             return
-        self.similarity = searcher.embedder.embed_queries(words) @ vectors.T
+        self.similarity = searcher.embedder.embed_queries(self.words) @ vectors.T
         self.mean = self.similarity.mean(axis=1)
         self.std = self.similarity.std(axis=1) + 1e-6
 
@@ -313,5 +316,38 @@ class _CrossLingual:
         rows = [self.word_rows[w] for w in vocabulary_words(sentence) if w in self.word_rows]
         if not rows or not self.similarity.size:
             return 0.0
-        z = (self.similarity[:, rows].max(axis=1) - self.mean) / self.std
-        return float(np.mean(np.clip((z - self._LOW) / (self._HIGH - self._LOW), 0.0, 1.0)))
+        z = (self.similarity[:, rows] - self.mean[:, None]) / self.std[:, None]
+        for j, row in enumerate(rows):
+            name = self.vocabulary[row]
+            if _LATIN_WORD.fullmatch(name):
+                # In a report in another script, a Latin word is a name (Samsung, QARMET, Kazakh
+                # Invest). The same name counts in full; another name spelt alike not at all
+                # ("Kazakhstan" is not "Kazakh"); a word merely close to it in meaning at most
+                # half ("company" near "Holding", but also "hello" near "Holding").
+                half = (self._LOW + self._HIGH) / 2
+                z[:, j] = [
+                    self._HIGH
+                    if _same_name(w, name)
+                    else -np.inf
+                    if _latin_part(w)[:4] == name[:4]
+                    else min(z[i, j], half)
+                    for i, w in enumerate(self.words)
+                ]
+        best = z.max(axis=1)
+        return float(np.mean(np.clip((best - self._LOW) / (self._HIGH - self._LOW), 0.0, 1.0)))
+
+
+_LATIN_WORD = re.compile(r"[a-z][a-z'’-]*")
+
+
+def _latin_part(word: str) -> str:
+    """The leading Latin letters of ``word``: "qarmet" of "qarmet's" and of "qarmet-те"."""
+    match = re.match(r"[a-z]*", word)
+    return match.group() if match else ""
+
+
+def _same_name(word: str, name: str) -> bool:
+    """Whether a question word is the name ``name``, allowing a suffix glued on ("qarmet's",
+    "qarmet-те") but not a longer word ("kazakhstan" is not "kazakh")."""
+    latin = _latin_part(word)
+    return bool(latin) and latin == _latin_part(name)
