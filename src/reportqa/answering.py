@@ -61,6 +61,7 @@ __all__ = [
     "CONFIDENCE_WEIGHTS",
     "CROSS_LINGUAL_WEIGHTS",
     "expected_best",
+    "cite",
 ]
 
 # Logistic models of P(the best sentence answers the question), fitted by
@@ -189,19 +190,7 @@ class ExtractiveAnswerer:
             ):
                 chosen.append(other)
         chosen.sort(key=lambda e: (e.hit.chunk.document, e.sentence.start))
-        citations = tuple(
-            Citation(
-                n=i,
-                document=e.hit.chunk.document,
-                title=e.hit.chunk.title,
-                paragraph=e.hit.chunk.paragraph,
-                quote=e.sentence.text,
-                start=e.sentence.start,
-                end=e.sentence.end,
-                score=round(e.confidence, 4),
-            )
-            for i, e in enumerate(chosen, start=1)
-        )
+        citations = tuple(cite(e, i, e.confidence) for i, e in enumerate(chosen, start=1))
         text = (
             message("answer_intro", language)
             + " "
@@ -267,6 +256,21 @@ def _fits(profile: QuestionProfile, sentence: str, paragraph_years: frozenset[st
     if profile.kind == "place":
         return has_proper_name(sentence)
     return True
+
+
+def cite(evidence: Evidence, n: int, score: float) -> Citation:
+    """Citation ``[n]`` of ``evidence``'s sentence, verbatim with its place in the document."""
+    chunk = evidence.hit.chunk
+    return Citation(
+        n=n,
+        document=chunk.document,
+        title=chunk.title,
+        paragraph=chunk.paragraph,
+        quote=evidence.sentence.text,
+        start=evidence.sentence.start,
+        end=evidence.sentence.end,
+        score=round(score, 4),
+    )
 
 
 def expected_best(n: int) -> float:

@@ -3,9 +3,10 @@ page all use ``answer_to_dict``; likewise ``verdict_to_dict`` for a fact-check `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from .models import Answer, Citation, Verdict
+from .models import Answer, Citation, Hit, Verdict
 
 __all__ = ["answer_to_dict", "citation_to_dict", "verdict_to_dict"]
 
@@ -31,10 +32,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "refused": answer.refused,
         "language": answer.language,
         "citations": [citation_to_dict(c) for c in answer.citations],
-        "retrieved": [
-            {"document": h.chunk.document, "paragraph": h.chunk.paragraph, "score": h.score}
-            for h in answer.retrieved
-        ],
+        "retrieved": _retrieved(answer.retrieved),
         "see_also": [
             {
                 "document": s.document,
@@ -72,8 +70,13 @@ def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
             }
             for c in verdict.comparisons
         ],
-        "retrieved": [
-            {"document": h.chunk.document, "paragraph": h.chunk.paragraph, "score": h.score}
-            for h in verdict.retrieved
-        ],
+        "retrieved": _retrieved(verdict.retrieved),
     }
+
+
+def _retrieved(hits: Sequence[Hit]) -> list[dict[str, Any]]:
+    """The ranked passages considered, for ``retrieved`` (answers and verdicts alike)."""
+    return [
+        {"document": h.chunk.document, "paragraph": h.chunk.paragraph, "score": h.score}
+        for h in hits
+    ]

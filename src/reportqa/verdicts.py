@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answering import Evidence
+from .answering import Evidence, cite
 from .figures import Figure
 from .models import Citation, Comparison, Hit, Verdict
 from .numbers import Quantity, format_quantity
@@ -91,7 +91,7 @@ def render_verdict(
         if f.evidence is not None:
             key = (f.evidence.hit.chunk.document, f.evidence.sentence.start)
             if key not in citations:
-                citations[key] = _citation(len(citations) + 1, f.evidence, f.confidence)
+                citations[key] = cite(f.evidence, len(citations) + 1, f.confidence)
     comparisons: list[Comparison] = []
     parts: list[str] = []
     for f in findings:
@@ -134,19 +134,6 @@ def render_verdict(
         evidence=tuple(citations.values()),
         comparisons=tuple(comparisons),
         retrieved=tuple(hits),
-    )
-
-
-def _citation(n: int, e: Evidence, confidence: float) -> Citation:
-    return Citation(
-        n=n,
-        document=e.hit.chunk.document,
-        title=e.hit.chunk.title,
-        paragraph=e.hit.chunk.paragraph,
-        quote=e.sentence.text,
-        start=e.sentence.start,
-        end=e.sentence.end,
-        score=round(confidence, 4),
     )
 
 
