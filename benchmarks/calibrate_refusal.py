@@ -39,7 +39,7 @@ def main() -> None:
     ]
     if args.limit:
         questions = questions[: args.limit]
-    answerer: ExtractiveAnswerer = getattr(qa.answerer, "extractive", qa.answerer)
+    answerer: ExtractiveAnswerer = qa.extractive
     rows_by_doc: dict[str, list[int]] = {}
     for chunk, rows in zip(qa.data.chunks, qa.data.sentence_rows):
         rows_by_doc.setdefault(chunk.document, []).extend(rows)

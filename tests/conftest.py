@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from reportqa import ReportQA, Settings
+from reportqa.answering import ExtractiveAnswerer
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -84,3 +85,8 @@ def report_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def report_qa(report_index: Path) -> ReportQA:
     return ReportQA.open(Settings(corpus=CORPUS, index=report_index))
+
+
+@pytest.fixture(scope="session")
+def extractive(report_qa: ReportQA) -> ExtractiveAnswerer:
+    return report_qa.extractive

@@ -55,12 +55,6 @@ def fake(*replies: str) -> RecordingChatModel:
 
 
 @pytest.fixture(scope="module")
-def extractive(report_qa: ReportQA) -> ExtractiveAnswerer:
-    answerer = report_qa.answerer
-    return answerer if isinstance(answerer, ExtractiveAnswerer) else answerer.extractive
-
-
-@pytest.fixture(scope="module")
 def hits(report_qa: ReportQA) -> list[Hit]:
     found = report_qa.retrieve(QUESTION)
     assert "1,6 трлн тенге" in found[0].chunk.text

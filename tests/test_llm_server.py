@@ -175,12 +175,6 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture(scope="module")
-def extractive(report_qa: ReportQA) -> ExtractiveAnswerer:
-    answerer = report_qa.answerer
-    return answerer if isinstance(answerer, ExtractiveAnswerer) else answerer.extractive
-
-
-@pytest.fixture(scope="module")
 def hits(report_qa: ReportQA) -> list[Hit]:
     return report_qa.retrieve(QUESTION)[:4]
 

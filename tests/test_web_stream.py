@@ -15,7 +15,6 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from reportqa import ReportQA
-from reportqa.answering import ExtractiveAnswerer
 from reportqa.corpus import load_corpus
 from reportqa.errors import InputError
 from reportqa.llm import GenerativeAnswerer
@@ -152,8 +151,7 @@ def test_an_example_streams_too(documents: tuple[Document, ...]) -> None:
 def test_the_real_pipeline_streams_an_llm_answer(
     report_qa: ReportQA, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    answerer = report_qa.answerer
-    extractive = answerer if isinstance(answerer, ExtractiveAnswerer) else answerer.extractive
+    extractive = report_qa.extractive
     reply = (
         "До 2028 года в QARMET планируется инвестировать 2 трлн тенге [1]. "
         "Из них 572,9 млрд тенге уже вложено в 2024 году [1]."

@@ -78,7 +78,10 @@ class ReportQA:
         )
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         languages = {d.id: d.language or detect_language(d.text[:2000]) for d in documents}
-        extractive = ExtractiveAnswerer(self.searcher, languages, settings.min_confidence)
+        # The extractive answerer decides refusal whichever answers; fact-checks use it too.
+        self.extractive = extractive = ExtractiveAnswerer(
+            self.searcher, languages, settings.min_confidence
+        )
         self.answerer: Any = extractive
         if settings.llm:
             from .llm import GenerativeAnswerer, chat_model_from_spec
