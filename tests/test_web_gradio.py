@@ -56,3 +56,15 @@ def test_bad_question_is_an_app_error_with_the_message(
     with pytest.raises(AppError, match="the question is empty"):
         client.predict("   ", api_name="/ask")
     assert httpx.get(server[0] + "/api/health").status_code == 200
+
+
+def test_questions_open_only_once_the_page_has_its_language(server: tuple[str, ReportQA]) -> None:
+    # Asked before the load event relabels the page, an answer would be overwritten by it.
+    config = httpx.get(server[0] + "/config", timeout=30).json()
+    by_elem = {c["props"].get("elem_id"): c for c in config["components"]}
+    question, claim = by_elem["rq-question"], by_elem["rq-claim"]
+    assert question["props"]["interactive"] is False and claim["props"]["interactive"] is False
+    assert by_elem["rq-examples"]["props"]["visible"] is False
+    loads = [d for d in config["dependencies"] if any(t[1] == "load" for t in d["targets"])]
+    (load,) = loads
+    assert {question["id"], claim["id"], by_elem["rq-chat"]["id"]} <= set(load["outputs"])

@@ -163,14 +163,15 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         base = _base_url(request)
         return (
             header(lang, base),
-            gr.Radio(label=t(lang, "language")),
+            gr.Radio(value=lang, label=t(lang, "language")),
             gr.Chatbot(value=messages(answers, lang, base), label=t(lang, "chat")),
             gr.Textbox(
                 label=t(lang, "question"),
                 placeholder=t(lang, "placeholder"),
                 submit_btn=t(lang, "ask"),
+                interactive=True,
             ),
-            gr.Dataset(samples=samples(lang), label=t(lang, "examples")),
+            gr.Dataset(samples=samples(lang), label=t(lang, "examples"), visible=True),
             f"### {escape_markdown(t(lang, 'sources'))}",
             sources_html(answers, documents, lang, base),
             gr.DownloadButton(
@@ -180,17 +181,21 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
             ),
             gr.Tab(label=t(lang, "chat_tab")),
             gr.Tab(label=t(lang, "check_tab")),
-            gr.Textbox(label=t(lang, "claim"), placeholder=t(lang, "claim_placeholder")),
-            gr.Button(value=t(lang, "check")),
-            gr.Dataset(samples=claim_samples(lang), label=t(lang, "example_claims")),
+            gr.Textbox(
+                label=t(lang, "claim"), placeholder=t(lang, "claim_placeholder"), interactive=True
+            ),
+            gr.Button(value=t(lang, "check"), interactive=True),
+            gr.Dataset(samples=claim_samples(lang), label=t(lang, "example_claims"), visible=True),
             verdict_html(verdict, documents, lang, base),
         )
 
-    def detect(request: gr.Request) -> tuple[str, str]:
+    def start(request: gr.Request) -> Any:
+        """On load: the page in the browser's language, and only then open to questions. (Asked
+        earlier, an answer could be overwritten by this relabelling, whose inputs predate it.)"""
         headers = dict(request.headers) if request else {}
         params = dict(request.query_params) if request else {}
         lang = pick_language(headers.get("accept-language"), params.get("lang"))
-        return lang, header(lang, _base_url(request))
+        return relabel(lang, [], None, request)
 
     def rate(answers: list[Answer], lang: str, data: gr.LikeData) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -260,6 +265,7 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                         label=t(lang0, "question"),
                         placeholder=t(lang0, "placeholder"),
                         submit_btn=t(lang0, "ask"),
+                        interactive=False,  # until start() has set the language
                         max_length=max_question_chars,
                         elem_id="rq-question",
                         lines=1,
@@ -268,6 +274,7 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                         components=[question],
                         samples=samples(lang0),
                         label=t(lang0, "examples"),
+                        visible=False,  # until start()
                         elem_id="rq-examples",
                         samples_per_page=8,
                     )
@@ -287,17 +294,22 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                     claim = gr.Textbox(
                         label=t(lang0, "claim"),
                         placeholder=t(lang0, "claim_placeholder"),
+                        interactive=False,  # until start()
                         max_length=max_question_chars,
                         elem_id="rq-claim",
                         lines=2,
                     )
                     check_btn = gr.Button(
-                        t(lang0, "check"), variant="primary", elem_id="rq-check-button"
+                        t(lang0, "check"),
+                        variant="primary",
+                        elem_id="rq-check-button",
+                        interactive=False,  # until start()
                     )
                     claim_examples = gr.Dataset(
                         components=[claim],
                         samples=claim_samples(lang0),
                         label=t(lang0, "example_claims"),
+                        visible=False,  # until start()
                         elem_id="rq-claim-examples",
                     )
                 with gr.Column(scale=3, min_width=320):
@@ -311,18 +323,14 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         claim_examples.click(
             check_example, [claim_examples, lang], [claim, verdict, result], **_PRIVATE
         )
-        lang.change(
-            relabel,
-            [lang, answers, verdict],
-            [
-                *(head, lang, chat, question, examples, sources_title, sources, export),
-                *(chat_tab, check_tab, claim, check_btn, claim_examples, result),
-            ],
-            **_PRIVATE,
-        )
+        relabelled = [
+            *(head, lang, chat, question, examples, sources_title, sources, export),
+            *(chat_tab, check_tab, claim, check_btn, claim_examples, result),
+        ]
+        lang.input(relabel, [lang, answers, verdict], relabelled, **_PRIVATE)  # the user's switch
         chat.like(rate, [answers, lang], None, **_PRIVATE)
         chat.clear(clear, [lang], [answers, sources, export], **_PRIVATE)
-        page.load(detect, None, [lang, head], **_PRIVATE)
+        page.load(start, None, relabelled, **_PRIVATE)
         gr.api(api_ask, api_name="ask")
     page.queue(default_concurrency_limit=8)
     return page
