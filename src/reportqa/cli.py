@@ -150,7 +150,7 @@ def _respond(
 def ask(question: str, as_json: bool, **kw: Any) -> None:
     """Answer QUESTION from the report. With QUESTION "-", read one question per line from
     standard input and answer each (with --json, one JSON object per line)."""
-    from .pipeline import clean_question
+    from .inputs import clean_question
 
     _respond(
         question,
@@ -172,7 +172,7 @@ def check(claim: str, as_json: bool, **kw: Any) -> None:
     """Check CLAIM against the report: supported, contradicted or not_found, with the evidence
     quoted and the figures compared. With CLAIM "-", read one claim per line from standard input
     and check each (with --json, one JSON object per line; a bad line gives an error object)."""
-    from .factcheck import clean_claim
+    from .inputs import clean_claim
 
     _respond(
         claim,

@@ -246,7 +246,7 @@ def _figure_in(reported: str, quote: str) -> bool:
     a year in brackets is the one a relative "в этом году" of the quote means, not a quote."""
     import re
 
-    from .numbers import parse_quantities, quantities_match
+    from .lang.numbers import parse_quantities, quantities_match
 
     reported = re.sub(r"\(\d{4}\)", " ", reported)
     stated = parse_quantities(quote)

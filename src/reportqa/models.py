@@ -17,6 +17,7 @@ __all__ = [
     "Chunk",
     "Hit",
     "Citation",
+    "ShortAnswer",
     "SeeAlso",
     "Unsupported",
     "Answer",
@@ -99,6 +100,18 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The exact span that answers a question of amount, date, place or name ("372 тысячи
+    шин"), with its offsets in the document (like a citation's)."""
+
+    text: str
+    document: str
+    start: int
+    end: int
+    citation: int  # the [n] of the quote it stands in
+
+
+@dataclass(frozen=True)
 class SeeAlso:
     """A passage shown beside a refusal: close to the question, but not an answer to it."""
 
@@ -128,6 +141,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     retrieved: tuple[Hit, ...] = ()
     see_also: tuple[SeeAlso, ...] = ()
+    short_answer: ShortAnswer | None = None
+    confidence: float | None = None  # the evidence model's P(the quoted sentence answers)
     mode: str = "extractive"  # "extractive" or "generative"
     grounded: bool | None = None  # set by the generative answerer only
     unsupported: tuple[Unsupported, ...] = ()

@@ -8,52 +8,28 @@ CLI, the HTTP API and the chat page all call ``ask`` and render the ``Answer`` i
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from .answering import ExtractiveAnswerer
-from .chunking import chunk_documents
+from .answer.extractive import ExtractiveAnswerer
 from .config import Settings
-from .corpus import corpus_hash, load_corpus
-from .embeddings import load_embedder
-from .errors import IndexCorruptError, IndexMismatchError, InputError
-from .factcheck import RETRIEVE_K, FactChecker, clean_claim
+from .errors import IndexCorruptError, IndexMismatchError
+from .index.chunking import chunk_documents
+from .index.corpus import corpus_hash, load_corpus
+from .index.embeddings import load_embedder
+from .index.store import IndexData, build_index, load_index
+from .inputs import clean_claim, clean_question
+from .lang.detect import detect_language
 from .models import Answer, Document, Hit, Verdict
-from .retrieval import HybridRetriever, HybridSearcher
-from .store import IndexData, build_index, load_index
-from .text import detect_language
+from .retrieval.hybrid import HybridRetriever, HybridSearcher
 
-__all__ = ["ReportQA", "clean_question"]
+__all__ = ["ReportQA"]
 
 Progress = Callable[[str], None]
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-
-
-def clean_question(text: Any, max_chars: int) -> str:
-    """``text`` with control characters stripped and white space folded. Raises ``InputError``
-    for a non-string, an empty question, or one over ``max_chars`` characters."""
-    if not isinstance(text, str):
-        raise InputError(f"the question must be text, got {type(text).__name__}")
-    if len(text) > max_chars * 4:
-        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
-    # Undecodable bytes of a command-line argument arrive as lone surrogates: they become U+FFFD.
-    try:
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "replace").decode("utf-8")
-    text = unicodedata.normalize("NFC", text)
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    if not text:
-        raise InputError("the question is empty: type a question about the report")
-    if len(text) > max_chars:
-        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
-    return text
 
 
 class ReportQA:
@@ -77,14 +53,13 @@ class ReportQA:
             data, embedder, settings.dense_weight, settings.sentence_weight
         )
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
-        languages = {d.id: d.language or detect_language(d.text[:2000]) for d in documents}
         # The extractive answerer decides refusal whichever answers; fact-checks use it too.
         self.extractive = extractive = ExtractiveAnswerer(
-            self.searcher, languages, settings.min_confidence
+            self.searcher, documents, settings.min_confidence
         )
         self.answerer: Any = extractive
         if settings.llm:
-            from .llm import GenerativeAnswerer, chat_model_from_spec
+            from .answer.generative import GenerativeAnswerer, chat_model_from_spec
 
             self.answerer = GenerativeAnswerer(
                 chat_model_from_spec(settings.llm, settings.llm_timeout),
@@ -92,6 +67,8 @@ class ReportQA:
                 timeout=settings.llm_timeout,
             )
         self.chain: Runnable[str, Answer] = self._build_chain()
+        from .check.factcheck import FactChecker
+
         self.checker = FactChecker(extractive, documents)
 
     @classmethod
@@ -147,7 +124,10 @@ class ReportQA:
             notices.append(notice)
             say(notice)
             chunks = chunk_documents(documents, settings.chunk_chars, settings.chunk_overlap)
-            data = build_index(settings.index, chunks, embedder, build_info, progress=say)
+            data = build_index(
+                settings.index, chunks, embedder, build_info, progress=say,
+                languages=document_languages(documents),
+            )
         return cls(settings, documents, data, embedder, tuple(notices))
 
     def ask(self, question: Any) -> Answer:
@@ -181,6 +161,8 @@ class ReportQA:
         empty or too long claim, one with nothing to check, or a question."""
         started = time.perf_counter()
         clean = clean_claim(claim, self.settings.max_question_chars)
+        from .check.factcheck import RETRIEVE_K
+
         hits = self.retrieve(clean, max(self.settings.k, RETRIEVE_K))
         retrieved_at = time.perf_counter()
         verdict = self.checker.check(clean, hits)
@@ -221,3 +203,8 @@ class ReportQA:
             | RunnableLambda(retrieve, name="retrieve")
             | RunnableLambda(answer, name="answer")
         )
+
+
+def document_languages(documents: tuple[Document, ...]) -> dict[str, str]:
+    """The language of each document: its metadata's, else detected from its text."""
+    return {d.id: d.language or detect_language(d.text[:2000]) for d in documents}

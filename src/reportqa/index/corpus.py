@@ -17,8 +17,8 @@ import json
 import re
 from pathlib import Path
 
-from .errors import CorpusError
-from .models import Document, Paragraph
+from ..errors import CorpusError
+from ..models import Document, Paragraph
 
 __all__ = ["load_corpus", "split_paragraphs", "corpus_hash", "TEXT_SUFFIXES"]
 

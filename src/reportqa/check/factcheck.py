@@ -4,17 +4,13 @@ compared side by side.
 ``FactChecker.check`` takes a claim and the passages retrieved for it and returns a ``Verdict``:
 ``supported``, ``contradicted`` or ``not_found``. The rules:
 
-1. *Subject.* Each sentence of the retrieved passages (the best ``_CANDIDATES`` by the
-   answerer's evidence score) gets a *subject confidence*: the answerer's calibrated logistic
-   model (``answering.CONFIDENCE_WEIGHTS``, or ``CROSS_LINGUAL_WEIGHTS`` across languages) of
-   two signals. *z*: how far the sentence's cosine with the claim stands above the claim's
-   cosine with every sentence of the index (``ExtractiveAnswerer.evidence``). *Coverage*: the
-   share of the claim's words, its figures left out, found in the sentence, weighted by rarity
-   (in the report's language; across languages each word counts 1 and is matched through
-   word embeddings, ``wordmatch.WordMatcher``); a word found only elsewhere in the paragraph or
-   in the document's title and first paragraph counts half ("QARMET" is named in the sentence before
-   "До 2028 года планируется инвестировать 1,6 трлн тенге"). A year the claim names that the
-   sentence states counts as one more word, but a different year does not count against it.
+1. *Subject.* Each sentence of the retrieved passages (the best ``_CANDIDATES``) gets a *subject
+   confidence*: the evidence model's probability that it answers the claim read as a question
+   (``evidence/``: the same features and model as ``ask``), or, failing that, its share of the
+   claim's words (figures left out) in the sentence and half in its passage and the document's
+   lead ("QARMET" is named in the sentence before "До 2028 года планируется инвестировать 1,6
+   трлн тенге"). Words are matched as the evidence layer matches them: lemma, prefix, spelling
+   across scripts, and across languages their embeddings (``ClaimWords``).
 2. *Pairing figures* (``figures.py``). Each amount, percent, duration or date of the claim is
    paired with at most one figure of a sentence about its subject (confidence at least
    ``MIN_SUBJECT``, or z at least ``MIN_SUBJECT_Z``, or ``MIN_SUBJECT_COVERAGE`` of the claim's
@@ -49,15 +45,18 @@ compared side by side.
    ``MIN_STATED_Z``. Years it names are then checked as in rule 4 ("с 2020 года" against "с 2023
    года": ``contradicted``). Anything less: ``not_found``; words alone never contradict.
 
-A sentence that names, after the same noun, only another thing than the claim ("зоны
-"Сарыарка"" for a claim on "зоне «Сарань»") is not evidence for it at all (``names_conflict``).
+A sentence that speaks of another named thing than the claim (the evidence feature
+``name_conflict``: a figure of СЭЗ "Сарыарка" for a claim on «Сарань») is not evidence for it at
+all. A sentence whose direction is the opposite of the claim's (the feature
+``direction_conflict``: "fell" against "увеличилось") contradicts a claim whose figures it
+matches.
 
 Input (``clean_claim``): cleaned and limited as a question is; an empty claim, one with nothing
 to check (no words besides its figures: "???", "hello", "42") or a question ("Сколько вузов?",
 but not "Правда ли, что ...?") is an ``InputError``, not a verdict.
 
-How the verdict is worded is ``verdicts.py``'s job. Left out: negation and antonyms ("закрыли"
-for "открыли"), arithmetic over the report's figures (sums, shares), elliptical lists ("стали —
+How the verdict is worded is ``verdicts.py``'s job. Left out: negation and antonyms beyond the
+direction table ("закрыли" for "открыли"), arithmetic over the report's figures (sums, shares), elliptical lists ("стали —
 на 6,6%" borrows its verb from the item before; a claim's verb can pull it to that item), and
 entailment of wording beyond shared words.
 """
@@ -65,15 +64,19 @@ entailment of wording beyond shared words.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from .answering import CONFIDENCE_WEIGHTS, CROSS_LINGUAL_WEIGHTS, Evidence, ExtractiveAnswerer
-from .errors import InputError
+from ..answer.extractive import ExtractiveAnswerer
+from ..evidence.crosslingual import CrossLingual
+from ..evidence.features import Candidate as Evidence
+from ..evidence.question import read_question
+from ..lang.names import same_name
+from ..lang.numbers import Quantity, parse_quantities
+from ..lang.tokens import content_words, pos_of, word_key
+from ..models import Document, Hit, Verdict
 from .figures import (
     Figure,
     compare,
@@ -84,15 +87,9 @@ from .figures import (
     read_figures,
     years_of,
 )
-from .models import Document, Hit, Verdict
-from .numbers import Quantity, parse_quantities
-from .questions import profile_question, subject_text
-from .retrieval import HybridSearcher
-from .text import detect_language, word_terms
 from .verdicts import Finding, render_verdict
-from .wordmatch import WordMatcher, content_words, is_verb_form, names_conflict
 
-__all__ = ["FactChecker", "clean_claim", "VERDICTS", "RETRIEVE_K"]
+__all__ = ["FactChecker", "VERDICTS", "RETRIEVE_K", "ClaimWords"]
 
 VERDICTS = ("supported", "contradicted", "not_found")
 RETRIEVE_K = 8  # passages retrieved for a claim (at least; more when Settings.k is larger)
@@ -100,13 +97,14 @@ RETRIEVE_K = 8  # passages retrieved for a claim (at least; more when Settings.k
 # and checked on the dev claims; a sentence of a tiny corpus cannot reach a high z (at most the
 # square root of the number of sentences), hence the coverage alternative in rule 2.
 MIN_SUBJECT = 0.25
-MIN_SUBJECT_Z = 3.0
 MIN_SUBJECT_COVERAGE = 0.6
 MIN_NOUN = 0.3
 MIN_PAIR = 0.25
 MIN_STATED = 0.5
 MIN_STATED_COVERAGE = 0.75
-MIN_STATED_Z = 3.0
+# A sentence holding all of a claim's words vouches for its subject this much, whatever the
+# evidence model says (a claim restates a sentence more closely than a question asks for it).
+_COVERAGE_CONFIDENCE = 0.6
 _CANDIDATES = 8  # sentences considered, best evidence score first
 _BONUS = {
     "unit": 0.15,
@@ -117,32 +115,7 @@ _BONUS = {
     "magnitude": 0.1,
 }
 _CONTEXT_CREDIT = 0.5  # a word found near the sentence, not in it
-
-
-def clean_claim(text: Any, max_chars: int) -> str:
-    """``text`` cleaned as a question is (``pipeline.clean_question``: the same limit), and
-    checked to state something: words besides its figures, and not a question. Raises
-    ``InputError``, whose message says what to send instead."""
-    from .pipeline import clean_question  # the pipeline imports this module
-
-    try:
-        claim = clean_question(text, max_chars)
-    except InputError as exc:
-        raise InputError(str(exc).replace("question", "claim")) from None
-    shown = claim if len(claim) <= 40 else claim[:37] + "…"
-    if claim.endswith("?") and profile_question(claim).kind != "other":
-        # "Сколько вузов в области?" asks; "Правда ли, что вузов 8?" still states something.
-        raise InputError(
-            f"«{shown}» is a question, not a claim: state the fact to check "
-            "(«В области работают 8 вузов»), or ask it with `reportqa ask`"
-        )
-    words = _subject_words(claim, parse_quantities(claim))
-    if not words or (len(words) < 2 and not parse_quantities(claim)):
-        raise InputError(
-            f"nothing to check in «{shown}»: state a fact about the report, "
-            "e.g. «В области работают 8 вузов»"
-        )
-    return claim
+_VERB_TAGS = frozenset({"VERB", "INFN", "PRTS", "PRTF", "GRND"})
 
 
 @dataclass(frozen=True)
@@ -152,8 +125,7 @@ class _Candidate:
     evidence: Evidence
     coverage: float  # of the claim's words, in the sentence (and half in its paragraph)
     own_coverage: float  # in the sentence alone
-    missing: tuple[str, ...]  # words of the claim found nowhere near (stems only across languages)
-    context: str  # its paragraph and the document's lead
+    missing: tuple[str, ...]  # words of the claim found nowhere near
     cross: bool  # the claim and the sentence differ in language
     confidence: float
     figures: tuple[Figure, ...]
@@ -162,17 +134,66 @@ class _Candidate:
     period: Quantity | None
 
 
+class ClaimWords:
+    """How alike a word of one claim is to a word of the report, from 0 to 1: 1 for the same
+    lemma, prefix or spelling across scripts; across languages, how far the report word stands out
+    among the candidate sentences' words as close to the claim word (``evidence.crosslingual``).
+    Made once per claim."""
+
+    def __init__(
+        self,
+        crosslingual: CrossLingual,
+        claim_words: Sequence[str],
+        report_words: Sequence[str],
+        cross: bool,
+    ) -> None:
+        self.cross = cross
+        self._claim = {w: i for i, w in enumerate(dict.fromkeys(claim_words))}
+        self._report = {w: i for i, w in enumerate(dict.fromkeys(report_words))}
+        self._scores: np.ndarray | None = None
+        if cross and self._claim and self._report:
+            self._scores = crosslingual.scores(
+                list(self._claim), [[w] for w in self._report]
+            )
+
+    def similarity(self, claim_word: str, report_word: str) -> float:
+        if same_word(claim_word, report_word):
+            return 1.0
+        if self._scores is None:
+            return 0.0
+        i, j = self._claim.get(claim_word), self._report.get(report_word)
+        if i is None or j is None:
+            return 0.0
+        return float(self._scores[i, j])
+
+
+def same_word(a: str, b: str) -> bool:
+    """The same lemma, the same prefix (five letters or more), or one name across scripts."""
+    if a == b:
+        return True
+    ka, kb = _key(a), _key(b)
+    if ka == kb:
+        return True
+    if min(len(a), len(b)) >= 5 and a[:5] == b[:5]:
+        return True
+    return min(len(a), len(b)) >= 5 and same_name(a, b)
+
+
+def _key(word: str) -> str:
+    from ..lang.tokens import word_language
+
+    return word_key(word, word_language(word))
+
+
 class FactChecker:
     """Checks claims against the passages retrieved for them. Safe to share between threads."""
 
     def __init__(self, answerer: ExtractiveAnswerer, documents: Sequence[Document]) -> None:
-        # The extractive answerer's evidence scoring, shared with `ask` (not the LLM answerer,
+        # The extractive answerer's evidence layer, shared with `ask` (not the LLM answerer,
         # which may stand in front of it).
         self.answerer = answerer
-        self.searcher: HybridSearcher = answerer.searcher
+        self.searcher = answerer.searcher
         self.languages = answerer.languages
-        data = self.searcher.data
-        self.matcher = WordMatcher(self.searcher.embedder, data.words, data.word_vectors)
         self.documents = {d.id: d for d in documents}
         # A document's title and first paragraph frame every sentence of it ("the region").
         self._leads = {
@@ -181,42 +202,47 @@ class FactChecker:
 
     def check(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """The verdict on ``claim`` (already cleaned) from ``hits`` (retrieved for it)."""
-        language = detect_language(claim)
+        read = read_question(claim)
+        language = read.language
         quantities = parse_quantities(claim)
         claimed = read_figures(claim)
-        candidates = self._candidates(claim, quantities, language, hits)
+        words = _subject_words(claim, quantities, language)
+        ranked = self.answerer.evidence(read, hits)[:_CANDIDATES]
+        cross = any(self.languages.get(e.hit.chunk.document, "ru") != language for e in ranked)
+        report_words = [w for e in ranked for w in content_words_of(e.sentence.text)]
+        matcher = ClaimWords(self.answerer.builder.crosslingual, words, report_words, cross)
+        candidates = self._candidates(claim, quantities, language, ranked, words, matcher)
         unbacked: tuple[str, ...] = ()
         if claimed:
-            findings = self._align(claimed, candidates)
+            findings = self._align(claimed, candidates, matcher)
             verdict = _verdict_of(findings)
             if verdict == "supported":
                 unbacked = _unbacked(findings, candidates)
                 verdict = "not_found" if unbacked else verdict
+            if verdict == "supported" and _turned(findings):
+                verdict = "contradicted"
         else:
             findings, verdict = self._stated(claim, quantities, candidates)
+            if verdict == "supported" and _turned(findings):
+                verdict = "contradicted"
         return render_verdict(claim, language, verdict, findings, hits, unbacked)
 
     def _candidates(
-        self, claim: str, quantities: list[Quantity], language: str, hits: Sequence[Hit]
+        self,
+        claim: str,
+        quantities: list[Quantity],
+        language: str,
+        ranked: list[Evidence],
+        words: list[str],
+        matcher: ClaimWords,
     ) -> list[_Candidate]:
-        words = _subject_words(claim, quantities)
         claim_years = years_of(claim, 0, len(claim), quantities)[0]
-        period_weight = 0.0
-        if claim_years:
-            period_weight = (
-                1.0
-                if language != "ru"
-                else float(
-                    np.mean([self.searcher.bm25.idf(str(y)) for y in sorted(claim_years)[:3]])
-                )
-            )
-        ranked = sorted(self.answerer.evidence(claim, hits), key=lambda e: e.score, reverse=True)
         found = []
-        for e in ranked[:_CANDIDATES]:
+        for e in ranked:
+            if e.feature("name_conflict") > 0 and e.feature("name_in_sentence") == 0:
+                continue  # it speaks of another zone, company or programme of the same kind
             chunk = e.hit.chunk
             cross = self.languages.get(chunk.document, "ru") != language
-            if not cross and names_conflict(claim, e.sentence.text):
-                continue  # it speaks of another zone, company or programme of the same kind
             document = self.documents.get(chunk.document)
             paragraph, offset = chunk.text, chunk.start
             if document and 0 < chunk.paragraph <= len(document.paragraphs):
@@ -233,34 +259,20 @@ class FactChecker:
             if not years and earlier:
                 years = years_of(earlier, 0, len(earlier), parse_quantities(earlier), year)[0]
                 inherited, period = bool(years), None
-            own, coverage, missing = self._cover(words, e.sentence.text, context, cross)
-            # A year the claim names, found in the sentence (or, half, inherited from its
-            # paragraph), speaks for it as a word would; a different year is what is checked
-            # (rule 4), not evidence against the subject.
-            subject = coverage
+            own, coverage, missing = _cover(words, e.sentence.text, context, matcher)
             if claim_years and claim_years <= years:
-                stated = _CONTEXT_CREDIT if inherited else 1.0
-                subject = max(
-                    coverage,
-                    self._cover(
-                        words, e.sentence.text, context, cross, period=(period_weight, stated)
-                    )[1],
-                )
-            if cross:
-                # The answerer's model for this case; its own measure (all of the claim's words,
-                # the sentence alone) may vouch for the sentence instead.
-                confidence = max(
-                    _logistic(CROSS_LINGUAL_WEIGHTS, e.standout, subject), e.confidence
-                )
-            else:
-                confidence = _logistic(CONFIDENCE_WEIGHTS, e.standout, subject)
+                # A year the claim names, stated for the sentence, speaks for it as a word would.
+                bonus = _CONTEXT_CREDIT if inherited else 1.0
+                n = len(words) + 1
+                coverage = (coverage * len(words) + bonus) / n
+                own = (own * len(words) + bonus) / n
+            confidence = max(e.probability, _COVERAGE_CONFIDENCE * coverage)
             found.append(
                 _Candidate(
                     evidence=e,
                     coverage=coverage,
                     own_coverage=own,
                     missing=missing,
-                    context=context,
                     cross=cross,
                     confidence=confidence,
                     figures=tuple(read_figures(e.sentence.text, earlier, year)),
@@ -272,36 +284,14 @@ class FactChecker:
         found.sort(key=lambda c: c.confidence, reverse=True)
         return found
 
-    def _cover(
-        self,
-        words: list[str],
-        sentence: str,
-        context: str,
-        cross: bool,
-        embed_context: bool = False,
-        period: tuple[float, float] = (0.0, 0.0),
-    ) -> tuple[float, float, tuple[str, ...]]:
-        """``WordMatcher.coverage``, words weighted by their rarity in the index (in the report's
-        language; across languages each word counts 1)."""
-        rarity = (lambda _word: 1.0) if cross else self._rarity
-        return self.matcher.coverage(
-            words, sentence, context, cross, rarity, _CONTEXT_CREDIT, embed_context, period
-        )
-
-    def _rarity(self, word: str) -> float:
-        terms = word_terms(word)
-        return self.searcher.bm25.idf(terms[0][1]) if terms else 0.0
-
-    def _align(self, claimed: list[Figure], candidates: list[_Candidate]) -> list[Finding]:
+    def _align(
+        self, claimed: list[Figure], candidates: list[_Candidate], matcher: ClaimWords
+    ) -> list[Finding]:
         """Each claimed figure paired with the report figure most likely to state the same."""
         options: list[tuple[float, int, int, int]] = []
         for ci, c in enumerate(claimed):
             for si, cand in enumerate(candidates):
-                if (
-                    cand.confidence < MIN_SUBJECT
-                    and cand.evidence.z < MIN_SUBJECT_Z
-                    and cand.own_coverage < MIN_SUBJECT_COVERAGE
-                ):
+                if cand.confidence < MIN_SUBJECT and cand.own_coverage < MIN_SUBJECT_COVERAGE:
                     continue
                 for ri, r in enumerate(cand.figures):
                     if not compatible(c.quantity, r.quantity):
@@ -309,10 +299,10 @@ class FactChecker:
                     if (
                         c.quantity.noun
                         and r.quantity.noun
-                        and counts_alike(c, r, self.matcher, cand.cross) < MIN_NOUN
+                        and counts_alike(c, r, matcher) < MIN_NOUN
                     ):
                         continue  # they count different things: "60 колледжей", "8 вузов"
-                    pair = context_similarity(c, r, self.matcher, cand.cross) + _bonus(c, r)
+                    pair = context_similarity(c, r, matcher) + _bonus(c, r)
                     if pair >= MIN_PAIR:
                         options.append((cand.confidence + pair, ci, si, ri))
         options.sort(reverse=True)
@@ -330,16 +320,10 @@ class FactChecker:
         self, claim: str, quantities: list[Quantity], candidates: list[_Candidate]
     ) -> tuple[list[Finding], str]:
         """The verdict on a claim without figures: one sentence must state it (rule 6)."""
-        words = _subject_words(claim, quantities)
         for cand in candidates:
-            if cand.confidence < MIN_STATED or (cand.cross and cand.evidence.z < MIN_STATED_Z):
+            if cand.confidence < MIN_STATED:
                 continue
-            coverage, missing = cand.coverage, cand.missing
-            if cand.cross:  # look for the words again, by meaning this time, in the context too
-                _, coverage, missing = self._cover(
-                    words, cand.evidence.sentence.text, cand.context, True, embed_context=True
-                )
-            if coverage >= MIN_STATED_COVERAGE and not missing:
+            if cand.coverage >= MIN_STATED_COVERAGE and not cand.missing:
                 break
         else:
             return [], "not_found"
@@ -352,6 +336,31 @@ class FactChecker:
         outcome, reason = _period_outcome(claimed, reported)
         finding = Finding(claimed, cand.evidence, cand.confidence, reported, outcome, reason)
         return [finding], {"match": "supported", "differ": "contradicted"}.get(outcome, "not_found")
+
+
+def content_words_of(text: str) -> list[str]:
+    return [t.lower for t in content_words(text) if len(t.text) >= 2]
+
+
+def _cover(
+    words: list[str], sentence: str, context: str, matcher: ClaimWords
+) -> tuple[float, float, tuple[str, ...]]:
+    """The share of the claim's ``words`` the sentence holds; the same counting a word found only
+    in ``context`` (its paragraph, the document's lead) half; and the words found in neither."""
+    if not words:
+        return 0.0, 0.0, ()
+    in_sentence = content_words_of(sentence)
+    in_context = [w for w in dict.fromkeys(content_words_of(context)) if w not in in_sentence]
+    own = found = 0.0
+    missing = []
+    for word in words:
+        best = max((matcher.similarity(word, w) for w in in_sentence), default=0.0)
+        near = max((1.0 for w in in_context if same_word(word, w)), default=0.0)
+        own += best
+        found += max(best, _CONTEXT_CREDIT * near)
+        if max(best, near) == 0.0:
+            missing.append(word)
+    return own / len(words), found / len(words), tuple(missing)
 
 
 def _bonus(c: Figure, r: Figure) -> float:
@@ -404,8 +413,7 @@ def _unbacked(findings: Sequence[Finding], candidates: Sequence[_Candidate]) -> 
     """Words of a claim whose figures all match that appear nowhere near them (not in the
     sentences that hold them, their paragraphs or the document's lead): "150 МВт ... строит
     китайская компания" says more than the report, which names no builder. Only in the report's
-    language, and not verbs (often a synonym), nor words naming the kind of figure or a bound
-    ("долю", "свыше")."""
+    language, and not verbs (often a synonym), nor words naming a bound ("свыше")."""
     by_evidence = {id(c.evidence): c for c in candidates}
     words: dict[str, None] = {}
     for f in findings:
@@ -413,14 +421,17 @@ def _unbacked(findings: Sequence[Finding], candidates: Sequence[_Candidate]) -> 
         if cand is None or cand.cross:
             continue
         for word in cand.missing:
-            if (
-                len(word) >= 4
-                and not is_verb_form(word)
-                and not is_bound_word(word)
-                and subject_text(word).strip()
-            ):
+            if len(word) >= 4 and not is_bound_word(word) and pos_of(word) not in _VERB_TAGS:
                 words.setdefault(word, None)
     return tuple(words)
+
+
+def _turned(findings: Sequence[Finding]) -> bool:
+    """Whether the sentence a supported claim rests on speaks of the opposite direction ("fell"
+    where the report says "увеличилось")."""
+    return any(
+        f.evidence is not None and f.evidence.feature("direction_conflict") > 0 for f in findings
+    )
 
 
 def _stand_in(
@@ -431,22 +442,18 @@ def _stand_in(
     return Figure(q, "", 0, (), (), None, "", years, inherited, period)
 
 
-def _logistic(weights: dict[str, float], z: float, coverage: float = 0.0) -> float:
-    x = weights["bias"] + weights["z"] * z + weights.get("coverage", 0.0) * coverage
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def _subject_words(claim: str, quantities: list[Quantity]) -> list[str]:
+def _subject_words(claim: str, quantities: list[Quantity], language: str) -> list[str]:
     """The claim's content words outside its figures, each once."""
     text = list(claim)
     for q in quantities:
         text[q.start : q.end] = " " * (q.end - q.start)
-    return list(dict.fromkeys(content_words("".join(text))))
-
-
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
+    return list(dict.fromkeys(content_words_of("".join(text))))
 
 
 def _document_year(document: Document | None) -> int | None:
-    m = _YEAR.search(document.date or "") if document else None
-    return int(m.group(1)) if m else None
+    if document is None:
+        return None
+    for q in parse_quantities(document.date or ""):
+        if q.kind in ("year", "number") and 1800 <= q.value <= 2100:
+            return int(q.value)
+    return None

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .errors import EmbeddingError
+from ..errors import EmbeddingError
 
 __all__ = [
     "Embedder",

@@ -8,9 +8,8 @@ Layout of the index folder::
                            package versions, and the size and SHA-256 of every file below
         chunks.faiss       FAISS inner-product index of chunk vectors (faiss.write_index)
         sentences.npy      sentence vectors, float32 (np.save, no pickle)
-        words.npy          vectors of the corpus vocabulary, for matching words across languages
-        chunks.jsonl       chunks with their sentences, offsets and lexical tokens
-        words.json         the vocabulary, in the row order of words.npy
+        chunks.jsonl       chunks with their sentences and offsets, and their analysis: every
+                           token with its key (lemma) and every named entity (analysis.py)
 
 Nothing here is loaded with pickle: FAISS reads its own format and numpy loads with
 ``allow_pickle=False``, so loading an index never runs code from disk. A build writes a new version
@@ -39,15 +38,15 @@ from typing import Any
 import faiss
 import numpy as np
 
-from .errors import IndexCorruptError, IndexMismatchError, IndexWriteError
-from .models import Chunk, Sentence
-from .text import lexical_terms, vocabulary_words
+from ..errors import IndexCorruptError, IndexMismatchError, IndexWriteError
+from ..models import Chunk, Sentence
+from ..lang.tokens import is_stopword, prefix_term
+from .analysis import ChunkAnalysis, analyse_chunks, analysis_from_record, analysis_record
 
-__all__ = ["IndexData", "build_index", "load_index", "FORMAT_VERSION"]
+__all__ = ["IndexData", "build_index", "load_index", "lexical_terms_of", "FORMAT_VERSION"]
 
-FORMAT_VERSION = 2
-_FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl", "words.npy", "words.json")
-_MAX_WORDS = 50_000
+FORMAT_VERSION = 3
+_FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl")
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,10 @@ class IndexData:
     manifest: dict[str, Any]
     chunks: tuple[Chunk, ...]
     chunk_index: faiss.Index
-    tokens: tuple[tuple[str, ...], ...]
+    tokens: tuple[tuple[str, ...], ...]  # per chunk, its BM25 terms (lexical_terms_of)
     sentence_vectors: np.ndarray  # one row per distinct sentence
     sentence_rows: tuple[tuple[int, ...], ...]  # per chunk, the rows of its sentences
-    words: tuple[str, ...]  # the corpus vocabulary (see text.vocabulary_words)
-    word_vectors: np.ndarray  # one row per word, embedded as a passage
+    analyses: tuple[ChunkAnalysis, ...]  # per chunk, its tokens and entities
     path: Path
 
 
@@ -71,8 +69,10 @@ def build_index(
     embedder: Any,
     build_info: dict[str, Any],
     progress: Callable[[str], None] | None = None,
+    languages: dict[str, str] | None = None,
 ) -> IndexData:
-    """Embed ``chunks`` and their sentences, write a new version of the index, make it current.
+    """Embed ``chunks`` and their sentences, analyse their words (``analysis.py``; ``languages``
+    maps document ids to their language), write a new version of the index, make it current.
 
     Vectors of text embedded by the same model in the current version are reused. Builds of one
     folder by several processes take turns (a lock file). Raises ``IndexWriteError`` when the
@@ -82,7 +82,7 @@ def build_index(
         index_dir.mkdir(parents=True, exist_ok=True)
         with open(index_dir / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return _build(index_dir, chunks, embedder, build_info, progress)
+            return _build(index_dir, chunks, embedder, build_info, progress, languages or {})
     except OSError as exc:
         raise IndexWriteError(
             f"cannot write the index in {index_dir} ({exc.strerror or exc}): check the folder's "
@@ -96,6 +96,7 @@ def _build(
     embedder: Any,
     build_info: dict[str, Any],
     progress: Callable[[str], None] | None,
+    languages: dict[str, str],
 ) -> IndexData:
     say = progress or (lambda _msg: None)
     reuse = _reusable_vectors(index_dir, embedder.name)
@@ -117,19 +118,16 @@ def _build(
     started = time.perf_counter()
     chunk_vectors, fresh_c = _embed(chunk_texts, embedder, reuse)
     sentence_vectors, fresh_s = _embed(sentence_texts, embedder, reuse)
-    vocabulary: dict[str, None] = {}
-    for chunk in chunks:
-        for word in vocabulary_words(chunk.text):
-            vocabulary.setdefault(word, None)
-    words = list(vocabulary)[:_MAX_WORDS]
-    word_vectors, fresh_w = _embed(words, embedder, reuse)
     seconds = time.perf_counter() - started
-    total = len(chunk_texts) + len(sentence_texts) + len(words)
-    fresh = fresh_c + fresh_s + fresh_w
+    total = len(chunk_texts) + len(sentence_texts)
+    fresh = fresh_c + fresh_s
     say(
         f"embedded {fresh} new texts, reused {total - fresh} ({len(chunks)} chunks, "
-        f"{len(sentence_texts)} sentences, {len(words)} words) in {seconds:.1f} s"
+        f"{len(sentence_texts)} sentences) in {seconds:.1f} s"
     )
+    started = time.perf_counter()
+    analyses = analyse_chunks(chunks, languages)
+    say(f"analysed the words of {len(chunks)} chunks in {time.perf_counter() - started:.1f} s")
 
     version = (
         index_dir
@@ -144,15 +142,10 @@ def _build(
         faiss.write_index(index, str(tmp / "chunks.faiss"))
         with open(tmp / "sentences.npy", "wb") as f:
             np.save(f, sentence_vectors, allow_pickle=False)
-        with open(tmp / "words.npy", "wb") as f:
-            np.save(f, word_vectors, allow_pickle=False)
-        (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
-        tokens = [lexical_terms(c.text) for c in chunks]
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
-            for chunk, chunk_rows, toks in zip(chunks, sentence_rows, tokens):
-                f.write(
-                    json.dumps(_chunk_record(chunk, chunk_rows, toks), ensure_ascii=False) + "\n"
-                )
+            for chunk, chunk_rows, analysis in zip(chunks, sentence_rows, analyses):
+                record = _chunk_record(chunk, chunk_rows, analysis)
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
         manifest = {
             "format": FORMAT_VERSION,
             **build_info,
@@ -161,7 +154,6 @@ def _build(
             "counts": {
                 "chunks": len(chunks),
                 "sentences": len(sentence_texts),
-                "words": len(words),
             },
             "versions": _versions(embedder),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -208,16 +200,13 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
         chunk_index = faiss.read_index(str(version / "chunks.faiss"))
         with open(version / "sentences.npy", "rb") as f:
             sentence_vectors = np.load(f, allow_pickle=False)
-        with open(version / "words.npy", "rb") as f:
-            word_vectors = np.load(f, allow_pickle=False)
-        words = json.loads((version / "words.json").read_text(encoding="utf-8"))
-        chunks, rows, tokens = [], [], []
+        chunks, rows, analyses = [], [], []
         with open(version / "chunks.jsonl", encoding="utf-8") as f:
             for line in f:
-                chunk, chunk_rows, chunk_tokens = _chunk_from_record(json.loads(line))
+                chunk, chunk_rows, analysis = _chunk_from_record(json.loads(line))
                 chunks.append(chunk)
                 rows.append(chunk_rows)
-                tokens.append(chunk_tokens)
+                analyses.append(analysis)
     except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IndexCorruptError(
             f"index in {version} cannot be read ({type(exc).__name__}): run `reportqa index`"
@@ -225,18 +214,17 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
     if (
         chunk_index.ntotal != len(chunks)
         or chunk_index.d != manifest.get("dimension")
-        or len(words) != len(word_vectors)
+        or len(sentence_vectors) != 1 + max((r for rs in rows for r in rs), default=-1)
     ):
         raise IndexCorruptError(f"index in {version} is inconsistent: run `reportqa index`")
     return IndexData(
         manifest=manifest,
         chunks=tuple(chunks),
         chunk_index=chunk_index,
-        tokens=tuple(tokens),
+        tokens=tuple(lexical_terms_of(a) for a in analyses),
         sentence_vectors=sentence_vectors,
         sentence_rows=tuple(rows),
-        words=tuple(words),
-        word_vectors=word_vectors,
+        analyses=tuple(analyses),
         path=version,
     )
 
@@ -270,8 +258,6 @@ def _reusable_vectors(index_dir: Path, embedding: str) -> dict[str, np.ndarray]:
     for chunk, rows in zip(data.chunks, data.sentence_rows):
         for sentence, row in zip(chunk.sentences, rows):
             reuse[_text_key(sentence.text)] = data.sentence_vectors[row]
-    for word, vector in zip(data.words, data.word_vectors):
-        reuse[_text_key(word)] = vector
     return reuse
 
 
@@ -279,7 +265,20 @@ def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _chunk_record(chunk: Chunk, rows: tuple[int, ...], tokens: list[str]) -> dict[str, Any]:
+def lexical_terms_of(analysis: ChunkAnalysis) -> tuple[str, ...]:
+    """A chunk's BM25 terms from its analysis: each content word's key and prefix term, each
+    number (``lang.tokens.lexical_terms`` of the chunk's text)."""
+    terms: list[str] = []
+    for t in analysis.tokens:
+        if t.kind == "number":
+            terms.append(t.key)
+        elif t.kind == "word" and not is_stopword(t):
+            terms.append(t.key)
+            terms.append(prefix_term(t))
+    return tuple(terms)
+
+
+def _chunk_record(chunk: Chunk, rows: tuple[int, ...], analysis: ChunkAnalysis) -> dict[str, Any]:
     return {
         "id": chunk.id,
         "document": chunk.document,
@@ -290,11 +289,11 @@ def _chunk_record(chunk: Chunk, rows: tuple[int, ...], tokens: list[str]) -> dic
         "text": chunk.text,
         "sentences": [[s.start, s.end] for s in chunk.sentences],
         "sentence_rows": list(rows),
-        "tokens": tokens,
+        **analysis_record(analysis),
     }
 
 
-def _chunk_from_record(r: dict[str, Any]) -> tuple[Chunk, tuple[int, ...], tuple[str, ...]]:
+def _chunk_from_record(r: dict[str, Any]) -> tuple[Chunk, tuple[int, ...], ChunkAnalysis]:
     start, text = int(r["start"]), str(r["text"])
     sentences = tuple(
         Sentence(int(s), int(e), text[int(s) - start : int(e) - start]) for s, e in r["sentences"]
@@ -309,7 +308,8 @@ def _chunk_from_record(r: dict[str, Any]) -> tuple[Chunk, tuple[int, ...], tuple
         text=text,
         sentences=sentences,
     )
-    return chunk, tuple(int(x) for x in r["sentence_rows"]), tuple(r["tokens"])
+    analysis = analysis_from_record(r, text, start)
+    return chunk, tuple(int(x) for x in r["sentence_rows"]), analysis
 
 
 def _read_manifest(version: Path) -> dict[str, Any]:

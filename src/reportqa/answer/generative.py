@@ -44,10 +44,10 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable
 
-from .answering import ExtractiveAnswerer
-from .errors import LLMError
-from .messages import message
-from .models import Answer, Hit
+from ..errors import LLMError
+from ..messages import message
+from ..models import Answer, Hit
+from .extractive import ExtractiveAnswerer
 from .verify import AnswerVerifier, Verification
 
 __all__ = [

@@ -21,10 +21,11 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .lexical import BM25
-from .models import Hit
-from .store import IndexData
-from .text import lexical_terms
+from ..index.bm25 import BM25
+from ..index.store import IndexData
+from ..lang.detect import detect_language
+from ..lang.tokens import lexical_terms
+from ..models import Hit
 
 __all__ = ["HybridSearcher", "HybridRetriever", "hit_to_document"]
 
@@ -94,7 +95,7 @@ class HybridSearcher:
         if n == 0:
             return []
         qv = self.query_vector(question)
-        lexical = self.bm25.scores(lexical_terms(question))
+        lexical = self.bm25.scores(lexical_terms(question, detect_language(question)))
         n_cand = min(n, max(_MIN_CANDIDATES, 10 * k))
         _, dense_ids = self.data.chunk_index.search(qv[None, :].astype(np.float32), n_cand)
         candidates = set(int(i) for i in dense_ids[0] if i >= 0)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answering import Evidence, cite
+from ..answer.extractive import cite
+from ..evidence.features import Candidate as Evidence
+from ..lang.numbers import Quantity, format_quantity
+from ..models import Citation, Comparison, Hit, Verdict
 from .figures import Figure
-from .models import Citation, Comparison, Hit, Verdict
-from .numbers import Quantity, format_quantity
 
 __all__ = ["Finding", "render_verdict"]
 

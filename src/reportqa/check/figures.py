@@ -36,9 +36,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .numbers import Quantity, parse_quantities, quantities_match
-from .text import STOPWORDS
-from .wordmatch import WordMatcher, content_words
+from typing import Protocol
+
+from ..lang import resources
+from ..lang.numbers import Quantity, parse_quantities, quantities_match
+from ..lang.tokens import content_words as _content_tokens
 
 __all__ = [
     "Figure",
@@ -59,6 +61,22 @@ _ABOUT = 0.1  # "около 40%" is 36% to 44%
 _MIN_CONTEXT_WEIGHT = 1.5
 
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
+
+
+class WordSimilarity(Protocol):
+    """How alike a word of a claim is to a word of the report, from 0 to 1
+    (``check/factcheck.py`` gives one per claim, from the evidence layer's matching)."""
+
+    def similarity(self, claim_word: str, report_word: str) -> float: ...
+
+
+def content_words(text: str) -> list[str]:
+    """The lower-cased content words of ``text`` ("ё" as "е")."""
+    return [t.lower for t in _content_tokens(text)]
+
+
+def _is_stopword(word: str) -> bool:
+    return any(word in resources.surface(lang, "stopwords") for lang in resources.LANGUAGES)
 _CLAUSE_BREAK = re.compile(r"(?:,|;|:|[^\S\n][—–])[^\S\n]")
 _NEXT_WORD = re.compile(r"[^\S\n]+([^\W\d_]+(?:-[^\W\d_]+)*)(?![\w-])")
 _COUNTERS = ("единиц", "штук", "экземпляр")
@@ -252,7 +270,7 @@ def _noun_end(text: str, q: Quantity) -> int:
         return end
     for _ in range(2):
         m = _NEXT_WORD.match(text, end)
-        if m is None or m.group(1).lower().replace("ё", "е") in STOPWORDS:
+        if m is None or _is_stopword(m.group(1).lower().replace("ё", "е")):
             break
         end = m.end()
     return end
@@ -309,16 +327,14 @@ def _interval(f: Figure) -> tuple[float, float]:
 
 
 def counts_alike(
-    claimed: Figure, reported: Figure, matcher: WordMatcher, cross_lingual: bool
+    claimed: Figure, reported: Figure, matcher: WordSimilarity
 ) -> float:
     """How sure it is that two figures count the same thing, from 0 to 1: the best match of a
     word after one with a word after the other, each weighted by nearness ("60 колледжей" and
     "52 колледжа" 1, "8 вузов" 0; "24 registered participants" and "24 участника" 0.7)."""
-    if cross_lingual:
-        matcher.prepare(claimed.after, reported.after)
     return max(
         (
-            matcher.similarity(a, b, cross_lingual) * wa * wb
+            matcher.similarity(a, b) * wa * wb
             for a, wa in zip(claimed.after, _AFTER_WEIGHTS)
             for b, wb in zip(reported.after, _AFTER_WEIGHTS)
         ),
@@ -327,7 +343,7 @@ def counts_alike(
 
 
 def context_similarity(
-    claimed: Figure, reported: Figure, matcher: WordMatcher, cross_lingual: bool
+    claimed: Figure, reported: Figure, matcher: WordSimilarity
 ) -> float:
     """How far the words around ``reported`` say what the words around ``claimed`` say, from 0
     to 1: each claimed word, weighted by nearness, finds its best reported word, weighted by its
@@ -341,11 +357,9 @@ def context_similarity(
     total = sum(w for _, w in claim_words)
     if not total or not report_words:
         return 0.0
-    if cross_lingual:
-        matcher.prepare([w for w, _ in claim_words], [w for w, _ in report_words])
     found = sum(
         weight
-        * max(matcher.similarity(word, other, cross_lingual) * near for other, near in report_words)
+        * max(matcher.similarity(word, other) * near for other, near in report_words)
         for word, weight in claim_words
     )
     # A claim with few words around its figure ("вложат 2 трлн") is not matched by one of them

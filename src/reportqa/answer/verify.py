@@ -34,13 +34,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .messages import message
-from .models import Chunk, Citation, Hit, Sentence, Unsupported
-from .numbers import Quantity, parse_quantities, quantities_match
-from .text import lexical_terms, split_sentences, word_terms
+from ..lang.numbers import Quantity, parse_quantities, quantities_match
+from ..lang.sentences import split_sentences
+from ..lang.tokens import content_words, lexical_terms, prefix_term
+from ..messages import message
+from ..models import Chunk, Citation, Hit, Sentence, Unsupported
 
 if TYPE_CHECKING:
-    from .retrieval import HybridSearcher
+    from ..retrieval.hybrid import HybridSearcher
 
 __all__ = [
     "AnswerVerifier",
@@ -237,7 +238,7 @@ class AnswerVerifier:
     def _word_share(self, claim: str, cited: list[_Support]) -> float | None:
         """The share of the claim's content words found in the cited passages (None if it has
         none); notes each passage's sentence sharing the most words with the claim."""
-        words = [(stem, prefix) for stem, prefix in word_terms(claim) if not stem[0].isdigit()]
+        words = list(dict.fromkeys((t.key, prefix_term(t)) for t in content_words(claim)))
         if not words:
             return None
         found: set[tuple[str, str]] = set()

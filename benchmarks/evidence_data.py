@@ -1,0 +1,245 @@
+"""The data the evidence model is fitted and measured on: question sets as corpora with indexes,
+and for every question the features of its candidate sentences with their labels.
+
+Datasets (each a corpus of its own, indexed once in ``--work``):
+
+- ``xquad``: XQuAD-ru (``../shared/eval``), 240 passages, 1190 questions;
+- ``tydi``: TyDi QA Russian half A (``../shared/eval/tydiqa-ru-a.*``), native speakers'
+  questions;
+- ``report``: the shipped report with the question sets of ``benchmarks/data`` named by
+  ``REPORT_FIT`` (the test sets and the dev set are never fitted on).
+
+For each answerable question two cases: as asked (a candidate is positive when it holds a gold
+answer, in the gold passage), and with its gold passage taken out of the retrieved passages and
+of the z-score statistics (every candidate negative). Unanswerable report questions are one case,
+all negative. Embeddings are cached in ``--work`` (``embeddings.npz``), so a second run embeds
+nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from reportqa.answer.extractive import ExtractiveAnswerer  # noqa: E402
+from reportqa.config import Settings  # noqa: E402
+from reportqa.evidence.features import FEATURES  # noqa: E402
+from reportqa.evidence.model import EvidenceModel  # noqa: E402
+from reportqa.evidence.question import read_question  # noqa: E402
+from reportqa.index.chunking import chunk_documents  # noqa: E402
+from reportqa.index.corpus import corpus_hash, load_corpus  # noqa: E402
+from reportqa.index.embeddings import load_embedder  # noqa: E402
+from reportqa.index.store import build_index, load_index  # noqa: E402
+from reportqa.pipeline import document_languages  # noqa: E402
+from reportqa.retrieval.hybrid import HybridSearcher  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+DATA = ROOT / "benchmarks" / "data"
+REPORT_FIT = (
+    "report-fit-ru",
+    "report-fit-en",
+    "report-fit-kk",
+    "report-heldout-a",
+    "report-heldout-b",
+    "report-calibration",
+)
+REPORT_TEST = ("report-test-ru", "report-test-en", "report-test-kk")
+K = Settings().k
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+
+
+class CachingEmbedder:
+    """An embedder that remembers every vector it made, on disk (``save``)."""
+
+    def __init__(self, inner: Any, path: Path) -> None:
+        self.inner, self.path = inner, path
+        self.name, self.dim = inner.name, inner.dim
+        self.cache: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path, allow_pickle=False) as data:
+                self.cache = dict(zip(data["keys"].tolist(), data["vectors"]))
+        self.fresh = 0
+
+    @staticmethod
+    def _key(kind: str, text: str) -> str:
+        return hashlib.sha1(f"{kind}\0{text}".encode()).hexdigest()
+
+    def _embed(self, kind: str, texts: list[str]) -> np.ndarray:
+        keys = [self._key(kind, t) for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in self.cache]
+        if missing:
+            embed = self.inner.embed_queries if kind == "q" else self.inner.embed_passages
+            for pos in range(0, len(missing), 64):
+                ids = missing[pos : pos + 64]
+                for i, v in zip(ids, embed([texts[i] for i in ids])):
+                    self.cache[keys[i]] = v
+            self.fresh += len(missing)
+        return np.stack([self.cache[k] for k in keys]).astype(np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed("q", list(texts))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._embed("p", list(texts))
+
+    def save(self) -> None:
+        if not self.fresh:
+            return
+        keys = np.array(list(self.cache))
+        vectors = np.stack(list(self.cache.values())).astype(np.float32)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=keys, vectors=vectors)
+        tmp.replace(self.path)
+        self.fresh = 0
+
+
+@dataclass
+class Dataset:
+    """A corpus and its questions; ``gold(row)`` names the gold document and paragraph."""
+
+    name: str
+    questions: list[dict[str, Any]]
+    corpus: Path
+    documents: tuple[Any, ...] = ()
+    searcher: Any = None
+    answerer: Any = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _write_passages(folder: Path, passages_file: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in read_jsonl(passages_file):
+        path = folder / f"{p['id']}.txt"
+        if not path.exists():
+            path.write_text(p["text"], encoding="utf-8")
+        meta = folder / f"{p['id']}.meta.json"
+        if not meta.exists():
+            meta.write_text(
+                json.dumps({"title": p.get("title") or p["id"], "language": "ru"}),
+                encoding="utf-8",
+            )
+
+
+def load_dataset(name: str, work: Path, embedder: CachingEmbedder, sets: tuple[str, ...] = REPORT_FIT) -> Dataset:
+    """One dataset with its index built (or loaded) in ``work/name``."""
+    folder = work / name
+    if name in ("xquad", "tydi"):
+        prefix = "xquad-ru" if name == "xquad" else "tydiqa-ru-a"
+        corpus = folder / "corpus"
+        _write_passages(corpus, EVAL / f"{prefix}.passages.jsonl")
+        titles = {p["id"]: p.get("title") or p["id"] for p in read_jsonl(EVAL / f"{prefix}.passages.jsonl")}
+        questions = []
+        for row in read_jsonl(EVAL / f"{prefix}.questions.jsonl"):
+            row = dict(row, lang="ru", set=name, group=titles.get(row["passage_id"], row["passage_id"]))
+            row["gold_document"] = row["passage_id"] + ".txt"
+            questions.append(row)
+    else:
+        corpus = ROOT / "corpus"
+        questions = []
+        for set_name in sets:
+            for row in read_jsonl(DATA / f"{set_name}.jsonl"):
+                row = dict(row, set=set_name, group=set_name)
+                row["gold_document"] = "karaganda-industry.txt" if row.get("answers") else None
+                questions.append(row)
+    dataset = Dataset(name, questions, corpus)
+    documents = load_corpus(corpus)
+    index = folder / "index"
+    build_info = {"corpus_hash": corpus_hash(documents), "chunk_chars": 1200, "chunk_overlap": 1,
+                  "documents": [{"id": d.id, "sha256": d.sha256, "title": d.title} for d in documents]}
+    try:
+        data = load_index(index, expect_embedding=embedder.name)
+        if data.manifest.get("corpus_hash") != build_info["corpus_hash"]:
+            raise ValueError("stale")
+    except Exception:
+        chunks = chunk_documents(documents, 1200, 1)
+        data = build_index(index, chunks, embedder, build_info, progress=print,
+                           languages=document_languages(documents))
+        embedder.save()
+    dataset.documents = documents
+    dataset.searcher = HybridSearcher(data, embedder)
+    dummy = EvidenceModel("logistic", FEATURES, 0.5, {"mean": [0.0] * len(FEATURES), "scale": [1.0] * len(FEATURES), "weights": [0.0] * len(FEATURES), "bias": 0.0}, {})
+    dataset.answerer = ExtractiveAnswerer(dataset.searcher, documents, model=dummy)
+    return dataset
+
+
+@dataclass
+class Case:
+    """One question as the model sees it: its candidates' features and labels."""
+
+    dataset: str
+    id: str
+    variant: str  # "asked" or "gold_removed"
+    language: str
+    group: str  # fold key: article or question set
+    answerable: bool  # a gold sentence is among the candidates
+    asked_answerable: bool  # the question has gold answers (and this is the case as asked)
+    features: np.ndarray
+    labels: np.ndarray
+    sentences: list[str]
+    spans: list[tuple[str, int, int]]  # document, start, end of each candidate
+    kind: str = ""
+    question: str = ""
+
+
+def cases(dataset: Dataset, gold_removed: bool = True, limit: int = 0) -> Iterator[Case]:
+    """Every case of ``dataset`` (see the module docstring)."""
+    answerer = dataset.answerer
+    searcher = dataset.searcher
+    data = searcher.data
+    rows_by_place: dict[tuple[str, int], list[int]] = {}
+    for chunk, rows in zip(data.chunks, data.sentence_rows):
+        rows_by_place.setdefault((chunk.document, chunk.paragraph if dataset.name == "report" else 0), []).extend(rows)
+    questions = dataset.questions[:limit] if limit else dataset.questions
+    for row in questions:
+        answers = [str(a) for a in row.get("answers") or []]
+        gold_doc = row.get("gold_document")
+        gold_paragraph = row.get("paragraph") if dataset.name == "report" else 0
+        question = read_question(row["question"])
+        hits = searcher.search(row["question"], K + 4)
+        variants = [("asked", hits[:K], ())]
+        if answers and gold_removed:
+            place = (gold_doc, gold_paragraph)
+            kept = [h for h in hits if (h.chunk.document, h.chunk.paragraph if dataset.name == "report" else 0) != place]
+            variants.append(("gold_removed", kept[:K], tuple(rows_by_place.get(place, ()))))
+        for variant, use, exclude in variants:
+            cands = answerer.builder.candidates(question, use, exclude)
+            if not cands:
+                continue
+            labels = np.array([
+                float(
+                    variant == "asked"
+                    and bool(answers)
+                    and c.hit.chunk.document == gold_doc
+                    and (dataset.name != "report" or c.hit.chunk.paragraph == gold_paragraph)
+                    and any(a in c.sentence.text for a in answers)
+                )
+                for c in cands
+            ])
+            yield Case(
+                dataset=dataset.name,
+                id=str(row.get("id")),
+                variant=variant,
+                language=str(row.get("lang") or question.language),
+                group=f"{dataset.name}:{row.get('group')}",
+                answerable=bool(labels.any()),
+                asked_answerable=bool(answers) and variant == "asked",
+                features=np.stack([c.features for c in cands]),
+                labels=labels,
+                sentences=[c.sentence.text for c in cands],
+                spans=[(c.hit.chunk.document, c.sentence.start, c.sentence.end) for c in cands],
+                kind=str(row.get("kind", "")),
+                question=row["question"],
+            )

@@ -1,0 +1,2 @@
+"""Answering: the extractive answerer (a verbatim quote, a short answer first, or a refusal), the
+generative answerer (an LLM, then the verifier)."""

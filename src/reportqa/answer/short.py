@@ -1,0 +1,95 @@
+"""The short answer: the exact span of the chosen sentence that answers a question of amount,
+date, place or name, put before the quote ("372 тысячи шин — «…» [1]").
+
+The spans of the kind asked for are the sentence's figures (with their bound and counted noun:
+"более 1300 постоянных рабочих мест"), its years, months and relative years ("в этом году"), its
+places, or its organisations, people and quoted names, less those the question itself names. Of
+several, the one in the measure asked for (tenge for "how much money") and nearest the words the
+sentence shares with the question is taken ("Сколько шин?": "372 тысячи шин", not "1400 единиц").
+
+Left out: spans of other questions (what, how, why): their answer is the sentence.
+"""
+
+from __future__ import annotations
+
+from ..check.figures import read_figures
+from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts
+from ..evidence.question import Question, find_phrases
+from ..lang import resources
+from ..lang.names import same_name
+from ..lang.tokens import prefix_term
+from ..models import ShortAnswer
+
+__all__ = ["short_answer"]
+
+_MEASURE_BONUS = 3.0
+
+
+def short_answer(
+    question: Question, facts: SentenceFacts, document: str, citation: int
+) -> ShortAnswer | None:
+    """The short answer to ``question`` in the sentence ``facts`` describe, or None."""
+    options = _options(question, facts)
+    if not options:
+        return None
+    asked = {t.key for t in question.words} | {prefix_term(t) for t in question.words}
+    anchors = [
+        t.start
+        for t in facts.tokens
+        if t.kind == "word" and (t.key in asked or prefix_term(t) in asked)
+    ]
+
+    def score(option: tuple[int, int, float]) -> float:
+        start, end, bonus = option
+        inside = any(start <= a < end for a in anchors)
+        distance = min((abs(a - start) for a in anchors), default=0) if not inside else 0
+        return bonus - distance / 40.0
+
+    start, end, _ = max(options, key=score)
+    text = facts.text[start - facts.start : end - facts.start]
+    return ShortAnswer(text=text, document=document, start=start, end=end, citation=citation)
+
+
+def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, float]]:
+    """(start, end, bonus) of each span of the kind asked for; offsets in the document."""
+    kind = question.kind
+    out: list[tuple[int, int, float]] = []
+    if kind == "quantity":
+        asked = {q.value for q in question.quantities}
+        units = MEASURE_UNITS.get(question.measure or "", frozenset())
+        for figure in read_figures(facts.text):
+            q = figure.quantity
+            if q.kind not in AMOUNT_KINDS or q.value in asked:
+                continue
+            at = facts.text.find(figure.text, max(0, q.start - len(figure.bound_text) - 2)) if figure.text else -1
+            start = at if at >= 0 else q.start
+            end = start + len(figure.text) if at >= 0 else q.end
+            bonus = _MEASURE_BONUS if q.unit in units else 0.0
+            out.append((facts.start + start, facts.start + end, bonus))
+    elif kind == "date":
+        for q in facts.quantities:
+            if q.kind in ("year", "year_range", "date") and not (
+                q.kind == "year" and int(q.value) in question.years
+            ):
+                out.append((facts.start + q.start, facts.start + q.end, 0.0))
+        table = facts_language(facts)
+        groups = resources.grouped_phrases(table, "relative_years")
+        for group in ("this", "last", "next"):
+            for first, last in find_phrases(facts.tokens, groups.get(group, ())):
+                # take the preposition before it too: "в этом году"
+                start = facts.tokens[first].start
+                if first and facts.tokens[first - 1].kind == "word" and len(facts.tokens[first - 1].text) <= 2:
+                    start = facts.tokens[first - 1].start
+                out.append((start, facts.tokens[last].end, 0.0))
+    elif kind in ("place", "agent"):
+        wanted = ("LOC",) if kind == "place" else ("ORG", "PER", "NAME")
+        for e in facts.entities:
+            if e.kind in wanted and not any(
+                same_name(w, t.text) for t in question.names for w in e.text.replace("-", " ").split()
+            ):
+                out.append((e.start, e.end, 0.0))
+    return out
+
+
+def facts_language(facts: SentenceFacts) -> str:
+    return facts.language if facts.language in resources.LANGUAGES else "ru"

@@ -1,0 +1,491 @@
+"""The evidence layer: for one question, a feature vector for every candidate sentence of the
+retrieved passages, computed once and shared by the extractive answerer, the fact-checker and the
+LLM verifier.
+
+The features (``FEATURES``, in this order; the model stores their names and is checked against
+them) fall into five groups:
+
+- *meaning*: the sentence's cosine with the question, its z-score among all sentences of the index
+  less the z the best of that many unrelated sentences would reach by chance (``standout``), and
+  how far it is below the best candidate; the passage's retrieval score and rank;
+- *words*: the share of the question's words (weighted by rarity) the sentence holds, and its
+  passage; a word is held when a word of the sentence has the same key (lemma), the same prefix,
+  the same spelling across scripts (``lang.names``), is its misspelling corrected against the
+  corpus vocabulary (``lang.spelling``), or, across languages, stands out as its translation in
+  the embedding space (``crosslingual.py``);
+- *what is asked*: the kind of answer (amount, date, place, agent), whether the sentence (or its
+  passage) holds one (numbers, years, NER places, organisations and people not named in the
+  question), and one of the measure asked for (tenge for "how much money");
+- *agreement*: of the years asked about with the years the sentence speaks of; of the names of
+  the question with the sentence and with the entity its passage was speaking of; of the
+  direction presumed ("why did it fall") with the sentence's;
+- *the question itself*: language pair, length, small talk, a request to compose, a why-question.
+
+Left out: syntax (who did what to whom beyond which entity a sentence follows), negation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from statistics import NormalDist
+from threading import Lock
+from typing import Any
+
+import numpy as np
+
+from ..lang import resources
+from ..lang.names import same_name, spelling_key
+from ..lang.ner import Entity
+from ..lang.numbers import Quantity, parse_quantities
+from ..lang.spelling import Speller
+from ..lang.tokens import Token, is_stopword, prefix_term
+from ..models import Hit, Sentence
+from .crosslingual import CrossLingual
+from .question import Question, direction_of, find_phrases
+
+__all__ = [
+    "FEATURES",
+    "Candidate",
+    "EvidenceBuilder",
+    "SentenceFacts",
+    "expected_best",
+    "stated_years",
+    "AMOUNT_KINDS",
+    "MEASURE_UNITS",
+]
+
+FEATURES = (
+    "cosine",
+    "standout",
+    "cosine_gap",
+    "passage_score",
+    "passage_rank",
+    "coverage",
+    "coverage_passage",
+    "coverage_gap",
+    "missing",
+    "cross_lingual",
+    "cross_coverage",
+    "kind_quantity",
+    "kind_date",
+    "kind_place",
+    "kind_agent",
+    "has_kind",
+    "has_kind_passage",
+    "lacks_kind",
+    "measure_ok",
+    "measure_conflict",
+    "year_match",
+    "year_conflict",
+    "name_in_sentence",
+    "name_in_passage",
+    "name_conflict",
+    "name_absent",
+    "direction_conflict",
+    "new_words",
+    "question_words",
+    "small_talk",
+    "compose",
+    "why",
+    "first_sentence",
+)
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
+MEASURE_UNITS = {
+    "money": frozenset({"KZT", "USD", "EUR", "RUB", "GBP"}),
+    "percent": frozenset({"%", "pp"}),
+    "area": frozenset({"ha", "m2", "km2"}),
+    "power": frozenset({"MW", "GW", "kW"}),
+    "mass": frozenset({"t", "kg"}),
+}
+AMOUNT_KINDS = frozenset({"number", "percent", "duration"})
+_DATE_KINDS = frozenset({"year", "year_range", "date"})
+_CONTEXT_CREDIT = 0.5
+_PREFIX_CREDIT = 0.8
+_SPELLING_CREDIT = 0.8
+
+
+def expected_best(n: int) -> float:
+    """The z-score the best of ``n`` unrelated scores is expected to reach (Blom's approximation
+    of the largest of ``n`` standard normal samples: 2.19 for 44, 3.28 for 1200)."""
+    if n < 2:
+        return 0.0
+    return NormalDist().inv_cdf((n - 0.375) / (n + 0.25))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage as evidence for one question."""
+
+    hit: Hit
+    sentence: Sentence
+    row: int  # its row among the index's sentence vectors
+    features: np.ndarray  # in the order of FEATURES
+    probability: float = 0.0  # set by the model
+
+    def feature(self, name: str) -> float:
+        return float(self.features[_INDEX[name]])
+
+
+@dataclass
+class SentenceFacts:
+    """What a sentence holds, read once from the index's analysis and cached."""
+
+    start: int  # offset of the sentence in its document; ``quantities`` count from it
+    text: str
+    tokens: tuple[Token, ...]
+    keys: frozenset[str]
+    prefixes: frozenset[str]
+    spellings: tuple[str, ...]
+    words: tuple[str, ...]  # lower-cased content words (for cross-lingual matching)
+    quantities: tuple[Quantity, ...]
+    entities: tuple[Entity, ...]
+    years: frozenset[int]
+    direction: int
+    language: str
+
+
+@dataclass
+class _PassageFacts:
+    keys: frozenset[str]
+    prefixes: frozenset[str]
+    spellings: tuple[str, ...]
+    entities: tuple[Entity, ...]
+    sentences: list[SentenceFacts] = field(default_factory=list)
+
+
+class EvidenceBuilder:
+    """Feature vectors of candidate sentences. Safe to share between threads.
+
+    ``searcher`` is the hybrid searcher (sentence cosines, BM25 statistics, the index);
+    ``languages`` maps document ids to their language, ``years`` to the year of their date (for
+    "this year")."""
+
+    def __init__(self, searcher: Any, languages: dict[str, str], years: dict[str, int]) -> None:
+        self.searcher = searcher
+        self.data = searcher.data
+        self.languages = languages
+        self.years = years
+        self._rows = {
+            (c.document, s.start, s.end): row
+            for c, rows in zip(self.data.chunks, self.data.sentence_rows)
+            for s, row in zip(c.sentences, rows)
+        }
+        counts: Counter[str] = Counter()
+        for analysis in self.data.analyses:
+            counts.update(t.lower for t in analysis.tokens if t.kind == "word")
+        self.speller = Speller(counts)
+        self._vocabulary = frozenset(counts)
+        self._keys = frozenset(
+            t.key for analysis in self.data.analyses for t in analysis.tokens if t.kind == "word"
+        )
+        self.crosslingual = CrossLingual(searcher.embedder)
+        self._passages: dict[int, _PassageFacts] = {}
+        self._lock = Lock()
+
+    # -- what the corpus holds ---------------------------------------------------------------
+
+    def passage(self, chunk_id: int) -> _PassageFacts:
+        with self._lock:
+            found = self._passages.get(chunk_id)
+        if found is not None:
+            return found
+        chunk = self.data.chunks[chunk_id]
+        analysis = self.data.analyses[chunk_id]
+        language = self.languages.get(chunk.document, "ru")
+        year = self.years.get(chunk.document)
+        sentences = []
+        for s in chunk.sentences:
+            toks = tuple(t for t in analysis.tokens if s.start <= t.start < s.end)
+            sentences.append(
+                _facts(s, toks, [e for e in analysis.entities if s.start <= e.start < s.end],
+                       language, year)
+            )
+        content = [t for t in analysis.tokens if t.kind == "word" and not is_stopword(t)]
+        facts = _PassageFacts(
+            keys=frozenset(t.key for t in content),
+            prefixes=frozenset(prefix_term(t) for t in content),
+            spellings=tuple(dict.fromkeys(spelling_key(t.text) for t in content)),
+            entities=analysis.entities,
+            sentences=sentences,
+        )
+        with self._lock:
+            self._passages[chunk_id] = facts
+        return facts
+
+    def sentence_facts(self, chunk_id: int, start: int) -> SentenceFacts:
+        """What the sentence of chunk ``chunk_id`` starting at ``start`` holds."""
+        facts = self.passage(chunk_id)
+        chunk = self.data.chunks[chunk_id]
+        for sentence, sf in zip(chunk.sentences, facts.sentences):
+            if sentence.start == start:
+                return sf
+        raise KeyError(f"no sentence at {start} in chunk {chunk_id}")
+
+    def weight(self, token: Token) -> float:
+        """How much a question word counts: its rarity in the index (words the index never
+        saw count as the rarest)."""
+        bm25 = self.searcher.bm25
+        if bm25.contains(token.key):
+            return bm25.idf(token.key)
+        if bm25.contains(prefix_term(token)):
+            return bm25.idf(prefix_term(token))
+        return bm25.idf("\0")
+
+    def corrections(self, token: Token) -> frozenset[str]:
+        """Keys of the corpus words a misspelt question word may stand for."""
+        if token.lower in self._vocabulary or token.key in self._keys:
+            return frozenset()
+        return frozenset(_key_of(w, token.language) for w in self.speller.correct(token.lower))
+
+    # -- candidates --------------------------------------------------------------------------
+
+    def candidates(
+        self, question: Question, hits: Sequence[Hit], exclude_rows: Sequence[int] = ()
+    ) -> list[Candidate]:
+        """Every sentence of ``hits`` with its features, in passage order. ``exclude_rows``
+        leaves sentences out of the statistics the z-score is taken against (fitting removes a
+        gold passage this way)."""
+        cosines = self.searcher.sentence_scores(question.text)
+        background = np.delete(cosines, list(exclude_rows)) if len(exclude_rows) else cosines
+        mean, std = float(background.mean()), float(background.std()) or 1.0
+        chance = expected_best(len(background))
+        words = list(question.words)
+        weights = np.array([self.weight(t) for t in words], dtype=np.float64)
+        corrections = [self.corrections(t) for t in words]
+        names = list(question.names)
+        rows = []
+        seen: set[tuple[str, int]] = set()
+        for rank, hit in enumerate(hits, start=1):
+            facts = self.passage(hit.chunk.id)
+            cross = self.languages.get(hit.chunk.document, "ru") != question.language
+            for sentence, sf in zip(hit.chunk.sentences, facts.sentences):
+                key = (hit.chunk.document, sentence.start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                row = self._rows[(hit.chunk.document, sentence.start, sentence.end)]
+                rows.append((hit, rank, sentence, sf, facts, cross, row))
+        if not rows:
+            return []
+        cross_scores = None
+        if any(r[5] for r in rows) and words:
+            cross_scores = self.crosslingual.scores([t.lower for t in words], [r[3].words for r in rows])
+        out = []
+        matrix = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
+        total = float(weights.sum()) or 1.0
+        for i, (hit, rank, sentence, sf, facts, cross, row) in enumerate(rows):
+            f = matrix[i]
+            cosine = float(cosines[row])
+            f[_INDEX["cosine"]] = cosine
+            f[_INDEX["standout"]] = (cosine - mean) / std - chance
+            f[_INDEX["passage_score"]] = hit.score
+            f[_INDEX["passage_rank"]] = 1.0 / rank
+            own = np.array([_held(t, c, sf.keys, sf.prefixes, sf.spellings) for t, c in zip(words, corrections)])
+            near = np.array([_held(t, c, facts.keys, facts.prefixes, facts.spellings) for t, c in zip(words, corrections)])
+            if cross_scores is not None and cross:
+                xs = cross_scores[:, i]
+                f[_INDEX["cross_coverage"]] = float(weights @ xs) / total
+                own = np.maximum(own, xs)
+                near = np.maximum(near, xs)
+            f[_INDEX["coverage"]] = float(weights @ own) / total if words else 0.0
+            f[_INDEX["coverage_passage"]] = (
+                float(weights @ np.maximum(own, _CONTEXT_CREDIT * near)) / total if words else 0.0
+            )
+            f[_INDEX["missing"]] = float(weights @ (near == 0)) / total if words else 0.0
+            f[_INDEX["cross_lingual"]] = float(cross)
+            self._asked(f, question, sf, facts, names)
+            f[_INDEX["new_words"]] = _new_share(sf.keys, question)
+            f[_INDEX["question_words"]] = math.log1p(len(words))
+            f[_INDEX["small_talk"]] = question.small_talk
+            f[_INDEX["compose"]] = float(question.compose)
+            f[_INDEX["why"]] = float(question.why)
+            f[_INDEX["first_sentence"]] = float(sentence.start == hit.chunk.sentences[0].start)
+            out.append((hit, sentence, row))
+        matrix[:, _INDEX["cosine_gap"]] = matrix[:, _INDEX["cosine"]] - matrix[:, _INDEX["cosine"]].max()
+        matrix[:, _INDEX["coverage_gap"]] = matrix[:, _INDEX["coverage"]] - matrix[:, _INDEX["coverage"]].max()
+        return [Candidate(hit, sentence, row, matrix[i]) for i, (hit, sentence, row) in enumerate(out)]
+
+    def _asked(
+        self,
+        f: np.ndarray,
+        question: Question,
+        sf: SentenceFacts,
+        facts: _PassageFacts,
+        names: list[Token],
+    ) -> None:
+        """The features of what the question asks and presumes (kind, measure, years, names,
+        direction)."""
+        kind = question.kind
+        if kind != "other":
+            f[_INDEX[f"kind_{kind}"]] = 1.0
+            has = _has_kind(kind, sf.quantities, sf.entities, sf.years, question)
+            in_passage = has or any(
+                _has_kind(kind, s.quantities, s.entities, s.years, question)
+                for s in facts.sentences
+            )
+            f[_INDEX["has_kind"]] = float(has)
+            f[_INDEX["has_kind_passage"]] = float(in_passage)
+            f[_INDEX["lacks_kind"]] = float(not has)
+        if question.measure is not None and kind in ("quantity", "other"):
+            units = MEASURE_UNITS[question.measure]
+            amounts = [q for q in sf.quantities if q.kind in AMOUNT_KINDS]
+            if any(q.unit in units for q in amounts):
+                f[_INDEX["measure_ok"]] = 1.0
+            elif amounts and question.measure in ("money", "percent"):
+                f[_INDEX["measure_conflict"]] = 1.0
+        if question.years:
+            if sf.years:
+                hit = bool(question.years & sf.years)
+                f[_INDEX["year_match"]] = float(hit)
+                f[_INDEX["year_conflict"]] = float(not hit)
+            else:
+                passage_years = frozenset().union(*(s.years for s in facts.sentences))
+                if passage_years:
+                    hit = bool(question.years & passage_years)
+                    f[_INDEX["year_match"]] = 0.5 * hit
+                    f[_INDEX["year_conflict"]] = 0.5 * (not hit)
+        if names:
+            in_sentence = [_name_in(t, sf.tokens) for t in names]
+            in_passage = [
+                a or any(_name_in(t, s.tokens) for s in facts.sentences)
+                for t, a in zip(names, in_sentence)
+            ]
+            f[_INDEX["name_in_sentence"]] = sum(in_sentence) / len(names)
+            f[_INDEX["name_in_passage"]] = sum(in_passage) / len(names)
+            f[_INDEX["name_absent"]] = float(not any(in_passage))
+            governing = _governing_entity(sf, facts)
+            if governing is not None and not any(in_sentence):
+                governed = any(_name_in_text(t, governing.text) for t in names)
+                f[_INDEX["name_conflict"]] = float(not governed)
+        if question.direction and sf.direction and question.direction != sf.direction:
+            f[_INDEX["direction_conflict"]] = 1.0
+
+
+def _facts(
+    sentence: Sentence, toks: tuple[Token, ...], found: list[Entity], language: str, year: int | None
+) -> SentenceFacts:
+    content = [t for t in toks if t.kind == "word" and not is_stopword(t)]
+    quantities = _quantities(sentence.text)
+    table = language if language in resources.LANGUAGES else "ru"
+    return SentenceFacts(
+        start=sentence.start,
+        text=sentence.text,
+        tokens=toks,
+        keys=frozenset(t.key for t in content) | frozenset(t.key for t in toks if t.kind == "number"),
+        prefixes=frozenset(prefix_term(t) for t in content),
+        spellings=tuple(dict.fromkeys(spelling_key(t.text) for t in content)),
+        words=tuple(dict.fromkeys(t.lower for t in content if len(t.text) >= 3)),
+        quantities=quantities,
+        entities=tuple(found),
+        years=stated_years(toks, quantities, table, year),
+        direction=direction_of(toks, table),
+        language=language,
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(parse_quantities(text))
+
+
+def stated_years(
+    toks: Sequence[Token], quantities: Sequence[Quantity], language: str, year: int | None
+) -> frozenset[int]:
+    """The years a text speaks of: years and ranges it writes, and "this year", "last year"
+    (``relative_years`` table) as the year of its document's date."""
+    found: set[int] = set()
+    for q in quantities:
+        if q.kind in ("year", "year_range"):
+            last = int(q.end_value if q.end_value is not None else q.value)
+            found.update(range(int(q.value), min(last, int(q.value) + 50) + 1))
+    if year is not None:
+        groups = resources.grouped_phrases(language, "relative_years")
+        for shift, group in ((0, "this"), (-1, "last"), (1, "next")):
+            if find_phrases(tuple(toks), groups.get(group, ())):
+                found.add(year + shift)
+    return frozenset(found)
+
+
+def _key_of(word: str, language: str) -> str:
+    from ..lang.tokens import word_key, word_language
+
+    return word_key(word, word_language(word, language))
+
+
+def _held(
+    token: Token,
+    corrected: frozenset[str],
+    keys: frozenset[str],
+    prefixes: frozenset[str],
+    spellings: tuple[str, ...],
+) -> float:
+    """How far a set of words holds a question word: 1 for its key, less for its prefix, its
+    spelling in another script or its correction."""
+    if token.key in keys:
+        return 1.0
+    if corrected & keys:
+        return _SPELLING_CREDIT
+    if len(token.text) >= 4 and prefix_term(token) in prefixes:
+        return _PREFIX_CREDIT
+    if len(token.text) >= 4:
+        mine = spelling_key(token.text)
+        if mine and any(s == mine or (len(s) >= 5 and same_name(token.text, s)) for s in spellings if s[:1] == mine[:1]):
+            return _SPELLING_CREDIT
+    return 0.0
+
+
+def _has_kind(
+    kind: str,
+    quantities: Sequence[Quantity],
+    found: Sequence[Entity],
+    years: frozenset[int],
+    question: Question,
+) -> bool:
+    """Whether a sentence holds an answer of the kind asked for, other than what the question
+    already says."""
+    if kind == "quantity":
+        asked = {q.value for q in question.quantities}
+        return any(q.kind in AMOUNT_KINDS and q.value not in asked for q in quantities)
+    if kind == "date":
+        return bool(years - question.years - question.bounded_years) or any(
+            q.kind == "date" for q in quantities
+        )
+    wanted = ("LOC",) if kind == "place" else ("ORG", "PER", "NAME")
+    return any(
+        e.kind in wanted and not any(_name_in_text(t, e.text) for t in question.names)
+        for e in found
+    )
+
+
+def _name_in(token: Token, toks: Sequence[Token]) -> bool:
+    return any(
+        t.kind == "word" and (t.key == token.key or same_name(t.text, token.text)) for t in toks
+    )
+
+
+def _name_in_text(token: Token, text: str) -> bool:
+    return any(same_name(w, token.text) for w in text.replace("-", " ").split())
+
+
+def _governing_entity(sf: SentenceFacts, facts: _PassageFacts) -> Entity | None:
+    """The named thing a sentence speaks of: its own first organisation, place or name, else
+    the last one named before it in its passage."""
+    kinds = ("ORG", "LOC", "NAME")
+    own = [e for e in sf.entities if e.kind in kinds]
+    if own:
+        return own[0]
+    start = sf.tokens[0].start if sf.tokens else 0
+    before = [e for e in facts.entities if e.kind in kinds and e.end <= start]
+    return before[-1] if before else None
+
+
+def _new_share(keys: frozenset[str], question: Question) -> float:
+    """The share of a sentence's content words the question does not have."""
+    if not keys:
+        return 0.0
+    asked = {t.key for t in question.tokens}
+    return len(keys - asked) / len(keys)

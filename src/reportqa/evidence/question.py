@@ -1,0 +1,225 @@
+"""What a question (or a claim) asks, read once: its language, its words with their keys, the kind
+of answer it wants, the measure, the years it names, the direction it presumes, the names it
+mentions, and whether it asks anything of a report at all.
+
+Everything is read through the resource tables of its language (``lang/resources``): a question
+word, a measure word or a direction word is a row of a table, not a pattern here. What these
+readings decide is left to the evidence model: they are features, never vetoes.
+
+Left out: parsing the question's syntax (which word a "which" governs is taken as the next noun
+within a few words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..lang import resources
+from ..lang.detect import detect_language
+from ..lang.numbers import Quantity, parse_quantities
+from ..lang.tokens import Token, is_stopword, tokens
+
+__all__ = ["Question", "read_question", "KINDS", "MEASURES", "phrase_at", "find_phrases"]
+
+KINDS = ("quantity", "date", "place", "agent")
+MEASURES = ("money", "percent", "area", "power", "mass")
+_WHICH_REACH = 3  # a "which" word governs a noun at most this many words on
+_YEAR_KINDS = frozenset({"year", "year_range"})
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question or claim, read."""
+
+    text: str
+    language: str
+    tokens: tuple[Token, ...]
+    words: tuple[Token, ...]  # content words (no stop words, question words or kind words)
+    kind: str  # "quantity", "date", "place", "agent" or "other"
+    measure: str | None  # "money", "percent", ... when the question names what it measures
+    quantities: tuple[Quantity, ...]
+    years: frozenset[int]  # years it names as the period asked about
+    bounded_years: frozenset[int]  # years it uses only as a bound ("до 2028")
+    direction: int  # +1 it presumes a rise, -1 a fall, 0 neither
+    why: bool
+    names: tuple[Token, ...]  # words written as names: capitalised past the start, Latin, quoted
+    small_talk: float  # share of its words that are small talk or stop words
+    compose: bool  # it asks for something to be composed (a poem, a joke)
+
+
+def read_question(text: str, language: str | None = None) -> Question:
+    """``text`` read (``language`` detected when not given)."""
+    language = language or detect_language(text)
+    toks = tuple(tokens(text, language))
+    words = [t for t in toks if t.kind == "word"]
+    table_lang = language if language in resources.LANGUAGES else "ru"
+    kind, spans = _kind(toks, table_lang)
+    measure = _measure(toks, table_lang)
+    quantities = tuple(parse_quantities(text))
+    years, bounded = _years(quantities)
+    kind_words = resources.keys(table_lang, "answer_kind_words")
+    why_spans = find_phrases(toks, resources.phrases(table_lang, "why_words"))
+    for first, last in why_spans:
+        spans.update(range(first, last + 1))
+    content = tuple(
+        t
+        for i, t in enumerate(toks)
+        if t.kind == "word"
+        and len(t.text) > 1
+        and not is_stopword(t)
+        and i not in spans
+        and t.key not in kind_words
+    )
+    small = resources.surface(table_lang, "small_talk") | resources.surface(
+        table_lang, "stopwords"
+    )
+    small_talk = sum(t.lower in small for t in words) / len(words) if words else 0.0
+    compose = bool(find_phrases(toks, resources.phrases(table_lang, "compose_verbs"))) and bool(
+        find_phrases(toks, resources.phrases(table_lang, "compose_objects"))
+    )
+    return Question(
+        text=text,
+        language=language,
+        tokens=toks,
+        words=content,
+        kind=kind,
+        measure=measure,
+        quantities=quantities,
+        years=years,
+        bounded_years=bounded,
+        direction=direction_of(toks, table_lang),
+        why=bool(why_spans),
+        names=tuple(_names(text, toks)),
+        small_talk=small_talk,
+        compose=compose,
+    )
+
+
+def _word_positions(toks: tuple[Token, ...]) -> list[int]:
+    return [i for i, t in enumerate(toks) if t.kind != "punct"]
+
+
+def phrase_at(toks: tuple[Token, ...], positions: list[int], at: int, phrase: tuple[str, ...]) -> bool:
+    """Whether the words of ``toks`` from the ``at``-th word on spell ``phrase`` (by keys)."""
+    if at + len(phrase) > len(positions):
+        return False
+    return all(toks[positions[at + j]].key == key for j, key in enumerate(phrase))
+
+
+def find_phrases(
+    toks: tuple[Token, ...], phrases: tuple[tuple[str, ...], ...]
+) -> list[tuple[int, int]]:
+    """Where the phrases occur: (first, last) token indexes, in order, not overlapping."""
+    positions = _word_positions(toks)
+    found = []
+    at = 0
+    while at < len(positions):
+        for phrase in phrases:  # longest first
+            if phrase_at(toks, positions, at, phrase):
+                found.append((positions[at], positions[at + len(phrase) - 1]))
+                at += len(phrase)
+                break
+        else:
+            at += 1
+    return found
+
+
+def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
+    """The kind of answer asked for, from the first question word (or "which" + noun) of the
+    question, and the token indexes of those words."""
+    positions = _word_positions(toks)
+    words = resources.grouped_phrases(language, "question_words")
+    which = resources.phrases(language, "which_words")
+    nouns = resources.grouped_phrases(language, "which_nouns")
+    for at in range(len(positions)):
+        for kind in KINDS:
+            for phrase in words.get(kind, ()):
+                if phrase_at(toks, positions, at, phrase):
+                    span = set(positions[at : at + len(phrase)])
+                    return kind, span
+        for phrase in which:
+            if not phrase_at(toks, positions, at, phrase):
+                continue
+            after = at + len(phrase)
+            for reach in range(after, min(after + _WHICH_REACH, len(positions))):
+                for kind in KINDS:
+                    for noun in nouns.get(kind, ()):
+                        if phrase_at(toks, positions, reach, noun):
+                            span = set(positions[at : after]) | set(
+                                positions[reach : reach + len(noun)]
+                            )
+                            return kind, span
+    return "other", set()
+
+
+def _measure(toks: tuple[Token, ...], language: str) -> str | None:
+    groups = resources.grouped_phrases(language, "measures")
+    for measure in MEASURES:
+        if find_phrases(toks, groups.get(measure, ())):
+            return measure
+    return None
+
+
+def direction_of(toks: tuple[Token, ...], language: str) -> int:
+    """+1 when the words speak of a rise, -1 of a fall, 0 for neither or both. A word right
+    before a number is a bound ("более 1300"), not a direction."""
+    groups = resources.grouped_phrases(language, "direction")
+    score = 0
+    for sign, group in ((1, "up"), (-1, "down")):
+        for first, last in find_phrases(toks, groups.get(group, ())):
+            following = next((t for t in toks[last + 1 :] if t.kind != "punct"), None)
+            if following is not None and following.kind == "number":
+                continue
+            score += sign
+    return (score > 0) - (score < 0)
+
+
+def _years(quantities: tuple[Quantity, ...]) -> tuple[frozenset[int], frozenset[int]]:
+    named: set[int] = set()
+    bounded: set[int] = set()
+    for q in quantities:
+        if q.kind not in _YEAR_KINDS:
+            continue
+        last = int(q.end_value if q.end_value is not None else q.value)
+        span = set(range(int(q.value), min(last, int(q.value) + 50) + 1))
+        if q.relation in ("by", "since") and q.kind == "year":
+            bounded |= span
+        else:
+            named |= span
+    return frozenset(named), frozenset(bounded)
+
+
+def _names(text: str, toks: tuple[Token, ...]) -> list[Token]:
+    """Words written as names: capitalised and not the first word, in Latin letters in a
+    Cyrillic text, or inside quotes."""
+    quoted = _quoted_spans(text)
+    words = [t for t in toks if t.kind == "word"]
+    cyrillic = sum(t.language != "en" for t in words) >= sum(t.language == "en" for t in words)
+    out = []
+    for i, t in enumerate(words):
+        if is_stopword(t) or len(t.text) < 2:
+            continue
+        capital = t.text[0].isupper() and i > 0
+        latin = cyrillic and t.language == "en"
+        inside = any(s <= t.start < e for s, e in quoted)
+        if capital or latin or inside or t.text.isupper() and len(t.text) > 1:
+            out.append(t)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    pairs = {"«": "»", "“": "”", '"': '"', "'": "'"}
+    spans = []
+    i = 0
+    while i < len(text):
+        close = pairs.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1)
+            if j > i:
+                spans.append((i + 1, j))
+                i = j + 1
+                continue
+        i += 1
+    return tuple(spans)

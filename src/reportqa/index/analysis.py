@@ -1,0 +1,96 @@
+"""What the index knows of each chunk's words, worked out once when it is built: every token with
+its key (``lang.tokens``) and every named entity (``lang.ner``, and quoted names), with offsets
+into the document.
+
+Answering reads these instead of running the lemmatiser and the NER model on the corpus for every
+question, so a one-question process never loads the NER model.
+
+Left out: syntax. A chunk of a document in another language than Russian gets tokens and quoted
+names but no NER (the model is Russian).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..lang.ner import Entity, entities
+from ..lang.tokens import Token, tokens
+from ..models import Chunk
+
+__all__ = ["ChunkAnalysis", "analyse_chunks", "analysis_record", "analysis_from_record"]
+
+_KINDS = {"word": "w", "number": "n", "punct": "p"}
+_KIND_NAMES = {v: k for k, v in _KINDS.items()}
+_QUOTES = {"«": "»", "“": "”", '"': '"'}
+
+
+@dataclass(frozen=True)
+class ChunkAnalysis:
+    """The tokens and entities of one chunk (offsets into its document)."""
+
+    tokens: tuple[Token, ...]
+    entities: tuple[Entity, ...]
+
+
+def analyse_chunks(chunks: Sequence[Chunk], languages: dict[str, str]) -> list[ChunkAnalysis]:
+    """The analysis of every chunk; ``languages`` maps document ids to their language. NER runs
+    once per distinct chunk text of a Russian document."""
+    out = []
+    for chunk in chunks:
+        language = languages.get(chunk.document, "ru")
+        toks = tuple(
+            Token(t.text, t.start + chunk.start, t.end + chunk.start, t.kind, t.language, t.key)
+            for t in tokens(chunk.text, language)
+        )
+        found = [
+            Entity(e.kind, e.start + chunk.start, e.end + chunk.start, e.text)
+            for e in (entities(chunk.text) if language == "ru" else [])
+        ]
+        found += [
+            Entity("NAME", s + chunk.start, e + chunk.start, chunk.text[s:e])
+            for s, e in quoted_spans(chunk.text)
+        ]
+        found.sort(key=lambda e: (e.start, e.end))
+        out.append(ChunkAnalysis(toks, tuple(found)))
+    return out
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """The spans inside quotes of ``text`` ("Сарань" of «Сарань»), up to 60 characters; an
+    inner quote of the same kind closes the span (``УК "СЭЗ "Сарыарка"`` gives ``СЭЗ``)."""
+    spans = []
+    i = 0
+    while i < len(text):
+        close = _QUOTES.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1)
+            if i + 1 < j <= i + 61:
+                spans.append((i + 1, j))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def analysis_record(analysis: ChunkAnalysis) -> dict[str, Any]:
+    """The analysis as JSON (stored in ``chunks.jsonl``)."""
+    return {
+        "tokens": [
+            [t.start, t.end, _KINDS[t.kind], t.language, t.key] for t in analysis.tokens
+        ],
+        "entities": [[e.kind, e.start, e.end] for e in analysis.entities],
+    }
+
+
+def analysis_from_record(record: dict[str, Any], text: str, offset: int) -> ChunkAnalysis:
+    """The analysis back from JSON; ``text`` is the chunk's text, starting at ``offset``."""
+    toks = tuple(
+        Token(text[s - offset : e - offset], s, e, _KIND_NAMES[k], lang, key)
+        for s, e, k, lang, key in record["tokens"]
+    )
+    found = tuple(
+        Entity(kind, s, e, text[s - offset : e - offset]) for kind, s, e in record["entities"]
+    )
+    return ChunkAnalysis(toks, found)

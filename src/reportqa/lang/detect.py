@@ -1,0 +1,50 @@
+"""Which language a text is in: Russian, Kazakh or English.
+
+Kazakh when its Kazakh words (with a letter Russian lacks, or in the ``function_words`` table of
+``resources/kk.json``) outnumber Russian stop words; otherwise the majority script. Quoted names
+do not count: «Жұмыс тап» in a Russian sentence leaves it Russian.
+
+Left out: other languages (a Latin-script text is English), mixed-language texts beyond the
+majority.
+"""
+
+from __future__ import annotations
+
+from . import resources
+from .tokens import KAZAKH_LETTERS
+
+__all__ = ["detect_language"]
+
+_QUOTES = {"«": "»", "“": "”", '"': '"'}
+
+
+def _unquoted(text: str) -> str:
+    out, closing = [], None
+    for ch in text:
+        if closing is not None:
+            if ch == closing:
+                closing = None
+            continue
+        if ch in _QUOTES:
+            closing = _QUOTES[ch]
+            continue
+        out.append(ch)
+    return "".join(out) if closing is None else text
+
+
+def detect_language(text: str, default: str = "ru") -> str:
+    """ "kk", "ru" or "en" (``default`` when ``text`` has no letters)."""
+    lowered = _unquoted(text.lower().replace("ё", "е"))
+    words = [w for w in "".join(ch if ch.isalpha() else " " for ch in lowered).split()]
+    cyrillic_words = [w for w in words if not any("a" <= ch <= "z" for ch in w)]
+    kazakh_function = resources.surface("kk", "function_words")
+    russian_stop = resources.surface("ru", "stopwords")
+    kazakh = sum(w in kazakh_function or any(ch in KAZAKH_LETTERS for ch in w) for w in cyrillic_words)
+    russian = sum(w in russian_stop and w not in kazakh_function for w in cyrillic_words)
+    if kazakh > russian:
+        return "kk"
+    latin = sum(ch.isascii() and ch.isalpha() for ch in lowered)
+    cyrillic = sum(ch.isalpha() and not ch.isascii() for ch in lowered)
+    if not latin and not cyrillic:
+        return default
+    return "ru" if cyrillic >= latin else "en"

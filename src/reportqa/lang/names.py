@@ -1,0 +1,74 @@
+"""Names across scripts: a spelling key under which "Кармет" and "QARMET", "Самсунг" and
+"Samsung", "Сарыарка" and "Saryarka" agree.
+
+``spelling_key`` writes a word in Latin letters (``to_latin`` of ``resources/scripts.json``) and
+folds spellings that sound alike (``fold``: q and k, w and v, y and i ...). Two names are the same
+when their keys are equal or one edit apart (``same_name``, for names of five letters or more).
+
+Left out: names whose transliteration differs by more than one letter, word order.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources as importlib_resources
+
+__all__ = ["spelling_key", "same_name", "edit_distance"]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    text = (
+        importlib_resources.files("reportqa.lang")
+        .joinpath("resources", "scripts.json")
+        .read_text(encoding="utf-8")
+    )
+    data = json.loads(text)
+    fold = tuple(sorted(data["fold"].items(), key=lambda kv: len(kv[0]), reverse=True))
+    return data["to_latin"], fold
+
+
+@lru_cache(maxsize=100_000)
+def spelling_key(word: str) -> str:
+    """``word`` in folded Latin letters: "Кармет" and "QARMET" are both "karmet"."""
+    to_latin, fold = _tables()
+    latin = "".join(to_latin.get(ch, ch) for ch in word.lower().replace("ё", "е"))
+    latin = "".join(ch for ch in latin if ch.isalpha())
+    out, i = [], 0
+    while i < len(latin):
+        for source, target in fold:
+            if latin.startswith(source, i):
+                out.append(target)
+                i += len(source)
+                break
+        else:
+            out.append(latin[i])
+            i += 1
+    folded = "".join(out)
+    # Doubled letters are often written single in the other script ("Холдинг", "Holding").
+    return "".join(ch for j, ch in enumerate(folded) if j == 0 or ch != folded[j - 1])
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two words are one name across scripts: equal spelling keys, or (five letters or
+    more) keys one edit apart."""
+    ka, kb = spelling_key(a), spelling_key(b)
+    if ka == kb:
+        return bool(ka)
+    return min(len(ka), len(kb)) >= 5 and edit_distance(ka, kb, 1) <= 1
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]

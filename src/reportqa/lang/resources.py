@@ -1,0 +1,91 @@
+"""Language knowledge as data: one resource table per language, in ``resources/<lang>.json``.
+
+Every word list the answering and checking code needs (stop words, question words, the nouns that
+turn "which" into a question of amount, date, place or agent, measure words, direction words, small
+talk, composition requests, relative years) is a table here, never a list in code. ``TABLES`` names
+the tables every language must have; ``tests/test_lang.py`` checks each language has each one.
+
+Entries are written as people write them ("скока", "how many", "қай жылы"). ``keys`` turns a
+table into lemma keys (``tokens.word_key``), ``phrases`` into tuples of keys, so that a question
+matches a table whatever the inflection: "какова сумма" and "какую сумму" both match
+"какой" + "сумма".
+
+Left out: anything that is not a word list. Patterns of figures (amounts, units, years) are a
+parser, in ``numbers.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources as importlib_resources
+from typing import Any
+
+__all__ = ["LANGUAGES", "TABLES", "raw", "keys", "phrases", "grouped_phrases", "surface"]
+
+LANGUAGES = ("ru", "en", "kk")
+# Tables every language has (an empty list is allowed where a language needs none).
+TABLES = (
+    "stopwords",
+    "question_words",
+    "which_words",
+    "which_nouns",
+    "measures",
+    "answer_kind_words",
+    "direction",
+    "why_words",
+    "small_talk",
+    "compose_verbs",
+    "compose_objects",
+    "relative_years",
+    "function_words",
+)
+
+
+@lru_cache(maxsize=None)
+def raw(language: str) -> dict[str, Any]:
+    """The table file of ``language`` as stored."""
+    if language not in LANGUAGES:
+        raise KeyError(f"no resource table for language {language!r}")
+    text = (
+        importlib_resources.files("reportqa.lang")
+        .joinpath("resources", f"{language}.json")
+        .read_text(encoding="utf-8")
+    )
+    return json.loads(text)
+
+
+def _entries(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split()
+    return [str(v) for v in value]
+
+
+@lru_cache(maxsize=None)
+def surface(language: str, name: str) -> frozenset[str]:
+    """The entries of a flat table, lower-cased with "ё" as "е" (as written, not lemmatised)."""
+    return frozenset(e.lower().replace("ё", "е") for e in _entries(raw(language)[name]))
+
+
+@lru_cache(maxsize=None)
+def phrases(language: str, name: str, group: str | None = None) -> tuple[tuple[str, ...], ...]:
+    """The entries of a table (or of one ``group`` of a grouped table) as tuples of word keys,
+    longest first."""
+    from .tokens import words_of
+
+    table = raw(language)[name]
+    entries = _entries(table[group] if group is not None else table)
+    found = {tuple(t.key for t in words_of(entry, language)) for entry in entries}
+    return tuple(sorted((p for p in found if p), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def keys(language: str, name: str, group: str | None = None) -> frozenset[str]:
+    """The one-word entries of a table (or group) as word keys."""
+    return frozenset(p[0] for p in phrases(language, name, group) if len(p) == 1)
+
+
+@lru_cache(maxsize=None)
+def grouped_phrases(language: str, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each group of a grouped table (``question_words``, ``measures``, ...) as phrases."""
+    return {group: phrases(language, name, group) for group in raw(language)[name]}

@@ -1,0 +1,230 @@
+"""Words with offsets and the keys they are matched by.
+
+``razdel`` cuts text into tokens with character offsets. Each word gets a *key*, the form two
+words are compared by:
+
+- Russian: the lemma from ``pymorphy3`` ("предприятий" and "предприятие" are "предприятие");
+- English (and Latin names in any text): the Snowball stem ("companies", "company": "compani");
+- Kazakh (a word with a Kazakh-only letter, or any Cyrillic word of a text known to be Kazakh):
+  the word less its case, plural and possessive endings, from the ``suffixes`` table of
+  ``resources/kk.json`` ("колледждер" is "колледж", as the Russian lemma is).
+
+Keys are lower case with "ё" as "е". A token glued across scripts ("Qarmet-те", a Kazakh ending on
+a Latin name) is two words. A number is its own key.
+
+Left out: lemmas in context (the most likely parse of a word alone is taken), compound splitting.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import razdel
+
+from . import resources
+
+__all__ = [
+    "Token",
+    "tokens",
+    "words_of",
+    "word_key",
+    "word_language",
+    "content_words",
+    "content_keys",
+    "lexical_terms",
+    "is_stopword",
+    "KAZAKH_LETTERS",
+    "PREFIX",
+]
+
+KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+PREFIX = 5  # letters of a word's prefix term (BM25 and loose matching)
+_MIN_KK_STEM = 3
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a text: ``text[start:end]``, its kind ("word", "number" or "punct"), the
+    language its word is keyed in, and its key (see the module docstring)."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    language: str
+    key: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower().replace("ё", "е")
+
+
+def _script(ch: str) -> str:
+    if "a" <= ch.lower() <= "z":
+        return "latin"
+    if ch.isalpha():
+        return "cyrillic"
+    return ""
+
+
+def _parts(text: str, start: int) -> Iterable[tuple[str, int]]:
+    """A razdel token split where a hyphen joins words of two scripts ("Qarmet-те")."""
+    if "-" not in text:
+        yield text, start
+        return
+    pos = 0
+    pieces = text.split("-")
+    scripts = [_script(p[:1]) for p in pieces]
+    if len({s for s in scripts if s}) < 2:
+        yield text, start
+        return
+    for piece in pieces:
+        if piece:
+            yield piece, start + pos
+        pos += len(piece) + 1
+
+
+def word_language(word: str, hint: str | None = None) -> str:
+    """The language a word is keyed in: "en" for Latin letters, "kk" for a Kazakh-only letter or
+    a Cyrillic word of a Kazakh text (``hint``), else "ru"."""
+    lower = word.lower()
+    if any("a" <= ch <= "z" for ch in lower):
+        return "en"
+    if hint == "kk" or any(ch in KAZAKH_LETTERS for ch in lower):
+        return "kk"
+    return "ru"
+
+
+def tokens(text: str, language: str | None = None) -> list[Token]:
+    """Every token of ``text`` in order; ``language`` is the text's language when known (a
+    Cyrillic word of a Kazakh text is keyed as Kazakh)."""
+    out: list[Token] = []
+    for t in razdel.tokenize(text):
+        for piece, start in _parts(t.text, t.start):
+            end = start + len(piece)
+            if piece[0].isdigit():
+                out.append(Token(piece, start, end, "number", "", piece.replace(",", ".")))
+            elif any(ch.isalpha() for ch in piece):
+                lang = word_language(piece, language)
+                out.append(Token(piece, start, end, "word", lang, word_key(piece, lang)))
+            else:
+                out.append(Token(piece, start, end, "punct", "", ""))
+    return out
+
+
+def words_of(text: str, language: str | None = None) -> list[Token]:
+    """The word and number tokens of ``text``."""
+    return [t for t in tokens(text, language) if t.kind != "punct"]
+
+
+@lru_cache(maxsize=200_000)
+def word_key(word: str, language: str) -> str:
+    """The key of one word in ``language`` ("ru", "en" or "kk")."""
+    lower = word.lower().replace("ё", "е")
+    if language == "en":
+        return _snowball().stemWord(lower)
+    if language == "kk":
+        return _kazakh_stem(lower)
+    return _lemma(lower)
+
+
+def is_stopword(token: Token) -> bool:
+    """Whether a word token is a stop word of its language (by its written form)."""
+    return token.lower in resources.surface(token.language or "ru", "stopwords")
+
+
+def content_words(text: str, language: str | None = None) -> list[Token]:
+    """The word tokens of ``text`` that carry meaning: no stop words, no single letters."""
+    return [
+        t
+        for t in tokens(text, language)
+        if t.kind == "word" and len(t.text) > 1 and not is_stopword(t)
+    ]
+
+
+def content_keys(text: str, language: str | None = None) -> list[str]:
+    """The distinct keys of ``text``'s content words and numbers, in order."""
+    seen: dict[str, None] = {}
+    for t in tokens(text, language):
+        if t.kind == "number" or (t.kind == "word" and len(t.text) > 1 and not is_stopword(t)):
+            seen.setdefault(t.key, None)
+    return list(seen)
+
+
+def prefix_term(token: Token) -> str:
+    """The loose form of a word: "~" and its first letters (names declined the Russian way,
+    words a lemmatiser does not know, derivations: "инвестиций" and "инвестировать")."""
+    return "~" + token.lower[: PREFIX + (token.language == "kk")]
+
+
+def lexical_terms(text: str, language: str | None = None) -> list[str]:
+    """Terms for BM25: each content word's key and its prefix term; each number as written."""
+    terms: list[str] = []
+    for t in tokens(text, language):
+        if t.kind == "number":
+            terms.append(t.key)
+        elif t.kind == "word" and not is_stopword(t):
+            terms.append(t.key)
+            terms.append(prefix_term(t))
+    return terms
+
+
+_local = threading.local()
+
+
+def _snowball() -> Any:
+    stemmer = getattr(_local, "english", None)
+    if stemmer is None:  # Snowball stemmers are not thread-safe: one per thread
+        import Stemmer
+
+        stemmer = _local.english = Stemmer.Stemmer("english")
+    return stemmer
+
+
+_morph_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str) -> str:
+    morph = _morph()
+    with _morph_lock:
+        parses = morph.parse(word)
+    return parses[0].normal_form.replace("ё", "е") if parses else word
+
+
+@lru_cache(maxsize=1)
+def _kazakh_suffixes() -> tuple[str, ...]:
+    suffixes = resources.raw("kk").get("suffixes", [])
+    return tuple(sorted({s.lower() for s in suffixes}, key=len, reverse=True))
+
+
+def _kazakh_stem(word: str) -> str:
+    """``word`` less up to three endings of the ``suffixes`` table, longest first, keeping at
+    least three letters."""
+    for _ in range(3):
+        for suffix in _kazakh_suffixes():
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_KK_STEM:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def pos_of(word: str) -> str | None:
+    """The part of speech ``pymorphy3`` gives a Russian word ("VERB", "NOUN", ...), or None."""
+    morph = _morph()
+    with _morph_lock:
+        parses = morph.parse(word.lower())
+    return str(parses[0].tag.POS) if parses and parses[0].tag.POS else None
