@@ -5,7 +5,11 @@
 - ``FakeEmbedder`` is deterministic (a vector of word-length counts), for tests that pin exact
   rankings and store behaviour without a real model.
 - ``report_qa`` is the real thing: the shipped report, the bundled multilingual-e5-small, an index
-  built once per test session.
+  built once per test session. A test that uses it (or ``report_index``, ``extractive``) is marked
+  ``slow`` here, whatever its file says: the fake embedder is the default, the real model the
+  exception (``pytest -m "not slow"`` runs the fast ones; CI runs all).
+- ``SHARED`` is ``../shared`` beside the checkout; a test that reads it skips with a reason when
+  it is absent (a user's fresh clone).
 """
 
 from __future__ import annotations
@@ -17,13 +21,30 @@ import numpy as np
 import pytest
 
 from reportqa import ReportQA, Settings
-from reportqa.answering import ExtractiveAnswerer
+from reportqa.answer.extractive import ExtractiveAnswerer
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 REPORT = CORPUS / "karaganda-industry.txt"
 SHARED = ROOT.parent / "shared"
 EVAL = SHARED / "eval"
+
+
+_REAL_MODEL_FIXTURES = frozenset({"report_qa", "report_index", "extractive"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def needs_shared(*paths: str) -> pytest.MarkDecorator:
+    """Skip unless every path under ``../shared`` exists (it is not in a user's clone)."""
+    missing = [p for p in paths if not (SHARED / p).exists()]
+    return pytest.mark.skipif(
+        bool(missing), reason=f"../shared/{missing[0] if missing else ''} is not beside the checkout"
+    )
 
 
 class FakeEmbedder:

@@ -31,6 +31,17 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "answer": answer.answer,
         "refused": answer.refused,
         "language": answer.language,
+        "short_answer": (
+            {
+                "text": answer.short_answer.text,
+                "start": answer.short_answer.start,
+                "end": answer.short_answer.end,
+                "citation": answer.short_answer.citation,
+            }
+            if answer.short_answer
+            else None
+        ),
+        "confidence": answer.confidence,
         "citations": [citation_to_dict(c) for c in answer.citations],
         "retrieved": _retrieved(answer.retrieved),
         "see_also": [

@@ -91,6 +91,17 @@ class SeeAlsoOut(BaseModel):
     paragraph: int
 
 
+class ShortAnswerOut(BaseModel):
+    """The exact span answering a question of amount, date, place or name."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str = Field(description='Verbatim from the report, e.g. "372 тысячи шин".')
+    start: int = Field(description="Offset in the document, like citations[].start.")
+    end: int
+    citation: int = Field(description='The "[n]" of the quote it stands in.')
+
+
 class AnswerOut(BaseModel):
     """The JSON of ``reportqa ask --json``."""
 
@@ -100,6 +111,12 @@ class AnswerOut(BaseModel):
     answer: str = Field(description='The answer text with citation markers "[n]".')
     refused: bool = Field(description="True when the report does not say.")
     language: str
+    short_answer: ShortAnswerOut | None = Field(
+        default=None, description="The exact span first, for amounts, dates, places and names."
+    )
+    confidence: float | None = Field(
+        default=None, description="The evidence model's probability that the quote answers."
+    )
     citations: list[CitationOut]
     retrieved: list[RetrievedOut]
     see_also: list[SeeAlsoOut] = Field(description="Passages near a refused question.")
