@@ -76,7 +76,11 @@ FEATURES = (
     "kind_agent",
     "has_kind",
     "has_kind_passage",
-    "lacks_kind",
+    "lacks_quantity",
+    "lacks_date",
+    "lacks_place",
+    "lacks_agent",
+    "asked_noun_missing",
     "measure_ok",
     "measure_conflict",
     "year_match",
@@ -146,6 +150,7 @@ class SentenceFacts:
     years: frozenset[int]
     direction: int
     language: str
+    date_words: bool  # a century, decade or month name of the ``date_words`` table
 
 
 @dataclass
@@ -257,6 +262,7 @@ class EvidenceBuilder:
         weights = np.array([self.weight(t) for t in words], dtype=np.float64)
         corrections = [self.corrections(t) for t in words]
         names = list(question.names)
+        asked_noun = _asked_noun(question, words)
         rows = []
         seen: set[tuple[str, int]] = set()
         for rank, hit in enumerate(hits, start=1):
@@ -297,6 +303,8 @@ class EvidenceBuilder:
             )
             f[_INDEX["missing"]] = float(weights @ (near == 0)) / total if words else 0.0
             f[_INDEX["cross_lingual"]] = float(cross)
+            if asked_noun is not None:
+                f[_INDEX["asked_noun_missing"]] = 1.0 - float(own[asked_noun])
             self._asked(f, question, sf, facts, names)
             f[_INDEX["new_words"]] = _new_share(sf.keys, question)
             f[_INDEX["question_words"]] = math.log1p(len(words))
@@ -322,20 +330,20 @@ class EvidenceBuilder:
         kind = question.kind
         if kind != "other":
             f[_INDEX[f"kind_{kind}"]] = 1.0
-            has = _has_kind(kind, sf.quantities, sf.entities, sf.years, question)
+            has = _has_kind(kind, sf.quantities, sf.entities, sf.years, question, sf.date_words)
             in_passage = has or any(
-                _has_kind(kind, s.quantities, s.entities, s.years, question)
+                _has_kind(kind, s.quantities, s.entities, s.years, question, s.date_words)
                 for s in facts.sentences
             )
             f[_INDEX["has_kind"]] = float(has)
             f[_INDEX["has_kind_passage"]] = float(in_passage)
-            f[_INDEX["lacks_kind"]] = float(not has)
+            f[_INDEX[f"lacks_{kind}"]] = float(not has)
         if question.measure is not None and kind in ("quantity", "other"):
             units = MEASURE_UNITS[question.measure]
             amounts = [q for q in sf.quantities if q.kind in AMOUNT_KINDS]
             if any(q.unit in units for q in amounts):
                 f[_INDEX["measure_ok"]] = 1.0
-            elif amounts and question.measure in ("money", "percent"):
+            elif amounts:
                 f[_INDEX["measure_conflict"]] = 1.0
         if question.years:
             if sf.years:
@@ -384,6 +392,7 @@ def _facts(
         years=stated_years(toks, quantities, table, year),
         direction=direction_of(toks, table),
         language=language,
+        date_words=any(t.key in resources.keys(table, "date_words") for t in toks),
     )
 
 
@@ -444,6 +453,7 @@ def _has_kind(
     found: Sequence[Entity],
     years: frozenset[int],
     question: Question,
+    date_words: bool = False,
 ) -> bool:
     """Whether a sentence holds an answer of the kind asked for, other than what the question
     already says."""
@@ -451,8 +461,15 @@ def _has_kind(
         asked = {q.value for q in question.quantities}
         return any(q.kind in AMOUNT_KINDS and q.value not in asked for q in quantities)
     if kind == "date":
-        return bool(years - question.years - question.bounded_years) or any(
-            q.kind == "date" for q in quantities
+        return (
+            bool(years - question.years - question.bounded_years)
+            or any(q.kind == "date" for q in quantities)
+            or any(
+                q.kind == "number" and q.unit is None and 1000 <= q.value <= 2100
+                and q.value not in question.years
+                for q in quantities
+            )
+            or bool(date_words)
         )
     wanted = ("LOC",) if kind == "place" else ("ORG", "PER", "NAME")
     return any(
@@ -481,6 +498,18 @@ def _governing_entity(sf: SentenceFacts, facts: _PassageFacts) -> Entity | None:
     start = sf.tokens[0].start if sf.tokens else 0
     before = [e for e in facts.entities if e.kind in kinds and e.end <= start]
     return before[-1] if before else None
+
+
+def _asked_noun(question: Question, words: list[Token]) -> int | None:
+    """For a question of amount, the index (among ``words``) of the word after its question word:
+    what it counts ("Сколько студентов", "how many buses", "қанша шина")."""
+    if question.kind != "quantity" or not words:
+        return None
+    first_word = next((t for t in question.tokens if t.kind == "word"), None)
+    for i, t in enumerate(words):
+        if first_word is None or t.start > first_word.start:
+            return i
+    return None
 
 
 def _new_share(keys: frozenset[str], question: Question) -> float:

@@ -38,6 +38,7 @@ TABLES = (
     "compose_verbs",
     "compose_objects",
     "relative_years",
+    "date_words",
     "function_words",
 )
 
