@@ -169,7 +169,7 @@ def load_dataset(name: str, work: Path, embedder: CachingEmbedder, sets: tuple[s
                            languages=document_languages(documents))
         embedder.save()
     dataset.documents = documents
-    dataset.searcher = HybridSearcher(data, embedder)
+    dataset.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
     dummy = EvidenceModel("logistic", FEATURES, 0.5, {"mean": [0.0] * len(FEATURES), "scale": [1.0] * len(FEATURES), "weights": [0.0] * len(FEATURES), "bias": 0.0}, {})
     dataset.answerer = ExtractiveAnswerer(dataset.searcher, documents, model=dummy)
     return dataset

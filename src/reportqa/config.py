@@ -32,9 +32,6 @@ class Settings:
     chunk_chars: int = 1200  # a longer paragraph is cut into windows of whole sentences
     chunk_overlap: int = 1  # sentences shared by neighbouring windows of one paragraph
     k: int = 5  # passages retrieved and shown as "retrieved"
-    # Fusion weights of the passage vector and of its best sentence's vector; BM25 gets the rest.
-    dense_weight: float = 0.3
-    sentence_weight: float = 0.3
     # Answer only when the evidence model is at least this sure. 0.15: on XQuAD-ru it answers
     # 0.960 of questions and refuses 0.566 of the hard "gold passage removed" negatives (0.25:
     # 0.934 and 0.714); on the Russian questions written for the report (benchmarks/data) it
@@ -89,14 +86,6 @@ class Settings:
     def _validate(self) -> None:
         if self.k < 1:
             raise InputError(f"k must be at least 1, got {self.k}")
-        if (
-            min(self.dense_weight, self.sentence_weight) < 0
-            or self.dense_weight + self.sentence_weight > 1
-        ):
-            raise InputError(
-                "dense_weight and sentence_weight must be at least 0 and add up to at most 1, "
-                f"got {self.dense_weight} and {self.sentence_weight}"
-            )
         if self.chunk_chars < 100:
             raise InputError(f"chunk_chars must be at least 100, got {self.chunk_chars}")
         if not self.llm_timeout > 0:

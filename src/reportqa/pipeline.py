@@ -49,9 +49,7 @@ class ReportQA:
         self.embedder = embedder
         self.notices = notices  # what open() had to do: build, rebuild, and why
         self.corpus_hash = str(data.manifest["corpus_hash"])
-        self.searcher = HybridSearcher(
-            data, embedder, settings.dense_weight, settings.sentence_weight
-        )
+        self.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         # The extractive answerer decides refusal whichever answers; fact-checks use it too.
         self.extractive = extractive = ExtractiveAnswerer(

@@ -9,8 +9,9 @@ module, with its provenance (data, command, date, out-of-fold metrics). Two form
 - ``trees``: gradient-boosted trees as LightGBM dumps them (``Booster.dump_model``), evaluated
   here with numpy, so LightGBM is needed to fit, not to answer.
 
-Nothing is unpickled. A model whose feature names differ from ``features.FEATURES`` is an error:
-the code and the fitted weights must agree.
+Nothing is unpickled. A model whose feature names differ from the features the code computes
+(``features.FEATURES``; ``retrieval.hybrid.FUSION_FEATURES`` for the retrieval fusion model, read
+the same way) is an error: the code and the fitted weights must agree.
 
 Left out: fitting (the benchmark script does it).
 """
@@ -89,17 +90,18 @@ def _tree(node: dict[str, Any], matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def load_model(path: Path | None = None) -> EvidenceModel:
-    """The model stored at ``path``, or the one shipped with the package."""
-    return _load(str(path) if path else "")
+def load_model(path: Path | str | None = None, features: tuple[str, ...] = FEATURES) -> EvidenceModel:
+    """The model stored at ``path`` (a file name alone is one shipped with the package; the
+    default is the evidence model), fitted on ``features``."""
+    return _load(str(path or MODEL_FILE), features)
 
 
-@lru_cache(maxsize=4)
-def _load(path: str) -> EvidenceModel:
-    if path:
+@lru_cache(maxsize=8)
+def _load(path: str, features: tuple[str, ...]) -> EvidenceModel:
+    if "/" in path or "\\" in path:
         text = Path(path).read_text(encoding="utf-8")
     else:
-        text = importlib_resources.files("reportqa.evidence").joinpath(MODEL_FILE).read_text(
+        text = importlib_resources.files("reportqa.evidence").joinpath(path).read_text(
             encoding="utf-8"
         )
     data = json.loads(text)
@@ -110,9 +112,9 @@ def _load(path: str) -> EvidenceModel:
         params=data["params"],
         provenance=data.get("provenance", {}),
     )
-    if model.features != FEATURES:
+    if model.features != features:
         raise ReportQAError(
-            f"the evidence model {path or MODEL_FILE} was fitted on other features than this "
-            "code computes: refit it with `python benchmarks/train_evidence.py`"
+            f"the model {path} was fitted on other features than this code computes: refit it "
+            "(benchmarks/train_evidence.py, benchmarks/train_fusion.py)"
         )
     return model

@@ -74,7 +74,10 @@ def read_question(text: str, language: str | None = None) -> Question:
     small = resources.surface(table_lang, "small_talk") | resources.surface(
         table_lang, "stopwords"
     )
-    small_talk = sum(t.lower in small for t in words) / len(words) if words else 0.0
+    small_keys = resources.keys(table_lang, "small_talk")
+    small_talk = (
+        sum(t.lower in small or t.key in small_keys for t in words) / len(words) if words else 0.0
+    )
     compose = bool(find_phrases(toks, resources.phrases(table_lang, "compose_verbs"))) and bool(
         find_phrases(toks, resources.phrases(table_lang, "compose_objects"))
     )
@@ -126,18 +129,20 @@ def find_phrases(
 
 
 def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
-    """The kind of answer asked for, from the first question word (or "which" + noun) of the
-    question, and the token indexes of those words."""
+    """The kind of answer asked for, from the first question word of the question, or a "which"
+    word and the noun it governs ("қай компания" asks for an agent even though "қай" alone is
+    how "қайда" begins), the longest match at the first place one starts; and the token indexes
+    of those words."""
     positions = _word_positions(toks)
     words = resources.grouped_phrases(language, "question_words")
     which = resources.phrases(language, "which_words")
     nouns = resources.grouped_phrases(language, "which_nouns")
     for at in range(len(positions)):
+        found: list[tuple[int, str, set[int]]] = []
         for kind in KINDS:
             for phrase in words.get(kind, ()):
                 if phrase_at(toks, positions, at, phrase):
-                    span = set(positions[at : at + len(phrase)])
-                    return kind, span
+                    found.append((len(phrase), kind, set(positions[at : at + len(phrase)])))
         for phrase in which:
             if not phrase_at(toks, positions, at, phrase):
                 continue
@@ -146,10 +151,13 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
                 for kind in KINDS:
                     for noun in nouns.get(kind, ()):
                         if phrase_at(toks, positions, reach, noun):
-                            span = set(positions[at : after]) | set(
+                            span = set(positions[at:after]) | set(
                                 positions[reach : reach + len(noun)]
                             )
-                            return kind, span
+                            found.append((len(span), kind, span))
+        if found:
+            _, kind, span = max(found, key=lambda f: f[0])
+            return kind, span
     return "other", set()
 
 

@@ -66,8 +66,10 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         close = _QUOTES.get(text[i])
         if close is not None:
             j = text.find(close, i + 1)
-            if i + 1 < j <= i + 61:
-                spans.append((i + 1, j))
+            inner = text[i + 1 : j]
+            if i + 1 < j <= i + 61 and inner.strip():
+                start = i + 1 + len(inner) - len(inner.lstrip())
+                spans.append((start, start + len(inner.strip())))
                 i = j + 1
                 continue
         i += 1

@@ -1,10 +1,17 @@
 """Hybrid retrieval: FAISS dense search fused with BM25, as a LangChain ``BaseRetriever``.
 
-Three signals are rescaled to [0, 1] over the candidate set (the dense top-N united with the
-lexical top-N) and mixed linearly: the cosine of the passage vector, the cosine of its best
-sentence's vector (a question is usually answered by one sentence), and BM25 over stems and
-prefixes. Min-max scaling keeps the strongest passage of each signal at 1, so neither the cosine
-range of the model nor the length of the question decides the mix.
+The candidates are the dense top-N united with the lexical top-N. Each gets the features of
+``FUSION_FEATURES``: the cosine of the passage vector and of its best sentence's vector (a question
+is usually answered by one sentence), and BM25 over lemmas and prefixes, each rescaled to [0, 1]
+over the candidates and as a z-score over the whole index; and how far lexical matching can work
+at all for this question: whether it is in another language than the passage, and the share of
+its words the index has ever seen. A fitted logistic model (``fusion_model.json``, fitted by
+``benchmarks/train_fusion.py``) mixes them, so the weight of BM25 depends on the question's
+language and on how much of it can match: an English question over a Russian report leans on
+the vectors, a Russian one with the report's own words on both.
+
+Fixed weights (``dense_weight``, ``sentence_weight``; BM25 gets the rest) replace the model when
+given: the benchmarks rank by one signal alone this way.
 
 Left out: re-ranking with a cross-encoder (none ships offline here).
 """
@@ -21,15 +28,33 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from ..evidence.model import EvidenceModel, load_model
 from ..index.bm25 import BM25
 from ..index.store import IndexData
 from ..lang.detect import detect_language
 from ..lang.tokens import lexical_terms
 from ..models import Hit
 
-__all__ = ["HybridSearcher", "HybridRetriever", "hit_to_document"]
+__all__ = ["HybridSearcher", "HybridRetriever", "hit_to_document", "FUSION_FEATURES", "FUSION_FILE"]
 
 _MIN_CANDIDATES = 50
+FUSION_FILE = "fusion_model.json"
+FUSION_FEATURES = (
+    "dense",
+    "sentence",
+    "lexical",
+    "dense_z",
+    "sentence_z",
+    "lexical_share",
+    "cross_lingual",
+    "matchable",
+    "lexical_cross",
+    "lexical_matchable",
+    "dense_cross",
+    "dense_rank",
+    "sentence_rank",
+    "lexical_rank",
+)
 
 
 class HybridSearcher:
@@ -39,13 +64,21 @@ class HybridSearcher:
         self,
         data: IndexData,
         embedder: Any,
-        dense_weight: float = 0.3,
-        sentence_weight: float = 0.3,
+        dense_weight: float | None = None,
+        sentence_weight: float | None = None,
+        languages: dict[str, str] | None = None,
+        fusion: EvidenceModel | None = None,
     ) -> None:
         self.data = data
         self.embedder = embedder
-        self.dense_weight = dense_weight
-        self.sentence_weight = sentence_weight
+        self.weights = None
+        if dense_weight is not None or sentence_weight is not None:
+            self.weights = (dense_weight or 0.0, sentence_weight or 0.0)
+        self.fusion = fusion or (None if self.weights else load_model(FUSION_FILE, FUSION_FEATURES))
+        self.languages = languages or {}
+        self._chunk_languages = np.array(
+            [self.languages.get(c.document, "ru") for c in data.chunks], dtype=object
+        )
         self.bm25 = BM25(data.tokens)
         n = data.chunk_index.ntotal
         self.chunk_vectors = (
@@ -89,40 +122,89 @@ class HybridSearcher:
                 self._sentence_cache.popitem(last=False)
         return scores
 
-    def search(self, question: str, k: int) -> list[Hit]:
-        """The ``k`` best chunks for ``question``, best first."""
+    def candidates(self, question: str, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """The candidate chunk ids for ``question``, their fusion features (in the order of
+        ``FUSION_FEATURES``) and the raw signals ("dense", "sentence", "lexical")."""
         n = len(self.data.chunks)
-        if n == 0:
-            return []
         qv = self.query_vector(question)
-        lexical = self.bm25.scores(lexical_terms(question, detect_language(question)))
+        language = detect_language(question)
+        terms = lexical_terms(question, language)
+        lexical = self.bm25.scores(terms)
         n_cand = min(n, max(_MIN_CANDIDATES, 10 * k))
         _, dense_ids = self.data.chunk_index.search(qv[None, :].astype(np.float32), n_cand)
         candidates = set(int(i) for i in dense_ids[0] if i >= 0)
         candidates.update(int(i) for i in np.argsort(-lexical)[:n_cand])
         ids = np.array(sorted(candidates), dtype=np.int64)
-        dense = self.chunk_vectors[ids] @ qv
+        dense_all = self.chunk_vectors @ qv
+        dense = dense_all[ids]
         sentence_scores = self.sentence_scores(question)
         best_sentence = np.array(
             [sentence_scores[list(self.data.sentence_rows[i])].max(initial=-1.0) for i in ids]
         )
         lex = lexical[ids]
-        fused = (
-            self.dense_weight * _minmax(dense)
-            + self.sentence_weight * _minmax(best_sentence)
-            + (1 - self.dense_weight - self.sentence_weight) * _minmax(lex)
+        words = [t for t in terms if not t.startswith("~")]
+        matchable = sum(self.bm25.contains(t) for t in words) / len(words) if words else 0.0
+        cross = (self._chunk_languages[ids] != language).astype(np.float64)
+        top = float(lexical.max()) if len(lexical) else 0.0
+        features = np.column_stack(
+            [
+                _minmax(dense),
+                _minmax(best_sentence),
+                _minmax(lex),
+                _z(dense, dense_all),
+                _z(best_sentence, sentence_scores),
+                lex / top if top > 0 else np.zeros(len(ids)),
+                cross,
+                np.full(len(ids), matchable),
+                _minmax(lex) * cross,
+                _minmax(lex) * matchable,
+                _minmax(dense) * cross,
+                _reciprocal_rank(dense),
+                _reciprocal_rank(best_sentence),
+                _reciprocal_rank(lex) * (lex > 0),
+            ]
         )
+        return ids, features, {"dense": dense, "sentence": best_sentence, "lexical": lex}
+
+    def search(self, question: str, k: int) -> list[Hit]:
+        """The ``k`` best chunks for ``question``, best first."""
+        if not self.data.chunks:
+            return []
+        ids, features, raw = self.candidates(question, k)
+        if self.weights is not None:
+            dense_weight, sentence_weight = self.weights
+            fused = (
+                dense_weight * features[:, 0]
+                + sentence_weight * features[:, 1]
+                + (1 - dense_weight - sentence_weight) * features[:, 2]
+            )
+        else:
+            assert self.fusion is not None
+            fused = self.fusion.probabilities(features)
         order = np.argsort(-fused, kind="stable")[:k]
         return [
             Hit(
                 chunk=self.data.chunks[int(ids[i])],
                 score=round(float(fused[i]), 4),
-                dense=round(float(dense[i]), 4),
-                sentence=round(float(best_sentence[i]), 4),
-                lexical=round(float(lex[i]), 4),
+                dense=round(float(raw["dense"][i]), 4),
+                sentence=round(float(raw["sentence"][i]), 4),
+                lexical=round(float(raw["lexical"][i]), 4),
             )
             for i in order
         ]
+
+
+def _reciprocal_rank(values: np.ndarray) -> np.ndarray:
+    """1 for the best candidate by ``values``, 1/2 for the second, ... (as in reciprocal rank
+    fusion)."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-values, kind="stable")] = np.arange(1, len(values) + 1)
+    return 1.0 / ranks
+
+
+def _z(values: np.ndarray, population: np.ndarray) -> np.ndarray:
+    std = float(population.std()) or 1.0
+    return (values - float(population.mean())) / std
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:

@@ -25,16 +25,16 @@ _EXAMPLES: dict[str, dict[str, tuple[str, ...]]] = {
             "Какова численность населения Караганды?",
         ),
         "kk": (
-            "Облыста қанша жоғары оқу орны бар?",
+            "Облыста қанша университет бар?",
             "QARMET-ке 2028 жылға дейін қанша инвестиция салу жоспарланған?",
-            "Шойын өндірісі қаншаға өсті?",
+            "Сарыарқа арнайы экономикалық аймағында қанша қатысушы тіркелген?",
             "Қарағанды халқының саны қанша?",
         ),
         "en": (
             "How many universities are in the region?",
             "How much is planned to be invested in QARMET by 2028?",
-            "How much did pig iron production grow?",
-            "What is the population of Karaganda?",
+            "How many participants are registered in the Saryarka special economic zone?",
+            "How many people live in Karaganda?",
         ),
     },
 }

@@ -54,7 +54,8 @@ def conversation_markdown(
     exported_at: datetime | None = None,
 ) -> str:
     """The conversation as Markdown: a header naming the report and its content hash, then each
-    question, its answer with markers, and each cited quote with an absolute paragraph link."""
+    question, its short answer in bold (when it has one), its answer with markers, and each
+    cited quote with an absolute paragraph link."""
     base = base_url.rstrip("/") + "/"
     exported_at = exported_at or datetime.now(UTC)
     titles = " · ".join(doc.title for doc in documents.values())
@@ -73,7 +74,12 @@ def conversation_markdown(
         lines += [f"## {number}\\. {escape_markdown(answer.question)}", ""]
         if answer.refused:
             lines += [f"**{escape_markdown(t(lang, 'not_in_report'))}**", ""]
-        # Markers stay "[n]": escaped, they are literal brackets, not link syntax.
+        short = answer.short_answer
+        if short is not None and short.text.strip() and not answer.refused:
+            # The exact span first, in bold as on the page, with the marker of its quote.
+            lines += [f"**{escape_markdown(short.text.strip())}** \\[{short.citation}\\]", ""]
+        # Markers stay "[n]": escaped, they are literal brackets, not link syntax. The whole
+        # text, short answer included: what was answered, word for word.
         lines += [escape_markdown(answer.answer), ""]
         if answer.notice:
             lines += [

@@ -35,7 +35,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "question": {"ru": "Ваш вопрос", "kk": "Сұрағыңыз", "en": "Your question"},
     "placeholder": {
         "ru": "Например: сколько вузов в области?",
-        "kk": "Мысалы: облыста қанша жоғары оқу орны бар?",
+        "kk": "Мысалы: облыста қанша университет бар?",
         "en": "For example: how many universities does the region have?",
     },
     "ask": {"ru": "Спросить", "kk": "Сұрау", "en": "Ask"},

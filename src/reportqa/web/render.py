@@ -6,6 +6,11 @@ A marker ``[n]`` of turn ``k`` links to ``#src-k-n``, the id of its card in the 
 document title and paragraph, links to the paragraph in the report view (new tab), and carries
 the formatted reference for "copy citation" in a data attribute.
 
+An answer with a short answer (the exact span, "372 тысячи шин") shows it first, in bold on its
+own line with its marker, then the quote(s); the span the answer text starts with ("372 тысячи шин
+— «…» [1]") is not repeated under it. The full text stays in the ``Answer`` for feedback and the
+export.
+
 A generative (LLM) answer also says whether the verifier found every sentence in the report, and
 lists the sentences it could not match with the verifier's reason. While the model writes, the
 chat shows its text so far (``partial_markdown``), escaped like any answer: it is untrusted.
@@ -18,6 +23,7 @@ Left out: translation of the verifier's reasons and of the notices (the library'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from ..models import Answer, Citation, Document
@@ -29,6 +35,7 @@ __all__ = [
     "question_markdown",
     "partial_markdown",
     "answer_markdown",
+    "answer_body",
     "sources_html",
     "passage_html",
     "citation_html",
@@ -36,6 +43,9 @@ __all__ = [
 
 # Characters of context kept on each side of a quote inside a long paragraph.
 CONTEXT_CHARS = 320
+# What separates a short answer from the quotes in the answer text ("372 тысячи шин — «…» [1]",
+# ``answer/extractive.py``); ``static/widget.js`` reads it the same way.
+_SHORT_SEPARATOR = re.compile(r"\s+[—–-]\s+")
 
 
 def question_markdown(question: str) -> str:
@@ -49,25 +59,35 @@ def partial_markdown(text: str, lang: str) -> str:
     return escape_markdown(text.strip() or t(lang, "searching"))
 
 
+def answer_body(answer: Answer) -> str:
+    """The text of ``answer`` to show under its short answer: without the span it starts with and
+    the dash after it. The whole text when there is no short answer, or the text does not start
+    with it (a generative answer)."""
+    short = answer.short_answer
+    if (
+        short is None
+        or answer.refused
+        or not short.text
+        or not answer.answer.startswith(short.text)
+    ):
+        return answer.answer
+    rest = answer.answer[len(short.text) :]
+    separator = _SHORT_SEPARATOR.match(rest)
+    if separator is None or not rest[separator.end() :].strip():
+        return answer.answer
+    return rest[separator.end() :]
+
+
 def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str:
-    """An answer as chat Markdown: its text with markers linking to the sources panel; a
-    refusal is set off with a warning sign and lists its "see also" links (prefixed by
-    ``base``, the server's URL, when the page may be shown on another site)."""
+    """An answer as chat Markdown: its short answer in bold with its marker when it has one, then
+    its text with markers linking to the sources panel; a refusal is set off with a warning sign
+    and lists its "see also" links (prefixed by ``base``, the server's URL, when the page may be
+    shown on another site)."""
     numbers = {c.n for c in answer.citations}
-    parts: list[str] = []
-    last = 0
-    for match in MARKER.finditer(answer.answer):
-        parts.append(escape_markdown(answer.answer[last : match.start()]))
-        n = int(match.group(1))
-        label = f"\\[{n}\\]"
-        parts.append(f"[{label}](#src-{turn}-{n})" if n in numbers else label)
-        last = match.end()
-    parts.append(escape_markdown(answer.answer[last:]))
-    text = "".join(parts).strip()
     lines: list[str] = []
     if answer.refused:
         # The library's refusal, in the question's language, is the visible "does not say".
-        lines.append(f"⚠️ **{text}**")
+        lines.append(f"⚠️ **{_linked(answer.answer, numbers, turn)}**")
         if answer.see_also:
             links = ", ".join(
                 f"[{escape_markdown(t(lang, 'paragraph', n=s.paragraph))}]"
@@ -76,7 +96,11 @@ def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str
             )
             lines.append(f"{escape_markdown(t(lang, 'see_also'))}: {links}")
     else:
-        lines.append(text)
+        short = answer.short_answer
+        if short is not None and short.text.strip():
+            marker = _marker(short.citation, numbers, turn)
+            lines.append(f"**{escape_markdown(short.text.strip())}** {marker}")
+        lines.append(_linked(answer_body(answer), numbers, turn))
     if answer.mode == "generative":
         grounded = "generative_grounded" if answer.grounded else "generative_ungrounded"
         lines.append(f"{'✅' if answer.grounded else '⚠️'} _{escape_markdown(t(lang, grounded))}_")
@@ -88,6 +112,24 @@ def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str
     if answer.notice:
         lines.append(f"ℹ️ _{escape_markdown(t(lang, 'notice'))}: {escape_markdown(answer.notice)}_")
     return "\n\n".join(lines)
+
+
+def _marker(n: int, numbers: set[int], turn: int) -> str:
+    """Marker ``[n]`` as Markdown: a link to its card when the answer cites ``n``."""
+    label = f"\\[{n}\\]"
+    return f"[{label}](#src-{turn}-{n})" if n in numbers else label
+
+
+def _linked(text: str, numbers: set[int], turn: int) -> str:
+    """``text`` as Markdown, its markers of cited passages linked to their cards."""
+    parts: list[str] = []
+    last = 0
+    for match in MARKER.finditer(text):
+        parts.append(escape_markdown(text[last : match.start()]))
+        parts.append(_marker(int(match.group(1)), numbers, turn))
+        last = match.end()
+    parts.append(escape_markdown(text[last:]))
+    return "".join(parts).strip()
 
 
 def sources_html(

@@ -73,27 +73,47 @@
     });
   }
 
-  function answerText(turn, index, node) {
-    var answer = turn.answer;
-    var numbers = {};
-    answer.citations.forEach(function (c) { numbers[c.n] = true; });
+  function marker(n, numbers, index) {
+    if (!numbers[n]) return document.createTextNode("[" + n + "]");
+    var link = el("a", "rq-marker", "[" + n + "]");
+    link.href = "#rq-c-" + index + "-" + n;
+    link.setAttribute("data-target", "rq-c-" + index + "-" + n);
+    return link;
+  }
+
+  // The answer text, or what follows its short answer ("372 тысячи шин — «…» [1]" shows «…» [1]
+  // under the bold span); as render.answer_body in Python.
+  function answerBody(answer) {
+    var short = answer.short_answer;
+    var text = answer.answer;
+    if (!short || !short.text || text.indexOf(short.text) !== 0) return text;
+    var rest = text.slice(short.text.length);
+    var separator = /^\s+[\u2014\u2013-]\s+/.exec(rest);
+    if (!separator || !rest.slice(separator[0].length).trim()) return text;
+    return rest.slice(separator[0].length);
+  }
+
+  function answerText(text, numbers, index, node) {
     var pattern = /\[(\d{1,3})\]/g;
     var last = 0;
     var match;
-    while ((match = pattern.exec(answer.answer)) !== null) {
-      node.appendChild(document.createTextNode(answer.answer.slice(last, match.index)));
-      var n = Number(match[1]);
-      if (numbers[n]) {
-        var marker = el("a", "rq-marker", "[" + n + "]");
-        marker.href = "#rq-c-" + index + "-" + n;
-        marker.setAttribute("data-target", "rq-c-" + index + "-" + n);
-        node.appendChild(marker);
-      } else {
-        node.appendChild(document.createTextNode(match[0]));
-      }
+    while ((match = pattern.exec(text)) !== null) {
+      node.appendChild(document.createTextNode(text.slice(last, match.index)));
+      node.appendChild(marker(Number(match[1]), numbers, index));
       last = match.index + match[0].length;
     }
-    node.appendChild(document.createTextNode(answer.answer.slice(last)));
+    node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // The exact span that answers, in bold, with the marker of the quote it stands in.
+  function shortAnswer(short, numbers, index) {
+    var line = el("p", "rq-short-line");
+    var strong = el("strong", "rq-short", short.text.trim());
+    strong.setAttribute("data-citation", String(short.citation));
+    line.appendChild(strong);
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(marker(short.citation, numbers, index));
+    return line;
   }
 
   function citationItem(c, index) {
@@ -185,8 +205,14 @@
         box.appendChild(also);
       }
     } else {
+      var numbers = {};
+      answer.citations.forEach(function (c) { numbers[c.n] = true; });
+      var short = answer.short_answer;
+      if (short && short.text && short.text.trim()) {
+        box.appendChild(shortAnswer(short, numbers, index));
+      }
       var text = el("p", "rq-text");
-      answerText(turn, index, text);
+      answerText(answerBody(answer), numbers, index, text);
       box.appendChild(text);
       if (answer.citations.length) {
         var list = el("ol", "rq-cites");
