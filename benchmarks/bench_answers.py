@@ -1,57 +1,94 @@
-"""End-to-end answers on XQuAD-ru: every question asked of the 240-passage corpus through
+"""End-to-end answers on XQuAD-ru or TyDi-ru half A: every question asked of its corpus through
 ``ReportQA.ask``, as a user would.
 
-Prints the share of questions answered (not refused), the share whose quoted sentences hold a
-gold answer span, the average number of quoted sentences, and latency. All XQuAD-ru questions are
-answerable, so every refusal here is a false refusal.
+Prints the share of questions answered (every question there is answerable, so every refusal is
+a false refusal), the share whose answer (short answer or quotes) holds a gold answer, the short
+answer's exact match and token F1 (SQuAD's normalisation: lower case, punctuation and white
+space folded; a missing short answer scores 0), how often there is one, sentences quoted, and
+latency.
 
-    python benchmarks/bench_answers.py [--work /tmp/reportqa-xquad] [--limit N]
+    python benchmarks/bench_answers.py [--dataset xquad|tydi] [--work /tmp/reportqa-bench] [--limit N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from xquad import EVAL, xquad_qa  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+FILES = {"xquad": "xquad-ru", "tydi": "tydiqa-ru-a"}
+
+
+def normalise(text: str) -> list[str]:
+    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text.lower())
+    return re.sub(r"\s+", " ", text.replace("ё", "е")).split()
+
+
+def f1(prediction: str, gold: str) -> float:
+    p, g = normalise(prediction), normalise(gold)
+    common = sum((Counter(p) & Counter(g)).values())
+    if not p or not g or not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/reportqa-xquad"))
+    parser.add_argument("--dataset", choices=sorted(FILES), default="xquad")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/reportqa-bench"))
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()
-    qa = xquad_qa(args.work)
-    rows = [json.loads(line) for line in open(EVAL / "xquad-ru.questions.jsonl", encoding="utf-8")]
+    from reportqa import ReportQA, Settings
+
+    name = FILES[args.dataset]
+    if not (EVAL / f"{name}.questions.jsonl").exists():
+        sys.exit(f"{EVAL / name}.*: not found (../shared/eval beside the checkout)")
+    corpus = args.work / args.dataset / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for line in open(EVAL / f"{name}.passages.jsonl", encoding="utf-8"):
+        p = json.loads(line)
+        if not (corpus / f"{p['id']}.txt").exists():
+            (corpus / f"{p['id']}.txt").write_text(p["text"], encoding="utf-8")
+            meta = {"title": p.get("title") or p["id"], "language": "ru"}
+            (corpus / f"{p['id']}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    qa = ReportQA.open(Settings(corpus=corpus, index=args.work / args.dataset / "index"), progress=print)
+    rows = [json.loads(line) for line in open(EVAL / f"{name}.questions.jsonl", encoding="utf-8")]
     if args.limit:
         rows = rows[: args.limit]
-    answered = holds_gold = sentences = 0
+    answered = holds = sentences = with_short = 0
+    exact = f1_total = 0.0
     latencies = []
     for row in rows:
         started = time.perf_counter()
         answer = qa.ask(row["question"])
         latencies.append((time.perf_counter() - started) * 1000)
+        short = answer.short_answer.text if answer.short_answer else ""
+        if short:
+            with_short += 1
+            exact += max(float(normalise(short) == normalise(g)) for g in row["answers"])
+            f1_total += max(f1(short, g) for g in row["answers"])
         if answer.refused:
             continue
         answered += 1
         sentences += len(answer.citations)
-        quoted = " ".join(c.quote for c in answer.citations)
-        holds_gold += any(gold in quoted for gold in row["answers"])
+        text = " ".join([short, *(c.quote for c in answer.citations)])
+        holds += any(g in text for g in row["answers"])
     n = len(rows)
     latencies.sort()
-    print(f"{n} questions: answered {answered / n:.3f} (false refusals {1 - answered / n:.3f})")
-    print(
-        f"quote holds a gold answer: {holds_gold / n:.3f} of all questions, {holds_gold / max(answered, 1):.3f} of answered"
-    )
+    print(f"{args.dataset}: {n} questions; answered {answered / n:.3f} (refused {1 - answered / n:.3f})")
+    print(f"answer holds a gold answer: {holds / n:.3f} of all questions")
+    print(f"short answer: given for {with_short / n:.3f}; exact match {exact / n:.3f}, token F1 {f1_total / n:.3f} (over all questions, none scoring 0)")
     print(f"quoted sentences per answer: {sentences / max(answered, 1):.2f}")
-    print(
-        f"latency p50 {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * (n - 1))]:.1f} ms"
-    )
+    print(f"latency p50 {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * (n - 1))]:.1f} ms")
 
 
 if __name__ == "__main__":

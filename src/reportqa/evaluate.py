@@ -2,8 +2,9 @@
 
 Each row: ``id``, ``lang``, ``question``, ``answers`` (strings any of which a correct answer
 quotes; empty when the report does not answer) and ``paragraph`` (the gold paragraph or null).
-Reported: gold-paragraph hit@1 and @3, answers holding a gold string, refusal accuracy on
-unanswerable questions, false refusals, and p50/p95 latency.
+Reported: gold-paragraph hit@1 and @3, answers holding a gold string (in the short answer or a
+quote), refusal accuracy on unanswerable questions, false refusals, and p50/p95 latency, overall
+and per language.
 
 A claims file (``report-dev-claims.jsonl``: rows with ``claim`` instead of ``question``, the
 expected ``verdict`` and the gold ``paragraph`` or null) is scored by ``evaluate_claims``: verdict
@@ -73,6 +74,7 @@ class EvalReport:
                 "accuracy": _ratio(sum(r.correct for r in mine), len(mine)),
                 "answered_with_gold": _ratio(sum(r.correct for r in a), len(a)),
                 "refusal_accuracy": _ratio(sum(r.refused for r in u), len(u)),
+                "false_refusal_rate": _ratio(sum(r.refused for r in a), len(a)),
             }
         return {
             "questions": len(rs),
@@ -113,7 +115,8 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
         started = time.perf_counter()
         answer = ask(row["question"])
         latency = (time.perf_counter() - started) * 1000
-        quoted = " ".join(c.quote for c in answer.citations)
+        short = answer.short_answer.text if answer.short_answer else ""
+        quoted = " ".join([short, *(c.quote for c in answer.citations)])
         answerable = bool(gold)
         correct = (
             (not answer.refused and any(g in quoted for g in gold))

@@ -1,0 +1,75 @@
+"""Answers and verdicts on the report's question and claim sets, totals only.
+
+For each set: accuracy, answered with a gold string (short answer or quote), refusals of
+unanswerable questions, false refusals, per language; for claims, verdict accuracy, the
+confusion matrix and the claims called supported that the report contradicts or does not state.
+Totals only, so that measuring the frozen test sets does not show which questions failed.
+
+    python benchmarks/bench_report.py [--sets test|fit|dev|all]
+
+Sets: test = report-test-{ru,en,kk} and report-claims-test (frozen before the evidence model,
+never fitted on, failures not read); fit = the sets the model was fitted on; dev =
+../shared/eval/report-dev*.jsonl (if present).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data"
+EVAL = ROOT.parent / "shared" / "eval"
+SETS = {
+    "test": [DATA / f"report-test-{lang}.jsonl" for lang in ("ru", "en", "kk")]
+    + [DATA / "report-claims-test.jsonl"],
+    "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
+    + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
+    + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
+    "dev": [EVAL / "report-dev.jsonl", EVAL / "report-dev-claims.jsonl"],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", choices=[*SETS, "all"], default="test")
+    args = parser.parse_args()
+    from reportqa import ReportQA, Settings
+    from reportqa.evaluate import evaluate_claims, evaluate_questions, is_claims_file, read_jsonl
+
+    files = [f for name in (SETS if args.sets == "all" else [args.sets]) for f in SETS[name]]
+    with tempfile.TemporaryDirectory() as tmp:
+        qa = ReportQA.open(Settings(corpus=ROOT / "corpus", index=Path(tmp) / "index"))
+        for path in files:
+            if not path.exists():
+                print(f"{path.name}: not found, skipped")
+                continue
+            rows = list(read_jsonl(path))
+            if is_claims_file(rows):
+                report = evaluate_claims(rows, qa.check)
+                totals = report.totals()
+                unsafe = sum(
+                    r.verdict == "supported" and r.expected != "supported" for r in report.results
+                )
+                print(f"{path.name}: verdicts right {totals['verdict_accuracy']} of {totals['claims']}; "
+                      f"called supported though contradicted or absent: {unsafe}; "
+                      f"confusion (expected -> given) {json.dumps(totals['confusion'])}")
+                by_lang: dict[str, list[bool]] = {}
+                for row, r in zip(rows, report.results):
+                    by_lang.setdefault(row.get("lang", "?"), []).append(r.correct)
+                print("   by language: " + ", ".join(
+                    f"{k} {sum(v) / len(v):.3f} ({len(v)})" for k, v in sorted(by_lang.items())))
+            else:
+                totals = evaluate_questions(rows, qa.ask).totals()
+                print(f"{path.name}: accuracy {totals['accuracy']}, answered with gold "
+                      f"{totals['answered_with_gold']}, unanswerable refused "
+                      f"{totals['refusal_accuracy']}, false refusals {totals['false_refusals']}, "
+                      f"hit@1 {totals['hit@1']}, p50 {totals['p50_ms']} ms")
+                for lang, t in totals["by_language"].items():
+                    print(f"   {lang}: {json.dumps(t)}")
+
+
+if __name__ == "__main__":
+    main()
