@@ -68,6 +68,7 @@ FEATURES = (
     "coverage_passage",
     "coverage_gap",
     "missing",
+    "attribute_coverage",
     "cross_lingual",
     "cross_coverage",
     "kind_quantity",
@@ -263,6 +264,9 @@ class EvidenceBuilder:
         corrections = [self.corrections(t) for t in words]
         names = list(question.names)
         asked_noun = _asked_noun(question, words)
+        name_starts = {t.start for t in names}
+        attribute = np.array([0.0 if t.start in name_starts else w for t, w in zip(words, weights)])
+        attribute_total = float(attribute.sum())
         rows = []
         seen: set[tuple[str, int]] = set()
         for rank, hit in enumerate(hits, start=1):
@@ -302,6 +306,9 @@ class EvidenceBuilder:
                 float(weights @ np.maximum(own, _CONTEXT_CREDIT * near)) / total if words else 0.0
             )
             f[_INDEX["missing"]] = float(weights @ (near == 0)) / total if words else 0.0
+            if attribute_total:
+                # the words that are not names: what the question asks about the thing it names
+                f[_INDEX["attribute_coverage"]] = float(attribute @ own) / attribute_total
             f[_INDEX["cross_lingual"]] = float(cross)
             if asked_noun is not None:
                 f[_INDEX["asked_noun_missing"]] = 1.0 - float(own[asked_noun])

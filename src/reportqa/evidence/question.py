@@ -24,7 +24,7 @@ __all__ = ["Question", "read_question", "KINDS", "MEASURES", "phrase_at", "find_
 
 KINDS = ("quantity", "date", "place", "agent")
 MEASURES = ("money", "percent", "area", "power", "mass")
-_WHICH_REACH = 3  # a "which" word governs a noun at most this many words on
+_WHICH_REACH = 4  # a "which" word governs a noun at most this many words on
 _YEAR_KINDS = frozenset({"year", "year_range"})
 
 
