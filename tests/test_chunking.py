@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from reportqa.chunking import chunk_documents
-from reportqa.corpus import load_corpus, split_paragraphs
+from reportqa.index.chunking import chunk_documents
+from reportqa.index.corpus import load_corpus, split_paragraphs
 from reportqa.models import Document
 
 from .conftest import CORPUS

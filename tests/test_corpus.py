@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from reportqa.corpus import corpus_hash, load_corpus, split_paragraphs
 from reportqa.errors import CorpusError
+from reportqa.index.corpus import corpus_hash, load_corpus, split_paragraphs
 
-from .conftest import CORPUS, REPORT, SHARED
+from .conftest import CORPUS, REPORT, SHARED, needs_shared
 
 
+@needs_shared("report/karaganda-industry.txt")
 def test_shipped_report_is_the_source_verbatim() -> None:
     assert REPORT.read_bytes() == (SHARED / "report" / "karaganda-industry.txt").read_bytes()
 

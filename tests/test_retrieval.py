@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from reportqa import ReportQA
-from reportqa.chunking import chunk_documents
-from reportqa.corpus import load_corpus
-from reportqa.lexical import BM25
+from reportqa.index.bm25 import BM25
+from reportqa.index.chunking import chunk_documents
+from reportqa.index.corpus import load_corpus
+from reportqa.index.store import build_index
+from reportqa.lang.tokens import lexical_terms
 from reportqa.retrieval import HybridRetriever, HybridSearcher
-from reportqa.store import build_index
-from reportqa.text import lexical_terms
 
 from .conftest import FakeEmbedder
 
@@ -33,6 +33,15 @@ def test_bm25_matches_russian_inflections() -> None:
     assert scores[0] > 0 and scores[1] == 0
 
 
+def test_bm25_matches_a_derivation_by_its_prefix_term() -> None:
+    # "инвестиции" and "инвестировать" have different lemmas, one prefix term.
+    docs = [lexical_terms(t) for t in ("Объём инвестиций вырос.", "Производство шин выросло.")]
+    query = lexical_terms("Сколько решили инвестировать?")
+    assert "инвестировать" not in docs[0] and "~инвес" in query
+    scores = BM25(docs).scores(query)
+    assert scores[0] > 0 and scores[1] == 0
+
+
 def test_bm25_idf_is_highest_for_unseen_terms() -> None:
     bm25 = BM25([["a", "b"], ["a"]])
     assert bm25.idf("zzz") > bm25.idf("b") > bm25.idf("a") >= 0
@@ -49,6 +58,21 @@ def test_lexical_only_ranking_is_exact(tmp_path: Path) -> None:
     assert hits[0].chunk.document == "d1.txt"
     assert hits[0].score == 1.0
     assert hits[0].lexical > 0 and hits[1].lexical == 0
+
+
+def test_a_kazakh_question_finds_a_russian_chunk_by_its_key(tmp_path: Path) -> None:
+    data = small_index(
+        tmp_path,
+        ["Коллекция музея пополнилась.", "Колледжи и вузы области.", "Печи завода запущены."],
+        FakeEmbedder(),
+    )
+    searcher = HybridSearcher(data, FakeEmbedder(), dense_weight=0.0, sentence_weight=0.0)
+    # Read as Kazakh (a function word decides), "колледждер" is keyed "колледж" and its prefix
+    # term is "~коллед"; read as Russian, its prefix "~колле" would match "Коллекция" too.
+    hits = searcher.search("Облыста неше колледждер бар?", k=3)
+    assert hits[0].chunk.document == "d1.txt"
+    assert hits[0].lexical > 0
+    assert [h.lexical for h in hits[1:]] == [0, 0]
 
 
 def test_dense_search_agrees_with_brute_force(tmp_path: Path) -> None:

@@ -6,10 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reportqa.chunking import chunk_documents
-from reportqa.corpus import load_corpus
 from reportqa.errors import IndexCorruptError, IndexMismatchError, IndexWriteError
-from reportqa.store import build_index, load_index
+from reportqa.index.analysis import analyse_chunks
+from reportqa.index.chunking import chunk_documents
+from reportqa.index.corpus import load_corpus
+from reportqa.index.store import FORMAT_VERSION, build_index, load_index
+from reportqa.lang.tokens import lexical_terms
 
 from .conftest import CORPUS, FakeEmbedder
 
@@ -31,18 +33,43 @@ def test_build_then_load_round_trips_chunks_and_vectors(
     )
     assert loaded.sentence_vectors.shape == (44, fake_embedder.dim)
     m = loaded.manifest
+    assert m["format"] == FORMAT_VERSION == 3
     assert m["embedding"] == "fake:word-lengths" and m["dimension"] == 8
     assert m["corpus_hash"] == "h"
     assert {"python", "faiss", "numpy"} <= set(m["versions"])
-    assert set(m["files"]) == {
-        "chunks.faiss",
-        "sentences.npy",
-        "chunks.jsonl",
-        "words.npy",
-        "words.json",
-    }
-    assert len(loaded.words) == len(loaded.word_vectors) == m["counts"]["words"] > 300
-    assert "колледжа" in loaded.words
+    assert set(m["files"]) == {"chunks.faiss", "sentences.npy", "chunks.jsonl"}
+    assert m["counts"] == {"chunks": 10, "sentences": 44}
+
+
+def test_index_round_trips_each_chunks_analysis(
+    tmp_path: Path, fake_embedder: FakeEmbedder
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ru.txt").write_text(
+        "Компания «Северсталь» построит завод в Новосибирске.\n\nQARMET-те 52 колледжа.",
+        encoding="utf-8",
+    )
+    (corpus / "kk.txt").write_text("Облыста 52 колледждер бар.", encoding="utf-8")
+    made = chunk_documents(load_corpus(corpus))
+    languages = {"ru.txt": "ru", "kk.txt": "kk"}
+    build_index(tmp_path / "index", made, fake_embedder, {}, languages=languages)
+    loaded = load_index(tmp_path / "index")
+
+    assert loaded.analyses == tuple(analyse_chunks(made, languages))
+    by_doc = {(c.document, c.paragraph): a for c, a in zip(loaded.chunks, loaded.analyses)}
+    ru_first, ru_second, kk = by_doc["ru.txt", 1], by_doc["ru.txt", 2], by_doc["kk.txt", 1]
+    text = load_corpus(corpus)[1].text  # ru.txt
+    for t in ru_first.tokens + ru_second.tokens:
+        assert text[t.start : t.end] == t.text  # offsets into the document, not the chunk
+    assert [t.key for t in ru_second.tokens if t.kind == "word"] == ["qarmet", "тот", "колледж"]
+    found = {(e.kind, e.text) for e in ru_first.entities}
+    assert {("ORG", "Северсталь"), ("LOC", "Новосибирске"), ("NAME", "Северсталь")} <= found
+    assert [t.key for t in kk.tokens if t.kind == "word"] == ["облыс", "колледж", "бар"]
+    assert kk.entities == ()  # no Russian NER for a Kazakh document, and nothing quoted
+    # BM25 terms are the chunk's lexical terms in its document's language.
+    for chunk, terms in zip(loaded.chunks, loaded.tokens):
+        assert terms == tuple(lexical_terms(chunk.text, languages[chunk.document]))
 
 
 def test_index_holds_no_pickle(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
@@ -57,7 +84,7 @@ def test_unchanged_text_reuses_stored_vectors(tmp_path: Path) -> None:
     first = FakeEmbedder()
     data = build_index(tmp_path, chunks(), first, {})
     counts = data.manifest["counts"]
-    assert first.embedded == counts["chunks"] + counts["sentences"] + counts["words"]
+    assert first.embedded == counts["chunks"] + counts["sentences"]
     second = FakeEmbedder()
     build_index(tmp_path, chunks(), second, {})
     assert second.embedded == 0

@@ -32,13 +32,10 @@ class Settings:
     chunk_chars: int = 1200  # a longer paragraph is cut into windows of whole sentences
     chunk_overlap: int = 1  # sentences shared by neighbouring windows of one paragraph
     k: int = 5  # passages retrieved and shown as "retrieved"
-    # Answer only when the evidence model is at least this sure. 0.15: on XQuAD-ru it answers
-    # 0.960 of questions and refuses 0.566 of the hard "gold passage removed" negatives (0.25:
-    # 0.934 and 0.714); on the Russian questions written for the report (benchmarks/data) it
-    # answers 56 of 60 answerable with the gold sentence and wrongly answers 7 of 27 unanswerable
-    # (0.25: 48 and 5). The cross-lingual bias is chosen for this threshold
-    # (calibrate_crosslingual.py).
-    min_confidence: float = 0.15
+    # Answer only when the evidence model is at least this sure that the quoted sentence answers.
+    # None: the threshold fitted with the model (evidence/evidence_model.json, chosen out of fold
+    # by benchmarks/train_evidence.py). Higher: fewer answers and fewer wrong ones.
+    min_confidence: float | None = None
     max_question_chars: int = 2000
     # Generative answers: "openai:MODEL" or "ollama:MODEL"; empty means extractive only.
     llm: str = ""
@@ -92,6 +89,8 @@ class Settings:
             raise InputError(
                 f"llm_timeout must be a positive number of seconds, got {self.llm_timeout}"
             )
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise InputError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
         if self.max_question_chars < 10:
             raise InputError(
                 f"max_question_chars must be at least 10, got {self.max_question_chars}"
@@ -100,6 +99,7 @@ class Settings:
 
 def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
     kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    kind = kind.removesuffix(" | None")
     name = f"REPORTQA_{f.name.upper()}"
     try:
         if kind == "Path":

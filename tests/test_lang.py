@@ -1,0 +1,321 @@
+"""The language layer: tokens and their keys, sentences, language detection, names across scripts,
+misspellings, named entities, and the resource tables all of them read."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportqa.evidence.question import read_question
+from reportqa.lang import resources
+from reportqa.lang.detect import detect_language
+from reportqa.lang.names import edit_distance, same_name, spelling_key
+from reportqa.lang.sentences import split_sentences
+from reportqa.lang.spelling import Speller
+from reportqa.lang.tokens import (
+    content_keys,
+    content_words,
+    lexical_terms,
+    pos_of,
+    prefix_term,
+    tokens,
+    word_key,
+    words_of,
+)
+
+# -- tokens and keys ---------------------------------------------------------------------------
+
+
+def keys(text: str, language: str | None = None) -> list[str]:
+    return [t.key for t in words_of(text, language)]
+
+
+def test_russian_inflections_share_a_lemma() -> None:
+    assert set(keys("Колледжей колледжа КОЛЛЕДЖИ колледж")) == {"колледж"}
+    assert set(keys("предприятий предприятие")) == {"предприятие"}
+    assert keys("объём") == keys("объем") == ["объем"]
+
+
+def test_tokens_carry_exact_offsets_kinds_and_languages() -> None:
+    text = "В 2024 году QARMET вложил 1,6 трлн."
+    found = tokens(text)
+    for t in found:
+        assert text[t.start : t.end] == t.text
+    assert [t.kind for t in found] == [
+        "word",
+        "number",
+        "word",
+        "word",
+        "word",
+        "number",
+        "word",
+        "punct",
+    ]
+    assert [t.language for t in found if t.kind == "word"] == ["ru", "ru", "en", "ru", "ru"]
+
+
+def test_a_kazakh_ending_on_a_latin_name_is_a_word_of_its_own() -> None:
+    found = words_of("Qarmet-те")
+    assert [(t.text, t.start, t.end) for t in found] == [("Qarmet", 0, 6), ("те", 7, 9)]
+    assert found[0].key == "qarmet" and found[0].language == "en"
+
+
+def test_a_hyphenated_word_of_one_script_stays_whole() -> None:
+    assert [t.text for t in words_of("северо-восток")] == ["северо-восток"]
+
+
+def test_kazakh_plural_and_russian_genitive_share_the_key() -> None:
+    # "колледждер" has no Kazakh-only letter: it is keyed as Kazakh because the text is.
+    assert word_key("колледждер", "kk") == word_key("колледжа", "ru") == "колледж"
+    assert keys("колледждер", "kk") == ["колледж"]
+    # A Kazakh-only letter is enough, without a hint.
+    assert keys("жұмыстар") == ["жұмыс"]
+
+
+def test_english_words_get_the_snowball_stem() -> None:
+    assert keys("companies company") == ["compani", "compani"]
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [("1,6 трлн тенге", "1,6"), ("в 2024 году", "2024"), ("на 2024-2028 годы", "2024-2028")],
+)
+def test_numbers_are_kept_whole(text: str, number: str) -> None:
+    (found,) = [t for t in tokens(text) if t.kind == "number"]
+    assert found.text == number
+    assert found.key == number.replace(",", ".")
+
+
+def test_content_words_and_keys_leave_out_stop_words() -> None:
+    text = "В области работают 52 колледжа и 8 вузов."
+    assert [t.text for t in content_words(text)] == ["области", "работают", "колледжа", "вузов"]
+    assert content_keys(text) == ["область", "работать", "52", "колледж", "8", "вуз"]
+    assert content_keys("колледж колледжа колледжей") == ["колледж"]  # distinct
+
+
+def test_lexical_terms_are_keys_and_prefixes_and_numbers_as_written() -> None:
+    assert lexical_terms("шинного 2023") == ["шинный", "~шинно", "2023"]
+    assert lexical_terms("Сколько колледжей в области?") == [
+        "колледж",
+        "~колле",
+        "область",
+        "~облас",
+    ]
+
+
+def test_prefix_term_joins_derivations_the_lemma_keeps_apart() -> None:
+    (noun,) = words_of("инвестиций")
+    (verb,) = words_of("инвестировать")
+    assert noun.key != verb.key
+    assert prefix_term(noun) == prefix_term(verb) == "~инвес"
+
+
+def test_part_of_speech() -> None:
+    assert pos_of("выросло") == "VERB"
+    assert pos_of("завод") == "NOUN"
+
+
+# -- sentences ---------------------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Создано 15 тыс. гектаров. Рост продолжится.",
+            ["Создано 15 тыс. гектаров.", "Рост продолжится."],
+        ),
+        ("Вложено 572,9 млрд тенге. Это много.", ["Вложено 572,9 млрд тенге.", "Это много."]),
+        (
+            "Вложено 5 млрд тенге в 2024 г. на ремонт. Дальше больше.",
+            ["Вложено 5 млрд тенге в 2024 г. на ремонт.", "Дальше больше."],
+        ),
+        (
+            "Памятник А. С. Пушкину открыт в г. Караганде. Второе.",
+            ["Памятник А. С. Пушкину открыт в г. Караганде.", "Второе."],
+        ),
+        (
+            "Рост составил 7,3%. «Хороший итог», — сказал он.",
+            ["Рост составил 7,3%.", "«Хороший итог», — сказал он."],
+        ),
+        ("Вопрос? Ответ! Ещё… Конец.", ["Вопрос?", "Ответ!", "Ещё…", "Конец."]),
+        (
+            "It grew by 7.3 percent. Mr. Smith agreed.",
+            ["It grew by 7.3 percent.", "Mr. Smith agreed."],
+        ),
+        ("одно предложение без точки", ["одно предложение без точки"]),
+    ],
+)
+def test_sentence_split(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_sentence_offsets_are_shifted_and_exact() -> None:
+    text = "  Первое.  Второе предложение.  "
+    spans = split_sentences(text, offset=100)
+    assert spans == [(102, 109), (111, 130)]
+    assert [text[s - 100 : e - 100] for s, e in spans] == ["Первое.", "Второе предложение."]
+
+
+def test_blank_text_has_no_sentences() -> None:
+    assert split_sentences("  \n ") == []
+
+
+# -- language detection ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Сколько вузов?", "ru"),
+        ("How many colleges?", "en"),
+        ("Облыста қанша жоғары оқу орны бар?", "kk"),
+        ("Облыста неше колледж бар?", "kk"),  # no Kazakh-only letter: function words decide
+        ("Сколько денег вложено в бар?", "ru"),  # a Kazakh word, outvoted
+        ("Сколько вложил QARMET?", "ru"),  # a Latin name in a Russian question
+        ("2024", "ru"),  # no letters: the default
+    ],
+)
+def test_detect_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_no_letters_gives_the_default() -> None:
+    assert detect_language("2024?", default="en") == "en"
+
+
+def test_a_quoted_kazakh_name_leaves_a_russian_sentence_russian() -> None:
+    assert detect_language("На программу «Жұмыс тап» выделено 3 млрд тенге") == "ru"
+    assert detect_language("What did «Жұмыс тап» cost?") == "en"
+    # Unquoted, the same Kazakh words outvote the Russian ones.
+    assert detect_language("Жұмыс тап бағдарламасы") == "kk"
+
+
+# -- names across scripts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Кармет", "QARMET"),
+        ("Самсунг", "Samsung"),
+        ("Сарыарка", "Saryarka"),
+        ("Холдинг", "Holding"),  # a doubled letter written single
+    ],
+)
+def test_a_name_in_two_scripts_has_one_spelling_key(a: str, b: str) -> None:
+    assert spelling_key(a) == spelling_key(b)
+    assert same_name(a, b)
+
+
+def test_same_name_allows_one_edit_for_long_names_only() -> None:
+    assert same_name("Темиртау", "Temirtay")  # keys one edit apart, eight letters
+    assert not same_name("Kazakhstan", "Kazakh")
+    assert not same_name("Kant", "Kent")  # one edit, but short names must agree exactly
+    assert not same_name("", "")
+
+
+def test_edit_distance_stops_past_its_limit() -> None:
+    assert edit_distance("karmet", "karmat") == 1
+    assert edit_distance("kitten", "sitting", limit=5) == 3
+    assert edit_distance("abc", "abcdef", limit=1) == 2  # limit + 1, not 3
+
+
+# -- misspellings ------------------------------------------------------------------------------
+
+VOCABULARY = {"колледжей": 5, "колледжи": 3, "чугуна": 2, "завод": 4, "металлургический": 1}
+
+
+def test_speller_corrects_a_one_letter_typo_to_a_corpus_word() -> None:
+    speller = Speller(VOCABULARY)
+    assert speller.correct("зовод") == ["завод"]
+    assert speller.correct("чугунна") == ["чугуна"]
+    assert speller.correct("Колледжй") == ["колледжей", "колледжи"]  # most frequent first
+
+
+def test_speller_allows_two_edits_for_long_words_only() -> None:
+    speller = Speller(VOCABULARY)
+    assert speller.correct("металургическй") == ["металлургический"]
+    assert speller.correct("зоуод") == []
+
+
+def test_speller_leaves_corpus_words_and_short_words_alone() -> None:
+    speller = Speller({**VOCABULARY, "мет": 1})
+    assert speller.correct("завод") == []
+    assert speller.correct("колледжи") == []
+    assert speller.correct("мот") == []
+    assert speller._symspell is None  # nothing needed the index yet
+
+
+# -- resource tables ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", resources.LANGUAGES)
+def test_every_language_has_every_table(language: str) -> None:
+    missing = [name for name in resources.TABLES if name not in resources.raw(language)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", resources.TABLES)
+def test_a_grouped_table_has_the_same_groups_in_every_language(name: str) -> None:
+    shapes = {lang: resources.raw(lang)[name] for lang in resources.LANGUAGES}
+    grouped = {lang: isinstance(table, dict) for lang, table in shapes.items()}
+    assert len(set(grouped.values())) == 1, grouped
+    if all(grouped.values()):
+        groups = {lang: sorted(table) for lang, table in shapes.items()}
+        assert len({tuple(g) for g in groups.values()}) == 1, groups
+
+
+@pytest.mark.parametrize("language", resources.LANGUAGES)
+def test_every_table_entry_has_a_word(language: str) -> None:
+    empty = []
+    for name in resources.TABLES:
+        table = resources.raw(language)[name]
+        groups = table if isinstance(table, dict) else {"": table}
+        for group, entries in groups.items():
+            for entry in entries if isinstance(entries, list) else entries.split():
+                if not words_of(entry, language):
+                    empty.append((name, group, entry))
+    assert empty == []
+
+
+def test_an_unknown_language_has_no_tables() -> None:
+    with pytest.raises(KeyError, match="no resource table"):
+        resources.raw("de")
+
+
+def test_phrases_are_normalised_to_keys() -> None:
+    # Entries are written as people write them; they are matched by their keys.
+    assert "объем" in resources.keys("ru", "which_nouns", "quantity")  # "объём" in the table
+    assert ("в", "какой") in resources.phrases("ru", "which_words")  # "в каком"
+    assert ("how", "mani") in resources.phrases("en", "question_words", "quantity")
+    phrases = resources.phrases("en", "question_words", "quantity")
+    assert [len(p) for p in phrases] == sorted((len(p) for p in phrases), reverse=True)
+    assert resources.surface("ru", "stopwords") >= {"и", "в", "на"}
+
+
+@pytest.mark.parametrize(
+    "question", ["Какую сумму вложит QARMET?", "Какова сумма инвестиций?", "Каков объём?"]
+)
+def test_an_inflected_question_matches_a_table_entry_by_its_keys(question: str) -> None:
+    # "какую" and "какова" are "какой" of which_words, "сумму" is "сумма" of which_nouns.
+    assert read_question(question).kind == "quantity"
+
+
+# -- named entities ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_ner_finds_a_place_and_an_organisation() -> None:
+    from reportqa.lang.ner import entities
+
+    text = "Компания «Северсталь» построит завод в Новосибирске, сообщил Иван Петров."
+    found = entities(text)
+    for e in found:
+        assert text[e.start : e.end] == e.text
+    assert ("ORG", "Северсталь") in [(e.kind, e.text) for e in found]
+    assert ("LOC", "Новосибирске") in [(e.kind, e.text) for e in found]
+    assert entities("  ") == []

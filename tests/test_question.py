@@ -1,0 +1,193 @@
+"""What a question asks, read once: kind of answer, measure, years, direction, why, names, small
+talk and composition requests, each read through the resource tables of its language."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportqa.evidence.question import KINDS, MEASURES, read_question
+from reportqa.lang import resources
+
+
+@pytest.mark.parametrize(
+    "question, language, kind",
+    [
+        ("Сколько вузов в области?", "ru", "quantity"),
+        ("How many colleges are there?", "en", "quantity"),
+        ("Облыста қанша колледж бар?", "kk", "quantity"),
+        ("Скока колледжей в области?", "ru", "quantity"),  # colloquial
+        ("Какую сумму вложит инвестор?", "ru", "quantity"),  # which + a quantity noun
+        ("Когда запустят вторую печь?", "ru", "date"),
+        ("In what year will the furnace start?", "en", "date"),
+        ("Пеш қай жылы іске қосылады?", "kk", "date"),
+        ("В каком году запустят печь?", "ru", "date"),
+        ("Где построят центр?", "ru", "place"),
+        ("Where will the centre be built?", "en", "place"),
+        ("Орталық қайда салынады?", "kk", "place"),
+        ("Кто курирует проекты?", "ru", "agent"),
+        ("Which company is exploring the region?", "en", "agent"),
+        ("Какая компания ведёт разведку?", "ru", "agent"),
+        ("Кім барлау жүргізеді?", "kk", "agent"),
+        # "қайда" (where) less its ending is "қай" (which): the longer which + noun match wins.
+        ("Барлауды қай компания жүргізеді?", "kk", "agent"),
+        ("Как называется процесс?", "ru", "other"),
+        ("Производство выросло?", "ru", "other"),
+    ],
+)
+def test_question_kinds(question: str, language: str, kind: str) -> None:
+    read = read_question(question)
+    assert read.language == language
+    assert read.kind == kind
+
+
+def test_a_which_word_governs_a_noun_only_a_few_words_on() -> None:
+    assert read_question("Какой город?").kind == "place"
+    assert read_question("Какой по счёту среди всех прочих известных нам город?").kind == "other"
+
+
+@pytest.mark.parametrize("language", resources.LANGUAGES)
+def test_every_kind_and_measure_has_its_words_in_every_language(language: str) -> None:
+    for table in ("question_words", "which_nouns"):
+        groups = resources.grouped_phrases(language, table)
+        assert [kind for kind in KINDS if groups.get(kind)] == list(KINDS), table
+    measures = resources.grouped_phrases(language, "measures")
+    assert [m for m in MEASURES if measures.get(m)] == list(MEASURES)
+
+
+@pytest.mark.parametrize(
+    "question, measure",
+    [
+        ("Сколько денег вложили в завод?", "money"),
+        ("Какова сумма инвестиций?", "money"),
+        ("How much money was invested?", "money"),
+        ("На сколько процентов выросло производство?", "percent"),
+        ("Прокат өндірісі қанша пайызға өсті?", "percent"),
+        ("Какая площадь у парка?", "area"),
+        ("What is the capacity in megawatts?", "power"),
+        ("Сколько тонн стали выплавили?", "mass"),
+        ("Сколько вузов в области?", None),
+    ],
+)
+def test_measure(question: str, measure: str | None) -> None:
+    assert read_question(question).measure == measure
+
+
+@pytest.mark.parametrize(
+    "question, years, bounded",
+    [
+        ("Что построено в 2024 году?", {2024}, set()),
+        ("Что будет в 2025-2027 годах?", {2025, 2026, 2027}, set()),
+        ("Какую сумму вложат до 2028 года?", set(), {2028}),
+        ("Что изменилось с 2020 года?", set(), {2020}),
+        ("What will be built by 2028?", set(), {2028}),
+        ("Сколько вузов в области?", set(), set()),
+    ],
+)
+def test_years_named_and_years_used_as_a_bound(
+    question: str, years: set[int], bounded: set[int]
+) -> None:
+    read = read_question(question)
+    assert read.years == years
+    assert read.bounded_years == bounded
+
+
+@pytest.mark.parametrize(
+    "question, direction",
+    [
+        ("На сколько процентов выросло производство?", 1),
+        ("Производство упало?", -1),
+        ("Производство снизилось?", -1),
+        ("Why did output fall?", -1),
+        ("Output fell in 2024", -1),
+        ("Production grew by 5%?", 1),
+        ("Өндіріс өсті ме?", 1),
+        ("Предприятий стало больше?", 1),
+        ("Работают больше 1300 предприятий?", 0),  # right before a number: a bound
+        ("Производство выросло или упало?", 0),  # both
+        ("Сколько вузов в области?", 0),
+    ],
+)
+def test_direction(question: str, direction: int) -> None:
+    assert read_question(question).direction == direction
+
+
+@pytest.mark.parametrize(
+    "question, why",
+    [
+        ("Почему упало производство?", True),
+        ("Зачем строят завод?", True),
+        ("How come output fell?", True),
+        ("Неліктен өндіріс төмендеді?", True),
+        ("Сколько вузов в области?", False),
+    ],
+)
+def test_why(question: str, why: bool) -> None:
+    assert read_question(question).why is why
+
+
+def test_why_words_are_not_content_words() -> None:
+    assert [t.text for t in read_question("Почему упало производство?").words] == [
+        "упало",
+        "производство",
+    ]
+
+
+def test_question_and_kind_words_are_not_content_words() -> None:
+    read = read_question("Какую долю экономики занимает промышленность?")
+    assert [t.text for t in read.words] == ["экономики", "занимает", "промышленность"]
+    assert [t.text for t in read_question("By what percentage did output grow?").words] == [
+        "output",
+        "grow",
+    ]
+
+
+def test_names_are_capitalised_latin_or_quoted_words() -> None:
+    read = read_question("Сколько вложил «казцинк» в ERG и Темиртау?")
+    assert [t.text for t in read.names] == ["казцинк", "ERG", "Темиртау"]
+    assert read_question("Сколько вузов в области?").names == ()
+
+
+@pytest.mark.parametrize(
+    "text, share",
+    [
+        ("hi, how are you today?", 1.0),
+        ("Сәлем, қалайсыз?", 1.0),
+        ("Добрый день!", 1.0),
+        ("Производство выросло?", 0.0),
+    ],
+)
+def test_small_talk_share(text: str, share: float) -> None:
+    assert read_question(text).small_talk == pytest.approx(share)
+
+
+def test_an_inflected_greeting_is_all_small_talk() -> None:
+    assert read_question("Привет, как дела?").small_talk == pytest.approx(1.0)
+
+
+def test_a_greeting_is_more_small_talk_than_a_question() -> None:
+    greeting = read_question("Привет, как дела?").small_talk
+    assert greeting > read_question("Сколько вузов в области?").small_talk
+    assert greeting > 0.5
+
+
+@pytest.mark.parametrize(
+    "text, compose",
+    [
+        ("Напиши стих о заводе", True),
+        ("Write me a poem about steel", True),
+        ("Tell me a joke", True),
+        ("Болат туралы өлең жаз", True),
+        ("Напиши, сколько вузов в области", False),  # a verb, nothing to compose
+        ("Tell me about Samsung production", False),
+        ("Придумай название", False),
+    ],
+)
+def test_compose(text: str, compose: bool) -> None:
+    assert read_question(text).compose is compose
+
+
+def test_a_given_language_picks_the_tables() -> None:
+    # "неге" (why) is a row of the Kazakh table only.
+    assert read_question("Неге зауыт салынды?", "ru").why is False
+    read = read_question("Неге зауыт салынды?", "kk")
+    assert read.language == "kk" and read.why is True
