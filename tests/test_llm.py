@@ -17,15 +17,15 @@ from langchain_core.outputs import ChatResult
 from pydantic import Field, SecretStr
 
 from reportqa import Answer, LLMError, ReportQA, answer_to_dict
-from reportqa.answering import ExtractiveAnswerer
-from reportqa.llm import (
+from reportqa.answer.extractive import ExtractiveAnswerer
+from reportqa.answer.generative import (
     GenerativeAnswerer,
     build_messages,
     chat_model_from_spec,
     steering_in,
 )
+from reportqa.answer.verify import AnswerVerifier, split_claims
 from reportqa.models import Hit
-from reportqa.verify import AnswerVerifier, split_claims
 
 QUESTION = "Сколько планируется инвестировать в QARMET до 2028 года?"
 GOOD = (

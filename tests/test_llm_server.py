@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from reportqa import Answer, ReportQA, answer_to_dict
-from reportqa.answering import ExtractiveAnswerer
-from reportqa.llm import GenerativeAnswerer, chat_model_from_spec
+from reportqa.answer.extractive import ExtractiveAnswerer
+from reportqa.answer.generative import GenerativeAnswerer, chat_model_from_spec
 from reportqa.models import Hit
 
 QUESTION = "Сколько планируется инвестировать в QARMET до 2028 года?"

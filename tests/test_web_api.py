@@ -105,8 +105,28 @@ def test_ask_refusal_has_see_also(client: httpx.Client) -> None:
         "/api/ask", json={"question": "Какова численность населения Караганды?"}
     ).json()
     assert body["refused"] is True and body["citations"] == []
+    assert body["short_answer"] is None
     assert body["see_also"] and {"document", "paragraph", "text"} <= set(body["see_also"][0])
     AnswerOut.model_validate(body)
+
+
+def test_ask_gives_the_short_answer_with_offsets_in_the_document(
+    client: httpx.Client, live: Live
+) -> None:
+    question = "Сколько шин произведено в 2024 году?"
+    body = client.post("/api/ask", json={"question": question}).json()
+    assert body == json.loads(json.dumps(answer_to_dict(live.qa.ask(question))))
+    assert AnswerOut.model_validate(body).short_answer is not None
+    short = body["short_answer"]
+    assert set(short) == {"text", "start", "end", "citation"}
+    assert any(ch.isdigit() for ch in short["text"]), body["answer"]
+    text = live.qa.documents[0].text
+    assert text[short["start"] : short["end"]] == short["text"]
+    # It stands in the quote its marker names, and the answer text starts with it.
+    (quote,) = [c for c in body["citations"] if c["n"] == short["citation"]]
+    assert quote["start"] <= short["start"] < short["end"] <= quote["end"]
+    assert body["answer"].startswith(short["text"] + " — «")
+    assert isinstance(body["confidence"], float) and 0 < body["confidence"] <= 1
 
 
 @pytest.mark.parametrize("question", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])

@@ -43,6 +43,9 @@ def test_ask_through_the_gradio_api(client: Client, server: tuple[str, ReportQA]
     assert result == answer_to_dict(server[1].ask(QUESTION))
     (citation,) = result["citations"]
     assert citation["paragraph"] == 3 and "1,6 трлн тенге" in citation["quote"]
+    short = result["short_answer"]  # the figure asked for, from the quote it stands in
+    assert short is not None and short["citation"] == citation["n"]
+    assert short["text"] in citation["quote"] and any(ch.isdigit() for ch in short["text"])
 
 
 def test_the_api_page_lists_only_ask(client: Client) -> None:

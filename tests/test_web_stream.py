@@ -15,9 +15,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from reportqa import ReportQA
-from reportqa.corpus import load_corpus
+from reportqa.answer.generative import GenerativeAnswerer
 from reportqa.errors import InputError
-from reportqa.llm import GenerativeAnswerer
+from reportqa.index.corpus import load_corpus
 from reportqa.models import Answer, Citation, Document, Unsupported, Verdict
 from reportqa.web.feedback import FeedbackLog
 from reportqa.web.page import build_page
@@ -167,3 +167,15 @@ def test_the_real_pipeline_streams_an_llm_answer(
     assert "(причина: «2 трлн тенге» is not in the cited passage \\[1\\])" in text
     (answer,) = states[-1][1]
     assert (answer.mode, answer.grounded, len(answer.unsupported)) == ("generative", False, 1)
+
+
+def test_the_page_shows_a_real_short_answer_in_bold_before_the_quote(report_qa: ReportQA) -> None:
+    question = "Сколько шин произведено в 2024 году?"
+    (final,) = list(handler(report_qa)(question, [], "ru", None))[-1:]
+    (answer,) = final[1]
+    short = answer.short_answer
+    assert short is not None and any(ch.isdigit() for ch in short.text), answer.answer
+    first, second, *_ = last_reply(final).split("\n\n")
+    assert first == f"**{short.text}** [\\[{short.citation}\\]](#src-1-{short.citation})"
+    assert second.startswith("«") and f"](#src-1-{short.citation})" in second
+    assert answer.answer.startswith(f"{short.text} — «")  # the state keeps the whole text

@@ -14,16 +14,25 @@ from pathlib import Path
 
 import pytest
 
-from reportqa.corpus import load_corpus, split_paragraphs
 from reportqa.errors import ReportQAError
-from reportqa.models import Answer, Citation, Comparison, Document, SeeAlso, Unsupported, Verdict
+from reportqa.index.corpus import load_corpus, split_paragraphs
+from reportqa.models import (
+    Answer,
+    Citation,
+    Comparison,
+    Document,
+    SeeAlso,
+    ShortAnswer,
+    Unsupported,
+    Verdict,
+)
 from reportqa.web.checkview import verdict_html
 from reportqa.web.export import conversation_markdown, reference_text
 from reportqa.web.feedback import FeedbackLog, FeedbackRecord
 from reportqa.web.i18n import _STRINGS, LANGUAGES, pick_language, strings, t
 from reportqa.web.markup import escape_html, escape_markdown, report_href
 from reportqa.web.middleware import frame_ancestors_directive
-from reportqa.web.render import answer_markdown, passage_html, sources_html
+from reportqa.web.render import answer_body, answer_markdown, passage_html, sources_html
 from reportqa.web.report import parse_range, report_page
 from reportqa.web.server import bind, describe_urls
 
@@ -45,6 +54,21 @@ def cite(document: Document, quote: str, n: int = 1) -> Citation:
 
 
 QUOTE = "В области работают 8 вузов и 52 колледжа, из которых 40 реализуют дуальное обучение."
+TYRES = (
+    "Например, в 2024 году произведено 1400 единиц автобусов и спецтехники, 131 тысяча единиц "
+    "бытовой техники и 372 тысячи шин."
+)
+
+
+def with_short(document: Document, quote: str, span: str, n: int = 1) -> Answer:
+    """An extractive answer to a question of amount: ``span`` of ``quote`` first, as the
+    extractive answerer writes it ("372 тысячи шин — «…» [1]")."""
+    c = cite(document, quote, n)
+    start = document.text.index(span, c.start)
+    short = ShortAnswer(span, document.id, start, start + len(span), n)
+    return Answer(
+        "Сколько шин?", f"{span} — «{quote}» [{n}]", False, "ru", citations=(c,), short_answer=short
+    )
 
 
 # Language ------------------------------------------------------------------------------------
@@ -152,6 +176,44 @@ def test_answer_markdown_shows_unsupported_sentences_and_notice() -> None:
     assert "❌" not in grounded
     extractive = answer_markdown(replace(answer, mode="extractive", notice=None), 1, "en")
     assert "language model" not in extractive and "ℹ️" not in extractive
+
+
+def test_answer_markdown_shows_the_short_answer_in_bold_before_the_quote(
+    document: Document,
+) -> None:
+    answer = with_short(document, TYRES, "372 тысячи шин")
+    first, second = answer_markdown(answer, 2, "ru").split("\n\n")
+    # Its own line, bold, with the marker of the quote it stands in; then the quote, not repeated.
+    assert first == "**372 тысячи шин** [\\[1\\]](#src-2-1)"
+    assert second == f"«{TYRES}» [\\[1\\]](#src-2-1)"
+    assert answer.answer.startswith("372 тысячи шин — ")  # the Answer keeps the whole text
+    plain = answer_markdown(replace(answer, short_answer=None), 2, "ru")
+    assert "**" not in plain and plain.startswith("372 тысячи шин — «")
+
+
+def test_answer_markdown_escapes_the_short_answer_and_leaves_refusals_alone(
+    document: Document,
+) -> None:
+    answer = with_short(document, TYRES, "372 тысячи шин")
+    assert answer.short_answer is not None
+    short = replace(answer.short_answer, text="<b>*5*</b>", citation=3)  # marker [3] not cited
+    text = answer_markdown(replace(answer, short_answer=short), 1, "en")
+    assert text.startswith("**&lt;b&gt;\\*5\\*&lt;/b&gt;** \\[3\\]\n\n")
+    assert "#src-1-3" not in text
+    refused = replace(answer, answer="В отчёте нет ответа на этот вопрос.", refused=True)
+    assert answer_markdown(refused, 1, "ru") == "⚠️ **В отчёте нет ответа на этот вопрос.**"
+
+
+def test_answer_body_drops_only_the_span_and_dash_the_text_starts_with(
+    document: Document,
+) -> None:
+    answer = with_short(document, TYRES, "372 тысячи шин")
+    assert answer_body(answer) == f"«{TYRES}» [1]"
+    generative = replace(answer, answer="В 2024 году выпущено 372 тысячи шин [1].")
+    assert answer_body(generative) == generative.answer
+    glued = replace(answer, answer=f"372 тысячи шин-«{TYRES}» [1]")  # no spaced dash
+    assert answer_body(glued) == glued.answer
+    assert answer_body(replace(answer, answer="372 тысячи шин — ")) == "372 тысячи шин — "
 
 
 def test_sources_html_highlights_the_quote_and_escapes_the_question(document: Document) -> None:
@@ -304,6 +366,27 @@ def test_conversation_markdown(document: Document) -> None:
     assert f"(http://h:1/report?doc=karaganda-industry.txt&hl={c.start}-{c.end}#p10)" in md
     assert "**В отчёте об этом не сказано.**" in md
     assert "Смотрите также: [абзац 6](http://h:1/report?doc=karaganda-industry.txt#p6)" in md
+
+
+def test_conversation_markdown_has_the_short_answer_in_bold_and_the_whole_text(
+    document: Document,
+) -> None:
+    answer = with_short(document, TYRES, "372 тысячи шин")
+    md = conversation_markdown(
+        [answer], {document.id: document}, corpus_hash="h", base_url="http://h:1", lang="ru"
+    )
+    bold = "**372 тысячи шин** \\[1\\]"
+    whole = f"372 тысячи шин — «{TYRES}» \\[1\\]"
+    assert f"\n\n{bold}\n\n{whole}\n\n" in md
+    assert md.index(bold) < md.index(f"> \\[1\\] «{TYRES}»")
+    plain = conversation_markdown(
+        [replace(answer, short_answer=None)],
+        {document.id: document},
+        corpus_hash="h",
+        base_url="http://h:1",
+        lang="ru",
+    )
+    assert "**372" not in plain and whole in plain
 
 
 # Report view ---------------------------------------------------------------------------------

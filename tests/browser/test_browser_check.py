@@ -69,11 +69,12 @@ def test_fact_check_tab_shows_verdict_figures_and_highlighted_quote(
     page.wait_for_timeout(500)  # give any injected handler the time to fire
     assert page.dialogs == [] and page.locator("img[src='x']").count() == 0
 
-    question = f"{XSS} сколько вузов?"  # an InputError is a warning with the library's message
+    # An InputError is a warning with the library's message, the markup in it shown as text.
+    question = f"{XSS} Сколько вузов в области?"
     check(page, question)
     toast = page.locator(".toast-body", has_text="is a question, not a claim")
     toast.wait_for()
-    assert f"«{XSS} сколько …»" in toast.inner_text()  # the claim it quotes is text too
+    assert f"«{XSS} Сколько …»" in toast.inner_text()  # the claim it quotes is text too
     page.wait_for_timeout(500)
     assert page.dialogs == [] and page.locator("img[src='x']").count() == 0
     assert page.locator("#rq-verdict .rq-claim").inner_text() == XSS  # the last result stays

@@ -47,8 +47,18 @@ def test_answer_shows_marker_and_highlighted_quote(
     ask(page, QUESTION, 1)
     bot = page.locator("#rq-chat [data-testid='bot']").last
     assert QUOTE in bot.inner_text()
-    marker = bot.locator('a[href="#src-1-1"]')
-    assert marker.inner_text() == "[1]"
+    # The short answer first, in bold with its marker, then the quote with its own.
+    short = web.qa.ask(QUESTION).short_answer
+    assert short is not None and short.citation == 1
+    bold = bot.locator("strong").first
+    assert bold.inner_text() == short.text
+    assert bot.inner_text().index(short.text) < bot.inner_text().index(QUOTE)
+    markers = bot.locator('a[href="#src-1-1"]')
+    expect(markers).to_have_count(2)
+    assert markers.all_inner_texts() == ["[1]", "[1]"]
+    # Its marker is on its line (the first link), the quote's after the quote.
+    assert bold.locator("xpath=..").locator('a[href="#src-1-1"]').count() == 1
+    marker = markers.last
     card = page.locator("#src-1-1")
     assert card.locator("mark").inner_text() == QUOTE
     assert "абзац 10" in card.locator(".rq-head").inner_text()
@@ -112,7 +122,11 @@ def test_language_follows_the_browser_and_switches(
     page.wait_for_function(
         "document.querySelector('#rq-header').innerText.includes('Ask the report')"
     )
-    assert page.locator("#rq-examples").inner_text().count("?") >= 3
+    # The examples come with the same update as the header, but may be painted a frame later.
+    page.wait_for_function(
+        "(e => !!e && e.innerText.split('?').length - 1 >= 3)"
+        "(document.querySelector('#rq-examples'))"
+    )
     ask(page, "How many universities are in the region?", 1)
     assert "paragraph 10" in page.locator("#src-1-1 .rq-head").inner_text()
 
@@ -151,6 +165,10 @@ def test_feedback_and_markdown_export(new_page: Callable[..., Any], web: Any) ->
     assert download.value.suggested_filename.endswith(".md")
     assert f"sha256:{web.qa.corpus_hash}" in text
     assert f"“{QUOTE}”" in text
+    short = web.qa.ask(QUESTION).short_answer  # in bold above the whole answer text
+    assert short is not None
+    bold = f"**{short.text}** \\[{short.citation}\\]"
+    assert text.index(bold) < text.index(f"{short.text} — «")
     assert f"({web.url}/report?doc=karaganda-industry.txt&hl=" in text and "#p10)" in text
 
 

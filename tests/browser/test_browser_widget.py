@@ -4,6 +4,7 @@ at a phone width of 360 px, with markup typed as questions, and refused by ``fra
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,7 +38,7 @@ def test_widget_on_another_origin_answers_with_citations(
     assert host_url != web.url  # two origins: the host page's and the widget's
 
     answer = ask(frame, QUESTION, 0)
-    assert answer.locator(".rq-marker").inner_text() == "[1]"
+    assert answer.locator(".rq-text .rq-marker").inner_text() == "[1]"
     assert answer.locator(".rq-quote").inner_text() == QUOTE
     link = answer.locator("a.rq-para")
     assert link.inner_text() == "paragraph 10"
@@ -57,6 +58,38 @@ def test_widget_on_another_origin_answers_with_citations(
 
     record = json.loads(web.settings.feedback_log.read_text(encoding="utf-8").splitlines()[-1])
     assert (record["rating"], record["channel"], record["question"]) == ("up", "widget", QUESTION)
+
+
+def test_widget_shows_the_short_answer_above_the_citations(
+    new_page: Callable[..., Any], web: Any, screenshot: Callable[..., Any]
+) -> None:
+    page = new_page(locale="ru-RU", width=400, height=700)
+    page.goto(f"{web.url}/widget")
+    question = "Сколько шин произведено в 2024 году?"
+    answer = ask(page, question, 0)
+    short = answer.locator("strong.rq-short")
+    expected = web.qa.ask(question).short_answer
+    assert expected is not None
+    assert short.inner_text() == expected.text and re.search(r"\d", short.inner_text())
+    # Bold, first in the message: above the answer text and the list of citations.
+    assert short.evaluate("s => getComputedStyle(s).fontWeight") == "700"
+    assert short.evaluate(
+        "s => s.closest('.rq-bot').firstElementChild === s.parentElement"
+        " && !!(s.compareDocumentPosition(s.closest('.rq-bot').querySelector('.rq-cites'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    # Beside it, the marker of the quote it stands in, which opens that citation.
+    target = f"rq-c-1-{expected.citation}"
+    assert short.get_attribute("data-citation") == str(expected.citation)
+    marker = answer.locator(".rq-short-line a.rq-marker")
+    assert marker.inner_text() == f"[{expected.citation}]"
+    assert marker.get_attribute("data-target") == target
+    assert expected.text in page.locator(f"#{target} .rq-quote").inner_text()
+    marker.click()
+    page.locator(f"#{target}.rq-flash").wait_for()
+    # The text under it is the quote, the span not repeated before it.
+    assert answer.locator(".rq-text").inner_text().startswith("«")
+    screenshot(page, "widget-short-answer.png", full_page=False)
 
 
 def test_widget_is_usable_at_phone_width(

@@ -94,7 +94,13 @@ class ExtractiveAnswerer:
         for c, citation in zip(chosen, citations):
             if c is best:
                 facts = self.builder.sentence_facts(best.hit.chunk.id, best.sentence.start)
-                short = short_answer(read, facts, best.hit.chunk.document, citation.n)
+                translated = frozenset()
+                if best.feature("cross_lingual"):
+                    translated = self.builder.translated_words(read, best.hit.chunk.id, facts)
+                rarity = {t.key: self.builder.weight(t) for t in read.words}
+                short = short_answer(
+                    read, facts, best.hit.chunk.document, citation.n, translated, rarity
+                )
         quotes = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
         if short is not None:
             text = f"{short.text} — {quotes}"

@@ -111,6 +111,7 @@ _DATE_KINDS = frozenset({"year", "year_range", "date"})
 _CONTEXT_CREDIT = 0.5
 _PREFIX_CREDIT = 0.8
 _SPELLING_CREDIT = 0.8
+_TRANSLATED = 1 / 3  # a cross-lingual match from which a word anchors a short answer
 
 
 def expected_best(n: int) -> float:
@@ -230,6 +231,22 @@ class EvidenceBuilder:
             if sentence.start == start:
                 return sf
         raise KeyError(f"no sentence at {start} in chunk {chunk_id}")
+
+    def translated_words(
+        self, question: Question, chunk_id: int, facts: SentenceFacts
+    ) -> frozenset[int]:
+        """The offsets of the sentence's content words that stand out, among all the words of
+        its passage, as a translation of a word of the question (cross-lingual matching, a
+        third of a match or more)."""
+        passage = self.passage(chunk_id)
+        words = list(
+            dict.fromkeys(w for sentence in passage.sentences for w in sentence.words)
+        )
+        if not words or not question.words:
+            return frozenset()
+        scores = self.crosslingual.scores([t.lower for t in question.words], [[w] for w in words])
+        matched = {w for w, best in zip(words, scores.max(axis=0)) if best >= _TRANSLATED}
+        return frozenset(t.start for t in facts.tokens if t.kind == "word" and t.lower in matched)
 
     def weight(self, token: Token) -> float:
         """How much a question word counts: its rarity in the index (words the index never
