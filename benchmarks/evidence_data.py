@@ -38,7 +38,6 @@ from reportqa.evidence.model import EvidenceModel  # noqa: E402
 from reportqa.evidence.question import read_question  # noqa: E402
 from reportqa.index.chunking import chunk_documents  # noqa: E402
 from reportqa.index.corpus import corpus_hash, load_corpus  # noqa: E402
-from reportqa.index.embeddings import load_embedder  # noqa: E402
 from reportqa.index.store import build_index, load_index  # noqa: E402
 from reportqa.pipeline import document_languages  # noqa: E402
 from reportqa.retrieval.hybrid import HybridSearcher  # noqa: E402
@@ -133,17 +132,24 @@ def _write_passages(folder: Path, passages_file: Path) -> None:
             )
 
 
-def load_dataset(name: str, work: Path, embedder: CachingEmbedder, sets: tuple[str, ...] = REPORT_FIT) -> Dataset:
+def load_dataset(
+    name: str, work: Path, embedder: CachingEmbedder, sets: tuple[str, ...] = REPORT_FIT
+) -> Dataset:
     """One dataset with its index built (or loaded) in ``work/name``."""
     folder = work / name
     if name in ("xquad", "tydi"):
         prefix = "xquad-ru" if name == "xquad" else "tydiqa-ru-a"
         corpus = folder / "corpus"
         _write_passages(corpus, EVAL / f"{prefix}.passages.jsonl")
-        titles = {p["id"]: p.get("title") or p["id"] for p in read_jsonl(EVAL / f"{prefix}.passages.jsonl")}
+        titles = {
+            p["id"]: p.get("title") or p["id"]
+            for p in read_jsonl(EVAL / f"{prefix}.passages.jsonl")
+        }
         questions = []
         for row in read_jsonl(EVAL / f"{prefix}.questions.jsonl"):
-            row = dict(row, lang="ru", set=name, group=titles.get(row["passage_id"], row["passage_id"]))
+            row = dict(
+                row, lang="ru", set=name, group=titles.get(row["passage_id"], row["passage_id"])
+            )
             row["gold_document"] = row["passage_id"] + ".txt"
             questions.append(row)
     else:
@@ -157,20 +163,41 @@ def load_dataset(name: str, work: Path, embedder: CachingEmbedder, sets: tuple[s
     dataset = Dataset(name, questions, corpus)
     documents = load_corpus(corpus)
     index = folder / "index"
-    build_info = {"corpus_hash": corpus_hash(documents), "chunk_chars": 1200, "chunk_overlap": 1,
-                  "documents": [{"id": d.id, "sha256": d.sha256, "title": d.title} for d in documents]}
+    build_info = {
+        "corpus_hash": corpus_hash(documents),
+        "chunk_chars": 1200,
+        "chunk_overlap": 1,
+        "documents": [{"id": d.id, "sha256": d.sha256, "title": d.title} for d in documents],
+    }
     try:
         data = load_index(index, expect_embedding=embedder.name)
         if data.manifest.get("corpus_hash") != build_info["corpus_hash"]:
             raise ValueError("stale")
     except Exception:
         chunks = chunk_documents(documents, 1200, 1)
-        data = build_index(index, chunks, embedder, build_info, progress=print,
-                           languages=document_languages(documents))
+        data = build_index(
+            index,
+            chunks,
+            embedder,
+            build_info,
+            progress=print,
+            languages=document_languages(documents),
+        )
         embedder.save()
     dataset.documents = documents
     dataset.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
-    dummy = EvidenceModel("logistic", FEATURES, 0.5, {"mean": [0.0] * len(FEATURES), "scale": [1.0] * len(FEATURES), "weights": [0.0] * len(FEATURES), "bias": 0.0}, {})
+    dummy = EvidenceModel(
+        "logistic",
+        FEATURES,
+        0.5,
+        {
+            "mean": [0.0] * len(FEATURES),
+            "scale": [1.0] * len(FEATURES),
+            "weights": [0.0] * len(FEATURES),
+            "bias": 0.0,
+        },
+        {},
+    )
     dataset.answerer = ExtractiveAnswerer(dataset.searcher, documents, model=dummy)
     return dataset
 
@@ -201,7 +228,9 @@ def cases(dataset: Dataset, gold_removed: bool = True, limit: int = 0) -> Iterat
     data = searcher.data
     rows_by_place: dict[tuple[str, int], list[int]] = {}
     for chunk, rows in zip(data.chunks, data.sentence_rows):
-        rows_by_place.setdefault((chunk.document, chunk.paragraph if dataset.name == "report" else 0), []).extend(rows)
+        rows_by_place.setdefault(
+            (chunk.document, chunk.paragraph if dataset.name == "report" else 0), []
+        ).extend(rows)
     questions = dataset.questions[:limit] if limit else dataset.questions
     for row in questions:
         answers = [str(a) for a in row.get("answers") or []]
@@ -212,22 +241,28 @@ def cases(dataset: Dataset, gold_removed: bool = True, limit: int = 0) -> Iterat
         variants = [("asked", hits[:K], ())]
         if answers and gold_removed:
             place = (gold_doc, gold_paragraph)
-            kept = [h for h in hits if (h.chunk.document, h.chunk.paragraph if dataset.name == "report" else 0) != place]
+            kept = [
+                h
+                for h in hits
+                if (h.chunk.document, h.chunk.paragraph if dataset.name == "report" else 0) != place
+            ]
             variants.append(("gold_removed", kept[:K], tuple(rows_by_place.get(place, ()))))
         for variant, use, exclude in variants:
             cands = answerer.builder.candidates(question, use, exclude)
             if not cands:
                 continue
-            labels = np.array([
-                float(
-                    variant == "asked"
-                    and bool(answers)
-                    and c.hit.chunk.document == gold_doc
-                    and (dataset.name != "report" or c.hit.chunk.paragraph == gold_paragraph)
-                    and any(a in c.sentence.text for a in answers)
-                )
-                for c in cands
-            ])
+            labels = np.array(
+                [
+                    float(
+                        variant == "asked"
+                        and bool(answers)
+                        and c.hit.chunk.document == gold_doc
+                        and (dataset.name != "report" or c.hit.chunk.paragraph == gold_paragraph)
+                        and any(a in c.sentence.text for a in answers)
+                    )
+                    for c in cands
+                ]
+            )
             yield Case(
                 dataset=dataset.name,
                 id=str(row.get("id")),

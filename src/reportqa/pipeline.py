@@ -123,7 +123,11 @@ class ReportQA:
             say(notice)
             chunks = chunk_documents(documents, settings.chunk_chars, settings.chunk_overlap)
             data = build_index(
-                settings.index, chunks, embedder, build_info, progress=say,
+                settings.index,
+                chunks,
+                embedder,
+                build_info,
+                progress=say,
                 languages=document_languages(documents),
             )
         return cls(settings, documents, data, embedder, tuple(notices))

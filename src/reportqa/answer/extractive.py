@@ -78,7 +78,9 @@ class ExtractiveAnswerer:
         read = self.read(question)
         ranked = self.evidence(read, hits)
         if not ranked or ranked[0].probability < self.min_confidence:
-            return self.refusal(question, read.language, hits, ranked[0].probability if ranked else 0.0)
+            return self.refusal(
+                question, read.language, hits, ranked[0].probability if ranked else 0.0
+            )
         best = ranked[0]
         chosen = [best]
         for other in ranked[1:3]:
@@ -94,7 +96,7 @@ class ExtractiveAnswerer:
         for c, citation in zip(chosen, citations):
             if c is best:
                 facts = self.builder.sentence_facts(best.hit.chunk.id, best.sentence.start)
-                translated = frozenset()
+                translated: frozenset[int] = frozenset()
                 if best.feature("cross_lingual"):
                     translated = self.builder.translated_words(read, best.hit.chunk.id, facts)
                 rarity = {t.key: self.builder.weight(t) for t in read.words}

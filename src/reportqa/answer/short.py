@@ -87,7 +87,11 @@ def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, f
             q = figure.quantity
             if q.kind not in AMOUNT_KINDS or q.value in asked:
                 continue
-            at = facts.text.find(figure.text, max(0, q.start - len(figure.bound_text) - 2)) if figure.text else -1
+            at = (
+                facts.text.find(figure.text, max(0, q.start - len(figure.bound_text) - 2))
+                if figure.text
+                else -1
+            )
             start = at if at >= 0 else q.start
             end = start + len(figure.text) if at >= 0 else q.end
             bonus = _MEASURE_BONUS if q.unit in units else 0.0
@@ -104,14 +108,20 @@ def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, f
             for first, last in find_phrases(facts.tokens, groups.get(group, ())):
                 # take the preposition before it too: "в этом году"
                 start = facts.tokens[first].start
-                if first and facts.tokens[first - 1].kind == "word" and len(facts.tokens[first - 1].text) <= 2:
+                if (
+                    first
+                    and facts.tokens[first - 1].kind == "word"
+                    and len(facts.tokens[first - 1].text) <= 2
+                ):
                     start = facts.tokens[first - 1].start
                 out.append((start, facts.tokens[last].end, 0.0))
     elif kind in ("place", "agent"):
         wanted = ("LOC",) if kind == "place" else ("ORG", "PER", "NAME")
         for e in facts.entities:
             if e.kind in wanted and not any(
-                same_name(w, t.text) for t in question.names for w in e.text.replace("-", " ").split()
+                same_name(w, t.text)
+                for t in question.names
+                for w in e.text.replace("-", " ").split()
             ):
                 out.append((e.start, e.end, 0.0))
     return out

@@ -152,9 +152,7 @@ class ClaimWords:
         self._report = {w: i for i, w in enumerate(dict.fromkeys(report_words))}
         self._scores: np.ndarray | None = None
         if cross and self._claim and self._report:
-            self._scores = crosslingual.scores(
-                list(self._claim), [[w] for w in self._report]
-            )
+            self._scores = crosslingual.scores(list(self._claim), [[w] for w in self._report])
 
     def similarity(self, claim_word: str, report_word: str) -> float:
         if same_word(claim_word, report_word):

@@ -35,7 +35,6 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
 from typing import Protocol
 
 from ..lang import resources
@@ -77,6 +76,8 @@ def content_words(text: str) -> list[str]:
 
 def _is_stopword(word: str) -> bool:
     return any(word in resources.surface(lang, "stopwords") for lang in resources.LANGUAGES)
+
+
 _CLAUSE_BREAK = re.compile(r"(?:,|;|:|[^\S\n][—–])[^\S\n]")
 _NEXT_WORD = re.compile(r"[^\S\n]+([^\W\d_]+(?:-[^\W\d_]+)*)(?![\w-])")
 _COUNTERS = ("единиц", "штук", "экземпляр")
@@ -326,9 +327,7 @@ def _interval(f: Figure) -> tuple[float, float]:
     return v, v
 
 
-def counts_alike(
-    claimed: Figure, reported: Figure, matcher: WordSimilarity
-) -> float:
+def counts_alike(claimed: Figure, reported: Figure, matcher: WordSimilarity) -> float:
     """How sure it is that two figures count the same thing, from 0 to 1: the best match of a
     word after one with a word after the other, each weighted by nearness ("60 колледжей" and
     "52 колледжа" 1, "8 вузов" 0; "24 registered participants" and "24 участника" 0.7)."""
@@ -342,9 +341,7 @@ def counts_alike(
     )
 
 
-def context_similarity(
-    claimed: Figure, reported: Figure, matcher: WordSimilarity
-) -> float:
+def context_similarity(claimed: Figure, reported: Figure, matcher: WordSimilarity) -> float:
     """How far the words around ``reported`` say what the words around ``claimed`` say, from 0
     to 1: each claimed word, weighted by nearness, finds its best reported word, weighted by its
     own nearness. 0 when the claimed figure has no words around it."""
@@ -358,8 +355,7 @@ def context_similarity(
     if not total or not report_words:
         return 0.0
     found = sum(
-        weight
-        * max(matcher.similarity(word, other) * near for other, near in report_words)
+        weight * max(matcher.similarity(word, other) * near for other, near in report_words)
         for word, weight in claim_words
     )
     # A claim with few words around its figure ("вложат 2 трлн") is not matched by one of them

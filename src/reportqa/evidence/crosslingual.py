@@ -56,7 +56,9 @@ class CrossLingual:
         with self._lock:
             return np.stack([cache[w] for w in words])
 
-    def scores(self, question_words: Sequence[str], sentences: Sequence[Sequence[str]]) -> np.ndarray:
+    def scores(
+        self, question_words: Sequence[str], sentences: Sequence[Sequence[str]]
+    ) -> np.ndarray:
         """How far each sentence (a list of its lower-cased content words) holds each question
         word, from 0 to 1: an array of shape (question words, sentences)."""
         out = np.zeros((len(question_words), len(sentences)))

@@ -208,8 +208,13 @@ class EvidenceBuilder:
         for s in chunk.sentences:
             toks = tuple(t for t in analysis.tokens if s.start <= t.start < s.end)
             sentences.append(
-                _facts(s, toks, [e for e in analysis.entities if s.start <= e.start < s.end],
-                       language, year)
+                _facts(
+                    s,
+                    toks,
+                    [e for e in analysis.entities if s.start <= e.start < s.end],
+                    language,
+                    year,
+                )
             )
         content = [t for t in analysis.tokens if t.kind == "word" and not is_stopword(t)]
         facts = _PassageFacts(
@@ -239,9 +244,7 @@ class EvidenceBuilder:
         its passage, as a translation of a word of the question (cross-lingual matching, a
         third of a match or more)."""
         passage = self.passage(chunk_id)
-        words = list(
-            dict.fromkeys(w for sentence in passage.sentences for w in sentence.words)
-        )
+        words = list(dict.fromkeys(w for sentence in passage.sentences for w in sentence.words))
         if not words or not question.words:
             return frozenset()
         scores = self.crosslingual.scores([t.lower for t in question.words], [[w] for w in words])
@@ -300,7 +303,9 @@ class EvidenceBuilder:
             return []
         cross_scores = None
         if any(r[5] for r in rows) and words:
-            cross_scores = self.crosslingual.scores([t.lower for t in words], [r[3].words for r in rows])
+            cross_scores = self.crosslingual.scores(
+                [t.lower for t in words], [r[3].words for r in rows]
+            )
         out = []
         matrix = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
         total = float(weights.sum()) or 1.0
@@ -311,8 +316,18 @@ class EvidenceBuilder:
             f[_INDEX["standout"]] = (cosine - mean) / std - chance
             f[_INDEX["passage_score"]] = hit.score
             f[_INDEX["passage_rank"]] = 1.0 / rank
-            own = np.array([_held(t, c, sf.keys, sf.prefixes, sf.spellings) for t, c in zip(words, corrections)])
-            near = np.array([_held(t, c, facts.keys, facts.prefixes, facts.spellings) for t, c in zip(words, corrections)])
+            own = np.array(
+                [
+                    _held(t, c, sf.keys, sf.prefixes, sf.spellings)
+                    for t, c in zip(words, corrections)
+                ]
+            )
+            near = np.array(
+                [
+                    _held(t, c, facts.keys, facts.prefixes, facts.spellings)
+                    for t, c in zip(words, corrections)
+                ]
+            )
             if cross_scores is not None and cross:
                 xs = cross_scores[:, i]
                 f[_INDEX["cross_coverage"]] = float(weights @ xs) / total
@@ -337,9 +352,15 @@ class EvidenceBuilder:
             f[_INDEX["why"]] = float(question.why)
             f[_INDEX["first_sentence"]] = float(sentence.start == hit.chunk.sentences[0].start)
             out.append((hit, sentence, row))
-        matrix[:, _INDEX["cosine_gap"]] = matrix[:, _INDEX["cosine"]] - matrix[:, _INDEX["cosine"]].max()
-        matrix[:, _INDEX["coverage_gap"]] = matrix[:, _INDEX["coverage"]] - matrix[:, _INDEX["coverage"]].max()
-        return [Candidate(hit, sentence, row, matrix[i]) for i, (hit, sentence, row) in enumerate(out)]
+        matrix[:, _INDEX["cosine_gap"]] = (
+            matrix[:, _INDEX["cosine"]] - matrix[:, _INDEX["cosine"]].max()
+        )
+        matrix[:, _INDEX["coverage_gap"]] = (
+            matrix[:, _INDEX["coverage"]] - matrix[:, _INDEX["coverage"]].max()
+        )
+        return [
+            Candidate(hit, sentence, row, matrix[i]) for i, (hit, sentence, row) in enumerate(out)
+        ]
 
     def _asked(
         self,
@@ -381,16 +402,16 @@ class EvidenceBuilder:
                     f[_INDEX["year_match"]] = 0.5 * hit
                     f[_INDEX["year_conflict"]] = 0.5 * (not hit)
         if names:
-            in_sentence = [_name_in(t, sf.tokens) for t in names]
-            in_passage = [
+            named = [_name_in(t, sf.tokens) for t in names]
+            near = [
                 a or any(_name_in(t, s.tokens) for s in facts.sentences)
-                for t, a in zip(names, in_sentence)
+                for t, a in zip(names, named)
             ]
-            f[_INDEX["name_in_sentence"]] = sum(in_sentence) / len(names)
-            f[_INDEX["name_in_passage"]] = sum(in_passage) / len(names)
-            f[_INDEX["name_absent"]] = float(not any(in_passage))
+            f[_INDEX["name_in_sentence"]] = sum(named) / len(names)
+            f[_INDEX["name_in_passage"]] = sum(near) / len(names)
+            f[_INDEX["name_absent"]] = float(not any(near))
             governing = _governing_entity(sf, facts)
-            if governing is not None and not any(in_sentence):
+            if governing is not None and not any(named):
                 governed = any(_name_in_text(t, governing.text) for t in names)
                 f[_INDEX["name_conflict"]] = float(not governed)
         if question.direction and sf.direction and question.direction != sf.direction:
@@ -398,7 +419,11 @@ class EvidenceBuilder:
 
 
 def _facts(
-    sentence: Sentence, toks: tuple[Token, ...], found: list[Entity], language: str, year: int | None
+    sentence: Sentence,
+    toks: tuple[Token, ...],
+    found: list[Entity],
+    language: str,
+    year: int | None,
 ) -> SentenceFacts:
     content = [t for t in toks if t.kind == "word" and not is_stopword(t)]
     quantities = _quantities(sentence.text)
@@ -407,7 +432,8 @@ def _facts(
         start=sentence.start,
         text=sentence.text,
         tokens=toks,
-        keys=frozenset(t.key for t in content) | frozenset(t.key for t in toks if t.kind == "number"),
+        keys=frozenset(t.key for t in content)
+        | frozenset(t.key for t in toks if t.kind == "number"),
         prefixes=frozenset(prefix_term(t) for t in content),
         spellings=tuple(dict.fromkeys(spelling_key(t.text) for t in content)),
         words=tuple(dict.fromkeys(t.lower for t in content if len(t.text) >= 3)),
@@ -466,7 +492,11 @@ def _held(
         return _PREFIX_CREDIT
     if len(token.text) >= 4:
         mine = spelling_key(token.text)
-        if mine and any(s == mine or (len(s) >= 5 and same_name(token.text, s)) for s in spellings if s[:1] == mine[:1]):
+        if mine and any(
+            s == mine or (len(s) >= 5 and same_name(token.text, s))
+            for s in spellings
+            if s[:1] == mine[:1]
+        ):
             return _SPELLING_CREDIT
     return 0.0
 
@@ -489,7 +519,9 @@ def _has_kind(
             bool(years - question.years - question.bounded_years)
             or any(q.kind == "date" for q in quantities)
             or any(
-                q.kind == "number" and q.unit is None and 1000 <= q.value <= 2100
+                q.kind == "number"
+                and q.unit is None
+                and 1000 <= q.value <= 2100
                 and q.value not in question.years
                 for q in quantities
             )

@@ -90,7 +90,9 @@ def _tree(node: dict[str, Any], matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def load_model(path: Path | str | None = None, features: tuple[str, ...] = FEATURES) -> EvidenceModel:
+def load_model(
+    path: Path | str | None = None, features: tuple[str, ...] = FEATURES
+) -> EvidenceModel:
     """The model stored at ``path`` (a file name alone is one shipped with the package; the
     default is the evidence model), fitted on ``features``."""
     return _load(str(path or MODEL_FILE), features)
@@ -101,8 +103,10 @@ def _load(path: str, features: tuple[str, ...]) -> EvidenceModel:
     if "/" in path or "\\" in path:
         text = Path(path).read_text(encoding="utf-8")
     else:
-        text = importlib_resources.files("reportqa.evidence").joinpath(path).read_text(
-            encoding="utf-8"
+        text = (
+            importlib_resources.files("reportqa.evidence")
+            .joinpath(path)
+            .read_text(encoding="utf-8")
         )
     data = json.loads(text)
     model = EvidenceModel(

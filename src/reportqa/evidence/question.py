@@ -55,6 +55,11 @@ def read_question(text: str, language: str | None = None) -> Question:
     words = [t for t in toks if t.kind == "word"]
     table_lang = language if language in resources.LANGUAGES else "ru"
     kind, spans = _kind(toks, table_lang)
+    for other in resources.LANGUAGES:
+        # A question word of another language still says what is asked ("<b>сколько</b> вузов?"
+        # has more Latin letters than Cyrillic ones).
+        if kind == "other" and other != table_lang:
+            kind, spans = _kind(toks, other)
     measure = _measure(toks, table_lang)
     quantities = tuple(parse_quantities(text))
     years, bounded = _years(quantities)
@@ -71,9 +76,7 @@ def read_question(text: str, language: str | None = None) -> Question:
         and i not in spans
         and t.key not in kind_words
     )
-    small = resources.surface(table_lang, "small_talk") | resources.surface(
-        table_lang, "stopwords"
-    )
+    small = resources.surface(table_lang, "small_talk") | resources.surface(table_lang, "stopwords")
     small_keys = resources.keys(table_lang, "small_talk")
     small_talk = (
         sum(t.lower in small or t.key in small_keys for t in words) / len(words) if words else 0.0
@@ -103,7 +106,9 @@ def _word_positions(toks: tuple[Token, ...]) -> list[int]:
     return [i for i, t in enumerate(toks) if t.kind != "punct"]
 
 
-def phrase_at(toks: tuple[Token, ...], positions: list[int], at: int, phrase: tuple[str, ...]) -> bool:
+def phrase_at(
+    toks: tuple[Token, ...], positions: list[int], at: int, phrase: tuple[str, ...]
+) -> bool:
     """Whether the words of ``toks`` from the ``at``-th word on spell ``phrase`` (by keys)."""
     if at + len(phrase) > len(positions):
         return False
@@ -175,7 +180,7 @@ def direction_of(toks: tuple[Token, ...], language: str) -> int:
     groups = resources.grouped_phrases(language, "direction")
     score = 0
     for sign, group in ((1, "up"), (-1, "down")):
-        for first, last in find_phrases(toks, groups.get(group, ())):
+        for _first, last in find_phrases(toks, groups.get(group, ())):
             following = next((t for t in toks[last + 1 :] if t.kind != "punct"), None)
             if following is not None and following.kind == "number":
                 continue

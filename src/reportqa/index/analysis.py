@@ -79,9 +79,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 def analysis_record(analysis: ChunkAnalysis) -> dict[str, Any]:
     """The analysis as JSON (stored in ``chunks.jsonl``)."""
     return {
-        "tokens": [
-            [t.start, t.end, _KINDS[t.kind], t.language, t.key] for t in analysis.tokens
-        ],
+        "tokens": [[t.start, t.end, _KINDS[t.kind], t.language, t.key] for t in analysis.tokens],
         "entities": [[e.kind, e.start, e.end] for e in analysis.entities],
     }
 

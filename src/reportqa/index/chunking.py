@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..models import Chunk, Document, Sentence
 from ..lang.sentences import split_sentences
+from ..models import Chunk, Document, Sentence
 
 __all__ = ["chunk_documents"]
 

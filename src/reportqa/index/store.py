@@ -39,8 +39,8 @@ import faiss
 import numpy as np
 
 from ..errors import IndexCorruptError, IndexMismatchError, IndexWriteError
-from ..models import Chunk, Sentence
 from ..lang.tokens import is_stopword, prefix_term
+from ..models import Chunk, Sentence
 from .analysis import ChunkAnalysis, analyse_chunks, analysis_from_record, analysis_record
 
 __all__ = ["IndexData", "build_index", "load_index", "lexical_terms_of", "FORMAT_VERSION"]

@@ -39,7 +39,9 @@ def detect_language(text: str, default: str = "ru") -> str:
     cyrillic_words = [w for w in words if not any("a" <= ch <= "z" for ch in w)]
     kazakh_function = resources.surface("kk", "function_words")
     russian_stop = resources.surface("ru", "stopwords")
-    kazakh = sum(w in kazakh_function or any(ch in KAZAKH_LETTERS for ch in w) for w in cyrillic_words)
+    kazakh = sum(
+        w in kazakh_function or any(ch in KAZAKH_LETTERS for ch in w) for w in cyrillic_words
+    )
     russian = sum(w in russian_stop and w not in kazakh_function for w in cyrillic_words)
     if kazakh > russian:
         return "kk"

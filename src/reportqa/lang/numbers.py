@@ -96,15 +96,53 @@ _WORDS = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 _A = r"a(?=[^\S\n]+(?:hundred|thousand|million|billion|trillion)\b)"  # "a thousand"
 _WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|hundred|{_A})(?!\w)", re.IGNORECASE)
 
-_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
-              "октябр", "ноябр", "декабр")
-_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-_RU_MONTH_NAMES = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-                   "сентябрь", "октябрь", "ноябрь", "декабрь")
-_MONTH = (r"(?:(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)(?:ь|я|е|ю|ём|ем)"
-          r"|(?:март|август)(?:а|е|у|ом)?|ма(?:й|я|е|ю|ем)"
-          rf"|(?-i:{'|'.join(_EN_MONTHS)}))(?!\w)")  # English names are capitalised
+_RU_MONTHS = (
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "ма",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
+)
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_RU_MONTH_NAMES = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+_MONTH = (
+    r"(?:(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)(?:ь|я|е|ю|ём|ем)"
+    r"|(?:март|август)(?:а|е|у|ом)?|ма(?:й|я|е|ю|ем)"
+    rf"|(?-i:{'|'.join(_EN_MONTHS)}))(?!\w)"
+)  # English names are capitalised
 
 _MASTER = re.compile(
     rf"""(?<![\w.,])(?:
@@ -171,7 +209,8 @@ _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "₸": "KZT", "₽"
 
 _YEAR_WORD = re.compile(
     rf"(?:-[а-яё]{{1,2}})?{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|year(?!\w)|(?P<kk>жыл\w*))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Kazakh puts the relation in the year word's ending: "2021 жылы", "2023 жылдан бері", "2028
 # жылға дейін".
 _KAZAKH_YEAR_RELATIONS = (("жылдан", "since"), ("жылға", "by"), ("жыл", "in"))
@@ -183,22 +222,123 @@ _PREV_WORD = re.compile(r"([^\W\d_]+)[^\S\n]*\Z")
 _NEXT_WORD = re.compile(r"[^\S\n]+([^\W\d_]+(?:-[^\W\d_]+)*)")
 
 _RELATIONS: dict[str, str | None] = {
-    "в": "in", "во": "in", "итогам": "in", "in": "in", "during": "in",
-    "до": "by", "к": "by", "by": "by", "until": "by", "till": "by", "before": "by",
-    "с": "since", "со": "since", "since": "since", "from": "since",
-    "за": "for", "for": "for", "на": "for", "year": None,
+    "в": "in",
+    "во": "in",
+    "итогам": "in",
+    "in": "in",
+    "during": "in",
+    "до": "by",
+    "к": "by",
+    "by": "by",
+    "until": "by",
+    "till": "by",
+    "before": "by",
+    "с": "since",
+    "со": "since",
+    "since": "since",
+    "from": "since",
+    "за": "for",
+    "for": "for",
+    "на": "for",
+    "year": None,
 }
 _YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}  # "на 2000 больше" is an amount
-_NOT_NOUNS = frozenset({
-    "и", "в", "во", "на", "из", "с", "со", "к", "ко", "по", "до", "за", "от", "о", "об", "а",
-    "но", "или", "что", "как", "же", "ли", "не", "ни", "уже", "ещё", "еще", "для", "при", "под",
-    "над", "между", "через", "около", "более", "менее", "свыше", "почти", "также", "это", "то",
-    "and", "or", "of", "in", "on", "at", "by", "for", "to", "from", "with", "the", "a", "an",
-    "than", "as", "is", "are", "was", "were", "be", "been", "per", "that", "which", "this",
-    "these", "those", "more", "less", "over", "under", "about",
-})  # words after a number that are not what it counts
-_ADJECTIVE_ENDINGS = ("ых", "их", "ое", "ее", "ый", "ая", "яя", "ого", "его", "ому", "ему", "ую",
-                      "юю", "ыми", "ими", "ые")
+_NOT_NOUNS = frozenset(
+    {
+        "и",
+        "в",
+        "во",
+        "на",
+        "из",
+        "с",
+        "со",
+        "к",
+        "ко",
+        "по",
+        "до",
+        "за",
+        "от",
+        "о",
+        "об",
+        "а",
+        "но",
+        "или",
+        "что",
+        "как",
+        "же",
+        "ли",
+        "не",
+        "ни",
+        "уже",
+        "ещё",
+        "еще",
+        "для",
+        "при",
+        "под",
+        "над",
+        "между",
+        "через",
+        "около",
+        "более",
+        "менее",
+        "свыше",
+        "почти",
+        "также",
+        "это",
+        "то",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "the",
+        "a",
+        "an",
+        "than",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "per",
+        "that",
+        "which",
+        "this",
+        "these",
+        "those",
+        "more",
+        "less",
+        "over",
+        "under",
+        "about",
+    }
+)  # words after a number that are not what it counts
+_ADJECTIVE_ENDINGS = (
+    "ых",
+    "их",
+    "ое",
+    "ее",
+    "ый",
+    "ая",
+    "яя",
+    "ого",
+    "его",
+    "ому",
+    "ему",
+    "ую",
+    "юю",
+    "ыми",
+    "ими",
+    "ые",
+)
 
 
 def parse_quantities(text: str) -> list[Quantity]:
@@ -237,12 +377,20 @@ def _read(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
     return _amount(text, start, m.end(), mantissa, decimals, neg, currency, may_be_year)
 
 
-def _fixed(text: str, start: int, end: int, value: float, kind: str,
-           end_value: float | None = None, relation: str | None = None) -> Quantity:
+def _fixed(
+    text: str,
+    start: int,
+    end: int,
+    value: float,
+    kind: str,
+    end_value: float | None = None,
+    relation: str | None = None,
+) -> Quantity:
     """A year, year range or date: exact, unitless, with the relation its preposition gives."""
     relation = relation or _RELATIONS.get(_prev_word(text, start).lower())
-    return Quantity(value, None, kind, text[start:end], start, end, relation=relation,
-                    end_value=end_value)
+    return Quantity(
+        value, None, kind, text[start:end], start, end, relation=relation, end_value=end_value
+    )
 
 
 def _read_year_range(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
@@ -291,8 +439,14 @@ def _room(last: float) -> float:
 
 
 def _amount(
-    text: str, start: int, pos: int, mantissa: str, decimals: int, neg: bool = False,
-    currency: str | None = None, may_be_year: bool = False,
+    text: str,
+    start: int,
+    pos: int,
+    mantissa: str,
+    decimals: int,
+    neg: bool = False,
+    currency: str | None = None,
+    may_be_year: bool = False,
 ) -> tuple[Quantity | None, int]:
     """Read what follows a number (scale, percent, period, unit, noun) from ``pos`` on."""
     if may_be_year:
@@ -428,23 +582,52 @@ def _tolerance(value: float, step: float) -> float:
     return step / 2
 
 
-_SCALE_WORDS = {3: ("тыс.", "thousand"), 6: ("млн", "million"), 9: ("млрд", "billion"),
-                12: ("трлн", "trillion")}
+_SCALE_WORDS = {
+    3: ("тыс.", "thousand"),
+    6: ("млн", "million"),
+    9: ("млрд", "billion"),
+    12: ("трлн", "trillion"),
+}
 _RU_FORMS = {
-    "KZT": ("тенге",) * 3, "USD": ("доллар", "доллара", "долларов"), "EUR": ("евро",) * 3,
-    "RUB": ("рубль", "рубля", "рублей"), "GBP": ("£",) * 3, "ha": ("гектар", "гектара", "гектаров"),
-    "m2": ("м²",) * 3, "km2": ("км²",) * 3, "km": ("км",) * 3, "m": ("м",) * 3,
-    "GW": ("ГВт",) * 3, "MW": ("МВт",) * 3, "kW": ("кВт",) * 3, "kg": ("кг",) * 3,
-    "t": ("тонна", "тонны", "тонн"), "pcs": ("штука", "штуки", "штук"),
-    "month": ("месяц", "месяца", "месяцев"), "year": ("год", "года", "лет"),
-    "week": ("неделя", "недели", "недель"), "day": ("день", "дня", "дней"),
+    "KZT": ("тенге",) * 3,
+    "USD": ("доллар", "доллара", "долларов"),
+    "EUR": ("евро",) * 3,
+    "RUB": ("рубль", "рубля", "рублей"),
+    "GBP": ("£",) * 3,
+    "ha": ("гектар", "гектара", "гектаров"),
+    "m2": ("м²",) * 3,
+    "km2": ("км²",) * 3,
+    "km": ("км",) * 3,
+    "m": ("м",) * 3,
+    "GW": ("ГВт",) * 3,
+    "MW": ("МВт",) * 3,
+    "kW": ("кВт",) * 3,
+    "kg": ("кг",) * 3,
+    "t": ("тонна", "тонны", "тонн"),
+    "pcs": ("штука", "штуки", "штук"),
+    "month": ("месяц", "месяца", "месяцев"),
+    "year": ("год", "года", "лет"),
+    "week": ("неделя", "недели", "недель"),
+    "day": ("день", "дня", "дней"),
 }
 _EN_FORMS = {
-    "KZT": ("tenge", "tenge"), "RUB": ("rouble", "roubles"), "ha": ("hectare", "hectares"),
-    "m2": ("m²", "m²"), "km2": ("km²", "km²"), "km": ("km", "km"), "m": ("metre", "metres"),
-    "GW": ("GW", "GW"), "MW": ("MW", "MW"), "kW": ("kW", "kW"), "kg": ("kg", "kg"),
-    "t": ("tonne", "tonnes"), "pcs": ("piece", "pieces"), "month": ("month", "months"),
-    "year": ("year", "years"), "week": ("week", "weeks"), "day": ("day", "days"),
+    "KZT": ("tenge", "tenge"),
+    "RUB": ("rouble", "roubles"),
+    "ha": ("hectare", "hectares"),
+    "m2": ("m²", "m²"),
+    "km2": ("km²", "km²"),
+    "km": ("km", "km"),
+    "m": ("metre", "metres"),
+    "GW": ("GW", "GW"),
+    "MW": ("MW", "MW"),
+    "kW": ("kW", "kW"),
+    "kg": ("kg", "kg"),
+    "t": ("tonne", "tonnes"),
+    "pcs": ("piece", "pieces"),
+    "month": ("month", "months"),
+    "year": ("year", "years"),
+    "week": ("week", "weeks"),
+    "day": ("day", "days"),
 }
 _EN_PREFIXES = {"USD": "$", "EUR": "€", "GBP": "£"}
 _RU_YEARS = {"in": "в {} году", "by": "до {} года", "since": "с {} года", "for": "за {} год"}

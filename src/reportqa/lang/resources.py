@@ -17,7 +17,7 @@ parser, in ``numbers.py``.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any
 
@@ -43,7 +43,7 @@ TABLES = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def raw(language: str) -> dict[str, Any]:
     """The table file of ``language`` as stored."""
     if language not in LANGUAGES:
@@ -62,13 +62,13 @@ def _entries(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-@lru_cache(maxsize=None)
+@cache
 def surface(language: str, name: str) -> frozenset[str]:
     """The entries of a flat table, lower-cased with "ё" as "е" (as written, not lemmatised)."""
     return frozenset(e.lower().replace("ё", "е") for e in _entries(raw(language)[name]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrases(language: str, name: str, group: str | None = None) -> tuple[tuple[str, ...], ...]:
     """The entries of a table (or of one ``group`` of a grouped table) as tuples of word keys,
     longest first."""
@@ -80,13 +80,13 @@ def phrases(language: str, name: str, group: str | None = None) -> tuple[tuple[s
     return tuple(sorted((p for p in found if p), key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def keys(language: str, name: str, group: str | None = None) -> frozenset[str]:
     """The one-word entries of a table (or group) as word keys."""
     return frozenset(p[0] for p in phrases(language, name, group) if len(p) == 1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def grouped_phrases(language: str, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """Each group of a grouped table (``question_words``, ``measures``, ...) as phrases."""
     return {group: phrases(language, name, group) for group in raw(language)[name]}

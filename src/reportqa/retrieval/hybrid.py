@@ -122,7 +122,9 @@ class HybridSearcher:
                 self._sentence_cache.popitem(last=False)
         return scores
 
-    def candidates(self, question: str, k: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    def candidates(
+        self, question: str, k: int
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """The candidate chunk ids for ``question``, their fusion features (in the order of
         ``FUSION_FEATURES``) and the raw signals ("dense", "sentence", "lexical")."""
         n = len(self.data.chunks)
