@@ -43,7 +43,8 @@ def needs_shared(*paths: str) -> pytest.MarkDecorator:
     """Skip unless every path under ``../shared`` exists (it is not in a user's clone)."""
     missing = [p for p in paths if not (SHARED / p).exists()]
     return pytest.mark.skipif(
-        bool(missing), reason=f"../shared/{missing[0] if missing else ''} is not beside the checkout"
+        bool(missing),
+        reason=f"../shared/{missing[0] if missing else ''} is not beside the checkout",
     )
 
 

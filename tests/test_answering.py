@@ -1,40 +1,336 @@
-"""Answer quality with the real model on the shipped report.
+"""The extractive answerer and the evidence layer under it.
 
-The dev questions are read from ../shared/eval, never copied into code: the test asks each and
-checks the answer against the file's gold strings.
+Mechanisms first, on a small report written here and indexed with the fake embedder (fast and
+exact): the features a candidate sentence gets for what the question asks and presumes, the
+fitted model (its file checked against the features, its probabilities), the answerer's
+threshold, its citations and its short answer, and their JSON. Then the real model on the
+shipped report: citations, framing and refusals that users see.
+
+Accuracy over the question sets of ``../shared/eval`` is a benchmark figure
+(``reportqa eval``, ``benchmarks/bench_answers.py``), not a test here.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from reportqa import ReportQA
-from reportqa.answering import expected_best
+from reportqa import ReportQA, ReportQAError, answer_to_dict
+from reportqa.answer.extractive import ExtractiveAnswerer
+from reportqa.answer.short import short_answer
+from reportqa.evidence.features import FEATURES, Candidate, expected_best
+from reportqa.evidence.model import EvidenceModel, load_model
+from reportqa.evidence.question import read_question
+from reportqa.index.chunking import chunk_documents
+from reportqa.index.corpus import load_corpus
+from reportqa.index.store import build_index
+from reportqa.lang.detect import detect_language
+from reportqa.models import Document
+from reportqa.pipeline import document_languages
+from reportqa.retrieval import HybridSearcher
 
-from .conftest import EVAL
+from .conftest import FakeEmbedder
 
-DEV = (
-    [json.loads(line) for line in open(EVAL / "report-dev.jsonl", encoding="utf-8")]
-    if EVAL.exists()
-    else []
+# A small report written for these tests: figures with and without years, a named zone followed
+# by a sentence that speaks of it without naming it, and a rise.
+KAMENSK = """\
+Промышленность Каменска
+
+В 2024 году завод произвёл 1400 единиц автобусов и 372 тысячи шин.
+
+Специальная экономическая зона «Сарыарка» работает с 2011 года. В ней зарегистрировано 24 \
+участника.
+
+В 2024 году производство стали увеличилось на 6,6%. Выпуск чугуна вырос на 6%.
+"""
+
+
+@dataclass
+class Small:
+    """The small report indexed with the fake embedder, and an answerer over it."""
+
+    document: Document
+    searcher: HybridSearcher
+    answerer: ExtractiveAnswerer
+
+    def evidence(self, question: str) -> list[Candidate]:
+        return self.answerer.evidence(question, self.searcher.search(question, k=4))
+
+    def sentence(self, question: str, starts: str) -> Candidate:
+        """The candidate sentence starting with ``starts``, as evidence for ``question``."""
+        found = [c for c in self.evidence(question) if c.sentence.text.startswith(starts)]
+        assert len(found) == 1, [c.sentence.text for c in self.evidence(question)]
+        return found[0]
+
+    def answerer_at(self, min_confidence: float) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(self.searcher, [self.document], min_confidence)
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Small:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "kamensk.txt").write_text(KAMENSK, encoding="utf-8")
+    documents = load_corpus(folder)
+    embedder = FakeEmbedder()
+    data = build_index(
+        tmp_path / "small-index",
+        chunk_documents(documents),
+        embedder,
+        {},
+        languages=document_languages(documents),
+    )
+    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
+    return Small(documents[0], searcher, ExtractiveAnswerer(searcher, documents))
+
+
+# --- features: what is asked, and what it presumes ------------------------------------------------
+
+
+def test_every_candidate_carries_the_features_in_the_models_order(small: Small) -> None:
+    candidates = small.evidence("Сколько шин произвели?")
+    assert len(candidates) == 6  # every sentence of the four passages, once
+    for c in candidates:
+        assert c.features.shape == (len(FEATURES),)
+        assert [c.feature(name) for name in FEATURES] == list(c.features)
+    probabilities = [c.probability for c in candidates]
+    assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_a_how_many_question_asks_for_an_amount(small: Small) -> None:
+    question = "Сколько шин произвели?"
+    figures = small.sentence(question, "В 2024 году завод")
+    assert figures.feature("kind_quantity") == 1.0
+    assert figures.feature("has_kind") == 1.0
+    year_only = small.sentence(question, "Специальная экономическая зона")
+    assert year_only.feature("kind_quantity") == 1.0
+    assert year_only.feature("has_kind") == 0.0  # a year is not an amount
+    assert year_only.feature("has_kind_passage") == 1.0  # but its passage counts 24 participants
+    other = small.sentence("Что произвёл завод?", "В 2024 году завод")
+    assert other.feature("kind_quantity") == other.feature("has_kind") == 0.0
+
+
+def test_a_year_the_sentence_contradicts_is_a_year_conflict(small: Small) -> None:
+    asked = small.sentence("Сколько шин произвели в 2022 году?", "В 2024 году завод")
+    assert asked.feature("year_conflict") == 1.0 and asked.feature("year_match") == 0.0
+    stated = small.sentence("Сколько шин произвели в 2024 году?", "В 2024 году завод")
+    assert stated.feature("year_match") == 1.0 and stated.feature("year_conflict") == 0.0
+    # a sentence without a year is held to its passage's years, at half the weight
+    near = small.sentence("Сколько чугуна выпустили в 2022 году?", "Выпуск чугуна")
+    assert near.feature("year_conflict") == 0.5
+    # and the conflict costs probability: the same sentence, the year asked changed
+    assert asked.probability < stated.probability
+
+
+def test_a_sentence_about_another_named_zone_is_a_name_conflict(small: Small) -> None:
+    # "В ней" follows the zone named in the sentence before it: «Сарыарка», not «Сарань»
+    other = small.sentence("Сколько участников в зоне «Сарань»?", "В ней")
+    assert other.feature("name_conflict") == 1.0
+    assert other.feature("name_absent") == 1.0
+    same = small.sentence("Сколько участников в зоне «Сарыарка»?", "В ней")
+    assert same.feature("name_conflict") == 0.0
+    assert same.feature("name_in_passage") == 1.0 and same.feature("name_in_sentence") == 0.0
+    assert other.probability < same.probability
+
+
+def test_a_why_question_presuming_a_fall_conflicts_with_a_rise(small: Small) -> None:
+    fall = small.sentence("Почему упало производство стали?", "В 2024 году производство")
+    assert fall.feature("why") == 1.0
+    assert fall.feature("direction_conflict") == 1.0
+    rise = small.sentence("Почему выросло производство стали?", "В 2024 году производство")
+    assert rise.feature("direction_conflict") == 0.0
+    plain = small.sentence("Как изменилось производство стали?", "В 2024 году производство")
+    assert plain.feature("direction_conflict") == 0.0  # no direction presumed, none to conflict
+
+
+@pytest.mark.parametrize(
+    "question, greeting, compose",
+    [
+        ("hi, how are you today?", True, False),
+        ("Здравствуйте! Как у вас дела?", True, False),
+        ("Сәлем, қалайсыз?", True, False),
+        ("Write me a poem about steel", False, True),
+        ("Сочини стих о заводе", False, True),
+        ("Сколько шин произвели в 2024 году?", False, False),
+    ],
 )
+def test_small_talk_and_requests_to_compose_are_features_of_every_candidate(
+    small: Small, question: str, greeting: bool, compose: bool
+) -> None:
+    read = read_question(question)
+    if greeting:
+        assert read.small_talk >= 0.8  # (nearly) all its words are small talk or stop words
+    assert read.compose is compose
+    candidates = small.evidence(question)
+    assert candidates
+    for c in candidates:
+        assert c.feature("small_talk") == pytest.approx(read.small_talk)
+        assert c.feature("compose") == float(compose)
 
 
-@pytest.mark.skipif(not DEV, reason="../shared/eval is not beside the checkout")
-@pytest.mark.parametrize("row", DEV, ids=[r["id"] for r in DEV])
-def test_dev_questions(report_qa: ReportQA, row: dict) -> None:
-    answer = report_qa.ask(row["question"])
-    if row["answers"]:
-        assert not answer.refused, answer.answer
-        quotes = " ".join(c.quote for c in answer.citations)
-        assert any(gold in quotes for gold in row["answers"]), quotes
-        assert answer.citations[0].paragraph == row["paragraph"]
-    else:
-        assert answer.refused, answer.answer
-        assert not answer.citations
-        assert answer.see_also
+def test_standout_is_how_far_a_sentence_stands_out_beyond_chance(small: Small) -> None:
+    question = "Сколько шин произвели в 2024 году?"
+    cosines = small.searcher.sentence_scores(question)
+    chance = expected_best(len(cosines))
+    for c in small.evidence(question):
+        z = (cosines[c.row] - cosines.mean()) / cosines.std()
+        assert c.feature("cosine") == pytest.approx(cosines[c.row])
+        assert c.feature("standout") == pytest.approx(z - chance)
+    assert max(c.feature("cosine_gap") for c in small.evidence(question)) == 0.0
+
+
+def test_expected_best_grows_with_the_number_of_scores() -> None:
+    assert expected_best(1) == 0.0
+    values = [expected_best(n) for n in (5, 44, 1200, 10_000)]
+    assert values == sorted(values)
+    assert values[1] == pytest.approx(2.19, abs=0.01)  # the report's 44 sentences
+    assert values[2] == pytest.approx(3.28, abs=0.01)  # XQuAD-ru's 1200
+
+
+# --- the model ------------------------------------------------------------------------------------
+
+
+def test_the_shipped_model_is_fitted_on_these_features() -> None:
+    model = load_model()
+    assert model.features == FEATURES
+    assert 0 < model.threshold < 1
+    assert model.provenance["command"]  # how to refit it is stored with it
+
+
+def test_a_model_fitted_on_other_features_is_rejected(tmp_path: Path) -> None:
+    data = load_model().to_json()  # the shipped model, as stored
+    same = tmp_path / "same.json"
+    same.write_text(json.dumps(data), encoding="utf-8")
+    assert load_model(same).features == FEATURES
+    data["features"] = [*data["features"][:-1], "last_sentence"]
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ReportQAError, match="train_evidence.py"):
+        load_model(renamed)
+    data["features"] = list(reversed(FEATURES))  # the same names in another order
+    reordered = tmp_path / "reordered.json"
+    reordered.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ReportQAError, match="other features"):
+        load_model(reordered)
+
+
+def test_probability_rises_with_every_feature_of_positive_weight() -> None:
+    model = load_model()
+    assert model.kind == "logistic"
+    weights = np.asarray(model.params["weights"])
+    row = np.asarray(model.params["mean"], dtype=np.float64)
+    for i, name in enumerate(FEATURES):
+        steps = np.repeat(row[None, :], 5, axis=0)
+        steps[:, i] += np.linspace(-1.0, 1.0, 5)
+        p = model.probabilities(steps)
+        assert ((0 < p) & (p < 1)).all()
+        if weights[i] > 0:
+            assert (np.diff(p) > 0).all(), name
+        elif weights[i] < 0:
+            assert (np.diff(p) < 0).all(), name
+
+
+def test_a_tree_model_is_evaluated_without_lightgbm() -> None:
+    stump = {
+        "split_feature": FEATURES.index("has_kind"),
+        "threshold": 0.5,
+        "default_left": True,
+        "left_child": {"leaf_value": -2.0},
+        "right_child": {"leaf_value": 2.0},
+    }
+    model = EvidenceModel(
+        "trees", FEATURES, 0.5, {"init": 0.5, "trees": [{"tree_structure": stump}]}, {}
+    )
+    rows = np.zeros((3, len(FEATURES)))
+    rows[1, FEATURES.index("has_kind")] = 1.0
+    rows[2, FEATURES.index("has_kind")] = np.nan  # a missing value goes the default way
+    expected = 1 / (1 + np.exp(-np.array([-1.5, 2.5, -1.5])))
+    assert model.probabilities(rows) == pytest.approx(expected)
+    assert model.probabilities(np.zeros((0, len(FEATURES)))).shape == (0,)
+
+
+# --- the answerer ---------------------------------------------------------------------------------
+
+
+def test_nothing_reaches_a_confidence_of_one_so_the_answer_is_refused(small: Small) -> None:
+    question = "Сколько шин произвели в 2024 году?"
+    hits = small.searcher.search(question, k=3)
+    answer = small.answerer_at(1.0).answer(question, hits)
+    assert answer.refused and not answer.citations and answer.short_answer is None
+    assert answer.answer == "В отчёте нет ответа на этот вопрос."
+    assert answer.see_also and answer.retrieved == tuple(hits)
+    best = small.answerer.evidence(question, hits)[0]
+    assert answer.confidence == round(best.probability, 4)  # how close it came
+
+
+def test_at_a_confidence_of_zero_the_best_sentence_is_quoted_verbatim(small: Small) -> None:
+    question = "Как изменилось производство стали?"
+    hits = small.searcher.search(question, k=3)
+    answer = small.answerer_at(0.0).answer(question, hits)
+    assert not answer.refused and answer.citations
+    best = small.answerer.evidence(question, hits)[0]
+    first = answer.citations[0]
+    assert first.start == best.sentence.start  # the most probable sentence is quoted first
+    assert answer.confidence == round(best.probability, 4)
+    for n, c in enumerate(answer.citations, start=1):
+        assert c.n == n and c.document == "kamensk.txt"
+        assert small.document.text[c.start : c.end] == c.quote
+        assert f"«{c.quote}» [{n}]" in answer.answer
+
+
+def test_the_short_answer_is_the_figure_counting_what_is_asked(small: Small) -> None:
+    sentence = small.sentence("Сколько шин произвели?", "В 2024 году завод")
+    facts = small.answerer.builder.sentence_facts(sentence.hit.chunk.id, sentence.sentence.start)
+    text = small.document.text
+    for question, expected in [
+        ("Сколько шин произвели?", "372 тысячи шин"),
+        ("Сколько автобусов выпустил завод?", "1400 единиц автобусов"),
+    ]:
+        short = short_answer(read_question(question), facts, "kamensk.txt", 1)
+        assert short is not None
+        assert short.text == expected and text[short.start : short.end] == expected
+        assert short.document == "kamensk.txt" and short.citation == 1
+    # a year the question names is not its answer, and a "what" question has no short answer
+    when = short_answer(read_question("Когда произвели 372 тысячи шин?"), facts, "kamensk.txt", 1)
+    assert when is not None and when.text == "2024 году"
+    assert short_answer(read_question("Что произвёл завод?"), facts, "kamensk.txt", 1) is None
+
+
+def test_the_answer_leads_with_its_short_answer(small: Small) -> None:
+    question = "Сколько шин произвели в 2024 году?"
+    answer = small.answerer_at(0.0).answer(question, small.searcher.search(question, k=3))
+    assert answer.short_answer is not None
+    assert answer.short_answer.text == "372 тысячи шин"
+    cited = answer.citations[answer.short_answer.citation - 1]
+    assert cited.start <= answer.short_answer.start < answer.short_answer.end <= cited.end
+    assert answer.answer.startswith(f"372 тысячи шин — «{cited.quote}» [{cited.n}]")
+    data = answer_to_dict(answer)
+    json.dumps(data)
+    assert data["short_answer"] == {
+        "text": "372 тысячи шин",
+        "start": answer.short_answer.start,
+        "end": answer.short_answer.end,
+        "citation": cited.n,
+    }
+    assert data["confidence"] == answer.confidence and 0 < data["confidence"] <= 1
+
+
+def test_without_a_short_answer_the_quote_is_framed_and_the_json_says_null(small: Small) -> None:
+    question = "Как изменилось производство стали?"
+    answer = small.answerer_at(0.0).answer(question, small.searcher.search(question, k=3))
+    assert answer.short_answer is None
+    assert answer.answer.startswith("Согласно отчёту: «")
+    refused = small.answerer_at(1.0).answer(question, small.searcher.search(question, k=3))
+    for a in (answer, refused):
+        data = answer_to_dict(a)
+        assert data["short_answer"] is None and isinstance(data["confidence"], float)
+
+
+# --- the real model on the shipped report ----------------------------------------------------------
 
 
 def test_citations_quote_the_corpus_verbatim(report_qa: ReportQA) -> None:
@@ -52,16 +348,36 @@ def test_citations_quote_the_corpus_verbatim(report_qa: ReportQA) -> None:
 @pytest.mark.parametrize(
     "question, intro",
     [
-        ("Сколько вузов в области?", "Согласно отчёту:"),
-        ("How many universities are in the region?", "According to the report:"),
-        ("Облыста неше колледж бар?", "Есеп бойынша:"),
+        ("Какие производства планируется ввести в этом году?", "Согласно отчёту:"),
+        ("What production facilities are planned to open this year?", "According to the report:"),
+        ("QARMET-те жаңғырту кезінде не істелді?", "Есеп бойынша:"),
     ],
 )
 def test_framing_follows_the_question_language(
     report_qa: ReportQA, question: str, intro: str
 ) -> None:
     answer = report_qa.ask(question)
+    assert not answer.refused and answer.short_answer is None  # a "what": the sentence answers
     assert answer.answer.startswith(intro)
+    assert all(detect_language(c.quote) == "ru" for c in answer.citations)  # quotes stay Russian
+
+
+@pytest.mark.parametrize(
+    "question, short",
+    [
+        ("Сколько вузов в области?", "8 вузов"),
+        ("How many universities are in the region?", "8 вузов"),
+        ("Облыста неше колледж бар?", "52 колледжа"),
+    ],
+)
+def test_a_figure_asked_for_leads_the_answer_in_the_reports_words(
+    report_qa: ReportQA, question: str, short: str
+) -> None:
+    answer = report_qa.ask(question)
+    assert answer.short_answer is not None and answer.short_answer.text == short
+    assert answer.answer.startswith(f"{short} — «")
+    text = report_qa.documents[0].text
+    assert text[answer.short_answer.start : answer.short_answer.end] == short
     assert "колледж" in answer.citations[0].quote  # the quote stays Russian
 
 
@@ -88,42 +404,6 @@ def test_retrieved_is_present_and_ranked(report_qa: ReportQA) -> None:
     assert scores == sorted(scores, reverse=True)
     assert len(answer.retrieved) == report_qa.settings.k
     assert not answer.refused and "ноябре" in answer.citations[0].quote
-
-
-def test_expected_best_grows_with_the_number_of_scores() -> None:
-    assert expected_best(1) == 0.0
-    values = [expected_best(n) for n in (5, 44, 1200, 10_000)]
-    assert values == sorted(values)
-    assert values[1] == pytest.approx(2.19, abs=0.01)  # the report's 44 sentences
-    assert values[2] == pytest.approx(3.28, abs=0.01)  # XQuAD-ru's 1200
-
-
-def test_confidence_rests_on_how_far_a_sentence_stands_out_beyond_chance(
-    report_qa: ReportQA,
-) -> None:
-    question = "Сколько вузов в области?"
-    best = report_qa.answerer.evidence(question, report_qa.retrieve(question))[0]
-    n = len(report_qa.data.sentence_vectors)
-    assert best.standout == pytest.approx(best.z - expected_best(n))
-    assert best.standout > 0  # the answer stands out beyond the best of n unrelated sentences
-
-
-@pytest.mark.parametrize(
-    "question, refusal",
-    [
-        ("hi, how are you today?", "The report does not say"),
-        ("Здравствуйте! Как у вас дела?", "В отчёте нет ответа"),
-        ("Сәлем, қалайсыз?", "Есепте бұл сұраққа жауап жоқ"),
-        ("Write me a poem about steel", "The report does not say"),
-        ("Сочини стих о заводе", "В отчёте нет ответа"),
-    ],
-)
-def test_small_talk_is_refused_in_its_language(
-    report_qa: ReportQA, question: str, refusal: str
-) -> None:
-    answer = report_qa.ask(question)
-    assert answer.refused and answer.answer.startswith(refusal)
-    assert not answer.citations
 
 
 def test_a_latin_look_alike_of_a_name_is_not_that_name(report_qa: ReportQA) -> None:

@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from reportqa.cli import main
-from reportqa.store import load_index
+from reportqa.index.store import load_index
 
-from .conftest import CORPUS, EVAL
+from .conftest import CORPUS
 
 
 @pytest.fixture
@@ -151,12 +151,27 @@ def test_index_command_rebuilds_on_request(run, tmp_path: Path) -> None:
     assert "a rebuild was asked for" in forced.output and "embedded 0 new texts" in forced.output
 
 
-@pytest.mark.skipif(not EVAL.exists(), reason="../shared/eval is not beside the checkout")
-def test_eval_prints_per_question_lines_and_totals(run) -> None:
-    result = run("eval", str(EVAL / "report-dev.jsonl"))
+QUESTIONS = [
+    {"id": "q1", "lang": "ru", "question": "Сколько вузов работает в области?",
+     "answers": ["8 вузов"], "paragraph": 10},
+    {"id": "q2", "lang": "en", "question": "How many colleges are in the region?",
+     "answers": ["52 колледжа"], "paragraph": 10},
+    {"id": "q3", "lang": "kk", "question": "Облыста неше колледж бар?",
+     "answers": ["52 колледжа"], "paragraph": 10},
+    {"id": "q4", "lang": "en", "question": "Who is the mayor of Karaganda?",
+     "answers": [], "paragraph": None},
+]  # fmt: skip
+
+
+def test_eval_prints_per_question_lines_and_totals(run, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    lines = [json.dumps(row, ensure_ascii=False) for row in QUESTIONS]
+    questions.write_text("\n".join(lines) + "\n\n", encoding="utf-8")  # a blank line is skipped
+    result = run("eval", str(questions))
     assert result.exit_code == 0, result.output
-    totals = json.loads(result.output.strip().splitlines()[-1])
-    assert totals["questions"] == 20
+    *rows, last = result.output.strip().splitlines()
+    totals = json.loads(last)
+    assert totals["questions"] == 4
     assert set(totals) >= {
         "hit@1",
         "hit@3",
@@ -166,9 +181,23 @@ def test_eval_prints_per_question_lines_and_totals(run) -> None:
         "p50_ms",
         "p95_ms",
     }
-    assert totals["hit@1"] == 1.0 and totals["false_refusals"] == 0
+    # one line per question, in order, and totals that are the lines counted
+    assert [r.split()[1] for r in rows] == ["q1", "q2", "q3", "q4"]
+    assert all(r.split()[2] in ("answered", "refused") for r in rows)
+    assert totals["accuracy"] == round(sum(r.startswith("ok ") for r in rows) / 4, 3)
+    assert totals["hit@1"] == round(sum("hit@1=1" in r for r in rows) / 3, 3)
+    assert totals["false_refusals"] == sum("refused" in r for r in rows[:3])
+    assert "hit@1" not in rows[3]  # no gold paragraph, no hit to count
     languages = totals["by_language"]
-    assert set(languages) == {"ru", "en", "kk"}
-    assert sum(v["questions"] for v in languages.values()) == 20
-    assert languages["kk"]["questions"] == 1 and languages["kk"]["refusal_accuracy"] is None
-    assert result.output.count("answered") + result.output.count("refused") >= 20
+    assert {k: v["questions"] for k, v in languages.items()} == {"ru": 1, "en": 2, "kk": 1}
+    assert languages["kk"]["refusal_accuracy"] is None  # kk has no unanswerable question
+    assert languages["en"]["refusal_accuracy"] in (0.0, 1.0)
+
+
+def test_eval_names_a_bad_line_of_the_questions_file(run, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text('{"id": "q1", "question": "Сколько вузов?"}\n{not json\n', "utf-8")
+    result = run("eval", str(questions))
+    assert result.exit_code == 1
+    assert "line 2 is not valid JSON" in result.output
+    assert "Traceback" not in result.output

@@ -1,8 +1,13 @@
-"""Fact-check mode with the real model: verdicts, their evidence and explanations.
+"""Fact-check mode: verdicts, their evidence and explanations.
 
-The dev claims are read from ../shared/eval (never copied here). Other claims are invented for
-these tests, in Russian, Kazakh and English, about the shipped report and about a small report
-written here (``city_qa``), so the rules are checked on sentences they were not tuned on.
+With the real model, claims invented for these tests, in Russian, Kazakh and English, about the
+shipped report and about a small report written here (``city_qa``), so the rules are checked on
+sentences they were not tuned on. With the fake embedder (``zone_qa``), the mechanisms the
+evidence layer lends the fact-checker: a sentence about another named zone is no evidence
+(``name_conflict``), and a sentence of the opposite direction contradicts (``direction_conflict``).
+
+Accuracy over the dev claims of ``../shared/eval`` is a benchmark figure (``reportqa eval``), not
+a test here.
 """
 
 from __future__ import annotations
@@ -17,20 +22,17 @@ from click.testing import CliRunner
 from reportqa import InputError, ReportQA, Settings, Verdict, verdict_to_dict
 from reportqa.cli import main
 from reportqa.evaluate import evaluate_claims
-from reportqa.factcheck import clean_claim
+from reportqa.evidence.features import Candidate
+from reportqa.index.chunking import chunk_documents
+from reportqa.index.corpus import load_corpus
+from reportqa.index.store import build_index
+from reportqa.inputs import clean_claim
+from reportqa.lang.numbers import parse_quantities, quantities_match
 from reportqa.models import Citation, Comparison
-from reportqa.numbers import parse_quantities, quantities_match
+from reportqa.pipeline import document_languages
 from reportqa.serialize import citation_to_dict
-from reportqa.wordmatch import names_conflict
 
-from .conftest import CORPUS, EVAL
-
-CLAIMS_FILE = EVAL / "report-dev-claims.jsonl"
-DEV = (
-    [json.loads(line) for line in open(CLAIMS_FILE, encoding="utf-8") if line.strip()]
-    if CLAIMS_FILE.exists()
-    else []
-)
+from .conftest import CORPUS, FakeEmbedder
 
 CITY = """\
 В городе Каменск работают 12 школ и 3 больницы. Городская библиотека открыта с 1998 года.
@@ -82,41 +84,6 @@ def assert_well_formed(verdict: Verdict, document_text: str) -> None:
             quote = verdict.evidence[comparison.citation - 1].quote
             assert numbers_stated(comparison.reported, quote), (comparison, quote)
             assert f"[{comparison.citation}]" in verdict.explanation
-
-
-# --- the dev claims --------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not DEV, reason="../shared/eval is not beside the checkout")
-@pytest.mark.parametrize("row", DEV, ids=[r["id"] for r in DEV])
-def test_dev_claims(report_qa: ReportQA, row: dict) -> None:
-    verdict = report_qa.check(row["claim"])
-    assert verdict.verdict == row["verdict"], verdict.explanation
-    assert_well_formed(verdict, report_qa.documents[0].text)
-    if row["verdict"] == "not_found":
-        assert not any(c.match for c in verdict.comparisons)
-        return
-    assert verdict.evidence and verdict.evidence[0].paragraph == row["paragraph"]
-    claimed = parse_quantities(row["claim"])
-    if claimed:  # a numeric claim: its figures are compared, each beside a quoted one
-        assert verdict.comparisons
-        assert all(c.reported is not None for c in verdict.comparisons)
-        assert (row["verdict"] == "supported") == all(c.match for c in verdict.comparisons)
-
-
-@pytest.mark.skipif(not DEV, reason="../shared/eval is not beside the checkout")
-def test_eval_command_reports_accuracy_and_confusion(run) -> None:
-    result = run("eval", str(CLAIMS_FILE))
-    assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
-    totals = json.loads(lines[-1])
-    assert totals["claims"] == len(DEV)
-    assert totals["verdict_accuracy"] == 1.0
-    assert totals["figures_quoted"] == 1.0
-    expected = {v: sum(r["verdict"] == v for r in DEV) for v in totals["confusion"]}
-    assert {v: row[v] for v, row in totals["confusion"].items()} == expected
-    header = next(line for line in lines if line.startswith("expected / given"))
-    assert header.split()[-3:] == ["supported", "contradicted", "not_found"]
 
 
 # --- invented claims about the shipped report ------------------------------------------------------
@@ -391,6 +358,38 @@ def test_check_batch_reports_bad_lines_as_error_objects(run) -> None:
     assert "4 line(s) could not be checked" in result.output
 
 
+CLAIMS = [
+    {"id": "c1", "claim": "В области работают 8 вузов и 52 колледжа", "verdict": "supported",
+     "paragraph": 10},
+    {"id": "c2", "claim": "QARMET will invest 2 trillion tenge by 2028", "verdict": "contradicted",
+     "paragraph": 3},
+    {"id": "c3", "claim": "В Караганде построят метро", "verdict": "not_found", "paragraph": None},
+    {"id": "c4", "claim": "???", "verdict": "not_found", "paragraph": None},
+]  # fmt: skip
+
+
+def test_eval_command_reports_accuracy_and_confusion(run, tmp_path: Path) -> None:
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in CLAIMS), encoding="utf-8"
+    )
+    result = run("eval", str(claims))
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    totals = json.loads(lines[-1])
+    assert totals["claims"] == len(CLAIMS)
+    marks = [line for line in lines if line[:3] in ("ok ", "BAD")]
+    assert [m.split()[1] for m in marks] == ["c1", "c2", "c3", "c4"]
+    assert totals["verdict_accuracy"] == round(sum(m.startswith("ok ") for m in marks) / 4, 3)
+    # rows of the confusion are the expected verdicts, each claim counted once; "???" is an error
+    expected = {v: sum(r["verdict"] == v for r in CLAIMS) for v in totals["confusion"]}
+    assert {v: sum(row.values()) for v, row in totals["confusion"].items()} == expected
+    assert totals["confusion"]["not_found"]["error"] == 1
+    assert totals["figures_quoted"] == 0.75  # every compared figure is quoted; "???" quotes none
+    header = next(line for line in lines if line.startswith("expected / given"))
+    assert header.split()[-4:] == ["supported", "contradicted", "not_found", "error"]
+
+
 def test_eval_rejects_a_bad_claims_file_before_loading_anything(tmp_path: Path) -> None:
     bad = tmp_path / "claims.jsonl"
     bad.write_text('{"id": "x1", "claim": "В области 8 вузов", "verdict": "true"}\n', "utf-8")
@@ -438,13 +437,76 @@ def test_evaluate_claims_counts_and_keeps_going_after_a_refused_claim() -> None:
     assert report.results[3].explanation == "nothing to check"
 
 
-def test_a_figure_of_one_named_zone_does_not_support_a_claim_on_another() -> None:
-    sentence = (
-        'На территории специальной экономической зоны "Сарыарка" зарегистрировано 24 участника.'
+# --- what the evidence layer lends the fact-checker (fake embedder, a report written here) -----
+
+ZONES = """\
+Промышленность Каменска
+
+В 2024 году завод произвёл 1400 единиц автобусов и 372 тысячи шин.
+
+Специальная экономическая зона «Сарыарка» работает с 2011 года. В ней зарегистрировано 24 \
+участника.
+
+В 2024 году производство стали увеличилось на 6,6%. Выпуск чугуна вырос на 6%.
+"""
+
+
+@pytest.fixture
+def zone_qa(tmp_path: Path) -> ReportQA:
+    """``ZONES`` indexed with the fake embedder: the features decide, not the embedding model."""
+    folder = tmp_path / "zones"
+    folder.mkdir()
+    (folder / "kamensk.txt").write_text(ZONES, encoding="utf-8")
+    documents = load_corpus(folder)
+    embedder = FakeEmbedder()
+    index = tmp_path / "zones-index"
+    data = build_index(
+        index,
+        chunk_documents(documents),
+        embedder,
+        {"corpus_hash": "zones"},
+        languages=document_languages(documents),
     )
-    assert names_conflict("В индустриальной зоне «Сарань» зарегистрировано 24 участника", sentence)
-    assert not names_conflict("В СЭЗ «Сарыарка» зарегистрировано 24 участника", sentence)
-    assert not names_conflict("В зоне «Сарыарка» 24 участника", sentence)  # the same name
+    return ReportQA(Settings(corpus=folder, index=index), documents, data, embedder)
+
+
+def evidence(qa: ReportQA, claim: str, starts: str) -> Candidate:
+    """The sentence starting with ``starts`` as evidence for ``claim`` (every passage retrieved)."""
+    found = [
+        e
+        for e in qa.extractive.evidence(claim, qa.retrieve(claim, 4))
+        if e.sentence.text.startswith(starts)
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_a_figure_of_one_named_zone_does_not_support_a_claim_on_another(zone_qa: ReportQA) -> None:
+    other = "В индустриальной зоне «Сарань» зарегистрировано 24 участника"
+    # "В ней" speaks of the zone named in the sentence before it, «Сарыарка»
+    assert evidence(zone_qa, other, "В ней").feature("name_conflict") == 1.0
+    verdict = zone_qa.check(other)
+    assert verdict.verdict == "not_found"
+    assert not verdict.evidence and not any(c.match for c in verdict.comparisons)
+    # the same figure for the zone the report names is supported, from that sentence
+    same = "В СЭЗ «Сарыарка» зарегистрировано 24 участника"
+    assert evidence(zone_qa, same, "В ней").feature("name_conflict") == 0.0
+    supported = zone_qa.check(same)
+    assert supported.verdict == "supported"
+    assert supported.evidence[0].quote == "В ней зарегистрировано 24 участника."
+
+
+def test_the_opposite_direction_contradicts_matching_figures(zone_qa: ReportQA) -> None:
+    steel = "В 2024 году производство"
+    fell = "Производство стали упало на 6,6%"
+    assert evidence(zone_qa, fell, steel).feature("direction_conflict") == 1.0
+    verdict = zone_qa.check(fell)
+    assert verdict.verdict == "contradicted", verdict.explanation
+    assert (verdict.comparisons[0].reported or "").startswith("6,6%")  # the same figure
+    assert verdict.evidence[0].quote.startswith("В 2024 году производство стали увеличилось")
+    rose = "Производство стали увеличилось на 6,6%"
+    assert evidence(zone_qa, rose, steel).feature("direction_conflict") == 0.0
+    assert zone_qa.check(rose).verdict == "supported"
 
 
 def test_the_other_zones_figure_contradicts(report_qa: ReportQA) -> None:

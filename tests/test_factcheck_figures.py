@@ -1,6 +1,7 @@
-"""Tests of ``reportqa.figures`` and ``reportqa.wordmatch``: figures read in their sentence
-(context, bound, period), paired and compared, and words matched. Hand-made sentences only, no
-model: fast and exact."""
+"""Tests of ``reportqa.check.figures`` and of the fact-checker's word matching
+(``check.factcheck.ClaimWords``): figures read in their sentence (context, bound, period), paired
+and compared, and words matched. Hand-made sentences and hand-made vectors only, no model: fast
+and exact."""
 
 from __future__ import annotations
 
@@ -9,19 +10,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportqa.figures import (
+from reportqa.check.factcheck import ClaimWords, same_word
+from reportqa.check.figures import (
     Figure,
     compare,
     compatible,
+    content_words,
     context_similarity,
     counts_alike,
     read_figures,
     years_of,
 )
-from reportqa.numbers import Quantity, format_quantity, parse_quantities
-from reportqa.wordmatch import WordMatcher, content_words, same_word
+from reportqa.evidence.crosslingual import CrossLingual
+from reportqa.lang.numbers import Quantity, format_quantity, parse_quantities
 
-STEMS = WordMatcher(embedder=None)  # no vocabulary: words match by stems only
+# Claim and report in one language: words match by lemma, prefix or spelling, never embedded.
+STEMS = ClaimWords(CrossLingual(embedder=None), (), (), cross=False)
 
 
 def figure(text: str, earlier: str = "", year: int | None = None) -> Figure:
@@ -202,7 +206,7 @@ def test_compatible(claimed: str, reported: str, ok: bool) -> None:
     assert compatible(figure(claimed).quantity, figure(reported).quantity) is ok
 
 
-# --- words: stems within a language, embeddings across ---------------------------------------------
+# --- words: lemmas within a language, embeddings across --------------------------------------------
 
 
 def test_same_word() -> None:
@@ -217,17 +221,15 @@ def test_counts_alike_tells_what_is_counted() -> None:
     eight, fifty_two, forty = read_figures(
         "В области работают 8 вузов и 52 колледжа, из которых 40 реализуют дуальное обучение."
     )
-    assert counts_alike(sixty, fifty_two, STEMS, False) == 1.0
-    assert counts_alike(sixty, eight, STEMS, False) == 0.0
-    assert context_similarity(sixty, fifty_two, STEMS, False) > context_similarity(
-        sixty, forty, STEMS, False
-    )
+    assert counts_alike(sixty, fifty_two, STEMS) == 1.0
+    assert counts_alike(sixty, eight, STEMS) == 0.0
+    assert context_similarity(sixty, fifty_two, STEMS) > context_similarity(sixty, forty, STEMS)
 
 
 def test_one_word_around_a_figure_is_not_a_full_match() -> None:
     claimed = figure("вложат 2 трлн")  # a single word of context
     reported = read_figures("уже вложено 572,9 млрд")[0]
-    assert 0 < context_similarity(claimed, reported, STEMS, False) < 0.5
+    assert 0 < context_similarity(claimed, reported, STEMS) < 0.5
 
 
 class _Vectors:
@@ -245,26 +247,36 @@ class _Vectors:
     embed_queries = embed_passages = _rows
 
 
-def test_word_matcher_across_languages_uses_the_vocabulary() -> None:
-    vocabulary = ["колледжа", "вузов", "автобусов", "шин", "мест", "проектов"]
-    vocabulary += [f"слово{i}" for i in range(24)]  # z-scores need a vocabulary of some size
-    dim = len(vocabulary)
-    table = {w: [float(i == j) for j in range(dim)] for i, w in enumerate(vocabulary)}
-    table["colleges"] = [0.95, 0.3] + [0.0] * (dim - 2)  # close to колледжа, a little to вузов
-    table["smartphones"] = [1.0] * dim  # as close to every word: to none in particular
+def _one_hot(vocabulary: list[str]) -> dict[str, list[float]]:
+    return {w: [float(i == j) for j in range(len(vocabulary))] for i, w in enumerate(vocabulary)}
+
+
+def test_claim_words_across_languages_stand_out_among_the_report_words() -> None:
+    report = ["колледжа", "вузов", "автобусов", "шин", "мест", "проектов"]
+    report += [f"слово{i}" for i in range(24)]  # z-scores need some words to stand out from
+    table = _one_hot(report)
+    table["colleges"] = [0.95, 0.3] + [0.0] * (len(report) - 2)  # колледжа, a little вузов
+    table["smartphones"] = table["samsung"] = [1.0] * len(report)  # close to none in particular
     embedder = _Vectors(table)
-    vectors = embedder.embed_passages(vocabulary)
-    matcher = WordMatcher(embedder, vocabulary, vectors)
-    assert matcher.similarity("colleges", "колледжа", True) == 1.0
-    assert matcher.similarity("colleges", "колледжа", True) > matcher.similarity(
-        "colleges", "вузов", True
-    )
-    assert matcher.similarity("smartphones", "автобусов", True) == 0.0
-    assert matcher.similarity("colleges", "колледжа", False) == 0.0  # same language: stems only
-    assert matcher.similarity("samsung", "samsung", True) == 1.0
+    crosslingual = CrossLingual(embedder)
+    words = ClaimWords(crosslingual, ["colleges", "smartphones", "samsung"], report, cross=True)
+    assert words.similarity("colleges", "колледжа") == 1.0
+    assert words.similarity("colleges", "вузов") == 0.0  # near, but does not stand out
+    assert words.similarity("smartphones", "автобусов") == 0.0
+    assert words.similarity("samsung", "samsung") == 1.0  # the same spelling needs no vectors
+    assert words.similarity("colleges", "not-a-report-word") == 0.0
     calls = embedder.calls
-    matcher.similarity("colleges", "вузов", True)
-    assert embedder.calls == calls  # the claim word was embedded once
+    again = ClaimWords(crosslingual, ["colleges"], report, cross=True)
+    assert again.similarity("colleges", "колледжа") == 1.0
+    assert embedder.calls == calls  # every word was embedded once, then kept
+
+
+def test_claim_words_in_one_language_are_never_embedded() -> None:
+    embedder = _Vectors(_one_hot(["colleges", "колледжа"]))
+    words = ClaimWords(CrossLingual(embedder), ["colleges"], ["колледжа"], cross=False)
+    assert words.similarity("colleges", "колледжа") == 0.0  # one language: lemmas only
+    assert words.similarity("колледжей", "колледжа") == 1.0
+    assert embedder.calls == 0
 
 
 def test_content_words() -> None:

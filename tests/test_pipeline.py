@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from reportqa import IndexMismatchError, InputError, ReportQA, Settings
-from reportqa.pipeline import clean_question
-from reportqa.store import load_index
+from reportqa.index.store import load_index
+from reportqa.inputs import clean_question
 
 
 def test_first_open_builds_then_reuses(report_corpus: Path, tmp_path: Path) -> None:

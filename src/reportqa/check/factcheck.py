@@ -41,8 +41,7 @@ compared side by side.
    least ``MIN_STATED``, coverage at least ``MIN_STATED_COVERAGE``, and none of its words
    missing from the sentence, its paragraph and the document's lead (the key object must be
    there: a report on televisions does not support a claim on smartphones); across languages
-   the words are looked for by embedding and the sentence's z must also reach
-   ``MIN_STATED_Z``. Years it names are then checked as in rule 4 ("с 2020 года" against "с 2023
+   the words are looked for by embedding. Years it names are then checked as in rule 4 ("с 2020 года" against "с 2023
    года": ``contradicted``). Anything less: ``not_found``; words alone never contradict.
 
 A sentence that speaks of another named thing than the claim (the evidence feature
@@ -63,9 +62,11 @@ entailment of wording beyond shared words.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -201,11 +202,17 @@ class FactChecker:
     def check(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """The verdict on ``claim`` (already cleaned) from ``hits`` (retrieved for it)."""
         read = read_question(claim)
+        # The claim's sentence is looked for by its subject: the years and the direction it
+        # states are what is checked against that sentence (rules 4 and 5), not reasons to pass
+        # it over.
+        subject = dataclasses.replace(
+            read, years=frozenset(), bounded_years=frozenset(), direction=0
+        )
         language = read.language
         quantities = parse_quantities(claim)
         claimed = read_figures(claim)
         words = _subject_words(claim, quantities, language)
-        ranked = self.answerer.evidence(read, hits)[:_CANDIDATES]
+        ranked = self.answerer.evidence(subject, hits)[:_CANDIDATES]
         cross = any(self.languages.get(e.hit.chunk.document, "ru") != language for e in ranked)
         report_words = [w for e in ranked for w in content_words_of(e.sentence.text)]
         matcher = ClaimWords(self.answerer.builder.crosslingual, words, report_words, cross)
@@ -217,13 +224,24 @@ class FactChecker:
             if verdict == "supported":
                 unbacked = _unbacked(findings, candidates)
                 verdict = "not_found" if unbacked else verdict
-            if verdict == "supported" and _turned(findings):
-                verdict = "contradicted"
         else:
             findings, verdict = self._stated(claim, quantities, candidates)
-            if verdict == "supported" and _turned(findings):
-                verdict = "contradicted"
+        if verdict == "supported" and read.direction:
+            findings, turned = self._turned(findings, read.direction)
+            verdict = "contradicted" if turned else verdict
         return render_verdict(claim, language, verdict, findings, hits, unbacked)
+
+    def _turned(self, findings: list[Finding], direction: int) -> tuple[list[Finding], bool]:
+        """The findings of a supported claim, those whose sentence speaks of the opposite
+        direction ("упало" where the report says "увеличилось") made to differ, for that
+        reason; and whether any was."""
+        out, turned = [], False
+        for f in findings:
+            if f.evidence is not None and _opposite(self.answerer.builder, f.evidence, direction):
+                f = dataclasses.replace(f, outcome="differ", reason="direction")
+                turned = True
+            out.append(f)
+        return out, turned
 
     def _candidates(
         self,
@@ -424,12 +442,9 @@ def _unbacked(findings: Sequence[Finding], candidates: Sequence[_Candidate]) -> 
     return tuple(words)
 
 
-def _turned(findings: Sequence[Finding]) -> bool:
-    """Whether the sentence a supported claim rests on speaks of the opposite direction ("fell"
-    where the report says "увеличилось")."""
-    return any(
-        f.evidence is not None and f.evidence.feature("direction_conflict") > 0 for f in findings
-    )
+def _opposite(builder: Any, evidence: Evidence, direction: int) -> bool:
+    facts = builder.sentence_facts(evidence.hit.chunk.id, evidence.sentence.start)
+    return bool(facts.direction) and facts.direction != direction
 
 
 def _stand_in(

@@ -33,7 +33,8 @@ class Finding:
     confidence: float = 0.0  # how sure it is that the sentence is about the claim's subject
     reported: Figure | None = None
     outcome: str = "missing"  # "match", "differ", "unclear" or "missing"
-    reason: str = "missing"  # "" (match), "value", "period", "no_period", "bound" or "missing"
+    # "" (match), "value", "period", "no_period", "bound", "direction" or "missing"
+    reason: str = "missing"
 
 
 _PHRASES: dict[str, dict[str, str]] = {
@@ -67,6 +68,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "ru": "но об этом отчёт не говорит: {}",
         "kk": "бірақ есепте бұл туралы айтылмаған: {}",
         "en": "but the report does not mention: {}",
+    },
+    "direction": {
+        "ru": "(в отчёте изменение в другую сторону)",
+        "kk": "(есепте өзгеріс керісінше)",
+        "en": "(the report says it went the other way)",
     },
     "unstated": {
         "ru": "ни одно предложение отчёта этого не утверждает",
@@ -111,6 +117,8 @@ def render_verdict(
             said = _phrase("reported", language).format(f"{reported} [{citation.n}]")
             if f.reason == "no_period":
                 said += ", " + _phrase("no_period", language)
+            elif f.reason == "direction":
+                said += " " + _phrase("direction", language)
             elif f.reason == "bound":
                 said += " " + _phrase("bound", language)
             elif f.reason == "period" and f.reported.inherited:

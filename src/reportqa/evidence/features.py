@@ -189,6 +189,7 @@ class EvidenceBuilder:
         self._keys = frozenset(
             t.key for analysis in self.data.analyses for t in analysis.tokens if t.kind == "word"
         )
+        self._spellings = frozenset(spelling_key(w) for w in self._vocabulary)
         self.crosslingual = CrossLingual(searcher.embedder)
         self._passages: dict[int, _PassageFacts] = {}
         self._lock = Lock()
@@ -261,6 +262,12 @@ class EvidenceBuilder:
             return bm25.idf(prefix_term(token))
         return bm25.idf("\0")
 
+    def known(self, token: Token) -> bool:
+        """Whether the corpus has this word: its key, or its spelling across scripts."""
+        if token.key in self._keys or token.lower in self._vocabulary:
+            return True
+        return spelling_key(token.text) in self._spellings
+
     def corrections(self, token: Token) -> frozenset[str]:
         """Keys of the corpus words a misspelt question word may stand for."""
         if token.lower in self._vocabulary or token.key in self._keys:
@@ -283,6 +290,9 @@ class EvidenceBuilder:
         weights = np.array([self.weight(t) for t in words], dtype=np.float64)
         corrections = [self.corrections(t) for t in words]
         names = list(question.names)
+        # Only a name the corpus knows (by key or spelling) can be another thing than the one a
+        # sentence speaks of ("TVs" and "MW" are not names of the report).
+        known = [t for t in names if self.known(t)]
         asked_noun = _asked_noun(question, words)
         name_starts = {t.start for t in names}
         attribute = np.array([0.0 if t.start in name_starts else w for t, w in zip(words, weights)])
@@ -344,7 +354,7 @@ class EvidenceBuilder:
             f[_INDEX["cross_lingual"]] = float(cross)
             if asked_noun is not None:
                 f[_INDEX["asked_noun_missing"]] = 1.0 - float(own[asked_noun])
-            self._asked(f, question, sf, facts, names)
+            self._asked(f, question, sf, facts, names, known)
             f[_INDEX["new_words"]] = _new_share(sf.keys, question)
             f[_INDEX["question_words"]] = math.log1p(len(words))
             f[_INDEX["small_talk"]] = question.small_talk
@@ -369,6 +379,7 @@ class EvidenceBuilder:
         sf: SentenceFacts,
         facts: _PassageFacts,
         names: list[Token],
+        known: list[Token],
     ) -> None:
         """The features of what the question asks and presumes (kind, measure, years, names,
         direction)."""
@@ -411,8 +422,8 @@ class EvidenceBuilder:
             f[_INDEX["name_in_passage"]] = sum(near) / len(names)
             f[_INDEX["name_absent"]] = float(not any(near))
             governing = _governing_entity(sf, facts)
-            if governing is not None and not any(named):
-                governed = any(_name_in_text(t, governing.text) for t in names)
+            if governing is not None and known and not any(named):
+                governed = any(_name_in_text(t, governing.text) for t in known)
                 f[_INDEX["name_conflict"]] = float(not governed)
         if question.direction and sf.direction and question.direction != sf.direction:
             f[_INDEX["direction_conflict"]] = 1.0

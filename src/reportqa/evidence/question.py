@@ -204,19 +204,22 @@ def _years(quantities: tuple[Quantity, ...]) -> tuple[frozenset[int], frozenset[
 
 
 def _names(text: str, toks: tuple[Token, ...]) -> list[Token]:
-    """Words written as names: capitalised and not the first word, in Latin letters in a
-    Cyrillic text, or inside quotes."""
+    """Words written as names: capitalised (the first word only when it is Latin in a text
+    that is not), in Latin letters in a Cyrillic text, in capitals, or inside quotes; not the
+    unit right after a number ("300 MW")."""
     quoted = _quoted_spans(text)
-    words = [t for t in toks if t.kind == "word"]
+    words = [t for t in toks if t.kind != "punct"]
     cyrillic = sum(t.language != "en" for t in words) >= sum(t.language == "en" for t in words)
     out = []
     for i, t in enumerate(words):
-        if is_stopword(t) or len(t.text) < 2:
+        if t.kind != "word" or is_stopword(t) or len(t.text) < 2:
             continue
-        capital = t.text[0].isupper() and i > 0
+        if i and words[i - 1].kind == "number":
+            continue  # a unit: "300 MW", "15 тыс."
         latin = cyrillic and t.language == "en"
+        capital = t.text[0].isupper() and (i > 0 or latin)
         inside = any(s <= t.start < e for s, e in quoted)
-        if capital or latin or inside or t.text.isupper() and len(t.text) > 1:
+        if capital or latin or inside or t.text.isupper():
             out.append(t)
     return out
 
