@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..lang import resources
-from ..lang.names import same_name, spelling_key
+from ..lang.names import edit_distance, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.spelling import Speller
@@ -145,7 +145,9 @@ class SentenceFacts:
     tokens: tuple[Token, ...]
     keys: frozenset[str]
     prefixes: frozenset[str]
-    spellings: tuple[str, ...]
+    spellings: frozenset[str]  # of its content words (lang.names.spelling_key)
+    word_keys: frozenset[str]  # of all its words, stop words too (names such as "Тау-Кен")
+    word_spellings: frozenset[str]
     words: tuple[str, ...]  # lower-cased content words (for cross-lingual matching)
     quantities: tuple[Quantity, ...]
     entities: tuple[Entity, ...]
@@ -159,7 +161,7 @@ class SentenceFacts:
 class _PassageFacts:
     keys: frozenset[str]
     prefixes: frozenset[str]
-    spellings: tuple[str, ...]
+    spellings: frozenset[str]
     entities: tuple[Entity, ...]
     sentences: list[SentenceFacts] = field(default_factory=list)
 
@@ -221,7 +223,7 @@ class EvidenceBuilder:
         facts = _PassageFacts(
             keys=frozenset(t.key for t in content),
             prefixes=frozenset(prefix_term(t) for t in content),
-            spellings=tuple(dict.fromkeys(spelling_key(t.text) for t in content)),
+            spellings=frozenset(spelling_key(t.text) for t in content),
             entities=analysis.entities,
             sentences=sentences,
         )
@@ -328,13 +330,13 @@ class EvidenceBuilder:
             f[_INDEX["passage_rank"]] = 1.0 / rank
             own = np.array(
                 [
-                    _held(t, c, sf.keys, sf.prefixes, sf.spellings)
+                    _held(t, c, sf.keys, sf.prefixes, sf.spellings, t.start in name_starts)
                     for t, c in zip(words, corrections)
                 ]
             )
             near = np.array(
                 [
-                    _held(t, c, facts.keys, facts.prefixes, facts.spellings)
+                    _held(t, c, facts.keys, facts.prefixes, facts.spellings, t.start in name_starts)
                     for t, c in zip(words, corrections)
                 ]
             )
@@ -413,11 +415,8 @@ class EvidenceBuilder:
                     f[_INDEX["year_match"]] = 0.5 * hit
                     f[_INDEX["year_conflict"]] = 0.5 * (not hit)
         if names:
-            named = [_name_in(t, sf.tokens) for t in names]
-            near = [
-                a or any(_name_in(t, s.tokens) for s in facts.sentences)
-                for t, a in zip(names, named)
-            ]
+            named = [_name_in(t, sf) for t in names]
+            near = [a or any(_name_in(t, s) for s in facts.sentences) for t, a in zip(names, named)]
             f[_INDEX["name_in_sentence"]] = sum(named) / len(names)
             f[_INDEX["name_in_passage"]] = sum(near) / len(names)
             f[_INDEX["name_absent"]] = float(not any(near))
@@ -446,7 +445,9 @@ def _facts(
         keys=frozenset(t.key for t in content)
         | frozenset(t.key for t in toks if t.kind == "number"),
         prefixes=frozenset(prefix_term(t) for t in content),
-        spellings=tuple(dict.fromkeys(spelling_key(t.text) for t in content)),
+        spellings=frozenset(spelling_key(t.text) for t in content),
+        word_keys=frozenset(t.key for t in toks if t.kind == "word"),
+        word_spellings=frozenset(spelling_key(t.text) for t in toks if t.kind == "word"),
         words=tuple(dict.fromkeys(t.lower for t in content if len(t.text) >= 3)),
         quantities=quantities,
         entities=tuple(found),
@@ -491,10 +492,11 @@ def _held(
     corrected: frozenset[str],
     keys: frozenset[str],
     prefixes: frozenset[str],
-    spellings: tuple[str, ...],
+    spellings: frozenset[str],
+    name: bool = False,
 ) -> float:
     """How far a set of words holds a question word: 1 for its key, less for its prefix, its
-    spelling in another script or its correction."""
+    spelling in another script (a name also one letter off) or its correction."""
     if token.key in keys:
         return 1.0
     if corrected & keys:
@@ -503,13 +505,23 @@ def _held(
         return _PREFIX_CREDIT
     if len(token.text) >= 4:
         mine = spelling_key(token.text)
-        if mine and any(
-            s == mine or (len(s) >= 5 and same_name(token.text, s))
-            for s in spellings
-            if s[:1] == mine[:1]
-        ):
+        if mine in spellings or (name and _near_spelling(mine, spellings)):
             return _SPELLING_CREDIT
     return 0.0
+
+
+def _near_spelling(mine: str, spellings: frozenset[str]) -> bool:
+    """Whether a spelling key is among ``spellings``, or (five letters or more) one edit from
+    one of them (``lang.names.same_name``)."""
+    if not mine:
+        return False
+    if mine in spellings:
+        return True
+    return len(mine) >= 5 and any(
+        s[:1] == mine[:1] and abs(len(s) - len(mine)) <= 1 and edit_distance(mine, s, 1) <= 1
+        for s in spellings
+        if len(s) >= 5
+    )
 
 
 def _has_kind(
@@ -545,10 +557,8 @@ def _has_kind(
     )
 
 
-def _name_in(token: Token, toks: Sequence[Token]) -> bool:
-    return any(
-        t.kind == "word" and (t.key == token.key or same_name(t.text, token.text)) for t in toks
-    )
+def _name_in(token: Token, sf: SentenceFacts) -> bool:
+    return token.key in sf.word_keys or _near_spelling(spelling_key(token.text), sf.word_spellings)
 
 
 def _name_in_text(token: Token, text: str) -> bool:
