@@ -1,9 +1,10 @@
 """The wiring: corpus -> index -> retriever -> answerer, behind ``ReportQA``.
 
 ``ReportQA.open`` loads the index, building or rebuilding it when it is missing, stale (corpus or
-chunk settings changed) or damaged, and says so through ``progress``. ``ask`` validates the
-question and runs the LangChain chain (``chain``): the hybrid retriever, then the answerer. The
-CLI, the HTTP API and the chat page all call ``ask`` and render the ``Answer`` it returns.
+chunk settings changed) or damaged, and says so through ``progress``. ``ask`` runs the LangChain
+chain (``chain``): ``prepare`` (validate the question, retrieve) then the answerer. ``stream``
+runs the same ``prepare`` and streams the same answering step. The CLI, the HTTP API, the
+widget and the chat page all call one of the two and render the ``Answer`` it returns.
 """
 
 from __future__ import annotations
@@ -64,7 +65,12 @@ class ReportQA:
                 extractive,
                 timeout=settings.llm_timeout,
             )
-        self.chain: Runnable[str, Answer] = self._build_chain()
+        # One chain for `ask` and `stream`: `prepare` validates and retrieves, then `ask` answers
+        # and `stream` streams the same answering step.
+        self.prepare: Runnable[Any, dict[str, Any]] = self._build_prepare()
+        self.chain: Runnable[Any, Answer] = self.prepare | RunnableLambda(
+            self._answer, name="answer"
+        )
         from .check.factcheck import FactChecker
 
         self.checker = FactChecker(extractive, documents)
@@ -133,29 +139,26 @@ class ReportQA:
         return cls(settings, documents, data, embedder, tuple(notices))
 
     def ask(self, question: Any) -> Answer:
-        """The answer to ``question``. Raises ``InputError`` for an empty or too long one."""
+        """The answer to ``question``: ``chain`` (validate, retrieve, answer). Raises
+        ``InputError`` for an empty or too long one."""
         return self.chain.invoke(question)
 
     def stream(self, question: Any) -> Iterator[str | Answer]:
-        """``ask`` for the chat page: the text as an LLM writes it, in deltas, then the
-        ``Answer``, whose text replaces the deltas. Without an LLM, the ``Answer`` alone. Raises
-        ``InputError`` for an empty or too long question before anything is yielded."""
-        started = time.perf_counter()
-        clean = clean_question(question, self.settings.max_question_chars)
-        return self._stream(clean, started)
+        """``ask`` for the chat page, on the same chain: its first steps (``prepare``: validate,
+        retrieve) run here, then its answering step streams: the text as an LLM writes it, in
+        deltas, then the ``Answer``, whose text replaces the deltas. Without an LLM, the
+        ``Answer`` alone, the very one ``ask`` gives. Raises ``InputError`` for an empty or too
+        long question before anything is yielded."""
+        state = self.prepare.invoke(question)
+        return self._stream(state)
 
-    def _stream(self, question: str, started: float) -> Iterator[str | Answer]:
-        hits = self.retrieve(question)
-        retrieved_at = time.perf_counter()
+    def _stream(self, state: dict[str, Any]) -> Iterator[str | Answer]:
         stream = getattr(self.answerer, "stream", None)
-        items = stream(question, hits) if stream else iter([self.answerer.answer(question, hits)])
-        for item in items:
-            if isinstance(item, Answer):
-                item.timings.update(
-                    retrieve_ms=round((retrieved_at - started) * 1000, 2),
-                    answer_ms=round((time.perf_counter() - retrieved_at) * 1000, 2),
-                )
-            yield item
+        if stream is None:
+            yield self._answer(state)
+            return
+        for item in stream(state["question"], state["hits"]):
+            yield _timed(item, state) if isinstance(item, Answer) else item
 
     def check(self, claim: Any) -> Verdict:
         """The report's verdict on ``claim`` (``factcheck.py``): supported, contradicted or
@@ -182,7 +185,10 @@ class ReportQA:
         """The corpus document with this id (its path relative to the corpus folder)."""
         return next((d for d in self.documents if d.id == doc_id), None)
 
-    def _build_chain(self) -> Runnable[str, Answer]:
+    def _answer(self, state: dict[str, Any]) -> Answer:
+        return _timed(self.answerer.answer(state["question"], state["hits"]), state)
+
+    def _build_prepare(self) -> Runnable[Any, dict[str, Any]]:
         def validate(question: Any) -> dict[str, Any]:
             clean = clean_question(question, self.settings.max_question_chars)
             return {"question": clean, "started": time.perf_counter()}
@@ -191,20 +197,16 @@ class ReportQA:
             hits = self.retrieve(state["question"])
             return {**state, "hits": hits, "retrieved_at": time.perf_counter()}
 
-        def answer(state: dict[str, Any]) -> Answer:
-            result: Answer = self.answerer.answer(state["question"], state["hits"])
-            done = time.perf_counter()
-            result.timings.update(
-                retrieve_ms=round((state["retrieved_at"] - state["started"]) * 1000, 2),
-                answer_ms=round((done - state["retrieved_at"]) * 1000, 2),
-            )
-            return result
+        return RunnableLambda(validate, name="validate") | RunnableLambda(retrieve, name="retrieve")
 
-        return (
-            RunnableLambda(validate, name="validate")
-            | RunnableLambda(retrieve, name="retrieve")
-            | RunnableLambda(answer, name="answer")
-        )
+
+def _timed(answer: Answer, state: dict[str, Any]) -> Answer:
+    """``answer`` with the time its question took to retrieve and to answer."""
+    answer.timings.update(
+        retrieve_ms=round((state["retrieved_at"] - state["started"]) * 1000, 2),
+        answer_ms=round((time.perf_counter() - state["retrieved_at"]) * 1000, 2),
+    )
+    return answer
 
 
 def document_languages(documents: tuple[Document, ...]) -> dict[str, str]:
