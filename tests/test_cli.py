@@ -52,7 +52,9 @@ def test_ask_text_shows_sources(run) -> None:
 
 
 def test_refusal_lists_see_also_and_keeps_retrieved(run) -> None:
-    result = run("ask", "Who is the mayor of Karaganda?", "--json")
+    # A refusal as the CLI renders it; --min-confidence 1 makes the model refuse whatever it
+    # thinks (whether it refuses this question is a benchmark figure, not a test).
+    result = run("ask", "Who is the mayor of Karaganda?", "--json", "--min-confidence", "1")
     data = json.loads(result.output)
     assert data["refused"] is True and data["citations"] == []
     assert data["retrieved"] and data["see_also"]

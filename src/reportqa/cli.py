@@ -34,7 +34,9 @@ def _settings_options(f: Any) -> Any:
         ),
         click.option("--k", type=int, help="Passages to retrieve [5]."),
         click.option(
-            "--min-confidence", type=float, help="Answer only above this confidence [0.25]."
+            "--min-confidence",
+            type=float,
+            help="Answer only above this confidence [the evidence model's threshold].",
         ),
         click.option(
             "--llm",
