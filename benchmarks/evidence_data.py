@@ -56,6 +56,31 @@ REPORT_TEST = ("report-test-ru", "report-test-en", "report-test-kk")
 K = Settings().k
 
 
+def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, C: float = 1.0) -> dict[str, Any]:
+    """A weighted logistic regression on standardised features, as the ``params`` of a
+    ``logistic`` ``EvidenceModel`` (the evidence model and the retrieval fusion alike)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale < 1e-9] = 1.0
+    model = LogisticRegression(C=C, max_iter=5000).fit((X - mean) / scale, y, sample_weight=w)
+    return {
+        "mean": mean.round(6).tolist(),
+        "scale": scale.round(6).tolist(),
+        "weights": model.coef_[0].round(6).tolist(),
+        "bias": round(float(model.intercept_[0]), 6),
+    }
+
+
+def write_model(model: Any, file_name: str) -> Path:
+    """Write a fitted model as JSON into ``src/reportqa/evidence``."""
+    path = ROOT / "src" / "reportqa" / "evidence" / file_name
+    path.write_text(
+        json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return path
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
 

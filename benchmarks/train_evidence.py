@@ -27,7 +27,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from evidence_cases import build_all  # noqa: E402
-from evidence_data import ROOT  # noqa: E402
+from evidence_data import ROOT, fit_logistic, write_model  # noqa: E402
 
 from reportqa.evidence.features import FEATURES  # noqa: E402
 from reportqa.evidence.model import MODEL_FILE, EvidenceModel  # noqa: E402
@@ -41,17 +41,7 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.61, 0.05))
 
 
 def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict:
-    from sklearn.linear_model import LogisticRegression
-
-    mean, scale = X.mean(0), X.std(0)
-    scale[scale < 1e-9] = 1.0
-    model = LogisticRegression(C=C, max_iter=5000).fit((X - mean) / scale, y, sample_weight=w)
-    return {
-        "mean": mean.round(6).tolist(),
-        "scale": scale.round(6).tolist(),
-        "weights": model.coef_[0].round(6).tolist(),
-        "bias": round(float(model.intercept_[0]), 6),
-    }
+    return fit_logistic(X, y, w, C)
 
 
 def scores(cases, probabilities, threshold: float) -> dict[str, dict[str, float]]:
@@ -164,10 +154,7 @@ def main() -> None:
     weights = dict(zip(FEATURES, params["weights"]))
     print("weights (standardised):", json.dumps(weights, ensure_ascii=False))
     if not args.dry_run:
-        path = ROOT / "src" / "reportqa" / "evidence" / MODEL_FILE
-        path.write_text(
-            json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        path = write_model(model, MODEL_FILE)
         print(f"wrote {path.relative_to(ROOT)} (threshold {best})")
 
 

@@ -23,7 +23,13 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from evidence_data import REPORT_FIT, ROOT, CachingEmbedder, load_dataset  # noqa: E402
+from evidence_data import (  # noqa: E402
+    REPORT_FIT,
+    ROOT,
+    CachingEmbedder,
+    fit_logistic,
+    load_dataset,
+)
 
 from reportqa.evidence.model import EvidenceModel  # noqa: E402
 from reportqa.index.embeddings import load_embedder  # noqa: E402
@@ -73,7 +79,6 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/reportqa-train"))
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
     rows = gather(args.work)
@@ -83,21 +88,10 @@ def main() -> None:
     groups = np.array([rows[i][2] for i in owner])
     w = np.array([REPORT_WEIGHT if rows[i][0] == "report" else 1.0 for i in owner])
 
-    def fit(Xt, yt, wt):
-        mean, scale = Xt.mean(0), Xt.std(0)
-        scale[scale < 1e-9] = 1.0
-        m = LogisticRegression(max_iter=5000).fit((Xt - mean) / scale, yt, sample_weight=wt)
-        return {
-            "mean": mean.round(6).tolist(),
-            "scale": scale.round(6).tolist(),
-            "weights": m.coef_[0].round(6).tolist(),
-            "bias": round(float(m.intercept_[0]), 6),
-        }
-
     oof = np.zeros(len(y))
     for train, test in GroupKFold(5).split(X, y, groups):
         model = EvidenceModel(
-            "logistic", FUSION_FEATURES, 0.5, fit(X[train], y[train], w[train]), {}
+            "logistic", FUSION_FEATURES, 0.5, fit_logistic(X[train], y[train], w[train]), {}
         )
         oof[test] = model.probabilities(X[test])
     col = {f: i for i, f in enumerate(FUSION_FEATURES)}
@@ -116,7 +110,7 @@ def main() -> None:
     for name, scores in per.items():
         figures[name] = recall_at_1(rows, scores)
         print(f"R@1 {name:28s} {figures[name]}")
-    params = fit(X, y, w)
+    params = fit_logistic(X, y, w)
     print("weights (standardised):", json.dumps(dict(zip(FUSION_FEATURES, params["weights"]))))
     model = EvidenceModel(
         "logistic",
@@ -131,10 +125,7 @@ def main() -> None:
         },
     )
     if not args.dry_run:
-        path = ROOT / "src" / "reportqa" / "evidence" / FUSION_FILE
-        path.write_text(
-            json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        path = write_model(model, FUSION_FILE)
         print(f"wrote {path.relative_to(ROOT)}")
 
 
