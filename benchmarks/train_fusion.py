@@ -29,6 +29,7 @@ from evidence_data import (  # noqa: E402
     CachingEmbedder,
     fit_logistic,
     load_dataset,
+    write_model,
 )
 
 from reportqa.evidence.model import EvidenceModel  # noqa: E402
