@@ -76,7 +76,7 @@ from ..evidence.features import Candidate as Evidence
 from ..evidence.question import read_question
 from ..lang.names import same_name
 from ..lang.numbers import Quantity, parse_quantities
-from ..lang.tokens import content_words, pos_of, word_key
+from ..lang.tokens import content_words, key_of, pos_of
 from ..models import Document, Hit, Verdict
 from .figures import (
     Figure,
@@ -172,18 +172,12 @@ def same_word(a: str, b: str) -> bool:
     """The same lemma, the same prefix (five letters or more), or one name across scripts."""
     if a == b:
         return True
-    ka, kb = _key(a), _key(b)
+    ka, kb = key_of(a), key_of(b)
     if ka == kb:
         return True
     if min(len(a), len(b)) >= 5 and a[:5] == b[:5]:
         return True
     return min(len(a), len(b)) >= 5 and same_name(a, b)
-
-
-def _key(word: str) -> str:
-    from ..lang.tokens import word_language
-
-    return word_key(word, word_language(word))
 
 
 class FactChecker:

@@ -42,7 +42,7 @@ from ..lang.names import edit_distance, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.spelling import Speller
-from ..lang.tokens import Token, is_stopword, prefix_term
+from ..lang.tokens import Token, is_stopword, key_of, prefix_term
 from ..models import Hit, Sentence
 from .crosslingual import CrossLingual
 from .question import Question, direction_of, find_phrases
@@ -274,7 +274,7 @@ class EvidenceBuilder:
         """Keys of the corpus words a misspelt question word may stand for."""
         if token.lower in self._vocabulary or token.key in self._keys:
             return frozenset()
-        return frozenset(_key_of(w, token.language) for w in self.speller.correct(token.lower))
+        return frozenset(key_of(w, token.language) for w in self.speller.correct(token.lower))
 
     # -- candidates --------------------------------------------------------------------------
 
@@ -479,12 +479,6 @@ def stated_years(
             if find_phrases(tuple(toks), groups.get(group, ())):
                 found.add(year + shift)
     return frozenset(found)
-
-
-def _key_of(word: str, language: str) -> str:
-    from ..lang.tokens import word_key, word_language
-
-    return word_key(word, word_language(word, language))
 
 
 def _held(

@@ -13,12 +13,11 @@ within a few words).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..lang import resources
 from ..lang.detect import detect_language
 from ..lang.numbers import Quantity, parse_quantities
-from ..lang.tokens import Token, is_stopword, tokens
+from ..lang.tokens import QUOTES, Token, is_stopword, quoted_spans, tokens
 
 __all__ = ["Question", "read_question", "KINDS", "MEASURES", "phrase_at", "find_phrases"]
 
@@ -26,6 +25,7 @@ KINDS = ("quantity", "date", "place", "agent")
 MEASURES = ("money", "percent", "area", "power", "mass")
 _WHICH_REACH = 4  # a "which" word governs a noun at most this many words on
 _YEAR_KINDS = frozenset({"year", "year_range"})
+_NAME_QUOTES = {**QUOTES, "'": "'"}  # a question may quote a name in apostrophes too
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def _names(text: str, toks: tuple[Token, ...]) -> list[Token]:
     """Words written as names: capitalised (the first word only when it is Latin in a text
     that is not), in Latin letters in a Cyrillic text, in capitals, or inside quotes; not the
     unit right after a number ("300 MW")."""
-    quoted = _quoted_spans(text)
+    quoted = quoted_spans(text, _NAME_QUOTES, max_chars=None)
     words = [t for t in toks if t.kind != "punct"]
     cyrillic = sum(t.language != "en" for t in words) >= sum(t.language == "en" for t in words)
     out = []
@@ -222,20 +222,3 @@ def _names(text: str, toks: tuple[Token, ...]) -> list[Token]:
         if capital or latin or inside or t.text.isupper():
             out.append(t)
     return out
-
-
-@lru_cache(maxsize=4096)
-def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
-    pairs = {"«": "»", "“": "”", '"': '"', "'": "'"}
-    spans = []
-    i = 0
-    while i < len(text):
-        close = pairs.get(text[i])
-        if close is not None:
-            j = text.find(close, i + 1)
-            if j > i:
-                spans.append((i + 1, j))
-                i = j + 1
-                continue
-        i += 1
-    return tuple(spans)

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..lang.ner import Entity, entities
-from ..lang.tokens import Token, tokens
+from ..lang.tokens import Token, quoted_spans, tokens
 from ..models import Chunk
 
 __all__ = ["ChunkAnalysis", "analyse_chunks", "analysis_record", "analysis_from_record"]
 
 _KINDS = {"word": "w", "number": "n", "punct": "p"}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
-_QUOTES = {"«": "»", "“": "”", '"': '"'}
 
 
 @dataclass(frozen=True)
@@ -55,25 +54,6 @@ def analyse_chunks(chunks: Sequence[Chunk], languages: dict[str, str]) -> list[C
         found.sort(key=lambda e: (e.start, e.end))
         out.append(ChunkAnalysis(toks, tuple(found)))
     return out
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """The spans inside quotes of ``text`` ("Сарань" of «Сарань»), up to 60 characters; an
-    inner quote of the same kind closes the span (``УК "СЭЗ "Сарыарка"`` gives ``СЭЗ``)."""
-    spans = []
-    i = 0
-    while i < len(text):
-        close = _QUOTES.get(text[i])
-        if close is not None:
-            j = text.find(close, i + 1)
-            inner = text[i + 1 : j]
-            if i + 1 < j <= i + 61 and inner.strip():
-                start = i + 1 + len(inner) - len(inner.lstrip())
-                spans.append((start, start + len(inner.strip())))
-                i = j + 1
-                continue
-        i += 1
-    return spans
 
 
 def analysis_record(analysis: ChunkAnalysis) -> dict[str, Any]:

@@ -37,6 +37,9 @@ __all__ = [
     "content_keys",
     "lexical_terms",
     "is_stopword",
+    "key_of",
+    "quoted_spans",
+    "QUOTES",
     "KAZAKH_LETTERS",
     "PREFIX",
 ]
@@ -130,6 +133,37 @@ def word_key(word: str, language: str) -> str:
     if language == "kk":
         return _kazakh_stem(lower)
     return _lemma(lower)
+
+
+def key_of(word: str, hint: str | None = None) -> str:
+    """The key of one word, keyed in the language its letters (and ``hint``, the language of
+    its text) say (``word_language``)."""
+    return word_key(word, word_language(word, hint))
+
+
+QUOTES = {"«": "»", "“": "”", '"': '"'}
+
+
+def quoted_spans(
+    text: str, quotes: dict[str, str] = QUOTES, max_chars: int | None = 60
+) -> list[tuple[int, int]]:
+    """The spans inside quotes of ``text`` ("Сарань" of «Сарань»), stripped of white space,
+    of at most ``max_chars`` characters (None: any); an inner quote of the same kind closes the
+    span (``УК "СЭЗ "Сарыарка"`` gives ``СЭЗ``)."""
+    spans = []
+    i = 0
+    while i < len(text):
+        close = quotes.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1)
+            inner = text[i + 1 : j]
+            if i + 1 < j and (max_chars is None or j <= i + 1 + max_chars) and inner.strip():
+                start = i + 1 + len(inner) - len(inner.lstrip())
+                spans.append((start, start + len(inner.strip())))
+                i = j + 1
+                continue
+        i += 1
+    return spans
 
 
 def is_stopword(token: Token) -> bool:
