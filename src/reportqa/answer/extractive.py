@@ -92,17 +92,13 @@ class ExtractiveAnswerer:
                 chosen.append(other)
         chosen.sort(key=lambda c: (c.hit.chunk.document, c.sentence.start))
         citations = tuple(cite(c, i, c.probability) for i, c in enumerate(chosen, start=1))
-        short = None
-        for c, citation in zip(chosen, citations):
-            if c is best:
-                facts = self.builder.sentence_facts(best.hit.chunk.id, best.sentence.start)
-                translated: frozenset[int] = frozenset()
-                if best.feature("cross_lingual"):
-                    translated = self.builder.translated_words(read, best.hit.chunk.id, facts)
-                rarity = {t.key: self.builder.weight(t) for t in read.words}
-                short = short_answer(
-                    read, facts, best.hit.chunk.document, citation.n, translated, rarity
-                )
+        facts = self.builder.sentence_facts(best.hit.chunk.id, best.sentence.start)
+        translated: frozenset[int] = frozenset()
+        if best.feature("cross_lingual"):
+            translated = self.builder.translated_words(read, best.hit.chunk.id, facts)
+        rarity = {t.key: self.builder.weight(t) for t in read.words}
+        n = chosen.index(best) + 1  # the marker of the best sentence's quote
+        short = short_answer(read, facts, best.hit.chunk.document, n, translated, rarity)
         quotes = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
         if short is not None:
             text = f"{short.text} — {quotes}"
