@@ -32,11 +32,10 @@ DATA = ROOT / "benchmarks" / "data"
 def questions(limit: int) -> list[str]:
     found: dict[str, None] = {}
     for path in sorted(DATA.glob("report-*.jsonl")):
-        if "claims" in path.name:
-            continue
         for line in open(path, encoding="utf-8"):
-            if line.strip():
-                found.setdefault(json.loads(line)["question"], None)
+            row = json.loads(line) if line.strip() else {}
+            if "question" in row:  # not claims, not dialogues
+                found.setdefault(row["question"], None)
     return list(found)[:limit]
 
 

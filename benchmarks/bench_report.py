@@ -5,10 +5,11 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets test|fit|dev|all]
+    python benchmarks/bench_report.py [--sets test|test2|fit|dev|all]
 
 Sets: test = report-test-{ru,en,kk} and report-claims-test (frozen before the evidence model,
-never fitted on, failures not read); fit = the sets the model was fitted on; dev =
+never fitted on, failures not read); test2 = the second such sets, frozen at
+14:02 UTC the same day; fit = the sets the model was fitted on; dev =
 ../shared/eval/report-dev*.jsonl (if present).
 """
 
@@ -25,6 +26,8 @@ EVAL = ROOT.parent / "shared" / "eval"
 SETS = {
     "test": [DATA / f"report-test-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / "report-claims-test.jsonl"],
+    "test2": [DATA / f"report-test2-{lang}.jsonl" for lang in ("ru", "en", "kk")]
+    + [DATA / "report-claims-test2.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],

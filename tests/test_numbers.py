@@ -552,3 +552,22 @@ def test_kazakh_units_and_years_carry_their_case_endings(
 ) -> None:
     (q,) = parse_quantities(text)
     assert (q.value, q.unit, q.kind, q.relation) == (value, unit, kind, relation)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("алты пайызға өсті", 6.0, "percent"),
+        ("үш конвертердің корпусы", 3.0, "number"),
+        ("төрт жүз автобус", 400.0, "number"),
+        ("екі жүз елу мың теңге", 250_000.0, "number"),
+    ],
+)
+def test_kazakh_number_words_come_from_the_resource_table(text, value, kind):
+    (quantity,) = parse_quantities(text)
+    assert (quantity.value, quantity.kind) == (value, kind)
+
+
+def test_kazakh_ten_is_not_read_in_russian_text():
+    # "он" is Kazakh ten and Russian "he": the table leaves it out
+    assert [q.value for q in parse_quantities("он сказал два слова")] == [2.0]

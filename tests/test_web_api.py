@@ -356,6 +356,113 @@ def test_bad_feedback_is_a_4xx(client: httpx.Client, payload: dict[str, object])
     assert response.status_code == 422 and response.json()["message"]
 
 
+GOOD_FEEDBACK: dict[str, object] = {
+    "rating": "up",
+    "question": QUESTION,
+    "answer": "8 вузов [1]",
+    "citations": [{"n": 1, "document": "karaganda-industry.txt", "paragraph": 10, "quote": QUOTE}],
+}
+CITATION = GOOD_FEEDBACK["citations"][0]  # type: ignore[index]
+
+# Each breaks the schema of /api/feedback in one way (schemathesis found the first ones accepted).
+BAD_FEEDBACK: dict[str, tuple[dict[str, object], str]] = {
+    "boolean end": ({"citations": [{**CITATION, "end": False}]}, "must be an integer"),
+    "string n": ({"citations": [{**CITATION, "n": "1"}]}, "must be an integer"),
+    "fractional paragraph": ({"citations": [{**CITATION, "paragraph": 10.5}]}, "an integer"),
+    "negative start": ({"citations": [{**CITATION, "start": -1}]}, "greater than or equal"),
+    "number refused": ({"refused": 0}, "must be true or false"),
+    "unknown field": ({"user_id": "x"}, "is not a field of this request"),
+    "unknown citation field": ({"citations": [{**CITATION, "html": "<b>"}]}, "not a field"),
+    "control character": ({"question": "Сколько\x00 вузов?"}, "control character"),
+    "C1 control": ({"comment": "ok\x85"}, "control character"),
+    "over-long comment": ({"comment": "а" * 2001}, "the limit is 2000"),
+    "too many citations": ({"citations": [CITATION] * 51}, "at most 50"),
+    "empty answer": ({"answer": ""}, "at least 1"),
+    "unknown channel": ({"channel": "email"}, "channel"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FEEDBACK))
+def test_feedback_that_breaks_the_schema_is_a_422_and_writes_nothing(
+    client: httpx.Client, live: Live, case: str
+) -> None:
+    log = live.settings.feedback_log
+    before = log.read_bytes() if log.exists() else b""
+    change, says = BAD_FEEDBACK[case]
+    response = client.post("/api/feedback", json={**GOOD_FEEDBACK, **change})
+    assert response.status_code == 422, response.text
+    assert says in response.json()["message"]
+    assert (log.read_bytes() if log.exists() else b"") == before
+
+
+def test_feedback_with_a_lone_surrogate_in_a_quote_is_refused(client: httpx.Client) -> None:
+    body = json.dumps(GOOD_FEEDBACK, ensure_ascii=False).replace("8 вузов", "\\ud800")
+    response = client.post(
+        "/api/feedback", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422 and "not valid Unicode" in response.json()["message"]
+
+
+def test_feedback_as_the_widget_sends_it_is_recorded(client: httpx.Client) -> None:
+    """The widget sends an answer's citations as /api/ask gave them (with their score), and a
+    whole number may come as 10.0 (JSON Schema's integer): strict, but not stricter than JSON."""
+    cited = {**CITATION, "paragraph": 10.0, "start": 0, "end": 5, "score": 0.93}
+    body = {**GOOD_FEEDBACK, "citations": [cited], "channel": "widget", "refused": False}
+    assert client.post("/api/feedback", json=body).json() == {"status": "recorded"}
+
+
+# Methods and statuses --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("TRACE", "/api/ask", "POST"),
+        ("GET", "/api/ask", "POST"),
+        ("PUT", "/api/feedback", "POST"),
+        ("DELETE", "/api/check", "POST"),
+        ("OPTIONS", "/api/ask", "POST"),  # not a CORS preflight: no Origin
+        ("POST", "/api/health", "GET"),
+        ("PATCH", "/api/health", "GET"),
+    ],
+)
+def test_an_undeclared_method_is_405_with_allow(
+    client: httpx.Client, method: str, path: str, allow: str
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    assert response.json()["error"] == "method_not_allowed"
+    declared = client.get("/openapi.json").json()["paths"][path]
+    assert {m.upper() for m in declared} == {allow}
+
+
+def test_an_unknown_api_path_is_a_json_404(client: httpx.Client) -> None:
+    response = client.post("/api/answer", json={"question": QUESTION})
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found" and "/api/ask" in response.json()["message"]
+
+
+def test_every_error_status_the_api_answers_is_in_the_schema(client: httpx.Client) -> None:
+    """400 (not UTF-8), 413 (too large), 422 (breaks the schema), 429 (rate limit, see
+    test_web_contract.py) and 503 (library failure) on every operation that takes a body."""
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/ask", "/api/check", "/api/feedback"):
+        documented = schema["paths"][path]["post"]["responses"]
+        assert {"200", "400", "413", "422", "429", "503"} <= set(documented), path
+        unreadable = client.post(
+            path, content=b'{"a": "\xff"}', headers={"content-type": "application/json"}
+        )
+        too_large = client.post(path, json={"question": "а" * 1_000_000})
+        assert (unreadable.status_code, too_large.status_code) == (400, 413)
+    limit = schema["components"]["schemas"]["AskRequest"]["properties"]["question"]["maxLength"]
+    assert limit == 2000  # the setting max_question_chars, as the API enforces it
+    assert client.post("/api/ask", json={"question": "а" * 2000}).status_code == 200
+    # The limit holds for the text as sent, before its white space is folded.
+    refused = client.post("/api/ask", json={"question": "а" + " " * 2500})
+    assert (refused.status_code, refused.json()["error"]) == (422, "invalid_question")
+
+
 def test_openapi_schema_documents_the_api(client: httpx.Client) -> None:
     schema = client.get("/openapi.json").json()
     assert {"/api/ask", "/api/check", "/api/feedback", "/api/health"} <= set(schema["paths"])

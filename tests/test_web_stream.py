@@ -35,10 +35,11 @@ class StreamingQA:
         self.corpus_hash = "test"
         self.items = items
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Any = None) -> Answer:
         raise AssertionError("the chat page streams")
 
-    def stream(self, question: str) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: Any = None) -> Iterator[str | Answer]:
+        self.history = history  # the conversation shown so far, as the page sends it
         if not question.strip() or question == "?":
             raise InputError("the question is empty: ask about the report")
         return iter(self.items)
@@ -164,7 +165,9 @@ def test_the_real_pipeline_streams_an_llm_answer(
     assert last_reply(states[-2]).startswith("До 2028 года в QARMET")
     text = last_reply(states[-1])
     assert "[\\[1\\]](#src-1-1)" in text
-    assert "(причина: «2 трлн тенге» is not in the cited passage \\[1\\])" in text
+    # The verifier's reason and the notice in the page's language, the quote as in the report.
+    assert "(причина: «2 трлн тенге» нет в цитируемом фрагменте \\[1\\])" in text
+    assert "_Примечание: 1 предложение ответа не удалось сверить с отчётом" in text
     (answer,) = states[-1][1]
     assert (answer.mode, answer.grounded, len(answer.unsupported)) == ("generative", False, 1)
 

@@ -1,4 +1,4 @@
-"""The ``reportqa`` command: index, ask, check, eval, serve.
+"""The ``reportqa`` command: index, add, list, ask, chat, check, eval, serve.
 
 Library errors meant for users (``ReportQAError``) are shown unchanged, on one line, with a
 non-zero exit. Progress goes to standard error, answers to standard output.
@@ -65,10 +65,42 @@ def _progress(message: str) -> None:
     click.echo(f"reportqa: {message}", err=True)
 
 
-def _open(settings: Settings, rebuild: bool = False) -> Any:
+class _EmbeddingBar:
+    """A progress bar (``tqdm``) of the texts an index build embeds, with its rate and ETA."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="text", desc="reportqa: embedding", file=self.stream)
+        self.bar.update(done - self.bar.n)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _open(settings: Settings, rebuild: bool = False, bar: bool = False) -> Any:
+    """The pipeline, built if need be; with ``bar``, a build shows a progress bar, on a terminal
+    only (never in logs, pipes or under ``--json``)."""
     from .pipeline import ReportQA
 
-    return ReportQA.open(settings, progress=_progress, rebuild=rebuild)
+    stream = sys.stderr
+    ticker = _EmbeddingBar(stream) if bar and stream.isatty() else None
+    try:
+        return ReportQA.open(
+            settings, progress=_progress, rebuild=rebuild, embedding_progress=ticker
+        )
+    finally:
+        if ticker is not None:
+            ticker.close()
 
 
 @click.group()
@@ -84,7 +116,7 @@ def index(rebuild: bool, **kw: Any) -> None:
     """Build (or bring up to date) the index of the corpus."""
     try:
         settings = _settings(**kw)
-        qa = _open(settings, rebuild=rebuild)
+        qa = _open(settings, rebuild=rebuild, bar=True)
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
     counts = qa.data.manifest["counts"]
@@ -151,7 +183,9 @@ def _respond(
 @_settings_options
 def ask(question: str, as_json: bool, **kw: Any) -> None:
     """Answer QUESTION from the report. With QUESTION "-", read one question per line from
-    standard input and answer each (with --json, one JSON object per line)."""
+    standard input and answer each (with --json, one JSON object per line). A line that is a
+    JSON object with a string "question" (and optionally "history", the conversation's earlier
+    turns) is asked with that history; any other line is a question."""
     from .inputs import clean_question
 
     _respond(
@@ -159,11 +193,78 @@ def ask(question: str, as_json: bool, **kw: Any) -> None:
         as_json,
         kw,
         clean_question,
-        lambda qa, q: qa.ask(q),
+        lambda qa, q: _ask_line(qa, q) if question == "-" else qa.ask(q),
         answer_to_dict,
         render_text,
         "answered",
     )
+
+
+def _ask_line(qa: Any, line: str) -> Answer:
+    """A line of ``ask -``: a JSON object ``{"question": ..., "history": [...]}`` when it parses
+    as one with a string question, otherwise the question itself."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return qa.ask(line)
+    if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+        return qa.ask(line)
+    unknown = sorted(k for k in data if k not in ("question", "history"))
+    if unknown:
+        raise InputError(
+            f"unknown field(s) {', '.join(unknown)}: a JSON line has question and history"
+        )
+    return qa.ask(data["question"], data.get("history"))
+
+
+@main.command()
+@_settings_options
+def chat(**kw: Any) -> None:
+    """Talk with the report in the terminal: each answer is printed with its sources, as by
+    `ask`, and a follow-up ("А проката?", "And tyres?") is read against the conversation.
+    Type /new to start a new conversation; Ctrl-D quits."""
+    try:
+        import readline  # noqa: F401  (line editing and history for input())
+    except ImportError:  # pragma: no cover - not on every platform
+        pass
+    from .serialize import citation_to_dict
+
+    try:
+        qa = _open(_settings(**kw))
+    except ReportQAError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Ask about the report; /new starts a new conversation, Ctrl-D quits.", err=True)
+    history: list[dict[str, Any]] = []
+    while True:
+        try:
+            line = input("> ")
+        except EOFError:
+            click.echo()
+            return
+        except KeyboardInterrupt:
+            click.echo()
+            continue
+        line = line.strip()
+        if not line:
+            continue
+        if line == "/new":
+            history = []
+            click.echo("(new conversation)")
+            continue
+        try:
+            answer = qa.ask(line, history)
+        except ReportQAError as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
+        click.echo(render_text(answer) + "\n")
+        history += [
+            {"role": "user", "content": line},
+            {
+                "role": "assistant",
+                "content": answer.answer,
+                "citations": [citation_to_dict(c) for c in answer.citations],
+            },
+        ]
 
 
 @main.command()
@@ -192,13 +293,16 @@ def check(claim: str, as_json: bool, **kw: Any) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_settings_options
 def eval_command(file: Path, **kw: Any) -> None:
-    """Score answers on a question file (the format of report-dev.jsonl), or verdicts on a
-    claims file (rows with "claim": the format of report-dev-claims.jsonl)."""
+    """Score answers on a question file (the format of report-dev.jsonl), verdicts on a
+    claims file (rows with "claim": the format of report-dev-claims.jsonl), or first turns and
+    follow-ups on a dialogues file (rows with "turns": [{"question", "answers", "paragraph"}])."""
     from .evaluate import (
         check_claim_rows,
         evaluate_claims,
+        evaluate_dialogues,
         evaluate_questions,
         is_claims_file,
+        is_dialogues_file,
         read_jsonl,
     )
 
@@ -212,6 +316,16 @@ def eval_command(file: Path, **kw: Any) -> None:
         if claims:
             _echo_claims_report(evaluate_claims(rows, qa.check))
             return
+        if is_dialogues_file(rows):
+            dialogues = evaluate_dialogues(rows, qa.ask)
+            for d in dialogues.results:
+                mark = "ok " if d.correct else "BAD"
+                read = f"  => {d.interpreted_as}" if d.interpreted_as else ""
+                click.echo(
+                    f"{mark} {d.dialogue:>6}.{d.turn} {d.latency_ms:7.1f} ms  {d.question}{read}"
+                )
+            click.echo(json.dumps(dialogues.totals(), ensure_ascii=False))
+            return
         report = evaluate_questions(rows, qa.ask)
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
@@ -221,6 +335,76 @@ def eval_command(file: Path, **kw: Any) -> None:
         hits = "" if r.hit1 is None else f" hit@1={int(bool(r.hit1))} hit@3={int(bool(r.hit3))}"
         click.echo(f"{mark} {r.id:>6} {state}{hits} {r.latency_ms:7.1f} ms  {r.question}")
     click.echo(json.dumps(report.totals(), ensure_ascii=False))
+
+
+@main.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as JSON.")
+@_settings_options
+def list_command(as_json: bool, **kw: Any) -> None:
+    """List the corpus's documents: title, pages, paragraphs and date."""
+    from .index.corpus import load_corpus
+
+    try:
+        settings = _settings(**kw)
+        documents = load_corpus(settings.corpus, settings.max_file_mb)
+    except ReportQAError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = [
+        {
+            "document": d.id,
+            "title": d.title,
+            "pages": d.pages,
+            "paragraphs": len(d.paragraphs),
+            "date": d.date,
+        }
+        for d in documents
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        pages = "-" if r["pages"] is None else r["pages"]
+        click.echo(
+            f"{r['document']}\t{r['title']}\tpages {pages}\tparagraphs {r['paragraphs']}"
+            f"\tdate {r['date'] or '-'}"
+        )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@_settings_options
+def add(files: tuple[str, ...], **kw: Any) -> None:
+    """Copy report files (.txt, .md, .pdf, .docx, .html), or fetch web pages and PDFs by URL,
+    into the corpus and update the index.
+
+    Each file's FILE.meta.json, if any, is copied with it. Only text not yet in the index is
+    embedded."""
+    import tempfile
+
+    from .index.corpus import add_to_corpus
+    from .index.fetch import fetch, is_url
+
+    try:
+        settings = _settings(**kw)
+        with tempfile.TemporaryDirectory(prefix="reportqa-add-") as tmp:
+            cap = int(settings.max_file_mb * 1_000_000)
+            paths = [fetch(f, Path(tmp), max_bytes=cap) if is_url(f) else Path(f) for f in files]
+            added = add_to_corpus(settings.corpus, paths, settings.max_file_mb)
+        for a in added:
+            n = len(a.document.paragraphs)
+            pages = "" if a.document.pages is None else f", {a.document.pages} pages"
+            _progress(
+                f"{a.status} {a.document.id}: {a.document.title} "
+                f"({n} paragraph{'' if n == 1 else 's'}{pages})"
+            )
+        qa = _open(settings, bar=True)
+    except ReportQAError as exc:
+        raise click.ClickException(str(exc)) from None
+    counts = qa.data.manifest["counts"]
+    click.echo(
+        f"index: {settings.index} ({len(qa.documents)} documents, {counts['chunks']} chunks, "
+        f"{counts['sentences']} sentences, model {qa.data.manifest['embedding']})"
+    )
 
 
 @main.command()
@@ -240,13 +424,15 @@ def serve(host: str | None, port: int | None, **kw: Any) -> None:
 
 def render_text(answer: Answer) -> str:
     """An answer as plain text for a terminal: the answer, then its sources."""
-    from .messages import message
+    from .messages import message, notice_text, read_notices, reason_text
 
     lines = [answer.answer]
-    if answer.notice:
-        lines.append(f"({answer.notice})")
+    if answer.interpreted_as:
+        lines.insert(0, f"({message('interpreted_as', answer.language)} {answer.interpreted_as})")
+    for notice in read_notices(answer.notice):  # in the answer's language, as its framing
+        lines.append(f"({notice_text(notice, answer.language)})")
     for u in answer.unsupported:
-        lines.append(f"  unsupported: {u.text} ({u.reason})")
+        lines.append(f"  unsupported: {u.text} ({reason_text(u.reason, answer.language)})")
     word = message("paragraph", answer.language)
     for c in answer.citations:
         lines.append(

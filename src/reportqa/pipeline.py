@@ -5,32 +5,49 @@ chunk settings changed) or damaged, and says so through ``progress``. ``ask`` ru
 chain (``chain``): ``prepare`` (validate the question, retrieve) then the answerer. ``stream``
 runs the same ``prepare`` and streams the same answering step. The CLI, the HTTP API, the
 widget and the chat page all call one of the two and render the ``Answer`` it returns.
+
+Both take the conversation's earlier turns (``history``): ``prepare`` reads a follow-up against
+them (``dialogue``: offline, or rewritten by the chat model when one is configured and checked)
+and answers the standalone question instead, retrieving the paragraphs the last answer cited
+first; the ``Answer`` says which question it answered in ``interpreted_as``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from .answer.extractive import ExtractiveAnswerer
 from .config import Settings
+from .dialogue import read_history, resolve
 from .errors import IndexCorruptError, IndexMismatchError
 from .index.chunking import chunk_documents
-from .index.corpus import corpus_hash, load_corpus
+from .index.corpus import corpus_hash, load_corpus, paragraph_places
 from .index.embeddings import load_embedder
 from .index.store import IndexData, build_index, load_index
 from .inputs import clean_claim, clean_question
 from .lang.detect import detect_language
-from .models import Answer, Document, Hit, Verdict
+from .models import Answer, Citation, Document, Hit, Verdict
 from .retrieval.hybrid import HybridRetriever, HybridSearcher
 
 __all__ = ["ReportQA"]
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A question and the conversation's earlier turns, as ``ask`` and ``stream`` hand them to
+    the chain (a bare question also goes in as it is)."""
+
+    question: Any
+    history: Any = None
 
 
 class ReportQA:
@@ -50,6 +67,7 @@ class ReportQA:
         self.embedder = embedder
         self.notices = notices  # what open() had to do: build, rebuild, and why
         self.corpus_hash = str(data.manifest["corpus_hash"])
+        self.places = paragraph_places(documents)  # the page and section of cited paragraphs
         self.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
         self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         # The extractive answerer decides refusal whichever answers; fact-checks use it too.
@@ -57,14 +75,14 @@ class ReportQA:
             self.searcher, documents, settings.min_confidence
         )
         self.answerer: Any = extractive
+        self.rewriter: Any = None  # a follow-up's standalone question, by the chat model
         if settings.llm:
             from .answer.generative import GenerativeAnswerer, chat_model_from_spec
+            from .dialogue.rewrite import Rewriter
 
-            self.answerer = GenerativeAnswerer(
-                chat_model_from_spec(settings.llm, settings.llm_timeout),
-                extractive,
-                timeout=settings.llm_timeout,
-            )
+            chat_model = chat_model_from_spec(settings.llm, settings.llm_timeout)
+            self.answerer = GenerativeAnswerer(chat_model, extractive, timeout=settings.llm_timeout)
+            self.rewriter = Rewriter(chat_model)
         # One chain for `ask` and `stream`: `prepare` validates and retrieves, then `ask` answers
         # and `stream` streams the same answering step.
         self.prepare: Runnable[Any, dict[str, Any]] = self._build_prepare()
@@ -82,16 +100,18 @@ class ReportQA:
         *,
         progress: Progress | None = None,
         rebuild: bool = False,
+        embedding_progress: Callable[[int, int], None] | None = None,
         **overrides: Any,
     ) -> ReportQA:
-        """Load the corpus and its index, building the index when needed.
+        """Load the corpus and its index, building the index when needed;
+        ``embedding_progress(done, total)`` follows the texts a build embeds.
 
         Raises ``CorpusError`` for an unusable corpus, ``IndexMismatchError`` when the index was
         built with another embedding model (rebuild it with ``rebuild=True`` or
         ``reportqa index``), ``EmbeddingError`` when the model cannot be loaded."""
         settings = (settings or Settings.from_env()).replace(**overrides)
         say = progress or (lambda _msg: None)
-        documents = load_corpus(settings.corpus)
+        documents = load_corpus(settings.corpus, settings.max_file_mb)
         build_info = {
             "corpus_hash": corpus_hash(documents),
             "chunk_chars": settings.chunk_chars,
@@ -135,21 +155,25 @@ class ReportQA:
                 build_info,
                 progress=say,
                 languages=document_languages(documents),
+                embedded=embedding_progress,
             )
         return cls(settings, documents, data, embedder, tuple(notices))
 
-    def ask(self, question: Any) -> Answer:
-        """The answer to ``question``: ``chain`` (validate, retrieve, answer). Raises
-        ``InputError`` for an empty or too long one."""
-        return self.chain.invoke(question)
+    def ask(self, question: Any, history: Any = None) -> Answer:
+        """The answer to ``question``: ``chain`` (validate, retrieve, answer). ``history``: the
+        conversation's earlier turns, oldest first, each ``{"role": "user" | "assistant",
+        "content": str}`` (an answer's turn may carry its ``citations``); a follow-up is read
+        against them. Raises ``InputError`` for an empty or too long question, or a history
+        that is not a list of such turns."""
+        return self.chain.invoke(_Asked(question, history))
 
-    def stream(self, question: Any) -> Iterator[str | Answer]:
+    def stream(self, question: Any, history: Any = None) -> Iterator[str | Answer]:
         """``ask`` for the chat page, on the same chain: its first steps (``prepare``: validate,
         retrieve) run here, then its answering step streams: the text as an LLM writes it, in
         deltas, then the ``Answer``, whose text replaces the deltas. Without an LLM, the
         ``Answer`` alone, the very one ``ask`` gives. Raises ``InputError`` for an empty or too
-        long question before anything is yielded."""
-        state = self.prepare.invoke(question)
+        long question (or a bad ``history``, as for ``ask``) before anything is yielded."""
+        state = self.prepare.invoke(_Asked(question, history))
         return self._stream(state)
 
     def _stream(self, state: dict[str, Any]) -> Iterator[str | Answer]:
@@ -158,7 +182,10 @@ class ReportQA:
             yield self._answer(state)
             return
         for item in stream(state["question"], state["hits"]):
-            yield _timed(item, state) if isinstance(item, Answer) else item
+            if isinstance(item, Answer):
+                yield _timed(_as_asked(_placed(item, self.places), state), state)
+            else:
+                yield item
 
     def check(self, claim: Any) -> Verdict:
         """The report's verdict on ``claim`` (``factcheck.py``): supported, contradicted or
@@ -170,7 +197,7 @@ class ReportQA:
 
         hits = self.retrieve(clean, max(self.settings.k, RETRIEVE_K))
         retrieved_at = time.perf_counter()
-        verdict = self.checker.check(clean, hits)
+        verdict = _placed(self.checker.check(clean, hits), self.places)
         verdict.timings.update(
             retrieve_ms=round((retrieved_at - started) * 1000, 2),
             check_ms=round((time.perf_counter() - retrieved_at) * 1000, 2),
@@ -181,23 +208,93 @@ class ReportQA:
         """The ranked passages for a (clean) question."""
         return self.searcher.search(question, k or self.settings.k)
 
+    def _retrieve_preferring(self, question: str, cited: tuple[tuple[str, int], ...]) -> list[Hit]:
+        """The ranked passages, those of the ``cited`` paragraphs (of the last answer, for a
+        follow-up) first when they are among twice as many."""
+        k = self.settings.k
+        if not cited:
+            return self.retrieve(question, k)
+        hits = self.retrieve(question, 2 * k)
+        first = [h for h in hits if (h.chunk.document, h.chunk.paragraph) in cited]
+        return (first + [h for h in hits if h not in first])[:k]
+
     def document(self, doc_id: str) -> Document | None:
         """The corpus document with this id (its path relative to the corpus folder)."""
         return next((d for d in self.documents if d.id == doc_id), None)
 
     def _answer(self, state: dict[str, Any]) -> Answer:
-        return _timed(self.answerer.answer(state["question"], state["hits"]), state)
+        answer = self.answerer.answer(state["question"], state["hits"])
+        return _timed(_as_asked(_placed(answer, self.places), state), state)
 
     def _build_prepare(self) -> Runnable[Any, dict[str, Any]]:
-        def validate(question: Any) -> dict[str, Any]:
-            clean = clean_question(question, self.settings.max_question_chars)
-            return {"question": clean, "started": time.perf_counter()}
+        def validate(asked: Any) -> dict[str, Any]:
+            started = time.perf_counter()
+            if not isinstance(asked, _Asked):
+                asked = _Asked(asked)
+            s = self.settings
+            clean = clean_question(asked.question, s.max_question_chars)
+            history = read_history(asked.history, s.max_history_turns, s.max_history_chars)
+            notices = []
+            if history.dropped:
+                notices.append(
+                    f"the {history.dropped} oldest turn(s) of the conversation were left out "
+                    f"(limits: {s.max_history_turns} turns, {s.max_history_chars} characters)"
+                )
+            resolution = resolve(clean, history.turns)
+            if self.rewriter is not None and history.turns:
+                resolution, notice = self.rewriter.rewrite(clean, history.turns, resolution)
+                if notice:
+                    notices.append(notice)
+            return {
+                "asked": clean,
+                "question": resolution.standalone,
+                "interpreted_as": resolution.interpreted_as,
+                "cited": resolution.cited if resolution.followup else (),
+                "notices": tuple(notices),
+                "started": started,
+            }
 
         def retrieve(state: dict[str, Any]) -> dict[str, Any]:
-            hits = self.retrieve(state["question"])
+            hits = self._retrieve_preferring(state["question"], state.get("cited", ()))
             return {**state, "hits": hits, "retrieved_at": time.perf_counter()}
 
         return RunnableLambda(validate, name="validate") | RunnableLambda(retrieve, name="retrieve")
+
+
+def _as_asked(answer: Answer, state: dict[str, Any]) -> Answer:
+    """``answer`` (to the standalone question) as the answer to the question asked: that
+    question, the standalone one in ``interpreted_as``, and the conversation's notices."""
+    if "asked" not in state:
+        return answer
+    notices = [n for n in (*state["notices"], answer.notice) if n]
+    return dataclasses.replace(
+        answer,
+        question=state["asked"],
+        interpreted_as=state["interpreted_as"],
+        notice="; ".join(notices) if notices else None,
+    )
+
+
+_Placed = TypeVar("_Placed", Answer, Verdict)
+
+
+def _placed(
+    result: _Placed, places: dict[tuple[str, int], tuple[int | None, str | None]]
+) -> _Placed:
+    """``result`` with the page and section of each cited paragraph, where they are known."""
+    if not places:
+        return result
+
+    def place(c: Citation) -> Citation:
+        page, section = places.get((c.document, c.paragraph), (None, None))
+        return dataclasses.replace(c, page=page, section=section) if page or section else c
+
+    item: Any = result  # an Answer's citations, a Verdict's evidence
+    field = "citations" if isinstance(item, Answer) else "evidence"
+    placed: _Placed = dataclasses.replace(
+        item, **{field: tuple(place(c) for c in getattr(item, field))}
+    )
+    return placed
 
 
 def _timed(answer: Answer, state: dict[str, Any]) -> Answer:

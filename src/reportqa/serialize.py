@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .models import Answer, Citation, Hit, Verdict
+from .messages import LANGUAGES, notice_text, read_notices
+from .models import Answer, Citation, Hit, Notice, Verdict
 
-__all__ = ["answer_to_dict", "citation_to_dict", "verdict_to_dict"]
+__all__ = ["answer_to_dict", "citation_to_dict", "notice_to_dict", "verdict_to_dict"]
 
 
 def citation_to_dict(c: Citation) -> dict[str, Any]:
-    return {
+    """A citation as JSON; ``page`` and ``section`` only where they are known (PDF, DOCX, HTML),
+    so a citation of a text file has the same keys as ever."""
+    out: dict[str, Any] = {
         "n": c.n,
         "document": c.document,
         "title": c.title,
@@ -21,6 +24,23 @@ def citation_to_dict(c: Citation) -> dict[str, Any]:
         "start": c.start,
         "end": c.end,
         "score": c.score,
+    }
+    if c.page is not None:
+        out["page"] = c.page
+    if c.section is not None:
+        out["section"] = c.section
+    return out
+
+
+def notice_to_dict(notice: Notice) -> dict[str, Any]:
+    """A notice as its code and parameters, with its English text beside them and its wording in
+    every UI language (``texts``: a parameter such as the verifier's reason is worded too, which
+    a template filled in by the widget could not do)."""
+    return {
+        "code": notice.code,
+        "params": dict(notice.params),
+        "text": notice_text(notice, "en"),
+        "texts": {language: notice_text(notice, language) for language in LANGUAGES},
     }
 
 
@@ -55,7 +75,9 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             for s in answer.see_also
         ],
         "mode": answer.mode,
-        "notice": answer.notice,
+        "notice": answer.notice,  # in English; "notices" has it coded, for other languages
+        "notices": [notice_to_dict(n) for n in read_notices(answer.notice)],
+        "interpreted_as": answer.interpreted_as,
     }
     if answer.mode == "generative":
         out["grounded"] = answer.grounded

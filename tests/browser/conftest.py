@@ -4,6 +4,9 @@ the host page of ``examples/``, and headless Debian Chromium driven by Playwrigh
 Playwright never downloads a browser here: it launches ``/usr/bin/chromium``, with a fresh
 temporary profile per launch. Without that binary every test marked ``browser`` is skipped, and
 the reason says so. Screenshots go to ``artifacts/screenshots/`` (git-ignored).
+
+The accessibility audit injects axe-core from the npm package pinned in ``package.json`` beside
+this file (``npm ci --prefix tests/browser``, as ``.ci/run`` does); without it those tests skip.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 EXAMPLES = ROOT / "examples"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -114,12 +118,16 @@ def browser(web: Web) -> Iterator[Any]:
 @pytest.fixture
 def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     """``new_page(locale="en-US", width=1280, height=900)``: a page in a fresh context that
-    records dialogs (``page.dialogs``), so a test can assert no ``alert()`` ever ran."""
+    records dialogs (``page.dialogs``), so a test can assert no ``alert()`` ever ran. Other
+    keywords go to ``new_context`` (``bypass_csp=True`` lets a test inject a script)."""
     contexts: list[Any] = []
 
-    def make(locale: str = "ru-RU", width: int = 1280, height: int = 900) -> Any:
+    def make(locale: str = "ru-RU", width: int = 1280, height: int = 900, **options: Any) -> Any:
         context = browser.new_context(
-            locale=locale, viewport={"width": width, "height": height}, accept_downloads=True
+            locale=locale,
+            viewport={"width": width, "height": height},
+            accept_downloads=True,
+            **options,
         )
         context.set_default_timeout(20_000)
         contexts.append(context)
@@ -136,6 +144,14 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The axe-core script, or a skip saying how to install it."""
+    if not AXE.is_file():
+        pytest.skip(f"{AXE} is missing: run `npm ci --prefix tests/browser`")
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -149,7 +149,8 @@ def test_feedback_and_markdown_export(new_page: Callable[..., Any], web: Any) ->
     ask(page, QUESTION, 1)
     log = web.settings.feedback_log
     before = log.read_text(encoding="utf-8").count("\n") if log.exists() else 0
-    page.locator("#rq-chat button[aria-label='Dislike']").last.click()
+    # Gradio's "Dislike", named by the page in its own language (static/page.js).
+    page.locator("#rq-chat button[aria-label='Unhelpful answer']").last.click()
     for _ in range(100):  # the like event goes through Gradio's queue
         if log.exists() and log.read_text(encoding="utf-8").count("\n") > before:
             break

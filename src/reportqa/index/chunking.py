@@ -3,7 +3,8 @@
 A chunk is a paragraph, or, when a paragraph is longer than ``max_chars``, a window of its whole
 sentences, with ``overlap`` sentences shared by neighbouring windows. Every chunk and every
 sentence in it carries its document, paragraph number and character offsets into the document, so
-a quote can always be checked against the corpus.
+a quote can always be checked against the corpus. A chunk also keeps its paragraph's page (PDF)
+and section (DOCX, HTML).
 
 Left out: chunks that cross paragraph boundaries (a citation names one paragraph).
 """
@@ -39,6 +40,8 @@ def chunk_documents(
                         end=end,
                         text=doc.text[start:end],
                         sentences=tuple(window),
+                        page=paragraph.page,
+                        section=paragraph.section,
                     )
                 )
     return chunks

@@ -1,28 +1,44 @@
 """Loading the corpus folder into ``Document``s.
 
 Every ``.txt`` and ``.md`` file under the folder is one document; its body is kept verbatim.
-Metadata lives beside the body, in ``NAME.meta.json`` next to ``NAME.txt`` (title, source,
-language, date), never inside it. Paragraphs are blocks separated by blank lines, numbered from 1
-in body order, with character offsets into the body.
+PDF, DOCX and HTML files are documents too: their body is the text ``loaders.py`` extracts, and
+their paragraphs know their page (PDF) or section (DOCX, HTML). Metadata found in the file (PDF
+info, HTML meta) is overridden by ``NAME.meta.json`` next to ``NAME.txt`` (the stem form, for
+``.txt`` and ``.md``), which is overridden by ``FILE.meta.json`` named after the whole file name
+(``report.pdf.meta.json``, any format). Paragraphs of a text file are blocks separated by blank
+lines, numbered from 1 in body order, with character offsets into the body.
 
-Left out: other file formats (PDF, HTML), and any rewriting of the text. Control characters other
-than newlines and tabs are a reason to reject a file, not to edit it silently, because citations
-quote the body by offset.
+Left out: any rewriting of a text file. Control characters other than newlines and tabs are a
+reason to reject a text file, not to edit it silently, because citations quote the body by offset.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import CorpusError
 from ..models import Document, Paragraph
+from .loaders import LOADERS
 
-__all__ = ["load_corpus", "split_paragraphs", "corpus_hash", "TEXT_SUFFIXES"]
+__all__ = [
+    "load_corpus",
+    "split_paragraphs",
+    "corpus_hash",
+    "paragraph_places",
+    "add_to_corpus",
+    "Added",
+    "TEXT_SUFFIXES",
+    "SUFFIXES",
+]
 
 TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = (*TEXT_SUFFIXES, *LOADERS)  # every file name ending read as a document
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 _META_FIELDS = ("title", "source", "language", "date", "note")
 
@@ -45,9 +61,10 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
-def load_corpus(folder: Path) -> tuple[Document, ...]:
-    """Every text document of ``folder``, sorted by path. Raises ``CorpusError`` when the folder
-    is missing, holds no document, or a file is not valid UTF-8 (the file and line are named)."""
+def load_corpus(folder: Path, max_mb: float | None = None) -> tuple[Document, ...]:
+    """Every document of ``folder``, sorted by path. Raises ``CorpusError`` when the folder
+    is missing, holds no document, a file is not valid UTF-8 (the file and line are named) or
+    cannot be read, or a file is larger than ``max_mb`` megabytes."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
@@ -56,15 +73,80 @@ def load_corpus(folder: Path) -> tuple[Document, ...]:
     files = sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not _hidden(p, folder)
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, folder)
     )
-    documents = [_load_document(p, folder) for p in files]
+    documents = [_load_document(p, folder, max_mb) for p in files]
     documents = [d for d in documents if d.paragraphs]
     if not documents:
         raise CorpusError(
-            f"corpus folder {folder} holds no text: put .txt or .md files with text in it"
+            f"corpus folder {folder} holds no text: put .txt, .md, .pdf, .docx or .html files "
+            "with text in it"
         )
     return tuple(documents)
+
+
+@dataclass(frozen=True)
+class Added:
+    """A file ``add_to_corpus`` handled: its document, and "added", "updated" or "unchanged"."""
+
+    document: Document
+    status: str
+
+
+def add_to_corpus(
+    folder: Path, files: list[Path], max_mb: float | None = None
+) -> tuple[Added, ...]:
+    """Copy ``files`` (and each one's ``FILE.meta.json``, or a text file's ``NAME.meta.json``,
+    if any) into the top of ``folder``.
+
+    Every file is read as a document first, so a broken one is named (``CorpusError``) before
+    anything is copied and the corpus is left as it was. A file of the same name is replaced;
+    each copy is written beside its target and then renamed over it."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder {folder} does not exist: create it, or give --corpus")
+    checked: list[tuple[Path, Document]] = []
+    for path in map(Path, files):
+        if not path.is_file():
+            raise CorpusError(f"{path} is not a file: give the path of a report to add")
+        if path.suffix.lower() not in SUFFIXES:
+            raise CorpusError(
+                f"{path} is not a report reportqa reads: give a file ending in "
+                + ", ".join(SUFFIXES)
+            )
+        checked.append((path, _load_document(path, path.parent, max_mb)))
+    if len({p.name for p, _doc in checked}) < len(checked):
+        raise CorpusError("two of the files have the same name: add them one at a time")
+    added: list[Added] = []
+    for path, doc in checked:
+        target = folder / path.name
+        metas = [path.with_name(path.name + ".meta.json")]
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            metas.append(path.with_name(path.stem + ".meta.json"))
+        pairs = [(path, target)] + [(m, folder / m.name) for m in metas if m.is_file()]
+        status = "added"
+        if target.exists():
+            same = all(b.is_file() and a.read_bytes() == b.read_bytes() for a, b in pairs)
+            status = "unchanged" if same else "updated"
+        for source, dest in pairs:
+            if source.resolve() != dest.resolve():
+                tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, dest)
+        added.append(Added(replace(doc, id=target.name), status))
+    return tuple(added)
+
+
+def paragraph_places(
+    documents: tuple[Document, ...],
+) -> dict[tuple[str, int], tuple[int | None, str | None]]:
+    """The page and section of each paragraph that has either, by (document id, number)."""
+    return {
+        (doc.id, p.number): (p.page, p.section)
+        for doc in documents
+        for p in doc.paragraphs
+        if p.page is not None or p.section is not None
+    }
 
 
 def corpus_hash(documents: tuple[Document, ...]) -> str:
@@ -80,8 +162,30 @@ def _hidden(path: Path, folder: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
-def _load_document(path: Path, folder: Path) -> Document:
+def _load_document(path: Path, folder: Path, max_mb: float | None = None) -> Document:
+    size = path.stat().st_size
+    if max_mb is not None and size > max_mb * 1_000_000:
+        raise CorpusError(
+            f"{path} is {size / 1_000_000:.1f} MB, over the limit of {max_mb:g} MB "
+            "(REPORTQA_MAX_FILE_MB): split it, or raise the limit"
+        )
     raw = path.read_bytes()
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is not None:
+        loaded = loader(path, raw)
+        meta: dict[str, object] = {**loaded.meta, **_load_meta(path)}
+        return Document(
+            id=path.relative_to(folder).as_posix(),
+            title=str(meta.get("title") or _title_from(path, loaded.text)),
+            text=loaded.text,
+            paragraphs=loaded.paragraphs,
+            source=_opt(meta.get("source")),
+            language=_opt(meta.get("language")),
+            date=_opt(meta.get("date")),
+            sha256=hashlib.sha256(raw).hexdigest(),
+            note=_opt(meta.get("note")),
+            pages=loaded.pages,
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -118,7 +222,15 @@ def _load_document(path: Path, folder: Path) -> Document:
 
 
 def _load_meta(path: Path) -> dict[str, object]:
-    meta_path = path.with_name(path.stem + ".meta.json")
+    """The metadata beside ``path``: ``FILE.meta.json`` over the stem form of text files."""
+    meta: dict[str, object] = {}
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        meta.update(_read_meta(path.with_name(path.stem + ".meta.json")))
+    meta.update(_read_meta(path.with_name(path.name + ".meta.json")))
+    return meta
+
+
+def _read_meta(meta_path: Path) -> dict[str, object]:
     if not meta_path.exists():
         return {}
     try:

@@ -8,8 +8,9 @@ Layout of the index folder::
                            package versions, and the size and SHA-256 of every file below
         chunks.faiss       FAISS inner-product index of chunk vectors (faiss.write_index)
         sentences.npy      sentence vectors, float32 (np.save, no pickle)
-        chunks.jsonl       chunks with their sentences and offsets, and their analysis: every
-                           token with its key (lemma) and every named entity (analysis.py)
+        chunks.jsonl       chunks with their sentences and offsets, page and section where
+                           known, and their analysis: every token with its key (lemma) and
+                           every named entity (analysis.py)
 
 Nothing here is loaded with pickle: FAISS reads its own format and numpy loads with
 ``allow_pickle=False``, so loading an index never runs code from disk. A build writes a new version
@@ -70,9 +71,11 @@ def build_index(
     build_info: dict[str, Any],
     progress: Callable[[str], None] | None = None,
     languages: dict[str, str] | None = None,
+    embedded: Callable[[int, int], None] | None = None,
 ) -> IndexData:
     """Embed ``chunks`` and their sentences, analyse their words (``analysis.py``; ``languages``
     maps document ids to their language), write a new version of the index, make it current.
+    ``embedded(done, total)`` is called after each batch of texts embedded (for a progress bar).
 
     Vectors of text embedded by the same model in the current version are reused. Builds of one
     folder by several processes take turns (a lock file). Raises ``IndexWriteError`` when the
@@ -82,7 +85,9 @@ def build_index(
         index_dir.mkdir(parents=True, exist_ok=True)
         with open(index_dir / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return _build(index_dir, chunks, embedder, build_info, progress, languages or {})
+            return _build(
+                index_dir, chunks, embedder, build_info, progress, languages or {}, embedded
+            )
     except OSError as exc:
         raise IndexWriteError(
             f"cannot write the index in {index_dir} ({exc.strerror or exc}): check the folder's "
@@ -97,6 +102,7 @@ def _build(
     build_info: dict[str, Any],
     progress: Callable[[str], None] | None,
     languages: dict[str, str],
+    embedded: Callable[[int, int], None] | None = None,
 ) -> IndexData:
     say = progress or (lambda _msg: None)
     reuse = _reusable_vectors(index_dir, embedder.name)
@@ -116,8 +122,10 @@ def _build(
 
     chunk_texts = [c.text for c in chunks]
     started = time.perf_counter()
-    chunk_vectors, fresh_c = _embed(chunk_texts, embedder, reuse)
-    sentence_vectors, fresh_s = _embed(sentence_texts, embedder, reuse)
+    todo = sum(_text_key(t) not in reuse for t in (*chunk_texts, *sentence_texts))
+    tick = _Ticker(todo, embedded)
+    chunk_vectors, fresh_c = _embed(chunk_texts, embedder, reuse, tick)
+    sentence_vectors, fresh_s = _embed(sentence_texts, embedder, reuse, tick)
     seconds = time.perf_counter() - started
     total = len(chunk_texts) + len(sentence_texts)
     fresh = fresh_c + fresh_s
@@ -229,7 +237,24 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
     )
 
 
-def _embed(texts: list[str], embedder: Any, reuse: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
+class _Ticker:
+    """Counts texts embedded across the calls of ``_embed`` and reports ``(done, total)``."""
+
+    def __init__(self, total: int, report: Callable[[int, int], None] | None) -> None:
+        self.total, self.done, self.report = total, 0, report
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.report is not None:
+            self.report(self.done, self.total)
+
+
+def _embed(
+    texts: list[str],
+    embedder: Any,
+    reuse: dict[str, np.ndarray],
+    tick: Callable[[int], None] = lambda _n: None,
+) -> tuple[np.ndarray, int]:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     missing = []
     for i, text in enumerate(texts):
@@ -242,6 +267,7 @@ def _embed(texts: list[str], embedder: Any, reuse: dict[str, np.ndarray]) -> tup
     for pos in range(0, len(missing), batch):
         ids = missing[pos : pos + batch]
         out[ids] = embedder.embed_passages([texts[i] for i in ids])
+        tick(len(ids))
     return out, len(missing)
 
 
@@ -289,6 +315,9 @@ def _chunk_record(chunk: Chunk, rows: tuple[int, ...], analysis: ChunkAnalysis) 
         "text": chunk.text,
         "sentences": [[s.start, s.end] for s in chunk.sentences],
         "sentence_rows": list(rows),
+        # Only where known, so that the records of text files are as before.
+        **({"page": chunk.page} if chunk.page is not None else {}),
+        **({"section": chunk.section} if chunk.section is not None else {}),
         **analysis_record(analysis),
     }
 
@@ -307,6 +336,8 @@ def _chunk_from_record(r: dict[str, Any]) -> tuple[Chunk, tuple[int, ...], Chunk
         end=int(r["end"]),
         text=text,
         sentences=sentences,
+        page=None if r.get("page") is None else int(r["page"]),
+        section=None if r.get("section") is None else str(r["section"]),
     )
     analysis = analysis_from_record(r, text, start)
     return chunk, tuple(int(x) for x in r["sentence_rows"]), analysis

@@ -24,7 +24,8 @@ Ambiguity rules (each one a choice, pinned by the tests):
   сотрудниками" is misread); reports write "с 2000 года". Two such years joined by a dash, the
   second later, are a year range ("2025–2027 годах").
 - Number words are cardinals in their common case forms ("двух", "трёх", "одна", "полтора",
-  "twenty-five", "a thousand"). Ordinals ("второй", "the second", "2-й", "3rd") are not quantities.
+  "twenty-five", "a thousand", Kazakh "алты", "төрт жүз"), from the resource tables
+  ``number_words`` and ``hundred_words`` of every language. Ordinals ("второй", "the second", "2-й", "3rd") are not quantities.
   "One" and "одна" are read as 1 even as pronouns ("одна из печей").
 - Rounding. A figure is taken as rounded at its last written digit ("1,6 трлн" is 1.6 ± 0.05
   трлн), but never more loosely than at its second significant digit: "1.6 trillion" matches
@@ -37,7 +38,8 @@ Ambiguity rules (each one a choice, pinned by the tests):
 
 Left out: arithmetic and ranges of amounts ("5–7 лет" gives 5 and 7), fractions and ordinals,
 Roman numerals, times of day, numbers glued to letters ("5G", "COVID-19"), digit strings longer
-than 15 digits (identifiers, not amounts), and languages other than Russian and English.
+than 15 digits (identifiers, not amounts), words after a scale ("one thousand four hundred" is
+read as 1000 and 400), and Kazakh units and months beyond "теңге", "пайыз", "мың" and "жыл".
 """
 
 from __future__ import annotations
@@ -70,31 +72,31 @@ _SP = r"[^\S\n]"  # a blank within a line; \s covers no-break and narrow no-brea
 _GROUP_SPACES = " \u00a0\u202f\u2009"
 _YEAR = r"(?:19[0-9]{2}|20[0-9]{2}|2100)"
 
-_NUMBER_WORDS = """0 ноль нуль zero; 1 один одна одно одного одной одному одним одном одну one
-2 два две двух двум двумя двое two; 3 три трёх трех трём трем тремя трое three
-4 четыре четырёх четырех четырём четырем четырьмя четверо four; 5 пять пяти пятью пятеро five
-6 шесть шести шестью шестеро six; 7 семь семи семеро seven; 8 восемь восьми восемью eight
-9 девять девяти девятью nine; 10 десять десяти десятью ten; 11 одиннадцать одиннадцати eleven
-12 двенадцать двенадцати twelve; 13 тринадцать тринадцати thirteen
-14 четырнадцать четырнадцати fourteen; 15 пятнадцать пятнадцати fifteen
-16 шестнадцать шестнадцати sixteen; 17 семнадцать семнадцати seventeen
-18 восемнадцать восемнадцати eighteen; 19 девятнадцать девятнадцати nineteen
-20 двадцать двадцати twenty; 30 тридцать тридцати thirty; 40 сорок сорока forty
-50 пятьдесят пятидесяти fifty; 60 шестьдесят шестидесяти sixty; 70 семьдесят семидесяти seventy
-80 восемьдесят восьмидесяти eighty; 90 девяносто девяноста ninety; 100 сто ста
-200 двести двухсот; 300 триста трёхсот трехсот; 400 четыреста четырёхсот четырехсот
-500 пятьсот пятисот; 600 шестьсот шестисот; 700 семьсот семисот; 800 восемьсот восьмисот
-900 девятьсот девятисот; 1.5 полтора полторы полутора"""
-# "семью" (also "family") and "нуля" ("с нуля", from scratch) are left out on purpose.
-_WORD_VALUES = {
-    form: float(number)
-    for number, *forms in (entry.split() for entry in _NUMBER_WORDS.replace("\n", ";").split(";"))
-    for form in forms
-}
+
+def _number_words() -> tuple[dict[str, float], frozenset[str]]:
+    """Cardinal words of every language (the ``number_words`` and ``hundred_words`` resource
+    tables): their values, and the words that multiply the number before them ("four hundred",
+    "төрт жүз")."""
+    from . import resources
+
+    values: dict[str, float] = {}
+    hundreds: set[str] = set()
+    for language in resources.LANGUAGES:
+        table = resources.raw(language)
+        for number, forms in table["number_words"].items():
+            values.update((form, float(number)) for form in forms.split())
+        hundreds.update(table["hundred_words"])
+    return values, frozenset(hundreds)
+
+
+# "семью" (also "family"), "нуля" ("с нуля", from scratch) and Kazakh "он" (ten; Russian "he")
+# are left out of the tables on purpose.
+_WORD_VALUES, _HUNDREDS = _number_words()
 
 _WORDS = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 _A = r"a(?=[^\S\n]+(?:hundred|thousand|million|billion|trillion)\b)"  # "a thousand"
-_WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|hundred|{_A})(?!\w)", re.IGNORECASE)
+_HUNDRED = "|".join(sorted(_HUNDREDS))
+_WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|{_HUNDRED}|{_A})(?!\w)", re.IGNORECASE)
 
 _RU_MONTHS = (
     "январ",
@@ -156,14 +158,14 @@ _MASTER = re.compile(
         | [0-9]+(?:[.,][0-9]+)?
         )(?![0-9]|[.,][0-9])
     | (?P<word>(?:{_WORDS}|{_A})(?!\w)  # at most six words, so reading stays linear
-        (?:(?:{_SP}+(?:and{_SP}+)?|-)(?:{_WORDS}|hundred|{_A})(?!\w)){{0,5}})
+        (?:(?:{_SP}+(?:and{_SP}+)?|-)(?:{_WORDS}|{_HUNDRED}|{_A})(?!\w)){{0,5}})
     | (?P<month>{_MONTH})
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
 
 _SCALE = re.compile(
-    rf"""{_SP}*(?:(?P<s3>тыс(?:\.|яч[а-яё]*)?|thousand)
+    rf"""{_SP}*(?:(?P<s3>тыс(?:\.|яч[а-яё]*)?|thousand|мың\w*)
       | (?P<s6>млн|миллион[а-яё]*|million|mn)
       | (?P<s9>млрд|миллиард[а-яё]*|billion|bn)
       | (?P<s12>трлн|триллион[а-яё]*|trillion|tn))(?!\w)
@@ -410,7 +412,7 @@ def _read_words(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
         if token.start() >= m.end():
             break
         word = token.group().lower()
-        if word == "hundred":
+        if word in _HUNDREDS:
             if not 1 <= last <= 9 or total >= 100:
                 break
             total, last = total + last * 99, 100.0

@@ -7,7 +7,13 @@ is a JSON ``{"error": code, "message": text}``: bad input is a 4xx that says wha
 (``install_error_handlers`` rewrites FastAPI's validation errors, quoting an example body of
 the endpoint that was called), library errors keep their message. Bodies over the size limit are refused by ``middleware.BodyLimit`` before they get here.
 
-Left out: authentication and rate limiting (put a reverse proxy in front for those).
+The API holds to the OpenAPI schema it publishes: request bodies are validated strictly
+(``schemas``), every status an operation can answer is declared on it (400 for a body that is
+not UTF-8, 413, 422, 429 from ``middleware.RateLimit``, 503), and the configured length limit of
+a question is written into the schema (``document_limits``). Methods an API path does not declare
+get 405 with ``Allow`` from ``middleware.MethodGuard``, which reads them from ``api_methods``.
+
+Left out: authentication (put a reverse proxy in front for it).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InputError, ReportQAError
@@ -28,6 +35,9 @@ from ..serialize import answer_to_dict, verdict_to_dict
 from .feedback import FeedbackLog, FeedbackRecord
 from .schemas import (
     EXAMPLE_CLAIM,
+    EXAMPLE_FEEDBACK,
+    NOT_BLANK,
+    PLAIN_TEXT,
     AnswerOut,
     AskRequest,
     CheckRequest,
@@ -39,11 +49,21 @@ from .schemas import (
     VerdictOut,
 )
 
-__all__ = ["QA", "api_router", "install_error_handlers", "error_response"]
+__all__ = [
+    "QA",
+    "api_router",
+    "api_methods",
+    "document_limits",
+    "install_error_handlers",
+    "error_response",
+]
 
 _ASK_EXAMPLE = '{"question": "Сколько вузов в области?"}'
 # The body quoted in the error messages of each endpoint; /api/ask's for the others.
-_EXAMPLES = {"/api/check": json.dumps({"claim": EXAMPLE_CLAIM}, ensure_ascii=False)}
+_EXAMPLES = {
+    "/api/check": json.dumps({"claim": EXAMPLE_CLAIM}, ensure_ascii=False),
+    "/api/feedback": json.dumps(EXAMPLE_FEEDBACK, ensure_ascii=False),
+}
 
 
 class QA(Protocol):
@@ -55,9 +75,9 @@ class QA(Protocol):
     @property
     def corpus_hash(self) -> str: ...
 
-    def ask(self, question: str) -> Answer: ...
+    def ask(self, question: str, history: Any = None) -> Answer: ...
 
-    def stream(self, question: str) -> Iterator[str | Answer]: ...
+    def stream(self, question: str, history: Any = None) -> Iterator[str | Answer]: ...
 
     def check(self, claim: str) -> Verdict: ...
 
@@ -68,17 +88,43 @@ def error_response(status: int, error: str, message: str) -> JSONResponse:
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The request body cannot be read (not UTF-8)."},
     413: {"model": ErrorOut, "description": "The request body is too large."},
     422: {"model": ErrorOut, "description": "The body or the question cannot be used."},
+    429: {
+        "model": ErrorOut,
+        "description": "Too many requests from this client (the server's REPORTQA_RATE_LIMIT).",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before the next request.",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    },
 }
 _UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorOut, "description": "The index cannot be used (the message says why)."},
 }
+# The request fields whose length limit is the setting ``max_question_chars``.
+_LIMITED_TEXT = {"AskRequest": "question", "CheckRequest": "claim"}
 
 
-def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
-    """The API routes, answering with ``qa`` and logging ratings to ``feedback``."""
+def api_router(qa: QA, feedback: FeedbackLog, *, max_question_chars: int = 2000) -> APIRouter:
+    """The API routes, answering with ``qa`` and logging ratings to ``feedback``; a question or
+    claim longer than ``max_question_chars`` is a 422, as the schema says."""
     router = APIRouter(prefix="/api", tags=["api"])
+
+    def too_long(text: str, what: str) -> JSONResponse | None:
+        # Checked on the text as sent, before the library folds its white space, so that the
+        # schema's maxLength is exactly what is refused.
+        if len(text) <= max_question_chars:
+            return None
+        return error_response(
+            422,
+            f"invalid_{what}",
+            f"the {what} is {len(text)} characters long; the limit is {max_question_chars}",
+        )
 
     @router.post(
         "/ask",
@@ -89,10 +135,19 @@ def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
     def ask(body: AskRequest) -> JSONResponse:
         """The same JSON as `reportqa ask --json`: the answer text with markers "[n]", its
         citations (quote, paragraph, character offsets), or `refused: true` with `see_also`."""
+        refused = too_long(body.question, "question")
+        if refused:
+            return refused
+        history = (
+            None
+            if body.history is None
+            else [turn.model_dump(exclude_none=True) for turn in body.history]
+        )
         try:
-            answer = qa.ask(body.question)
+            answer = qa.ask(body.question, history)
         except InputError as exc:
-            return error_response(422, "invalid_question", str(exc))
+            code = "invalid_history" if str(exc).startswith("history") else "invalid_question"
+            return error_response(422, code, str(exc))
         except ReportQAError as exc:
             return error_response(503, "unavailable", str(exc))
         return JSONResponse(answer_to_dict(answer))
@@ -113,6 +168,9 @@ def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
         `not_found`), its explanation, the claimed and reported figures side by side
         (`comparisons`) and the quotes compared (`evidence`, shaped as the citations of
         `/api/ask`). A question, or a claim with nothing to check, is a 422 `invalid_claim`."""
+        refused = too_long(body.claim, "claim")
+        if refused:
+            return refused
         try:
             verdict = qa.check(body.claim)
         except InputError as exc:
@@ -125,10 +183,16 @@ def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
         "/feedback",
         summary="Rate an answer (thumbs up or down)",
         response_model=FeedbackOut,
-        responses=_ERRORS,
+        responses={
+            **_ERRORS,
+            422: {"model": ErrorOut, "description": "The body breaks the schema: nothing is kept."},
+            503: {"model": ErrorOut, "description": "The feedback log cannot be written."},
+        },
     )
     def rate(body: FeedbackRequest) -> FeedbackOut | JSONResponse:
-        """Appends the rating, the question, the answer and its citations to the feedback log."""
+        """Appends the rating, the question, the answer and its citations to the feedback log.
+        A body that breaks the schema in any way (a wrong type, a field it does not name, text
+        too long or holding control characters) is a 422 and nothing is written."""
         record = FeedbackRecord(
             rating=body.rating,
             channel=body.channel,
@@ -160,6 +224,33 @@ def api_router(qa: QA, feedback: FeedbackLog) -> APIRouter:
     return router
 
 
+def api_methods(router: APIRouter) -> dict[str, frozenset[str]]:
+    """The methods each path of ``router`` declares, for ``middleware.MethodGuard``."""
+    methods: dict[str, set[str]] = {}
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            methods.setdefault(route.path, set()).update(route.methods or ())
+    return {path: frozenset(m) for path, m in methods.items()}
+
+
+def document_limits(app: FastAPI, *, max_question_chars: int) -> None:
+    """Write the length limit of questions and claims, a setting, into ``app``'s OpenAPI schema
+    as their ``maxLength``, so clients and schema-driven tests see the limit the API enforces."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            components = schema.get("components", {}).get("schemas", {})
+            for model, field in _LIMITED_TEXT.items():
+                if model in components:
+                    components[model]["properties"][field]["maxLength"] = max_question_chars
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Turn FastAPI's request errors under ``/api/`` into one clear ``ErrorOut`` message."""
 
@@ -183,6 +274,17 @@ def install_error_handlers(app: FastAPI) -> None:
 def _example(request: Request) -> str:
     """The example body quoted in error messages of the endpoint ``request`` was sent to."""
     return _EXAMPLES.get(request.url.path.rstrip("/"), _ASK_EXAMPLE)
+
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "model_type": "an object",
+    "dict_type": "an object",
+}
 
 
 def describe_validation_errors(
@@ -209,8 +311,23 @@ def describe_validation_errors(
             )
         if kind == "missing":
             return f"missing_{field}", f'"{field}" is missing: send {example}'
-        if kind == "string_type":
-            return f"invalid_{field}", f'"{field}" must be a string, as in {example}'
+        if kind == "extra_forbidden":
+            return f"unknown_{field.rsplit('.', 1)[-1]}", (
+                f'"{field}" is not a field of this request: send only the fields the API schema '
+                f"(/openapi.json) names, as in {example}"
+            )
+        if kind in _TYPE_NAMES:
+            return f"invalid_{field}", f'"{field}" must be {_TYPE_NAMES[kind]}, as in {example}'
+        if kind == "string_pattern_mismatch":
+            pattern = (e.get("ctx") or {}).get("pattern")
+            what = field.rsplit(".", 1)[-1]
+            if pattern == NOT_BLANK:
+                return f"invalid_{field}", f"the {what} is empty: send {example}"
+            if pattern == PLAIN_TEXT:
+                return f"invalid_{field}", (
+                    f'"{field}" holds a control character: send plain text '
+                    "(tab and newline are allowed)"
+                )
         if kind == "value_error":
             return (
                 f"invalid_{field}",
@@ -218,6 +335,6 @@ def describe_validation_errors(
             )
         if kind == "string_too_long":
             limit = (e.get("ctx") or {}).get("max_length")
-            return f"invalid_{field}", f'"{field}" is too long: at most {limit} characters'
+            return f"invalid_{field}", f'"{field}" is too long: the limit is {limit} characters'
         return f"invalid_{field or 'request'}", f'"{field}": {e.get("msg", "invalid value")}'
     return "invalid_request", "the request cannot be used"

@@ -15,7 +15,8 @@ Routes, in the order they are matched (the Gradio mount catches everything else)
 
 Middleware, outermost first: CORS from ``settings.cors_origins`` (Gradio defers to it, so the
 same origins may use the API and embed the ``<gradio-app>`` web component), the framing and
-sniffing headers, then the API body size limit.
+sniffing headers, then for the API: 405 for undeclared methods, the per-client rate limit
+(``settings.rate_limit``) and the body size limit.
 
 Left out: TLS and authentication, which belong to a reverse proxy in front.
 """
@@ -32,10 +33,16 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from ..config import Settings
-from .api import QA, api_router, install_error_handlers
+from ..config import Rate, Settings
+from .api import QA, api_methods, api_router, document_limits, install_error_handlers
 from .feedback import FeedbackLog
-from .middleware import BodyLimit, SecurityHeaders, frame_ancestors_directive
+from .middleware import (
+    BodyLimit,
+    MethodGuard,
+    RateLimit,
+    SecurityHeaders,
+    frame_ancestors_directive,
+)
 from .report import report_router
 from .widget import WIDGET_PATHS, widget_router
 
@@ -69,13 +76,21 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
         version=_version(),
     )
     install_error_handlers(app)
-    app.include_router(api_router(qa, feedback))
+    api = api_router(qa, feedback, max_question_chars=settings.max_question_chars)
+    app.include_router(api)
+    document_limits(app, max_question_chars=settings.max_question_chars)
     app.include_router(report_router(qa.documents, qa.corpus_hash))
     app.include_router(widget_router(qa.documents, settings.max_question_chars))
     app.mount("/web-static", StaticFiles(directory=STATIC_DIR), name="web-static")
 
     # The largest legitimate body is a feedback record: an answer and its quotes.
     app.add_middleware(BodyLimit, max_bytes=max(256 * 1024, 16 * settings.max_question_chars))
+    rate = Rate.parse(settings.rate_limit)
+    if rate:
+        app.add_middleware(
+            RateLimit, requests=rate.requests, seconds=rate.seconds, exempt=["/api/health"]
+        )
+    app.add_middleware(MethodGuard, methods=api_methods(api))
     app.add_middleware(
         SecurityHeaders, widget_frame_ancestors=widget_directive, widget_paths=WIDGET_PATHS
     )
@@ -84,6 +99,7 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["*"],  # Gradio's client sends its own headers
+        expose_headers=["Retry-After"],  # so a widget on another origin can wait as told
     )
 
     css = (STATIC_DIR / "page.css").read_text(encoding="utf-8")
@@ -96,7 +112,9 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
             app,
             page,
             path="/",
-            footer_links=["api"],
+            # Gradio's footer ("Use via API") follows the browser's language, not the page's
+            # switch: left out; the intro links to the API's docs instead (chrome.py).
+            footer_links=[],
             run_history=False,
             show_error=True,
             ssr_mode=False,
@@ -104,7 +122,17 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
             css=css,
             js=js,
             # System fonts: Gradio's bundled Source Sans Pro lacks the Kazakh letters (ә, ө, ұ...).
-            theme=gr.themes.Default(font=_FONTS),
+            # The accent and the primary button two shades darker than Gradio's orange: white
+            # on them, and they on white, pass WCAG AA (4.5:1): the selected tab, the citation
+            # markers, "Check".
+            theme=gr.themes.Default(font=_FONTS).set(
+                color_accent="*primary_700",
+                color_accent_soft="*primary_50",
+                button_primary_background_fill="*primary_700",
+                button_primary_background_fill_hover="*primary_800",
+                button_primary_background_fill_dark="*primary_700",
+                button_primary_background_fill_hover_dark="*primary_800",
+            ),
         )
 
     return _in_event_loop(mount)

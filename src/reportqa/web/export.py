@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from ..messages import notice_text, read_notices
 from ..models import Answer, Document
 from .i18n import t
 from .markup import escape_markdown, report_href
@@ -81,9 +82,10 @@ def conversation_markdown(
         # Markers stay "[n]": escaped, they are literal brackets, not link syntax. The whole
         # text, short answer included: what was answered, word for word.
         lines += [escape_markdown(answer.answer), ""]
-        if answer.notice:
+        for notice in read_notices(answer.notice):
             lines += [
-                f"_{escape_markdown(t(lang, 'notice'))}: {escape_markdown(answer.notice)}_",
+                f"_{escape_markdown(t(lang, 'notice'))}: "
+                f"{escape_markdown(notice_text(notice, lang))}_",
                 "",
             ]
         opening, closing = QUOTES.get(lang, QUOTES["ru"])

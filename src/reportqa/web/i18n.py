@@ -74,6 +74,21 @@ _STRINGS: dict[str, dict[str, str]] = {
         "kk": "Есептің толық мәтіні",
         "en": "Full report",
     },
+    "api_docs": {
+        "ru": "API для разработчиков",
+        "kk": "Әзірлеушілерге API",
+        "en": "API for developers",
+    },
+    "clear_chat": {
+        "ru": "Очистить диалог",
+        "kk": "Сұхбатты тазарту",
+        "en": "Clear the conversation",
+    },
+    "close": {"ru": "Закрыть", "kk": "Жабу", "en": "Close"},
+    "more_tabs": {"ru": "Другие вкладки", "kk": "Басқа қойындылар", "en": "More tabs"},
+    "toast_info": {"ru": "Сообщение", "kk": "Хабарлама", "en": "Info"},
+    "toast_warning": {"ru": "Предупреждение", "kk": "Ескерту", "en": "Warning"},
+    "toast_error": {"ru": "Ошибка", "kk": "Қате", "en": "Error"},
     "back_to_chat": {"ru": "К вопросам", "kk": "Сұрақтарға оралу", "en": "Back to the chat"},
     "helpful": {"ru": "Полезный ответ", "kk": "Пайдалы жауап", "en": "Helpful answer"},
     "not_helpful": {"ru": "Бесполезный ответ", "kk": "Пайдасыз жауап", "en": "Unhelpful answer"},
@@ -99,6 +114,13 @@ _STRINGS: dict[str, dict[str, str]] = {
     "exported": {"ru": "Выгружено", "kk": "Жүктелген уақыты", "en": "Exported"},
     "answer": {"ru": "Ответ", "kk": "Жауап", "en": "Answer"},
     "notice": {"ru": "Примечание", "kk": "Ескерту", "en": "Note"},
+    # Before the question a follow-up was read as; the same words as the CLI's (messages.py).
+    "interpreted_as": {
+        "ru": "Понял вопрос как:",
+        "kk": "Сұрақты былай түсіндім:",
+        "en": "Understood as:",
+    },
+    "new_conversation": {"ru": "Новый диалог", "kk": "Жаңа сұхбат", "en": "New conversation"},
     "unsupported": {
         "ru": "Не подтверждено отчётом",
         "kk": "Есеппен расталмаған",

@@ -1,4 +1,5 @@
-"""ASGI middleware: the framing and sniffing headers, and a size limit on API request bodies.
+"""ASGI middleware: the framing and sniffing headers, and, for the API, the methods each path
+allows, a per-client rate limit and a size limit on request bodies.
 
 Framing policy: only the widget (``/widget``) may be framed by other sites, by the origins in
 ``settings.frame_ancestors`` (CSP ``frame-ancestors``); every other page (the chat page, the
@@ -12,21 +13,34 @@ question is refused with a message instead of being read into a model. (FastAPI'
 JSON errors.) Up to a bounded amount of an oversized body is read and dropped first, so that an
 ordinary client that is still sending reads the 413 rather than a reset connection.
 
-Left out: rate limiting.
+The method guard answers an API path's undeclared methods (TRACE, PUT, GET of a POST endpoint)
+with 405 and ``Allow``, and unknown API paths with a JSON 404. Without it they fall through to the
+Gradio page mounted at ``/``, which answers 404 in its own shape: a client could not tell a wrong
+method from a wrong path, and the API would break its promise of JSON errors.
+
+The rate limit keeps one number per client (GCRA, the "theoretical arrival time" of a token
+bucket): a client may send ``requests`` at once, then one every ``seconds / requests``; over that
+it gets 429 with ``Retry-After``, the whole seconds until its next request is admitted. It runs
+before the body is read, so a flood costs no parsing; health checks are exempt, so a load balancer
+probing often never marks the server down. State is per process (a replica limits its own share).
+
+Left out: a shared limit across replicas (that needs a store such as Redis).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import ReportQAError
 
-__all__ = ["BodyLimit", "SecurityHeaders", "frame_ancestors_directive"]
+__all__ = ["BodyLimit", "MethodGuard", "RateLimit", "SecurityHeaders", "frame_ancestors_directive"]
 
 _KEYWORDS = {"self": "'self'", "none": "'none'"}
 # A host source or scheme source of CSP: no spaces, quotes, semicolons or commas.
@@ -150,3 +164,110 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+class MethodGuard:
+    """405 with ``Allow`` for a method an API path does not declare in ``methods`` (path to
+    methods, from ``api.api_methods``), and a JSON 404 for a path under ``prefix`` it lacks."""
+
+    def __init__(
+        self, app: ASGIApp, *, methods: Mapping[str, Iterable[str]], prefix: str = "/api/"
+    ):
+        self.app = app
+        self.methods = {path: frozenset(m) for path, m in methods.items()}
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        allowed = self.methods.get(scope["path"])
+        if allowed is None:
+            known = ", ".join(f"{' '.join(sorted(m))} {p}" for p, m in sorted(self.methods.items()))
+            message = f"there is no API endpoint {scope['path']}: the API has {known}"
+            await _send_error(send, 404, "not_found", message)
+        elif scope["method"] not in allowed:
+            allow = ", ".join(sorted(allowed))
+            message = f"{scope['path']} does not take {scope['method']}: use {allow}"
+            await _send_error(
+                send, 405, "method_not_allowed", message, [(b"allow", allow.encode())]
+            )
+        else:
+            await self.app(scope, receive, send)
+
+
+class RateLimit:
+    """At most ``requests`` API requests in any ``seconds`` per client, with bursts up to
+    ``requests``; over it, 429 with ``Retry-After``. Paths in ``exempt`` are not counted."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        requests: int,
+        seconds: float,
+        prefix: str = "/api/",
+        exempt: Iterable[str] = (),
+        clock: Callable[[], float] = time.monotonic,
+        max_clients: int = 100_000,
+    ):
+        self.app = app
+        self.requests = requests
+        self.seconds = seconds
+        self.interval = seconds / requests
+        self.prefix = prefix
+        self.exempt = frozenset(exempt)
+        self.clock = clock
+        self.max_clients = max_clients
+        # Client -> the time at which its bucket is full again (GCRA's theoretical arrival time).
+        # Only touched from the event loop, so no lock.
+        self._full_at: dict[str, float] = {}
+
+    def wait(self, client: str) -> float:
+        """Admit one request of ``client`` and return 0, or return the seconds it must wait."""
+        now = self.clock()
+        full_at = max(self._full_at.get(client, now), now) + self.interval
+        if full_at - now > self.seconds:
+            return full_at - self.seconds - now
+        if len(self._full_at) >= self.max_clients:
+            # Clients whose bucket is full again are the same as unseen ones: forget them.
+            self._full_at = {c: t for c, t in self._full_at.items() if t > now}
+        self._full_at[client] = full_at
+        return 0.0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(self.prefix) or path in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        wait = self.wait(client[0] if client else "")
+        if not wait:
+            await self.app(scope, receive, send)
+            return
+        retry = max(1, math.ceil(wait))
+        message = (
+            f"too many requests from this client: at most {self.requests} every "
+            f"{self.seconds:g} s; retry in {retry} s"
+        )
+        await _send_error(
+            send, 429, "rate_limited", message, [(b"retry-after", str(retry).encode())]
+        )
+
+
+async def _send_error(
+    send: Send,
+    status: int,
+    error: str,
+    message: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Send the API's JSON error body, as ``api.error_response`` shapes it."""
+    body = json.dumps({"error": error, "message": message}, ensure_ascii=False).encode()
+    start = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *(headers or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": body})

@@ -24,6 +24,10 @@ as it is written, escaped like any answer (it is untrusted), then the verified `
 replaces it, with its citations and sources. Without an LLM the ``Answer`` is all there is. The
 ``/ask`` API endpoint stays a plain function returning the final JSON, for ``gradio_client``.
 
+The answers shown are the conversation: a follow-up ("А проката?") is asked with them as its
+history (``conversation``), and its answer shows in small type the question it was read as
+(``interpreted_as``). "Clear" starts a new conversation.
+
 Left out: per-user history across reloads, a Gradio API endpoint for the fact-check
 (``/api/check`` serves programs).
 """
@@ -41,14 +45,15 @@ from gradio.components.chatbot import Message, MessageDict
 
 from ..errors import InputError, ReportQAError
 from ..models import Answer, Verdict
-from ..serialize import answer_to_dict
+from ..serialize import answer_to_dict, citation_to_dict
 from .api import QA
 from .checkview import verdict_html
+from .chrome import header_html, intro_html
 from .examples import example_claims, example_questions
 from .export import conversation_markdown
 from .feedback import FeedbackLog, FeedbackRecord
 from .i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, pick_language, t
-from .markup import escape_html, escape_markdown, report_href
+from .markup import escape_html, escape_markdown
 from .render import answer_markdown, partial_markdown, question_markdown, sources_html
 
 __all__ = ["build_page"]
@@ -62,13 +67,11 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
     export_root = Path(tempfile.mkdtemp(prefix="reportqa-export-"))
     lang0 = DEFAULT_LANGUAGE
 
-    def header(lang: str, base: str = "") -> str:
-        links = " · ".join(
-            f"[{escape_markdown(t(lang, 'full_report'))}: {escape_markdown(d.title)}]"
-            f"({base}{report_href(d.id, lang=lang)})"
-            for d in documents.values()
-        )
-        return f"# {escape_markdown(t(lang, 'title'))}\n\n{escape_markdown(t(lang, 'intro'))}\n\n{links}"
+    def header(lang: str) -> str:
+        return header_html(lang)
+
+    def intro(lang: str, base: str = "") -> str:
+        return intro_html(lang, list(documents.values()), base)
 
     def messages(answers: list[Answer], lang: str, base: str) -> list[MessageDict | Message]:
         out: list[MessageDict | Message] = []
@@ -104,7 +107,9 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
             return
         base = _base_url(request)
         try:
-            items = qa.stream(question)  # an InputError (empty, too long) comes before any item
+            # The conversation so far (the answers shown) is the history a follow-up is read
+            # against; an InputError (empty, too long) comes before any item.
+            items = qa.stream(question, history=conversation(answers))
         except ReportQAError as exc:
             raise gr.Error(str(exc), title=t(lang, "error")) from None
         shown = messages(answers, lang, base)
@@ -162,7 +167,8 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
     ) -> Any:
         base = _base_url(request)
         return (
-            header(lang, base),
+            header(lang),
+            intro(lang, base),
             gr.Radio(value=lang, label=t(lang, "language")),
             gr.Chatbot(value=messages(answers, lang, base), label=t(lang, "chat")),
             gr.Textbox(
@@ -235,20 +241,24 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
     ) as page:
         answers = gr.State([])
         verdict = gr.State(None)
-        with gr.Row(equal_height=False):
-            head = gr.Markdown(header(lang0), elem_id="rq-header")
+        # The title with the language switch beside it (under it on a narrow phone), then the
+        # intro: never the switch beside a long text column (static/page.css).
+        with gr.Row(equal_height=False, elem_id="rq-top"):
+            head = gr.HTML(header(lang0), elem_id="rq-header", padding=False)
             lang = gr.Radio(
                 choices=[(LANGUAGE_NAMES[c], c) for c in LANGUAGES],
                 value=lang0,
                 label=t(lang0, "language"),
                 elem_id="rq-lang",
                 scale=0,
-                min_width=260,
+                min_width=0,
+                container=False,
             )
+        about = gr.HTML(intro(lang0), elem_id="rq-intro", padding=False)
         with gr.Tabs(elem_id="rq-tabs"):
             chat_tab = gr.Tab(t(lang0, "chat_tab"), id="chat", elem_id="rq-chat-tab")
-            with chat_tab, gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=320):
+            with chat_tab, gr.Row(equal_height=False, elem_id="rq-chat-row"):
+                with gr.Column(scale=3, min_width=280):
                     chat = gr.Chatbot(
                         label=t(lang0, "chat"),
                         elem_id="rq-chat",
@@ -285,7 +295,7 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                         elem_id="rq-export",
                         size="sm",
                     )
-                with gr.Column(scale=2, min_width=300):
+                with gr.Column(scale=2, min_width=280, elem_id="rq-sources-column"):
                     sources_title = gr.Markdown(f"### {escape_markdown(t(lang0, 'sources'))}")
                     sources = gr.HTML(sources_html([], documents, lang0), elem_id="rq-sources")
             check_tab = gr.Tab(t(lang0, "check_tab"), id="check", elem_id="rq-check-tab")
@@ -324,7 +334,7 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
             check_example, [claim_examples, lang], [claim, verdict, result], **_PRIVATE
         )
         relabelled = [
-            *(head, lang, chat, question, examples, sources_title, sources, export),
+            *(head, about, lang, chat, question, examples, sources_title, sources, export),
             *(chat_tab, check_tab, claim, check_btn, claim_examples, result),
         ]
         lang.input(relabel, [lang, answers, verdict], relabelled, **_PRIVATE)  # the user's switch
@@ -334,6 +344,21 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         gr.api(api_ask, api_name="ask")
     page.queue(default_concurrency_limit=8)
     return page
+
+
+def conversation(answers: list[Answer]) -> list[dict[str, Any]]:
+    """The answers of the chat as the turns ``ReportQA.stream`` reads a follow-up against."""
+    turns: list[dict[str, Any]] = []
+    for answer in answers:
+        turns.append({"role": "user", "content": answer.question})
+        turns.append(
+            {
+                "role": "assistant",
+                "content": answer.answer,
+                "citations": [citation_to_dict(c) for c in answer.citations],
+            }
+        )
+    return turns
 
 
 def _base_url(request: gr.Request | None) -> str:

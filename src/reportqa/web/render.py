@@ -18,7 +18,8 @@ chat shows its text so far (``partial_markdown``), escaped like any answer: it i
 All text from the question, the answer, the model and the corpus is escaped here (see
 ``markup.py``); the markup around it is the only live HTML.
 
-Left out: translation of the verifier's reasons and of the notices (the library's English).
+Notices and the verifier's reasons are worded in the page's language (``messages.py``); the
+answer's own words follow the question's language, and quotes stay as in the report.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from ..messages import notice_text, read_notices, reason_text
 from ..models import Answer, Citation, Document
 from .export import reference_text
 from .i18n import t
@@ -85,6 +87,11 @@ def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str
     shown on another site)."""
     numbers = {c.n for c in answer.citations}
     lines: list[str] = []
+    if answer.interpreted_as:  # a follow-up read against the conversation: say how, small
+        lines.append(
+            f'<small class="rq-interpreted">{escape_markdown(t(lang, "interpreted_as"))} '
+            f"{escape_markdown(answer.interpreted_as)}</small>"
+        )
     if answer.refused:
         # The library's refusal, in the question's language, is the visible "does not say".
         lines.append(f"⚠️ **{_linked(answer.answer, numbers, turn)}**")
@@ -107,10 +114,14 @@ def answer_markdown(answer: Answer, turn: int, lang: str, base: str = "") -> str
     for u in answer.unsupported:  # sentences the verifier could not match, and why
         lines.append(
             f"❌ _{escape_markdown(t(lang, 'unsupported'))}: {escape_markdown(u.text)}_ "
-            f"({escape_markdown(t(lang, 'reason'))}: {escape_markdown(u.reason)})"
+            f"({escape_markdown(t(lang, 'reason'))}: "
+            f"{escape_markdown(reason_text(u.reason, lang))})"
         )
-    if answer.notice:
-        lines.append(f"ℹ️ _{escape_markdown(t(lang, 'notice'))}: {escape_markdown(answer.notice)}_")
+    for notice in read_notices(answer.notice):  # worded in the page's language
+        lines.append(
+            f"ℹ️ _{escape_markdown(t(lang, 'notice'))}: "
+            f"{escape_markdown(notice_text(notice, lang))}_"
+        )
     return "\n\n".join(lines)
 
 

@@ -42,6 +42,7 @@ def serve(settings: Settings, *, echo: Echo | None = None) -> None:
         for line in describe_urls(settings.host, port):
             say(line)
         say(f"Feedback log: {settings.feedback_log}")
+        say(f"API rate limit: {settings.rate_limit or 'none'} per client (REPORTQA_RATE_LIMIT)")
         say("Press Ctrl+C to stop.")
         config = uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=5)
         uvicorn.Server(config).run(sockets=[sock])

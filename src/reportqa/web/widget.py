@@ -13,7 +13,12 @@ scripts and styles from this origin only; ``frame-ancestors`` is added by ``midd
 ``?lang=ru|kk|en`` fixes the starting language (a host page can pass its own); otherwise the
 browser's languages decide. Links to paragraphs open the full report in a new tab.
 
-Left out: streaming, conversation memory across page loads.
+The widget keeps its conversation for the browser tab (``sessionStorage``) and sends it as the
+``history`` of each question, so a follow-up ("And tyres?") is read against it; the server keeps
+nothing. "New conversation" clears it. An answer read as another question shows that question
+in small type (``interpreted_as``).
+
+Left out: streaming, conversation memory beyond the tab.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from ..messages import notice_templates
 from ..models import Document
 from .examples import example_questions
 from .export import QUOTES
@@ -48,6 +54,7 @@ def widget_config(documents: Sequence[Document], lang: str, explicit: bool) -> d
         "explicitLang": explicit,
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
         "strings": {c: strings(c) for c in LANGUAGES},
+        "notices": {c: notice_templates(c) for c in LANGUAGES},
         "quotes": QUOTES,
         "examples": {c: example_questions(documents, c)[:3] for c in LANGUAGES},
         "documents": {
@@ -93,6 +100,7 @@ def widget_router(documents: Sequence[Document], max_question_chars: int) -> API
             placeholder=escape_html(t(ui, "placeholder")),
             ask=escape_html(t(ui, "ask")),
             question=escape_html(t(ui, "question")),
+            new=escape_html(t(ui, "new_conversation")),
         )
         return HTMLResponse(page, headers={"Content-Security-Policy": WIDGET_CSP})
 
@@ -114,6 +122,7 @@ _PAGE = """<!doctype html>
 <div class="rq-widget" id="rq-widget">
   <header class="rq-bar">
     <span class="rq-name" id="rq-title">{title}</span>
+    <button type="button" id="rq-new" class="rq-new">{new}</button>
     <select id="rq-lang" class="rq-lang"></select>
   </header>
   <div class="rq-log" id="rq-log" role="log" aria-live="polite"></div>

@@ -6,7 +6,10 @@
 
   var config = JSON.parse(document.getElementById("rq-config").textContent);
   var lang = config.explicitLang ? config.lang : browserLanguage(config.lang);
-  var turns = []; // {question, answer (API JSON) | null, error | null, rated}
+  // The conversation lives for the browser tab: a follow-up is sent with it as its history.
+  var THREAD_KEY = "reportqa-widget-thread";
+  var MAX_TURNS = 20;
+  var turns = loadThread(); // {question, answer (API JSON) | null, error | null, rated}
   var busy = false;
 
   var log = document.getElementById("rq-log");
@@ -15,6 +18,32 @@
   var send = document.getElementById("rq-send");
   var select = document.getElementById("rq-lang");
   var examples = document.getElementById("rq-examples");
+  var newButton = document.getElementById("rq-new");
+
+  function loadThread() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(THREAD_KEY) || "[]");
+      return Array.isArray(saved) ? saved.filter(function (t) { return t && t.question; }) : [];
+    } catch (e) {
+      return []; // storage blocked (a sandboxed frame): the thread lasts for the page
+    }
+  }
+
+  function saveThread() {
+    try {
+      window.sessionStorage.setItem(THREAD_KEY, JSON.stringify(turns.slice(-MAX_TURNS)));
+    } catch (e) { /* storage blocked or full: the thread still lasts for the page */ }
+  }
+
+  function history() {
+    var out = [];
+    turns.forEach(function (turn) {
+      if (!turn.answer) return;
+      out.push({ role: "user", content: turn.question });
+      out.push({ role: "assistant", content: turn.answer.answer, citations: turn.answer.citations });
+    });
+    return out.slice(-2 * MAX_TURNS);
+  }
 
   function browserLanguage(fallback) {
     var codes = config.languages.map(function (l) { return l.code; });
@@ -34,6 +63,20 @@
       });
     }
     return text;
+  }
+
+  // The answer's coded notices in the widget's language (the English "notice" when uncoded).
+  function noticeTexts(answer) {
+    if (!answer.notices) return answer.notice ? [answer.notice] : [];
+    return answer.notices.map(function (notice) {
+      if (notice.texts && notice.texts[lang]) return notice.texts[lang];
+      var template = (config.notices[lang] || {})[notice.code];
+      if (!template) return notice.text;
+      Object.keys(notice.params || {}).forEach(function (name) {
+        template = template.split("{" + name + "}").join(String(notice.params[name]));
+      });
+      return template;
+    });
   }
 
   function el(tag, className, text) {
@@ -188,6 +231,9 @@
       return box;
     }
     var answer = turn.answer;
+    if (answer.interpreted_as) {
+      box.appendChild(el("p", "rq-interpreted", s("interpreted_as") + " " + answer.interpreted_as));
+    }
     if (answer.refused) {
       box.classList.add("rq-refused");
       box.appendChild(el("p", "rq-banner", "⚠️ " + answer.answer));
@@ -223,7 +269,7 @@
     (answer.unsupported || []).forEach(function (u) {
       box.appendChild(el("p", "rq-notice", s("unsupported") + ": " + u.text));
     });
-    if (answer.notice) box.appendChild(el("p", "rq-notice", answer.notice));
+    noticeTexts(answer).forEach(function (text) { box.appendChild(el("p", "rq-notice", text)); });
     box.appendChild(feedbackBar(turn));
     return box;
   }
@@ -258,6 +304,7 @@
     document.getElementById("rq-input-label").textContent = s("question");
     input.placeholder = s("placeholder");
     send.textContent = s("ask");
+    newButton.textContent = s("new_conversation");
     select.setAttribute("aria-label", s("language"));
     select.value = lang;
     render();
@@ -274,13 +321,14 @@
     busy = true;
     send.disabled = true;
     var turn = { question: question, answer: null, error: null, rated: false };
+    var thread = history();
     turns.push(turn);
     input.value = "";
     render();
     fetch("api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ question: question })
+      body: JSON.stringify(thread.length ? { question: question, history: thread } : { question: question })
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         if (!response.ok || !body) throw new Error(errorMessage(response, body));
@@ -291,6 +339,7 @@
     }).then(function () {
       busy = false;
       send.disabled = false;
+      saveThread();
       render();
       input.focus();
     });
@@ -299,6 +348,7 @@
   function rate(turn, rating) {
     var answer = turn.answer;
     turn.rated = true;
+    saveThread();
     render();
     fetch("api/feedback", {
       method: "POST",
@@ -320,6 +370,13 @@
     select.appendChild(option);
   });
   select.addEventListener("change", function () { lang = select.value; applyLanguage(); });
+  newButton.addEventListener("click", function () {
+    if (busy) return;
+    turns = [];
+    saveThread();
+    render();
+    input.focus();
+  });
   form.addEventListener("submit", function (event) { event.preventDefault(); ask(input.value); });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {

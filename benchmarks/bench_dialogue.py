@@ -1,0 +1,62 @@
+"""Follow-up questions on the frozen dialogue set: the share of follow-up turns answered with the
+gold fact (or rightly refused), per language, beside first turns, and beside the same follow-ups
+asked alone (no history: what every channel did before).
+
+    python benchmarks/bench_dialogue.py [FILE.jsonl] [--show]
+
+FILE defaults to benchmarks/data/report-dialogues.jsonl (frozen before the follow-up logic was
+written; see benchmarks/data/README.md). ``--show`` prints every turn: how it was read
+(``interpreted_as``) and whether it was right.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, default=DATA)
+    parser.add_argument("--show", action="store_true", help="print every turn")
+    args = parser.parse_args()
+    from reportqa import ReportQA, Settings
+    from reportqa.evaluate import evaluate_dialogues, read_jsonl
+
+    rows = list(read_jsonl(args.file))
+    with tempfile.TemporaryDirectory() as tmp:
+        qa = ReportQA.open(Settings(corpus=ROOT / "corpus", index=Path(tmp) / "index"))
+        for label, with_history in (("with history", True), ("alone", False)):
+            report = evaluate_dialogues(rows, qa.ask, with_history=with_history)
+            totals = report.totals()
+            print(f"{args.file.name}, each turn asked {label}:")
+            for part in ("first", "followup"):
+                t = totals[part]
+                langs = ", ".join(
+                    f"{lang} {v['accuracy']} ({v['turns']})" for lang, v in t["by_language"].items()
+                )
+                print(
+                    f"   {part:>8}: right {t['accuracy']} of {t['turns']} (answered with gold "
+                    f"{t['answered_with_gold']}, unanswerable refused {t['refusal_accuracy']}, "
+                    f"read as another question {t['interpreted']}); by language: {langs}"
+                )
+            print(f"   p50 {totals['p50_ms']} ms, p95 {totals['p95_ms']} ms")
+            if args.show and with_history:
+                for r in report.results:
+                    mark = "ok " if r.correct else "BAD"
+                    read = f"  => {r.interpreted_as}" if r.interpreted_as else ""
+                    print(f"{mark} {r.dialogue}.{r.turn} {r.question}{read}")
+                    if not r.correct:
+                        print(f"        {r.answer[:200]}")
+            if not args.show:
+                continue
+            print(json.dumps(totals, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,399 @@
+"""Follow-up questions: the turns every channel sends, reading a follow-up against them offline,
+the checked LLM rewrite (a fake chat model at the boundary), and the core's ``ask``/``stream``
+with a history on the shipped report.
+
+How often follow-ups are answered right is a benchmark figure (``benchmarks/bench_dialogue.py``),
+not a test; these pin the mechanisms on small made-up cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from reportqa import Answer, InputError, ReportQA, Settings, answer_to_dict
+from reportqa.cli import main
+from reportqa.dialogue import Turn, read_history, resolve
+from reportqa.dialogue.followup import FEATURES, GROUPS, TABLE, followup_probability
+from reportqa.dialogue.rewrite import Rewriter, added_words
+from reportqa.lang import resources
+from reportqa.lang.tokens import words_of
+from reportqa.models import Citation
+from reportqa.serialize import citation_to_dict
+from reportqa.web.app import create_app
+from reportqa.web.live import LiveServer
+from reportqa.web.schemas import AnswerOut
+
+from .conftest import CORPUS
+
+# -- the resource table ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", resources.LANGUAGES)
+def test_every_language_has_the_followup_table_with_every_group(language: str) -> None:
+    table = resources.raw(language)[TABLE]
+    assert sorted(table) == sorted(GROUPS)
+    empty = [(g, e) for g in GROUPS for e in table[g] if not words_of(e, language)]
+    assert empty == []
+    assert all(table[g] for g in ("openers", "references", "periods"))
+
+
+# -- turns -------------------------------------------------------------------------------------
+
+CITATION = {
+    "n": 1,
+    "document": "karaganda-industry.txt",
+    "title": "T",
+    "paragraph": 3,
+    "quote": "производство чугуна увеличилось на 6%",
+    "start": 10,
+    "end": 40,
+    "score": 0.9,
+}
+
+
+def test_a_history_of_turns_is_read_with_the_citations_of_answers() -> None:
+    history = read_history(
+        [
+            {"role": "user", "content": "  На сколько выросло\u200b производство чугуна? "},
+            {"role": "assistant", "content": "6% — «…» [1]", "citations": [CITATION]},
+        ],
+        max_turns=20,
+        max_chars=20_000,
+    )
+    assert history.dropped == 0
+    user, assistant = history.turns
+    assert user == Turn("user", "На сколько выросло производство чугуна?")
+    assert assistant.citations == (
+        Citation(1, "karaganda-industry.txt", "T", 3, CITATION["quote"], 10, 40, 0.9),  # type: ignore[arg-type]
+    )
+    assert read_history(None, 20, 20_000).turns == ()
+
+
+@pytest.mark.parametrize(
+    ("history", "says"),
+    [
+        ("hello", "history must be a list of turns"),
+        ({"role": "user", "content": "x"}, "history must be a list of turns"),
+        (["hello"], "history[0] must be an object"),
+        ([{"role": "system", "content": "x"}], 'history[0].role must be "user" or "assistant"'),
+        ([{"role": "user", "content": 5}], "history[0].content must be a string, got int"),
+        ([{"role": "user"}], "history[0].content must be a string, got null"),
+        ([{"role": "user", "content": "x", "name": "a"}], "unknown field(s) name"),
+        (
+            [{"role": "user", "content": "x", "citations": [CITATION]}],
+            "only an assistant turn carries citations",
+        ),
+        (
+            [{"role": "assistant", "content": "x", "citations": [{**CITATION, "url": "u"}]}],
+            "history[0].citations[0] has unknown field(s) url",
+        ),
+        (
+            [{"role": "assistant", "content": "x", "citations": [{"document": "d"}]}],
+            "needs a document (string) and a paragraph (number)",
+        ),
+        ([{"role": "assistant", "content": "x", "citations": "[1]"}], "must be a list"),
+    ],
+)
+def test_a_bad_history_is_a_clear_input_error(history: Any, says: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_history(history, 20, 20_000)
+    assert says in str(caught.value)
+
+
+def test_the_oldest_turns_are_dropped_past_the_limits() -> None:
+    turns = [{"role": "user", "content": f"вопрос {i}"} for i in range(6)]
+    by_turns = read_history(turns, max_turns=4, max_chars=20_000)
+    assert [t.content for t in by_turns.turns] == ["вопрос 2", "вопрос 3", "вопрос 4", "вопрос 5"]
+    assert by_turns.dropped == 2
+    by_chars = read_history(turns, max_turns=20, max_chars=len("вопрос 1") * 3)
+    assert [t.content for t in by_chars.turns] == ["вопрос 3", "вопрос 4", "вопрос 5"]
+    assert by_chars.dropped == 3
+
+
+# -- reading a follow-up offline ---------------------------------------------------------------
+
+
+def thread(*questions: str) -> list[Turn]:
+    out: list[Turn] = []
+    for q in questions:
+        out += [Turn("user", q), Turn("assistant", "…")]
+    return out
+
+
+def test_a_first_question_is_taken_as_it_stands() -> None:
+    read = resolve("А проката?", [])
+    assert (read.followup, read.standalone, read.interpreted_as) == (False, "А проката?", None)
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "has", "lacks"),
+    [
+        # ellipsis: the fragment stands in for the word it replaces
+        (
+            "На сколько выросло производство чугуна?",
+            "А проката?",
+            ["выросло", "проката"],
+            ["чугун"],
+        ),
+        ("How many buses were made in 2024?", "And tyres?", ["How many tyres", "2024"], ["buses"]),
+        ("2024 жылы қанша автобус шығарылды?", "Ал шиналар ше?", ["шиналар", "2024"], ["автобус"]),
+        # another period in place of the period
+        ("Сколько шин произведено в 2024 году?", "А в 2023 году?", ["шин", "2023"], ["2024"]),
+        # a question of its own gets the entity it refers to
+        (
+            "Сколько участников в СЭЗ «Сарыарка»?",
+            "Сколько рабочих мест там создано?",
+            ["рабочих мест", "«Сарыарка»"],
+            [],
+        ),
+        ("How much will QARMET get by 2028?", "When will it be funded?", ["QARMET", "2028"], []),
+        ("«Картех» технохабы не береді?", "Ал оны қаржыландыру қашан?", ["«Картех»"], ["Ал "]),
+    ],
+)
+def test_a_follow_up_is_completed_from_the_thread(
+    previous: str, question: str, has: list[str], lacks: list[str]
+) -> None:
+    read = resolve(question, thread(previous))
+    assert read.followup
+    assert read.interpreted_as is not None
+    for part in has:
+        assert part in read.interpreted_as
+    for part in lacks:
+        assert part not in read.interpreted_as
+
+
+def test_a_thread_of_follow_ups_rolls_on() -> None:
+    read = resolve("А в 2023 году?", thread("Сколько шин произведено в 2024 году?", "А автобусов?"))
+    assert read.interpreted_as is not None
+    assert "автобусов" in read.interpreted_as and "2023" in read.interpreted_as
+    assert "шин" not in read.interpreted_as
+
+
+def test_a_new_topic_is_answered_as_it_stands() -> None:
+    read = resolve(
+        "Сколько вузов и колледжей работает в Карагандинской области?",
+        thread("Сколько шин произведено в 2024 году?"),
+    )
+    assert not read.followup and read.interpreted_as is None
+    assert 0.0 <= read.probability < 0.5
+
+
+def test_each_marker_alone_makes_a_follow_up_and_a_new_name_pulls_back() -> None:
+    none = dict.fromkeys(FEATURES, 0.0)
+    assert followup_probability(none) < 0.5
+    for marker in ("opener", "closer", "reference", "fragment"):
+        assert followup_probability({**none, marker: 1.0}) >= 0.5, marker  # 0.5 is enough
+    assert followup_probability({**none, "reference": 1.0, "new_names": 1.0}) < 0.5
+
+
+def test_the_paragraphs_the_last_answer_cited_are_kept() -> None:
+    cited = Citation(1, "report.txt", "T", 7, "quote", 0, 5, 0.9)
+    history = [Turn("user", "Сколько шин произведено?"), Turn("assistant", "…", (cited,))]
+    assert resolve("А автобусов?", history).cited == (("report.txt", 7),)
+
+
+def test_they_after_a_which_question_are_the_names_the_answer_quoted() -> None:
+    quote = "Компании IG Global (США) и Yildirim Holding (Турция) проводят изыскания."
+    answer = Turn("assistant", "…", (Citation(1, "r.txt", "T", 8, quote, 0, 9, 0.9),))
+    history = [Turn("user", "Какие компании ведут геологоразведку в регионе?"), answer]
+    read = resolve("Из каких они стран?", history)
+    assert read.interpreted_as is not None and "IG Global" in read.interpreted_as
+
+
+# -- the LLM rewrite, checked ------------------------------------------------------------------
+
+HISTORY = thread("На сколько выросло производство чугуна?")
+
+
+def rewriter(*replies: str) -> Rewriter:
+    return Rewriter(FakeListChatModel(responses=list(replies)))
+
+
+def test_a_rewrite_from_the_thread_is_taken() -> None:
+    offline = resolve("А проката?", HISTORY)
+    read, notice = rewriter("На сколько выросло производство проката?").rewrite(
+        "А проката?", HISTORY, offline
+    )
+    assert notice is None
+    assert read.standalone == "На сколько выросло производство проката?"
+    assert read.interpreted_as == read.standalone and read.followup
+
+
+def test_a_rewrite_that_adds_a_fact_falls_back_to_the_offline_reading() -> None:
+    offline = resolve("А проката?", HISTORY)
+    read, notice = rewriter(
+        "На сколько выросло производство проката в 2024 году на QARMET?"
+    ).rewrite("А проката?", HISTORY, offline)
+    assert read == offline
+    assert notice is not None and "«2024»" in notice and "«QARMET»" in notice
+
+
+def test_a_failing_model_falls_back_to_the_offline_reading() -> None:
+    offline = resolve("А проката?", HISTORY)
+
+    class Broken(FakeListChatModel):
+        def _call(self, *args: Any, **kwargs: Any) -> str:
+            raise ConnectionError("refused")
+
+    read, notice = Rewriter(Broken(responses=["x"])).rewrite("А проката?", HISTORY, offline)
+    assert read == offline and notice is not None and "ConnectionError" in notice
+
+
+def test_a_question_the_model_leaves_as_it_is_is_not_a_follow_up() -> None:
+    question = "Сколько вузов работает в области?"
+    offline = resolve(question, HISTORY)
+    read, notice = rewriter("«Сколько вузов работает в области?»").rewrite(
+        question, HISTORY, offline
+    )
+    assert notice is None and read.interpreted_as is None and not read.followup
+
+
+def test_added_words_are_matched_by_key_and_loose_prefix() -> None:
+    sources = ["Когда его будут финансировать?", "поэтапное финансирование в 2025–2027 годах"]
+    assert added_words("Когда будет финансирование технохаба в 2025 году?", sources) == [
+        "технохаба"
+    ]
+
+
+# -- the core, on the shipped report -----------------------------------------------------------
+
+
+def as_history(question: str, answer: Answer) -> list[dict[str, Any]]:
+    return [
+        {"role": "user", "content": question},
+        {
+            "role": "assistant",
+            "content": answer.answer,
+            "citations": [citation_to_dict(c) for c in answer.citations],
+        },
+    ]
+
+
+def test_ask_with_history_answers_the_completed_question(report_qa: ReportQA) -> None:
+    first = report_qa.ask("Сколько шин произведено в 2024 году?")
+    assert first.interpreted_as is None and answer_to_dict(first)["interpreted_as"] is None
+    answer = report_qa.ask("А автобусов?", history=as_history(first.question, first))
+    assert answer.question == "А автобусов?"
+    assert answer.interpreted_as is not None and "автобусов" in answer.interpreted_as
+    assert answer_to_dict(answer)["interpreted_as"] == answer.interpreted_as
+    assert not answer.refused and "1400" in answer.answer
+    streamed = list(report_qa.stream("А автобусов?", history=as_history(first.question, first)))
+    assert streamed == [answer]
+
+
+def test_a_long_history_loses_its_oldest_turns_and_says_so(report_qa: ReportQA) -> None:
+    turns = [{"role": "user", "content": f"Вопрос номер {i}?"} for i in range(25)]
+    answer = report_qa.ask("Сколько вузов работает в области?", history=turns)
+    assert answer.notice is not None and "5 oldest turn(s)" in answer.notice
+
+
+def test_a_bad_history_fails_before_anything_is_answered(report_qa: ReportQA) -> None:
+    with pytest.raises(InputError, match="role"):
+        report_qa.ask("А автобусов?", history=[{"role": "bot", "content": "x"}])
+    with pytest.raises(InputError, match="history must be a list"):
+        report_qa.stream("А автобусов?", history="hello")
+
+
+# -- the channels: CLI and HTTP ----------------------------------------------------------------
+
+FIRST = "Сколько шин произведено в 2024 году?"
+
+
+def cli(report_index: Path, *args: str, input: str) -> Any:
+    return CliRunner().invoke(
+        main, [*args, "--corpus", str(CORPUS), "--index", str(report_index)], input=input
+    )
+
+
+def test_ask_lines_may_be_json_objects_with_a_history(report_index: Path) -> None:
+    lines = [
+        json.dumps({"question": "А автобусов?", "history": [{"role": "user", "content": FIRST}]}),
+        json.dumps({"question": "А автобусов?", "history": [{"role": "bot", "content": "x"}]}),
+        json.dumps({"question": "А автобусов?", "history": [], "lang": "ru"}),
+        '{"question": 5}',
+        "А автобусов?",
+    ]
+    result = cli(report_index, "ask", "--json", "-", input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["question"] == "А автобусов?"
+    assert "автобусов" in rows[0]["interpreted_as"] and "2024" in rows[0]["interpreted_as"]
+    assert rows[1]["line"] == 2 and "role" in rows[1]["error"]
+    assert rows[2]["line"] == 3 and "unknown field(s) lang" in rows[2]["error"]
+    assert rows[3]["question"] == '{"question": 5}'  # not a question object: a question
+    assert rows[4]["interpreted_as"] is None  # a line alone has no history
+
+
+def test_chat_keeps_the_thread_until_new(report_index: Path) -> None:
+    typed = f"{FIRST}\nА автобусов?\n/new\nА автобусов?\n"
+    result = cli(report_index, "chat", input=typed)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.count("Понял вопрос как: Сколько автобусов") == 1
+    assert "(new conversation)" in out
+    assert "абзац 5" in out  # answers come with their sources, as from `ask`
+
+
+def test_the_api_takes_a_history_and_stays_stateless(report_index: Path) -> None:
+    settings = Settings.from_env(env={}, corpus=CORPUS, index=report_index)
+    qa = ReportQA.open(settings)
+    with LiveServer(create_app(qa, settings)) as server:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            history = [{"role": "user", "content": FIRST}]
+            body = {"question": "А автобусов?", "history": history}
+            data = client.post("/api/ask", json=body).json()
+            AnswerOut.model_validate(data)
+            assert "автобусов" in data["interpreted_as"]
+            alone = client.post("/api/ask", json={"question": "А автобусов?"}).json()
+            assert alone["interpreted_as"] is None
+            for bad in (
+                {"question": "А автобусов?", "history": [{"role": "bot", "content": "x"}]},
+                {"question": "А автобусов?", "history": "x"},
+                {"question": "А автобусов?", "history": [{"role": "user", "content": 1}]},
+                {"question": "А автобусов?", "history": [{**history[0], "name": "me"}]},
+            ):
+                response = client.post("/api/ask", json=bad)
+                assert response.status_code == 422, bad
+                assert "history" in response.json()["message"], response.json()
+            schema = client.get("/openapi.json").json()["components"]["schemas"]
+            assert "history" in schema["AskRequest"]["properties"]
+            assert "interpreted_as" in schema["AnswerOut"]["properties"]
+
+
+def test_with_an_llm_the_checked_rewrite_is_the_question_answered(report_qa: ReportQA) -> None:
+    qa = ReportQA(report_qa.settings, report_qa.documents, report_qa.data, report_qa.embedder)
+    history = [{"role": "user", "content": FIRST}]
+    qa.rewriter = rewriter("Сколько автобусов произведено в 2024 году?")
+    answer = qa.ask("А автобусов?", history)
+    assert answer.interpreted_as == "Сколько автобусов произведено в 2024 году?"
+    assert "1400" in answer.answer and answer.notice is None
+    qa.rewriter = rewriter("Сколько автобусов Samsung произведено в 2024 году?")
+    fallback = qa.ask("А автобусов?", history)
+    assert fallback.interpreted_as == resolve("А автобусов?", thread(FIRST)).interpreted_as
+    assert fallback.notice is not None and "«Samsung»" in fallback.notice
+
+
+def test_eval_scores_first_turns_and_follow_ups_apart(report_index: Path, tmp_path: Path) -> None:
+    dialogue = {
+        "id": "d1",
+        "lang": "ru",
+        "turns": [
+            {"question": FIRST, "answers": ["372 тысячи"], "paragraph": 5},
+            {"question": "А автобусов?", "answers": ["1400"], "paragraph": 5},
+        ],
+    }
+    path = tmp_path / "dialogues.jsonl"
+    path.write_text(json.dumps(dialogue, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = cli(report_index, "eval", str(path), input="")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("ok ") and "=> Сколько автобусов" in lines[1]
+    totals = json.loads(lines[-1])
+    assert totals["first"]["turns"] == 1 and totals["followup"]["turns"] == 1
+    assert totals["followup"]["by_language"]["ru"]["accuracy"] == 1.0
