@@ -214,3 +214,17 @@ def test_the_json_words_each_notice_and_its_reason_in_every_ui_language() -> Non
     assert set(out["texts"]) == {"ru", "kk", "en"}
     assert "нет в цитируемых фрагментах [1], [2]" in out["texts"]["ru"]
     assert "is not in the cited passages" not in out["texts"]["kk"]
+
+
+def test_the_cli_names_the_page_and_section_of_a_citation_where_known() -> None:
+    from reportqa.cli import render_text
+    from reportqa.models import Citation
+
+    pdf = Citation(1, "r.pdf", "T", 3, "q", 10, 20, 0.9, page=12)
+    docx = Citation(2, "r.docx", "T", 4, "q", 30, 40, 0.9, section="Итоги")
+    txt = Citation(3, "r.txt", "T", 5, "q", 50, 60, 0.9)
+    answer = Answer(QUESTION, "x [1] [2] [3]", False, "ru", citations=(pdf, docx, txt))
+    lines = render_text(answer).splitlines()
+    assert "  [1] T — r.pdf, стр. 12, абзац 3, chars 10–20" in lines
+    assert "  [2] T — r.docx, абзац 4, раздел «Итоги», chars 30–40" in lines
+    assert "  [3] T — r.txt, абзац 5, chars 50–60" in lines

@@ -491,3 +491,16 @@ def test_feedback_log_unwritable_is_a_reportqa_error(tmp_path: Path) -> None:
 def test_feedback_record_rejects_other_ratings() -> None:
     with pytest.raises(ValueError, match="rating"):
         FeedbackRecord("meh", "api", "q", "a", False, (), "h")
+
+
+def test_report_page_anchors_each_pdf_page_before_the_paragraph_that_starts_on_it() -> None:
+    text = "first\n\nsecond\n\nthird"
+    paragraphs = [
+        replace(p, page=page) for p, page in zip(split_paragraphs(text), (1, 1, 3), strict=True)
+    ]
+    html = report_page(Document("r.pdf", "T", text, paragraphs), "ru", "hash")
+    assert re.findall(r'id="page-(\d+)"', html) == ["1", "2", "3"]  # page 2 starts no paragraph
+    assert html.index('id="page-3"') < html.index('id="p3"') and "страница 3" in html
+    # a text without pages has none
+    plain = report_page(Document("r.txt", "T", text, split_paragraphs(text)), "ru", "hash")
+    assert "page-" not in plain

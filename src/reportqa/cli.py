@@ -435,8 +435,13 @@ def render_text(answer: Answer) -> str:
         lines.append(f"  unsupported: {u.text} ({reason_text(u.reason, answer.language)})")
     word = message("paragraph", answer.language)
     for c in answer.citations:
+        where = [f"{word} {c.paragraph}"]
+        if c.page is not None:  # a PDF's page, a heading's section, where known
+            where.insert(0, f"{message('page', answer.language)} {c.page}")
+        if c.section:
+            where.append(f"{message('section', answer.language)} «{c.section}»")
         lines.append(
-            f"  [{c.n}] {c.title} — {c.document}, {word} {c.paragraph}, chars {c.start}–{c.end}"
+            f"  [{c.n}] {c.title} — {c.document}, {', '.join(where)}, chars {c.start}–{c.end}"
         )
     if answer.refused and answer.see_also:
         lines.append(message("see_also", answer.language))

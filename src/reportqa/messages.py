@@ -47,6 +47,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Closest passages:",
     },
     "paragraph": {"ru": "абзац", "kk": "абзац", "en": "paragraph"},
+    "page": {"ru": "стр.", "kk": "бет", "en": "page"},
+    "section": {"ru": "раздел", "kk": "бөлім", "en": "section"},
     # Before the standalone question a follow-up was read as (``Answer.interpreted_as``).
     "interpreted_as": {
         "ru": "Понял вопрос как:",

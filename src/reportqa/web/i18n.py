@@ -53,6 +53,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
     "see_also": {"ru": "Смотрите также", "kk": "Сондай-ақ қараңыз", "en": "See also"},
     "paragraph": {"ru": "абзац {n}", "kk": "{n}-абзац", "en": "paragraph {n}"},
+    "page": {"ru": "страница {n}", "kk": "{n}-бет", "en": "page {n}"},
     "open_in_report": {
         "ru": "Открыть в отчёте",
         "kk": "Есепте ашу",

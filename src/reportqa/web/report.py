@@ -1,4 +1,5 @@
-"""The full report view, ``GET /report``: every paragraph with a permalink anchor (``#p3``).
+"""The full report view, ``GET /report``: every paragraph with a permalink anchor (``#p3``), and
+for a PDF every page (``#page-12``).
 
 ``?doc=ID`` picks the document (the first one when omitted), ``?hl=START-END`` highlights a cited
 range of character offsets of that document, so a citation link opens the quote in context.
@@ -136,7 +137,15 @@ def _article(
     ]
     if highlight:
         parts.append(f'<p class="note" lang="{lang}">{escape_html(t(lang, "highlighted"))}</p>')
+    page = 0
     for p in document.paragraphs:
+        # A PDF's pages as anchors (#page-12) before the paragraph that starts on each; a page
+        # no paragraph starts on (one long paragraph runs over it) is anchored there too.
+        if p.page is not None and p.page > page:
+            first, page = page + 1, p.page
+            marks = "".join(f'<span id="page-{n}"></span>' for n in range(first, page))
+            label = escape_html(t(lang, "page", n=page))
+            parts.append(f'{marks}<p id="page-{page}" class="page-mark">{label}</p>')
         anchor = paragraph_anchor(p.number)
         if highlight is not None and highlight[0] < p.end and highlight[1] > p.start:
             cited, body = True, _marked(document.text, p.start, p.end, highlight)
