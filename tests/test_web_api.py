@@ -554,3 +554,18 @@ def test_report_view_ignores_bad_parameters(client: httpx.Client, query: str) ->
 def test_report_view_unknown_document_is_404(client: httpx.Client) -> None:
     response = client.get("/report", params={"doc": "<script>.txt"})
     assert response.status_code == 404 and "<script>.txt" not in response.text
+
+
+def test_ask_takes_documents_to_answer_from(client: httpx.Client) -> None:
+    question = "Сколько вузов работает в области?"
+    doc = "karaganda-industry.txt"
+    ok = client.post("/api/ask", json={"question": question, "documents": [doc]})
+    assert ok.status_code == 200 and {c["document"] for c in ok.json()["citations"]} == {doc}
+    bad = client.post("/api/ask", json={"question": question, "documents": ["nope.txt"]})
+    assert bad.status_code == 422 and bad.json()["error"] == "invalid_documents"
+    assert doc in bad.json()["message"]  # the error names the documents there are
+    # the published schema enumerates them
+    prop = client.get("/openapi.json").json()["components"]["schemas"]["AskRequest"]
+    arrays = [b for b in prop["properties"]["documents"]["anyOf"] if b.get("type") == "array"]
+    assert arrays[0]["items"]["enum"] == [doc]
+    assert_still_serving(client)

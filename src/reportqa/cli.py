@@ -180,46 +180,63 @@ def _respond(
 @main.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--doc",
+    "docs",
+    multiple=True,
+    metavar="NAME",
+    help="Answer from this document only (its path in the corpus folder, as `reportqa list` "
+    "shows it); repeatable. Default: every document.",
+)
 @_settings_options
-def ask(question: str, as_json: bool, **kw: Any) -> None:
+def ask(question: str, as_json: bool, docs: tuple[str, ...], **kw: Any) -> None:
     """Answer QUESTION from the report. With QUESTION "-", read one question per line from
     standard input and answer each (with --json, one JSON object per line). A line that is a
     JSON object with a string "question" (and optionally "history", the conversation's earlier
     turns) is asked with that history; any other line is a question."""
     from .inputs import clean_question
 
+    scope = list(docs) or None
     _respond(
         question,
         as_json,
         kw,
         clean_question,
-        lambda qa, q: _ask_line(qa, q) if question == "-" else qa.ask(q),
+        lambda qa, q: _ask_line(qa, q, scope) if question == "-" else qa.ask(q, documents=scope),
         answer_to_dict,
         render_text,
         "answered",
     )
 
 
-def _ask_line(qa: Any, line: str) -> Answer:
+def _ask_line(qa: Any, line: str, documents: list[str] | None = None) -> Answer:
     """A line of ``ask -``: a JSON object ``{"question": ..., "history": [...]}`` when it parses
     as one with a string question, otherwise the question itself."""
     try:
         data = json.loads(line)
     except ValueError:
-        return qa.ask(line)
+        return qa.ask(line, documents=documents)
     if not isinstance(data, dict) or not isinstance(data.get("question"), str):
-        return qa.ask(line)
+        return qa.ask(line, documents=documents)
     unknown = sorted(k for k in data if k not in ("question", "history"))
     if unknown:
         raise InputError(
             f"unknown field(s) {', '.join(unknown)}: a JSON line has question and history"
         )
-    return qa.ask(data["question"], data.get("history"))
+    return qa.ask(data["question"], data.get("history"), documents)
 
 
 @main.command()
+@click.option(
+    "--doc",
+    "docs",
+    multiple=True,
+    metavar="NAME",
+    help="Answer from this document only (its path in the corpus folder, as `reportqa list` "
+    "shows it); repeatable. Default: every document.",
+)
 @_settings_options
-def chat(**kw: Any) -> None:
+def chat(docs: tuple[str, ...], **kw: Any) -> None:
     """Talk with the report in the terminal: each answer is printed with its sources, as by
     `ask`, and a follow-up ("А проката?", "And tyres?") is read against the conversation.
     Type /new to start a new conversation; Ctrl-D quits."""
@@ -252,7 +269,7 @@ def chat(**kw: Any) -> None:
             click.echo("(new conversation)")
             continue
         try:
-            answer = qa.ask(line, history)
+            answer = qa.ask(line, history, list(docs) or None)
         except ReportQAError as exc:
             click.echo(f"error: {exc}", err=True)
             continue

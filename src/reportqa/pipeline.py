@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from .answer.extractive import ExtractiveAnswerer
 from .config import Settings
 from .dialogue import read_history, resolve
-from .errors import IndexCorruptError, IndexMismatchError
+from .errors import IndexCorruptError, IndexMismatchError, InputError
 from .index.chunking import chunk_documents
 from .index.corpus import corpus_hash, load_corpus, paragraph_places
 from .index.embeddings import load_embedder
@@ -48,6 +48,7 @@ class _Asked:
 
     question: Any
     history: Any = None
+    documents: Any = None
 
 
 class ReportQA:
@@ -159,21 +160,25 @@ class ReportQA:
             )
         return cls(settings, documents, data, embedder, tuple(notices))
 
-    def ask(self, question: Any, history: Any = None) -> Answer:
+    def ask(self, question: Any, history: Any = None, documents: Any = None) -> Answer:
         """The answer to ``question``: ``chain`` (validate, retrieve, answer). ``history``: the
         conversation's earlier turns, oldest first, each ``{"role": "user" | "assistant",
         "content": str}`` (an answer's turn may carry its ``citations``); a follow-up is read
-        against them. Raises ``InputError`` for an empty or too long question, or a history
-        that is not a list of such turns."""
-        return self.chain.invoke(_Asked(question, history))
+        against them. ``documents``: the ids of the documents to answer from (paths relative to
+        the corpus folder, as citations name them); all when None. Raises ``InputError`` for an
+        empty or too long question, a history that is not a list of such turns, or a document
+        the corpus does not have."""
+        return self.chain.invoke(_Asked(question, history, documents))
 
-    def stream(self, question: Any, history: Any = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: Any, history: Any = None, documents: Any = None
+    ) -> Iterator[str | Answer]:
         """``ask`` for the chat page, on the same chain: its first steps (``prepare``: validate,
         retrieve) run here, then its answering step streams: the text as an LLM writes it, in
         deltas, then the ``Answer``, whose text replaces the deltas. Without an LLM, the
         ``Answer`` alone, the very one ``ask`` gives. Raises ``InputError`` for an empty or too
         long question (or a bad ``history``, as for ``ask``) before anything is yielded."""
-        state = self.prepare.invoke(_Asked(question, history))
+        state = self.prepare.invoke(_Asked(question, history, documents))
         return self._stream(state)
 
     def _stream(self, state: dict[str, Any]) -> Iterator[str | Answer]:
@@ -204,17 +209,40 @@ class ReportQA:
         )
         return verdict
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        """The ranked passages for a (clean) question."""
-        return self.searcher.search(question, k or self.settings.k)
+    def retrieve(
+        self, question: str, k: int | None = None, documents: frozenset[str] | None = None
+    ) -> list[Hit]:
+        """The ranked passages for a (clean) question, of ``documents`` only when given."""
+        return self.searcher.search(question, k or self.settings.k, documents)
 
-    def _retrieve_preferring(self, question: str, cited: tuple[tuple[str, int], ...]) -> list[Hit]:
+    def scope(self, documents: Any) -> frozenset[str] | None:
+        """``documents`` (ids) checked against the corpus: None for all. Raises ``InputError``
+        for anything but a list of ids the corpus has."""
+        if documents is None:
+            return None
+        if isinstance(documents, str) or not isinstance(documents, list | tuple | set | frozenset):
+            raise InputError("documents must be a list of document ids")
+        known = {d.id for d in self.documents}
+        unknown = sorted(str(d) for d in documents if d not in known)
+        if unknown or not documents:
+            raise InputError(
+                f"no such document: {', '.join(unknown) or '(an empty list)'}; the corpus has "
+                + ", ".join(sorted(known))
+            )
+        return frozenset(documents)
+
+    def _retrieve_preferring(
+        self,
+        question: str,
+        cited: tuple[tuple[str, int], ...],
+        documents: frozenset[str] | None = None,
+    ) -> list[Hit]:
         """The ranked passages, those of the ``cited`` paragraphs (of the last answer, for a
         follow-up) first when they are among twice as many."""
         k = self.settings.k
         if not cited:
-            return self.retrieve(question, k)
-        hits = self.retrieve(question, 2 * k)
+            return self.retrieve(question, k, documents)
+        hits = self.retrieve(question, 2 * k, documents)
         first = [h for h in hits if (h.chunk.document, h.chunk.paragraph) in cited]
         return (first + [h for h in hits if h not in first])[:k]
 
@@ -233,6 +261,7 @@ class ReportQA:
                 asked = _Asked(asked)
             s = self.settings
             clean = clean_question(asked.question, s.max_question_chars)
+            documents = self.scope(asked.documents)
             history = read_history(asked.history, s.max_history_turns, s.max_history_chars)
             notices = []
             if history.dropped:
@@ -250,12 +279,15 @@ class ReportQA:
                 "question": resolution.standalone,
                 "interpreted_as": resolution.interpreted_as,
                 "cited": resolution.cited if resolution.followup else (),
+                "documents": documents,
                 "notices": tuple(notices),
                 "started": started,
             }
 
         def retrieve(state: dict[str, Any]) -> dict[str, Any]:
-            hits = self._retrieve_preferring(state["question"], state.get("cited", ()))
+            hits = self._retrieve_preferring(
+                state["question"], state.get("cited", ()), state.get("documents")
+            )
             return {**state, "hits": hits, "retrieved_at": time.perf_counter()}
 
         return RunnableLambda(validate, name="validate") | RunnableLambda(retrieve, name="retrieve")

@@ -178,3 +178,17 @@ def test_frame_ancestors_keeps_the_widget_off_other_sites(
         same_origin = new_page()
         same_origin.goto(f"{strict.url}/widget")
         assert same_origin.locator("#rq-input").count() == 1
+
+
+def test_widget_scoped_by_its_url_sends_its_documents(
+    new_page: Callable[..., Any], web: Any
+) -> None:
+    doc = web.qa.documents[0].id
+    page = new_page(locale="ru-RU", width=400, height=700)
+    page.goto(f"{web.url}/widget?doc={doc}")
+    with page.expect_request(lambda r: r.url.endswith("/api/ask")) as sent:
+        answer = ask(page, QUESTION, 0)
+    assert json.loads(sent.value.post_data or "{}")["documents"] == [doc]
+    assert QUOTE in answer.inner_text()
+    # a document the corpus does not have is an error page, not an unscoped widget
+    assert page.goto(f"{web.url}/widget?doc=nope.txt").status == 404

@@ -123,21 +123,30 @@ class HybridSearcher:
         return scores
 
     def candidates(
-        self, question: str, k: int
+        self, question: str, k: int, documents: frozenset[str] | None = None
     ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-        """The candidate chunk ids for ``question``, their fusion features (in the order of
-        ``FUSION_FEATURES``) and the raw signals ("dense", "sentence", "lexical")."""
+        """The candidate chunk ids for ``question`` (only of ``documents`` when given), their
+        fusion features (in the order of ``FUSION_FEATURES``) and the raw signals ("dense",
+        "sentence", "lexical")."""
         n = len(self.data.chunks)
         qv = self.query_vector(question)
         language = detect_language(question)
         terms = lexical_terms(question, language)
         lexical = self.bm25.scores(terms)
         n_cand = min(n, max(_MIN_CANDIDATES, 10 * k))
-        _, dense_ids = self.data.chunk_index.search(qv[None, :].astype(np.float32), n_cand)
-        candidates = set(int(i) for i in dense_ids[0] if i >= 0)
-        candidates.update(int(i) for i in np.argsort(-lexical)[:n_cand])
-        ids = np.array(sorted(candidates), dtype=np.int64)
         dense_all = self.chunk_vectors @ qv
+        if documents is None:
+            _, dense_ids = self.data.chunk_index.search(qv[None, :].astype(np.float32), n_cand)
+            candidates = set(int(i) for i in dense_ids[0] if i >= 0)
+            candidates.update(int(i) for i in np.argsort(-lexical)[:n_cand])
+        else:  # the best of the chosen documents' chunks by either signal
+            scope = np.array([c.document in documents for c in self.data.chunks], dtype=bool)
+            rows = np.flatnonzero(scope)
+            candidates = set(int(i) for i in rows[np.argsort(-dense_all[rows])[:n_cand]])
+            candidates.update(int(i) for i in rows[np.argsort(-lexical[rows])[:n_cand]])
+            if not candidates:
+                return np.zeros(0, np.int64), np.zeros((0, len(FUSION_FEATURES))), {}
+        ids = np.array(sorted(candidates), dtype=np.int64)
         dense = dense_all[ids]
         sentence_scores = self.sentence_scores(question)
         best_sentence = np.array(
@@ -168,11 +177,14 @@ class HybridSearcher:
         )
         return ids, features, {"dense": dense, "sentence": best_sentence, "lexical": lex}
 
-    def search(self, question: str, k: int) -> list[Hit]:
-        """The ``k`` best chunks for ``question``, best first."""
+    def search(self, question: str, k: int, documents: frozenset[str] | None = None) -> list[Hit]:
+        """The ``k`` best chunks for ``question``, best first; only chunks of ``documents``
+        (ids, paths relative to the corpus folder) when given."""
         if not self.data.chunks:
             return []
-        ids, features, raw = self.candidates(question, k)
+        ids, features, raw = self.candidates(question, k, documents)
+        if not len(ids):
+            return []
         if self.weights is not None:
             dense_weight, sentence_weight = self.weights
             fused = (

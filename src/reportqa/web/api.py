@@ -75,9 +75,11 @@ class QA(Protocol):
     @property
     def corpus_hash(self) -> str: ...
 
-    def ask(self, question: str, history: Any = None) -> Answer: ...
+    def ask(self, question: str, history: Any = None, documents: Any = None) -> Answer: ...
 
-    def stream(self, question: str, history: Any = None) -> Iterator[str | Answer]: ...
+    def stream(
+        self, question: str, history: Any = None, documents: Any = None
+    ) -> Iterator[str | Answer]: ...
 
     def check(self, claim: str) -> Verdict: ...
 
@@ -144,9 +146,11 @@ def api_router(qa: QA, feedback: FeedbackLog, *, max_question_chars: int = 2000)
             else [turn.model_dump(exclude_none=True) for turn in body.history]
         )
         try:
-            answer = qa.ask(body.question, history)
+            answer = qa.ask(body.question, history, body.documents)
         except InputError as exc:
             code = "invalid_history" if str(exc).startswith("history") else "invalid_question"
+            if str(exc).startswith(("no such document", "documents")):
+                code = "invalid_documents"
             return error_response(422, code, str(exc))
         except ReportQAError as exc:
             return error_response(503, "unavailable", str(exc))
@@ -233,9 +237,12 @@ def api_methods(router: APIRouter) -> dict[str, frozenset[str]]:
     return {path: frozenset(m) for path, m in methods.items()}
 
 
-def document_limits(app: FastAPI, *, max_question_chars: int) -> None:
+def document_limits(
+    app: FastAPI, *, max_question_chars: int, documents: Sequence[str] = ()
+) -> None:
     """Write the length limit of questions and claims, a setting, into ``app``'s OpenAPI schema
-    as their ``maxLength``, so clients and schema-driven tests see the limit the API enforces."""
+    as their ``maxLength``, and the corpus's document ids as the ``enum`` of a question's
+    ``documents``, so clients and schema-driven tests see the limits the API enforces."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -245,6 +252,10 @@ def document_limits(app: FastAPI, *, max_question_chars: int) -> None:
             for model, field in _LIMITED_TEXT.items():
                 if model in components:
                     components[model]["properties"][field]["maxLength"] = max_question_chars
+            scope = components.get("AskRequest", {}).get("properties", {}).get("documents", {})
+            for branch in [scope, *scope.get("anyOf", [])]:
+                if documents and branch.get("type") == "array":
+                    branch["items"]["enum"] = list(documents)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -78,7 +78,11 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
     install_error_handlers(app)
     api = api_router(qa, feedback, max_question_chars=settings.max_question_chars)
     app.include_router(api)
-    document_limits(app, max_question_chars=settings.max_question_chars)
+    document_limits(
+        app,
+        max_question_chars=settings.max_question_chars,
+        documents=[d.id for d in qa.documents],
+    )
     app.include_router(report_router(qa.documents, qa.corpus_hash))
     app.include_router(widget_router(qa.documents, settings.max_question_chars))
     app.mount("/web-static", StaticFiles(directory=STATIC_DIR), name="web-static")

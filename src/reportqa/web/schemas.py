@@ -109,6 +109,15 @@ class AskRequest(BaseModel):
         "oldest turns are left out, and the answer's notice says so.",
     )
 
+    documents: list[Annotated[str, Field(min_length=1, max_length=500)]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Answer from these documents only: their ids, the paths relative to the "
+        "corpus folder that citations name (`/api/health` lists them). Every document when "
+        "left out. An id the corpus does not have is a 422 (`invalid_documents`).",
+    )
+
     _check_unicode = field_validator("question", mode="before")(_valid_unicode)
 
 

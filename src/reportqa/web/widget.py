@@ -27,8 +27,9 @@ import importlib.util
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from ..messages import notice_templates
@@ -47,9 +48,13 @@ WIDGET_CSP = (
 )
 
 
-def widget_config(documents: Sequence[Document], lang: str, explicit: bool) -> dict[str, object]:
-    """What ``widget.js`` needs: strings, languages, documents' metadata, examples."""
+def widget_config(
+    documents: Sequence[Document], lang: str, explicit: bool, scope: Sequence[str] = ()
+) -> dict[str, object]:
+    """What ``widget.js`` needs: strings, languages, documents' metadata, examples, and the
+    documents its questions are scoped to (``scope``; every document when empty)."""
     return {
+        "scope": list(scope),
         "lang": lang,
         "explicitLang": explicit,
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
@@ -86,10 +91,18 @@ def widget_router(documents: Sequence[Document], max_question_chars: int) -> API
         return FileResponse(path, media_type="text/javascript")
 
     @router.get("/widget", response_class=HTMLResponse, include_in_schema=False)
-    def widget(request: Request, lang: str | None = None) -> HTMLResponse:
+    def widget(
+        request: Request, lang: str | None = None, doc: Annotated[list[str] | None, Query()] = None
+    ) -> HTMLResponse:
         ui = pick_language(request.headers.get("accept-language"), lang)
         explicit = bool(lang) and ui == (lang or "").lower()[:2]
-        config = json.dumps(widget_config(documents, ui, explicit), ensure_ascii=False)
+        known = {d.id for d in documents}
+        unknown = [d for d in doc or () if d not in known]
+        if unknown:  # a host page's typo must show, not answer from every document
+            message = f"no such document: {', '.join(unknown)}"
+            return HTMLResponse(escape_html(message), status_code=404)
+        scope = list(dict.fromkeys(doc or ()))
+        config = json.dumps(widget_config(documents, ui, explicit, scope), ensure_ascii=False)
         # "<" escaped so that no "</script>" inside the data can end the block.
         config = config.replace("<", "\\u003c")
         page = _PAGE.format(

@@ -7,7 +7,8 @@
   var config = JSON.parse(document.getElementById("rq-config").textContent);
   var lang = config.explicitLang ? config.lang : browserLanguage(config.lang);
   // The conversation lives for the browser tab: a follow-up is sent with it as its history.
-  var THREAD_KEY = "reportqa-widget-thread";
+  // A widget scoped to some documents (/widget?doc=NAME) keeps its own thread.
+  var THREAD_KEY = "reportqa-widget-thread" + (config.scope.length ? ":" + config.scope.join("|") : "");
   var MAX_TURNS = 20;
   var turns = loadThread(); // {question, answer (API JSON) | null, error | null, rated}
   var busy = false;
@@ -315,6 +316,13 @@
     return "HTTP " + response.status;
   }
 
+  function askBody(question, thread) {
+    var body = { question: question };
+    if (thread.length) body.history = thread;
+    if (config.scope.length) body.documents = config.scope;
+    return body;
+  }
+
   function ask(question) {
     question = String(question || "").trim();
     if (!question || busy) return;
@@ -328,7 +336,7 @@
     fetch("api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(thread.length ? { question: question, history: thread } : { question: question })
+      body: JSON.stringify(askBody(question, thread))
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         if (!response.ok || !body) throw new Error(errorMessage(response, body));
