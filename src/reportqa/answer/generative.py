@@ -57,6 +57,7 @@ __all__ = [
     "describe_failure",
     "steering_in",
     "PROVIDERS",
+    "without_reasoning",
 ]
 
 PROVIDERS = ("openai", "ollama")
@@ -299,11 +300,18 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-class _Visible:
-    """The model's text without the reasoning some local models write first in
-    <think>…</think>; ``feed`` returns what can be shown of it so far."""
+_THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL)
 
-    _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL)
+
+def without_reasoning(text: str) -> str:
+    """``text`` without the reasoning some local models write first in <think>…</think>."""
+    return _THINK.sub("", text)
+
+
+class _Visible:
+    """The model's text without its reasoning (``without_reasoning``); ``feed`` returns what
+    can be shown of it so far."""
+
     _OPEN = "<think>"
 
     def __init__(self) -> None:
@@ -323,7 +331,7 @@ class _Visible:
         return out
 
     def text(self) -> str:
-        return self._THINK.sub("", self._raw)
+        return without_reasoning(self._raw)
 
 
 def _fallback(extractive: Answer, reason: str, started: float | None) -> Answer:

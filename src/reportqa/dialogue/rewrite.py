@@ -25,6 +25,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import StrOutputParser
 
+from ..answer.generative import without_reasoning
 from ..lang.detect import detect_language
 from ..lang.tokens import PREFIX, content_words, tokens
 from .followup import Resolution
@@ -37,7 +38,6 @@ _ANSWER_CHARS = 600  # of each earlier answer, sent to the model
 _TURNS = 8  # the last turns sent
 _MAX_FACTOR = 3  # a rewrite longer than this many times the question (plus 200) is not one
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
-_THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL)
 
 REWRITE_PROMPT = """\
 You rewrite the last question of a conversation about a report so that it can be understood \
@@ -109,7 +109,7 @@ class Rewriter:
             reply = self.chain.invoke(messages)
         except Exception as exc:  # the model is the boundary: whatever fails, read offline
             return offline, f"the LLM could not rewrite the follow-up ({type(exc).__name__})"
-        text = " ".join(_THINK.sub("", str(reply)).strip().strip("\"'«»").split())
+        text = " ".join(without_reasoning(str(reply)).strip().strip("\"'«»").split())
         if not text or len(text) > _MAX_FACTOR * len(question) + 200:
             return offline, "the LLM gave no usable rewrite of the follow-up"
         if _same(text, question):
