@@ -177,10 +177,8 @@ def _respond(
         _progress(f"{failures} line(s) could not be {verb}")
 
 
-@main.command()
-@click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-@click.option(
+# ``ask`` and ``chat``: the documents a question is answered from.
+_doc_option = click.option(
     "--doc",
     "docs",
     multiple=True,
@@ -188,6 +186,12 @@ def _respond(
     help="Answer from this document only (its path in the corpus folder, as `reportqa list` "
     "shows it); repeatable. Default: every document.",
 )
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@_doc_option
 @_settings_options
 def ask(question: str, as_json: bool, docs: tuple[str, ...], **kw: Any) -> None:
     """Answer QUESTION from the report. With QUESTION "-", read one question per line from
@@ -227,14 +231,7 @@ def _ask_line(qa: Any, line: str, documents: list[str] | None = None) -> Answer:
 
 
 @main.command()
-@click.option(
-    "--doc",
-    "docs",
-    multiple=True,
-    metavar="NAME",
-    help="Answer from this document only (its path in the corpus folder, as `reportqa list` "
-    "shows it); repeatable. Default: every document.",
-)
+@_doc_option
 @_settings_options
 def chat(docs: tuple[str, ...], **kw: Any) -> None:
     """Talk with the report in the terminal: each answer is printed with its sources, as by
