@@ -87,12 +87,7 @@ def _turn(item: Any, index: int, max_chars: int) -> Turn:
         return item
     if not isinstance(item, Mapping):
         raise InputError(f'{where} must be an object {{"role", "content"}}, got {_kind(item)}')
-    unknown = sorted(str(k) for k in item if k not in TURN_FIELDS)
-    if unknown:
-        raise InputError(
-            f"{where} has unknown field(s) {', '.join(unknown)}: a turn has role, content "
-            "and (an answer) citations"
-        )
+    _known_fields(item, TURN_FIELDS, where, "a turn has role, content and (an answer) citations")
     role = item.get("role")
     if role not in ROLES:
         raise InputError(f'{where}.role must be "user" or "assistant", got {role!r}')
@@ -118,6 +113,13 @@ def _turn(item: Any, index: int, max_chars: int) -> Turn:
     return Turn(role=role, content=text, citations=citations)
 
 
+def _known_fields(item: Mapping[Any, Any], allowed: Any, where: str, expected: str) -> None:
+    """An ``InputError`` naming the fields of ``item`` that are not ``allowed``, if any."""
+    unknown = sorted(str(k) for k in item if k not in allowed)
+    if unknown:
+        raise InputError(f"{where} has unknown field(s) {', '.join(unknown)}: {expected}")
+
+
 def _clean(content: str, where: str, max_chars: int) -> str:
     if not content.strip():
         return ""
@@ -130,12 +132,9 @@ def _clean(content: str, where: str, max_chars: int) -> str:
 def _citation(raw: Any, where: str, n: int) -> Citation:
     if not isinstance(raw, Mapping):
         raise InputError(f"{where} must be a citation object, got {_kind(raw)}")
-    unknown = sorted(str(k) for k in raw if k not in CITATION_FIELDS)
-    if unknown:
-        raise InputError(
-            f"{where} has unknown field(s) {', '.join(unknown)}: a citation has "
-            + ", ".join(sorted(CITATION_FIELDS))
-        )
+    _known_fields(
+        raw, CITATION_FIELDS, where, "a citation has " + ", ".join(sorted(CITATION_FIELDS))
+    )
     document, paragraph = raw.get("document"), raw.get("paragraph")
     if not isinstance(document, str) or not _is_int(paragraph):
         raise InputError(f"{where} needs a document (string) and a paragraph (number)")

@@ -79,6 +79,7 @@ class HybridSearcher:
         self._chunk_languages = np.array(
             [self.languages.get(c.document, "ru") for c in data.chunks], dtype=object
         )
+        self._chunk_documents = np.array([c.document for c in data.chunks], dtype=object)
         self.bm25 = BM25(data.tokens)
         n = data.chunk_index.ntotal
         self.chunk_vectors = (
@@ -140,8 +141,7 @@ class HybridSearcher:
             candidates = set(int(i) for i in dense_ids[0] if i >= 0)
             candidates.update(int(i) for i in np.argsort(-lexical)[:n_cand])
         else:  # the best of the chosen documents' chunks by either signal
-            scope = np.array([c.document in documents for c in self.data.chunks], dtype=bool)
-            rows = np.flatnonzero(scope)
+            rows = np.flatnonzero(np.isin(self._chunk_documents, list(documents)))
             candidates = set(int(i) for i in rows[np.argsort(-dense_all[rows])[:n_cand]])
             candidates.update(int(i) for i in rows[np.argsort(-lexical[rows])[:n_cand]])
             if not candidates:
