@@ -8,6 +8,8 @@
   built once per test session. A test that uses it (or ``report_index``, ``extractive``) is marked
   ``slow`` here, whatever its file says: the fake embedder is the default, the real model the
   exception (``pytest -m "not slow"`` runs the fast ones; CI runs all).
+- ``KAMENSK`` is a small report written for the tests, and ``fake_index`` indexes it (or any
+  text) with the fake embedder, for tests where the features decide, not the embedding model.
 - ``SHARED`` is ``../shared`` beside the checkout; a test that reads it skips with a reason when
   it is absent (a user's fresh clone).
 """
@@ -22,6 +24,11 @@ import pytest
 
 from reportqa import ReportQA, Settings
 from reportqa.answer.extractive import ExtractiveAnswerer
+from reportqa.index.chunking import chunk_documents
+from reportqa.index.corpus import load_corpus
+from reportqa.index.store import IndexData, build_index
+from reportqa.models import Document
+from reportqa.pipeline import document_languages
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -29,6 +36,20 @@ REPORT = CORPUS / "karaganda-industry.txt"
 SHARED = ROOT.parent / "shared"
 EVAL = SHARED / "eval"
 
+# A small report written for the tests: figures with and without years, a named zone followed
+# by a sentence that speaks of it without naming it, and a rise.
+KAMENSK = """\
+Промышленность Каменска
+
+В 2024 году завод произвёл 1400 единиц автобусов и 372 тысячи шин.
+
+Специальная экономическая зона «Сарыарка» работает с 2011 года. В ней зарегистрировано 24 \
+участника.
+
+В 2024 году производство стали увеличилось на 6,6%. Выпуск чугуна вырос на 6%.
+
+Индустриальная зона «Сарань» привлекла 472 млрд тенге инвестиций.
+"""
 
 _REAL_MODEL_FIXTURES = frozenset({"report_qa", "report_index", "extractive"})
 
@@ -112,3 +133,21 @@ def report_qa(report_index: Path) -> ReportQA:
 @pytest.fixture(scope="session")
 def extractive(report_qa: ReportQA) -> ExtractiveAnswerer:
     return report_qa.extractive
+
+
+def fake_index(
+    folder: Path, index: Path, text: str = KAMENSK, info: dict[str, str] | None = None
+) -> tuple[list[Document], IndexData, FakeEmbedder]:
+    """``text`` as ``folder/kamensk.txt``, indexed at ``index`` with the fake embedder."""
+    folder.mkdir()
+    (folder / "kamensk.txt").write_text(text, encoding="utf-8")
+    documents = load_corpus(folder)
+    embedder = FakeEmbedder()
+    data = build_index(
+        index,
+        chunk_documents(documents),
+        embedder,
+        info or {},
+        languages=document_languages(documents),
+    )
+    return documents, data, embedder

@@ -25,30 +25,11 @@ from reportqa.answer.short import short_answer
 from reportqa.evidence.features import FEATURES, Candidate, expected_best
 from reportqa.evidence.model import EvidenceModel, load_model
 from reportqa.evidence.question import read_question
-from reportqa.index.chunking import chunk_documents
-from reportqa.index.corpus import load_corpus
-from reportqa.index.store import build_index
 from reportqa.lang.detect import detect_language
 from reportqa.models import Document
-from reportqa.pipeline import document_languages
 from reportqa.retrieval import HybridSearcher
 
-from .conftest import FakeEmbedder
-
-# A small report written for these tests: figures with and without years, a named zone followed
-# by a sentence that speaks of it without naming it, and a rise.
-KAMENSK = """\
-Промышленность Каменска
-
-В 2024 году завод произвёл 1400 единиц автобусов и 372 тысячи шин.
-
-Специальная экономическая зона «Сарыарка» работает с 2011 года. В ней зарегистрировано 24 \
-участника.
-
-В 2024 году производство стали увеличилось на 6,6%. Выпуск чугуна вырос на 6%.
-
-Индустриальная зона «Сарань» привлекла 472 млрд тенге инвестиций.
-"""
+from .conftest import fake_index
 
 
 @dataclass
@@ -74,18 +55,7 @@ class Small:
 
 @pytest.fixture
 def small(tmp_path: Path) -> Small:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "kamensk.txt").write_text(KAMENSK, encoding="utf-8")
-    documents = load_corpus(folder)
-    embedder = FakeEmbedder()
-    data = build_index(
-        tmp_path / "small-index",
-        chunk_documents(documents),
-        embedder,
-        {},
-        languages=document_languages(documents),
-    )
+    documents, data, embedder = fake_index(tmp_path / "corpus", tmp_path / "small-index")
     searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
     return Small(documents[0], searcher, ExtractiveAnswerer(searcher, documents))
 

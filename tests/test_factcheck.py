@@ -23,16 +23,12 @@ from reportqa import InputError, ReportQA, Settings, Verdict, verdict_to_dict
 from reportqa.cli import main
 from reportqa.evaluate import evaluate_claims
 from reportqa.evidence.features import Candidate
-from reportqa.index.chunking import chunk_documents
-from reportqa.index.corpus import load_corpus
-from reportqa.index.store import build_index
 from reportqa.inputs import clean_claim
 from reportqa.lang.numbers import parse_quantities, quantities_match
 from reportqa.models import Citation, Comparison
-from reportqa.pipeline import document_languages
 from reportqa.serialize import citation_to_dict
 
-from .conftest import CORPUS, FakeEmbedder
+from .conftest import CORPUS, fake_index
 
 CITY = """\
 В городе Каменск работают 12 школ и 3 больницы. Городская библиотека открыта с 1998 года.
@@ -439,36 +435,12 @@ def test_evaluate_claims_counts_and_keeps_going_after_a_refused_claim() -> None:
 
 # --- what the evidence layer lends the fact-checker (fake embedder, a report written here) -----
 
-ZONES = """\
-Промышленность Каменска
-
-В 2024 году завод произвёл 1400 единиц автобусов и 372 тысячи шин.
-
-Специальная экономическая зона «Сарыарка» работает с 2011 года. В ней зарегистрировано 24 \
-участника.
-
-В 2024 году производство стали увеличилось на 6,6%. Выпуск чугуна вырос на 6%.
-
-Индустриальная зона «Сарань» привлекла 472 млрд тенге инвестиций.
-"""
-
 
 @pytest.fixture
 def zone_qa(tmp_path: Path) -> ReportQA:
-    """``ZONES`` indexed with the fake embedder: the features decide, not the embedding model."""
-    folder = tmp_path / "zones"
-    folder.mkdir()
-    (folder / "kamensk.txt").write_text(ZONES, encoding="utf-8")
-    documents = load_corpus(folder)
-    embedder = FakeEmbedder()
-    index = tmp_path / "zones-index"
-    data = build_index(
-        index,
-        chunk_documents(documents),
-        embedder,
-        {"corpus_hash": "zones"},
-        languages=document_languages(documents),
-    )
+    """``KAMENSK`` indexed with the fake embedder: the features decide, not the embedding model."""
+    folder, index = tmp_path / "zones", tmp_path / "zones-index"
+    documents, data, embedder = fake_index(folder, index, info={"corpus_hash": "zones"})
     return ReportQA(Settings(corpus=folder, index=index), documents, data, embedder)
 
 
