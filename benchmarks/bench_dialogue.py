@@ -4,8 +4,10 @@ asked alone (no history: what every channel did before).
 
     python benchmarks/bench_dialogue.py [FILE.jsonl] [--show]
 
-FILE defaults to benchmarks/data/report-dialogues.jsonl (frozen before the follow-up logic was
-written; see benchmarks/data/README.md). ``--show`` prints every turn: how it was read
+FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
+are development data now (the follow-up model is fitted on them, ``train_followup.py``);
+report-dialogues-3.jsonl is the measuring set (benchmarks/data/README.md), of which only totals
+are printed. ``--show`` prints every turn of a development set: how it was read
 (``interpreted_as``) and whether it was right.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
+MEASURING = frozenset({"report-dialogues-3.jsonl"})  # totals only: its turns are never shown
 
 
 def main() -> None:
@@ -25,6 +28,8 @@ def main() -> None:
     parser.add_argument("file", nargs="?", type=Path, default=DATA)
     parser.add_argument("--show", action="store_true", help="print every turn")
     args = parser.parse_args()
+    if args.show and args.file.name in MEASURING:
+        parser.error(f"{args.file.name} is a measuring set: only its totals are printed")
     from reportqa import ReportQA, Settings
     from reportqa.evaluate import evaluate_dialogues, read_jsonl
 

@@ -5,12 +5,13 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets test3|test|test2|fit|dev|all]
 
-Sets: test = report-test-{ru,en,kk} and report-claims-test (frozen before the evidence model,
-never fitted on, failures not read); test2 = the second such sets, frozen at
-14:02 UTC the same day; fit = the sets the model was fitted on; dev =
-../shared/eval/report-dev*.jsonl (if present).
+Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test3 =
+report-test3-{ru,en,kk} and report-claims-test3, frozen at 16:39 UTC on 2026-12-01 and only
+measured since; test and test2 = the first and second such sets (their questions are fitting
+data of the evidence model since test3 was frozen; their claims are still only measured); fit =
+the sets the model was fitted on first; dev = ../shared/eval/report-dev*.jsonl (if present).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = {
+    "test3": [DATA / f"report-test3-{lang}.jsonl" for lang in ("ru", "en", "kk")]
+    + [DATA / "report-claims-test3.jsonl"],
     "test": [DATA / f"report-test-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / "report-claims-test.jsonl"],
     "test2": [DATA / f"report-test2-{lang}.jsonl" for lang in ("ru", "en", "kk")]
@@ -37,7 +40,7 @@ SETS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", choices=[*SETS, "all"], default="test")
+    parser.add_argument("--sets", choices=[*SETS, "all"], default="test3")
     args = parser.parse_args()
     from reportqa import ReportQA, Settings
     from reportqa.evaluate import evaluate_claims, evaluate_questions, is_claims_file, read_jsonl

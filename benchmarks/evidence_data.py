@@ -51,6 +51,12 @@ REPORT_FIT = (
     "report-heldout-a",
     "report-heldout-b",
     "report-calibration",
+    "report-test-ru",
+    "report-test-en",
+    "report-test-kk",
+    "report-test2-ru",
+    "report-test2-en",
+    "report-test2-kk",
 )
 REPORT_TEST = ("report-test-ru", "report-test-en", "report-test-kk")
 K = Settings().k

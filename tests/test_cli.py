@@ -106,17 +106,52 @@ def test_empty_corpus_folder(run, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "holds no text" in result.output
 
 
-def test_invalid_utf8_corpus_file_is_named_and_previous_index_kept(
+def test_invalid_utf8_corpus_file_is_left_out_named_and_the_rest_answered(
     run, report_corpus: Path, tmp_path: Path
 ) -> None:
     index = tmp_path / "ix"
     assert run("index", corpus=report_corpus, index=index).exit_code == 0
     before = load_index(index).path
     (report_corpus / "broken.txt").write_bytes(b"\xc3\x28 bad")
-    result = run("ask", "Сколько вузов?", corpus=report_corpus, index=index)
+    warning = (
+        "reportqa: warning: broken.txt was left out of the corpus because it is not valid "
+        "UTF-8 (line 1, byte 0): convert it to UTF-8 or remove it from the corpus folder"
+    )
+    result = run("ask", "Сколько вузов?", "--json", corpus=report_corpus, index=index)
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()  # CliRunner mixes stderr into output
+    assert warning in lines
+    assert json.loads(lines[-1])["refused"] is False
+    assert load_index(index).path == before  # the same documents: the index is kept, not rebuilt
+    for command in ("index", "list"):
+        result = run(command, corpus=report_corpus, index=index)
+        assert result.exit_code == 0 and warning in result.output.splitlines(), command
+    assert "up to date" in run("index", corpus=report_corpus, index=index).output
+
+
+def test_a_broken_file_does_not_keep_a_new_document_out(
+    run, report_corpus: Path, tmp_path: Path
+) -> None:
+    (report_corpus / "extra.md").write_text(
+        "# Дополнение\n\nВ области открыт новый аэропорт.", encoding="utf-8"
+    )
+    (report_corpus / "scan.pdf").write_bytes(b"%PDF-1.4 truncated")
+    result = run("index", corpus=report_corpus, index=tmp_path / "ix")
+    assert result.exit_code == 0, result.output
+    assert "reportqa: warning: scan.pdf was left out of the corpus because it cannot be read " in (
+        result.output
+    )
+    assert "(2 documents," in result.output
+
+
+def test_a_corpus_of_only_broken_files_is_an_error_naming_them(run, tmp_path: Path) -> None:
+    folder, index = tmp_path / "corpus", tmp_path / "ix"
+    folder.mkdir()
+    (folder / "bad.txt").write_bytes(b"\xff")
+    result = run("ask", "Сколько вузов?", corpus=folder, index=index)
     assert result.exit_code == 1
-    assert "broken.txt is not valid UTF-8" in result.output
-    assert load_index(index).path == before  # nothing lost
+    assert "holds no text" in result.output and "bad.txt is not valid UTF-8" in result.output
+    assert not index.exists()
 
 
 def test_truncated_faiss_file_is_rebuilt_and_told(run, tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from reportqa import Answer, InputError, ReportQA, Settings, answer_to_dict
 from reportqa.cli import main
-from reportqa.dialogue import Turn, read_history, resolve
-from reportqa.dialogue.followup import FEATURES, GROUPS, TABLE, followup_probability
+from reportqa.dialogue import Turn, followup, read_history, resolve
+from reportqa.dialogue.followup import FEATURES, GROUPS, TABLE
 from reportqa.dialogue.rewrite import Rewriter, added_words
 from reportqa.lang import resources
 from reportqa.lang.tokens import words_of
@@ -184,12 +184,54 @@ def test_a_new_topic_is_answered_as_it_stands() -> None:
     assert 0.0 <= read.probability < 0.5
 
 
-def test_each_marker_alone_makes_a_follow_up_and_a_new_name_pulls_back() -> None:
-    none = dict.fromkeys(FEATURES, 0.0)
-    assert followup_probability(none) < 0.5
-    for marker in ("opener", "closer", "reference", "fragment"):
-        assert followup_probability({**none, marker: 1.0}) >= 0.5, marker  # 0.5 is enough
-    assert followup_probability({**none, "reference": 1.0, "new_names": 1.0}) < 0.5
+def test_the_shipped_model_is_fitted_and_says_on_what() -> None:
+    text = (Path(followup.__file__).parent / followup.MODEL_FILE).read_text("utf-8")
+    model = json.loads(text)
+    assert tuple(model["features"]) == FEATURES and len(model["weights"]) == len(FEATURES)
+    how = model["provenance"]
+    assert how["command"] == "python benchmarks/train_followup.py"
+    assert "report-dialogues-3.jsonl" not in json.dumps(how["data"])  # a measuring set
+    assert 0.0 <= how["out_of_fold"]["all"]["balanced"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("How many buses were made in 2024?", "And tyres?"),  # an opener and a fragment
+        ("Сколько шин произведено в 2024 году?", "Когда его начали выпускать?"),  # a reference
+        ("2024 жылы қанша автобус шығарылды?", "Ал шиналар ше?"),  # an opener and a closer
+        ("How many buses were made in 2024?", "What is the total cost?"),  # bare: what is measured
+        ("Сколько проектов в инвестиционном пуле до 2030 года?", "На какую сумму?"),  # bare
+    ],
+)
+def test_markers_and_bare_questions_read_as_follow_ups(previous: str, question: str) -> None:
+    read = resolve(question, thread(previous))
+    assert read.followup and read.probability >= 0.5, read.features
+
+
+def test_a_fragment_after_a_completed_question_keeps_its_brackets_whole() -> None:
+    history = thread(
+        "How many manufacturing enterprises operate in the region?", "How many of them are large?"
+    )
+    first = resolve("How many of them are large?", history[:2]).interpreted_as
+    assert first == "How many of them are large (manufacturing enterprises)?"
+    read = resolve("And small ones?", history)
+    assert read.interpreted_as == "How many of them are small ones (manufacturing enterprises)?"
+
+
+def test_another_period_replaces_the_one_in_brackets() -> None:
+    history = thread(
+        "How many investment projects are planned for 2025?", "What is their total cost?"
+    )
+    read = resolve("And in 2026?", history)
+    assert read.interpreted_as is not None
+    assert "2026" in read.interpreted_as and "2025" not in read.interpreted_as
+    assert "total cost" in read.interpreted_as
+
+
+def test_what_is_measured_is_not_the_entity_carried_on() -> None:
+    read = resolve("Who is building it?", thread("What capacity will the wind farm have?"))
+    assert read.interpreted_as == "Who is building it (wind farm)?"
 
 
 def test_the_paragraphs_the_last_answer_cited_are_kept() -> None:

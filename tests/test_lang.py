@@ -8,6 +8,7 @@ import pytest
 from reportqa.evidence.question import read_question
 from reportqa.lang import resources
 from reportqa.lang.detect import detect_language
+from reportqa.lang.lexicon import translations
 from reportqa.lang.names import edit_distance, same_name, spelling_key
 from reportqa.lang.sentences import split_sentences
 from reportqa.lang.spelling import Speller
@@ -276,10 +277,32 @@ def test_every_table_entry_has_a_word(language: str) -> None:
         table = resources.raw(language)[name]
         groups = table if isinstance(table, dict) else {"": table}
         for group, entries in groups.items():
-            for entry in entries if isinstance(entries, list) else entries.split():
-                if not words_of(entry, language):
+            if isinstance(entries, dict):  # translations: word -> its words in another language
+                flat = [(w, language) for w in entries]
+                flat += [(m, group) for meanings in entries.values() for m in meanings]
+            else:
+                items = entries if isinstance(entries, list) else entries.split()
+                flat = [(entry, language) for entry in items]
+            for entry, entry_language in flat:
+                if not words_of(entry, entry_language):
                     empty.append((name, group, entry))
     assert empty == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "word", "meaning"),
+    [("en", "ru", "tyres", "шин"), ("kk", "ru", "шиналар", "шина"), ("ru", "en", "шин", "tyres")],
+)
+def test_translations_match_inflected_words_both_ways(
+    source: str, target: str, word: str, meaning: str
+) -> None:
+    [token] = words_of(word, source)
+    [wanted] = words_of(meaning, target)
+    assert wanted.key in translations(source, target)[token.key]
+
+
+def test_one_language_has_no_translations() -> None:
+    assert translations("ru", "ru") == {}
 
 
 def test_an_unknown_language_has_no_tables() -> None:

@@ -1,5 +1,5 @@
-"""Answers scoped to chosen documents of a corpus of several (``ask(documents=...)``,
-``reportqa ask --doc``, ``POST /api/ask`` with ``documents``)."""
+"""Answers scoped to chosen documents of a corpus of the report and two other documents
+(``ask(documents=...)``, ``reportqa ask --doc``, ``POST /api/ask`` with ``documents``)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from reportqa.web.schemas import AskRequest
 
 REPORT = "karaganda-industry.txt"
 OTHER = "saran-news.txt"
+THIRD = "temirtau-news.md"
 QUESTION = "Сколько вузов работает в области?"
 
 
@@ -30,6 +31,11 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (corpus / OTHER).write_text(
         "Новости Сарани\n\nВ Сарани открыли новый спортивный комплекс на 300 мест.\n\n"
         "Строительство комплекса заняло два года.\n",
+        encoding="utf-8",
+    )
+    (corpus / THIRD).write_text(
+        "# Новости Темиртау\n\nВ Темиртау открыли новый парк площадью 12 гектаров.\n\n"
+        "В парке высадили 3 тысячи деревьев.\n",
         encoding="utf-8",
     )
     return corpus, folder / "index"
@@ -54,6 +60,27 @@ def test_a_scoped_question_is_answered_from_its_documents_only(qa: ReportQA) -> 
     sport = qa.ask("Сколько мест в новом спортивном комплексе в Сарани?")
     assert not sport.refused and {c.document for c in sport.citations} == {OTHER}
     assert qa.ask("Сколько мест в новом спортивном комплексе в Сарани?", documents=[REPORT]).refused
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        QUESTION,
+        "Сколько мест в новом спортивном комплексе в Сарани?",
+        "Какова площадь нового парка в Темиртау?",
+        "Сколько деревьев высадили?",
+    ],
+)
+def test_no_scope_of_a_three_document_corpus_is_answered_from_outside_it(
+    qa: ReportQA, question: str
+) -> None:
+    for scope in ([REPORT], [OTHER], [THIRD], [OTHER, THIRD], [REPORT, THIRD]):
+        answer = qa.ask(question, documents=scope)
+        assert {c.document for c in answer.citations} <= set(scope), (scope, answer.answer)
+        assert {h.chunk.document for h in answer.retrieved} <= set(scope)
+    # and a question on the third document is answered from it when it is in the scope
+    park = qa.ask("Какова площадь нового парка в Темиртау?", documents=[OTHER, THIRD])
+    assert not park.refused and "12 гектаров" in park.citations[0].quote
 
 
 @pytest.mark.parametrize("documents", [["nope.txt"], [], "karaganda-industry.txt"])

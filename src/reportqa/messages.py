@@ -153,6 +153,13 @@ _NOTICES: dict[str, dict[str, str]] = {
         "kk": "сұхбаттың ең ерте репликалары ескерілмеді: {count} (шектеулер: {turns} реплика, "
         "{chars} таңба)",
     },
+    # About the corpus rather than an answer (``ReportQA.notices``): a file left out of it. The
+    # problem is the loader's, in English ("is not valid UTF-8 (line 3, byte 20): convert ...").
+    "file_skipped": {
+        "en": "{file} was left out of the corpus because it {problem}",
+        "ru": "файл {file} не включён в корпус (причина: {problem})",
+        "kk": "{file} файлы корпусқа енгізілмеді (себебі: {problem})",
+    },
 }
 # Fallback notices: the reason, then that the extractive answer stands in.
 _FALLBACKS = frozenset(

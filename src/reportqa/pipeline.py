@@ -1,10 +1,15 @@
 """The wiring: corpus -> index -> retriever -> answerer, behind ``ReportQA``.
 
 ``ReportQA.open`` loads the index, building or rebuilding it when it is missing, stale (corpus or
-chunk settings changed) or damaged, and says so through ``progress``. ``ask`` runs the LangChain
-chain (``chain``): ``prepare`` (validate the question, retrieve) then the answerer. ``stream``
-runs the same ``prepare`` and streams the same answering step. The CLI, the HTTP API, the
-widget and the chat page all call one of the two and render the ``Answer`` it returns.
+chunk settings changed) or damaged, and says so through ``progress``. ``ask`` runs the steps of
+one chain: ``prepare`` (validate the question, retrieve) then the answerer. ``stream`` runs the
+same ``prepare`` and streams the same answering step. The CLI, the HTTP API, the widget and the
+chat page all call one of the two and render the ``Answer`` it returns.
+
+``chain`` (and ``prepare``, ``retriever``) are the LangChain faces of those very steps, for
+composing them with other runnables (and for LangChain's callbacks and tracing). They are built
+on first use, as is the fact-checker: importing LangChain takes about a second, which a
+one-question process (``reportqa ask``) would otherwise pay for nothing.
 
 Both take the conversation's earlier turns (``history``): ``prepare`` reads a follow-up against
 them (``dialogue``: offline, or rewritten by the chat model when one is configured and checked)
@@ -15,26 +20,32 @@ first; the ``Answer`` says which question it answered in ``interpreted_as``.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-from langchain_core.runnables import Runnable, RunnableLambda
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .answer.extractive import ExtractiveAnswerer
 from .config import Settings
 from .dialogue import read_history, resolve
 from .errors import IndexCorruptError, IndexMismatchError, InputError
 from .index.chunking import chunk_documents
-from .index.corpus import corpus_hash, load_corpus, paragraph_places
+from .index.corpus import Skipped, corpus_hash, paragraph_places, read_corpus
 from .index.embeddings import load_embedder
 from .index.store import IndexData, build_index, load_index
 from .inputs import clean_claim, clean_question
 from .lang.detect import detect_language
+from .messages import notice_text
 from .models import Answer, Citation, Document, Hit, Verdict
-from .retrieval.hybrid import HybridRetriever, HybridSearcher
+from .retrieval.hybrid import HybridSearcher
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
+    from .check.factcheck import FactChecker
+    from .retrieval.retriever import HybridRetriever
 
 __all__ = ["ReportQA"]
 
@@ -61,8 +72,10 @@ class ReportQA:
         data: IndexData,
         embedder: Any,
         notices: tuple[str, ...] = (),
+        skipped: tuple[Skipped, ...] = (),
     ) -> None:
         self.settings = settings
+        self.skipped = skipped  # the corpus folder's files left out, and why (also in notices)
         self.documents = documents
         self.data = data
         self.embedder = embedder
@@ -70,7 +83,6 @@ class ReportQA:
         self.corpus_hash = str(data.manifest["corpus_hash"])
         self.places = paragraph_places(documents)  # the page and section of cited paragraphs
         self.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
-        self.retriever = HybridRetriever(searcher=self.searcher, k=settings.k)
         # The extractive answerer decides refusal whichever answers; fact-checks use it too.
         self.extractive = extractive = ExtractiveAnswerer(
             self.searcher, documents, settings.min_confidence
@@ -84,15 +96,8 @@ class ReportQA:
             chat_model = chat_model_from_spec(settings.llm, settings.llm_timeout)
             self.answerer = GenerativeAnswerer(chat_model, extractive, timeout=settings.llm_timeout)
             self.rewriter = Rewriter(chat_model)
-        # One chain for `ask` and `stream`: `prepare` validates and retrieves, then `ask` answers
-        # and `stream` streams the same answering step.
-        self.prepare: Runnable[Any, dict[str, Any]] = self._build_prepare()
-        self.chain: Runnable[Any, Answer] = self.prepare | RunnableLambda(
-            self._answer, name="answer"
-        )
-        from .check.factcheck import FactChecker
-
-        self.checker = FactChecker(extractive, documents)
+        self._lazy: dict[str, Any] = {}  # what ``ask`` does not need, built on first use
+        self._lazy_lock = threading.RLock()  # a build may ask for another
 
     @classmethod
     def open(
@@ -105,21 +110,29 @@ class ReportQA:
         **overrides: Any,
     ) -> ReportQA:
         """Load the corpus and its index, building the index when needed;
-        ``embedding_progress(done, total)`` follows the texts a build embeds.
+        ``embedding_progress(done, total)`` follows the texts a build embeds. A file of the corpus
+        that cannot be read is left out and named, with why, in ``skipped`` and ``notices`` and
+        through ``progress`` (as "warning: ...").
 
-        Raises ``CorpusError`` for an unusable corpus, ``IndexMismatchError`` when the index was
-        built with another embedding model (rebuild it with ``rebuild=True`` or
-        ``reportqa index``), ``EmbeddingError`` when the model cannot be loaded."""
+        Raises ``CorpusError`` for an unusable corpus (no readable document),
+        ``IndexMismatchError`` when the index was built with another embedding model (rebuild it
+        with ``rebuild=True`` or ``reportqa index``), ``EmbeddingError`` when the model cannot
+        be loaded."""
         settings = (settings or Settings.from_env()).replace(**overrides)
         say = progress or (lambda _msg: None)
-        documents = load_corpus(settings.corpus, settings.max_file_mb)
+        corpus = read_corpus(settings.corpus, settings.max_file_mb)
+        documents = corpus.documents
+        notices = list(skipped_notices(corpus.skipped))
+        for notice in notices:
+            say(f"warning: {notice}")
         build_info = {
             "corpus_hash": corpus_hash(documents),
             "chunk_chars": settings.chunk_chars,
             "chunk_overlap": settings.chunk_overlap,
             "documents": [{"id": d.id, "sha256": d.sha256, "title": d.title} for d in documents],
+            # Recorded only when off, so that indexes built before the setting stay current.
+            **({} if settings.sentence_vectors else {"sentence_vectors": False}),
         }
-        notices: list[str] = []
         data = None
         reason = "no index yet"
         if not rebuild:
@@ -133,8 +146,8 @@ class ReportQA:
             else:
                 stale = [
                     key
-                    for key in ("corpus_hash", "chunk_chars", "chunk_overlap")
-                    if data.manifest.get(key) != build_info[key]
+                    for key in ("corpus_hash", "chunk_chars", "chunk_overlap", "sentence_vectors")
+                    if data.manifest.get(key, True) != build_info.get(key, True)
                 ]
                 if stale:
                     reason = (
@@ -149,6 +162,7 @@ class ReportQA:
             notices.append(notice)
             say(notice)
             chunks = chunk_documents(documents, settings.chunk_chars, settings.chunk_overlap)
+            say(f"indexing {len(documents)} documents, {len(chunks)} passages")
             data = build_index(
                 settings.index,
                 chunks,
@@ -158,7 +172,7 @@ class ReportQA:
                 languages=document_languages(documents),
                 embedded=embedding_progress,
             )
-        return cls(settings, documents, data, embedder, tuple(notices))
+        return cls(settings, documents, data, embedder, tuple(notices), corpus.skipped)
 
     def ask(self, question: Any, history: Any = None, documents: Any = None) -> Answer:
         """The answer to ``question``: ``chain`` (validate, retrieve, answer). ``history``: the
@@ -168,7 +182,7 @@ class ReportQA:
         the corpus folder, as citations name them); all when None. Raises ``InputError`` for an
         empty or too long question, a history that is not a list of such turns, or a document
         the corpus does not have."""
-        return self.chain.invoke(_Asked(question, history, documents))
+        return self._answer(self._prepare(_Asked(question, history, documents)))
 
     def stream(
         self, question: Any, history: Any = None, documents: Any = None
@@ -178,7 +192,7 @@ class ReportQA:
         deltas, then the ``Answer``, whose text replaces the deltas. Without an LLM, the
         ``Answer`` alone, the very one ``ask`` gives. Raises ``InputError`` for an empty or too
         long question (or a bad ``history``, as for ``ask``) before anything is yielded."""
-        state = self.prepare.invoke(_Asked(question, history, documents))
+        state = self._prepare(_Asked(question, history, documents))
         return self._stream(state)
 
     def _stream(self, state: dict[str, Any]) -> Iterator[str | Answer]:
@@ -254,43 +268,91 @@ class ReportQA:
         answer = self.answerer.answer(state["question"], state["hits"])
         return _timed(_as_asked(_placed(answer, self.places), state), state)
 
-    def _build_prepare(self) -> Runnable[Any, dict[str, Any]]:
-        def validate(asked: Any) -> dict[str, Any]:
-            started = time.perf_counter()
-            if not isinstance(asked, _Asked):
-                asked = _Asked(asked)
-            s = self.settings
-            clean = clean_question(asked.question, s.max_question_chars)
-            documents = self.scope(asked.documents)
-            history = read_history(asked.history, s.max_history_turns, s.max_history_chars)
-            notices = []
-            if history.dropped:
-                notices.append(
-                    f"the {history.dropped} oldest turn(s) of the conversation were left out "
-                    f"(limits: {s.max_history_turns} turns, {s.max_history_chars} characters)"
-                )
-            resolution = resolve(clean, history.turns)
-            if self.rewriter is not None and history.turns:
-                resolution, notice = self.rewriter.rewrite(clean, history.turns, resolution)
-                if notice:
-                    notices.append(notice)
-            return {
-                "asked": clean,
-                "question": resolution.standalone,
-                "interpreted_as": resolution.interpreted_as,
-                "cited": resolution.cited if resolution.followup else (),
-                "documents": documents,
-                "notices": tuple(notices),
-                "started": started,
-            }
+    def _prepare(self, asked: Any) -> dict[str, Any]:
+        """The first steps of the chain: validate, then retrieve."""
+        return self._retrieve(self._validate(asked))
 
-        def retrieve(state: dict[str, Any]) -> dict[str, Any]:
-            hits = self._retrieve_preferring(
-                state["question"], state.get("cited", ()), state.get("documents")
+    def _validate(self, asked: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        if not isinstance(asked, _Asked):
+            asked = _Asked(asked)
+        s = self.settings
+        clean = clean_question(asked.question, s.max_question_chars)
+        documents = self.scope(asked.documents)
+        history = read_history(asked.history, s.max_history_turns, s.max_history_chars)
+        notices = []
+        if history.dropped:
+            notices.append(
+                f"the {history.dropped} oldest turn(s) of the conversation were left out "
+                f"(limits: {s.max_history_turns} turns, {s.max_history_chars} characters)"
             )
-            return {**state, "hits": hits, "retrieved_at": time.perf_counter()}
+        resolution = resolve(clean, history.turns)
+        if self.rewriter is not None and history.turns:
+            resolution, notice = self.rewriter.rewrite(clean, history.turns, resolution)
+            if notice:
+                notices.append(notice)
+        return {
+            "asked": clean,
+            "question": resolution.standalone,
+            "interpreted_as": resolution.interpreted_as,
+            "cited": resolution.cited if resolution.followup else (),
+            "documents": documents,
+            "notices": tuple(notices),
+            "started": started,
+        }
 
-        return RunnableLambda(validate, name="validate") | RunnableLambda(retrieve, name="retrieve")
+    def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+        hits = self._retrieve_preferring(
+            state["question"], state.get("cited", ()), state.get("documents")
+        )
+        return {**state, "hits": hits, "retrieved_at": time.perf_counter()}
+
+    @property
+    def prepare(self) -> Runnable[Any, dict[str, Any]]:
+        """The first steps of ``chain`` as a LangChain runnable: validate, then retrieve."""
+        return self._once("prepare", self._build_prepare)
+
+    @property
+    def chain(self) -> Runnable[Any, Answer]:
+        """The steps ``ask`` runs, as a LangChain runnable: ``prepare``, then answer. It takes a
+        question (or ``_Asked``) and gives the ``Answer`` ``ask`` would."""
+        return self._once("chain", self._build_chain)
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        """The searcher as a LangChain retriever of ``settings.k`` passages."""
+        from .retrieval.retriever import HybridRetriever
+
+        return self._once(
+            "retriever", lambda: HybridRetriever(searcher=self.searcher, k=self.settings.k)
+        )
+
+    @property
+    def checker(self) -> FactChecker:
+        """The fact-checker ``check`` runs, on the extractive answerer's evidence layer."""
+        from .check.factcheck import FactChecker
+
+        return self._once("checker", lambda: FactChecker(self.extractive, self.documents))
+
+    def _once(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()`` the first time ``name`` is asked for, then the same object (under a lock:
+        the server answers concurrently)."""
+        with self._lazy_lock:
+            if name not in self._lazy:
+                self._lazy[name] = build()
+            return self._lazy[name]
+
+    def _build_prepare(self) -> Runnable[Any, dict[str, Any]]:
+        from langchain_core.runnables import RunnableLambda
+
+        return RunnableLambda(self._validate, name="validate") | RunnableLambda(
+            self._retrieve, name="retrieve"
+        )
+
+    def _build_chain(self) -> Runnable[Any, Answer]:
+        from langchain_core.runnables import RunnableLambda
+
+        return self.prepare | RunnableLambda(self._answer, name="answer")
 
 
 def _as_asked(answer: Answer, state: dict[str, Any]) -> Answer:
@@ -336,6 +398,11 @@ def _timed(answer: Answer, state: dict[str, Any]) -> Answer:
         answer_ms=round((time.perf_counter() - state["retrieved_at"]) * 1000, 2),
     )
     return answer
+
+
+def skipped_notices(skipped: tuple[Skipped, ...]) -> tuple[str, ...]:
+    """The notice, in English, that names each file left out of the corpus and why."""
+    return tuple(notice_text(s.notice, "en") for s in skipped)
 
 
 def document_languages(documents: tuple[Document, ...]) -> dict[str, str]:

@@ -41,7 +41,8 @@ compared side by side.
    least ``MIN_STATED``, coverage at least ``MIN_STATED_COVERAGE``, and none of its words
    missing from the sentence, its paragraph and the document's lead (the key object must be
    there: a report on televisions does not support a claim on smartphones); across languages
-   the words are looked for by embedding. Years it names are then checked as in rule 4 ("с 2020 года" against "с 2023
+   the words are looked for in the lexicon (``lang.lexicon``), and by embedding when it has
+   no entry. Years it names are then checked as in rule 4 ("с 2020 года" against "с 2023
    года": ``contradicted``). Anything less: ``not_found``; words alone never contradict.
 
 A sentence that speaks of another named thing than the claim (the evidence feature
@@ -74,9 +75,10 @@ from ..answer.extractive import ExtractiveAnswerer
 from ..evidence.crosslingual import CrossLingual
 from ..evidence.features import Candidate as Evidence
 from ..evidence.question import read_question
+from ..lang.lexicon import loose, translations
 from ..lang.names import same_name
 from ..lang.numbers import Quantity, parse_quantities
-from ..lang.tokens import content_words, key_of, pos_of
+from ..lang.tokens import PREFIX, content_words, key_of, pos_of
 from ..models import Document, Hit, Verdict
 from .figures import (
     Figure,
@@ -118,6 +120,9 @@ _BONUS = {
     "magnitude": 0.1,
 }
 _CONTEXT_CREDIT = 0.5  # a word found near the sentence, not in it
+# A claim word counts as found from this similarity on: across languages an embedding match
+# weaker than a third is ordinary closeness ("aircraft" and "велосипедов"), not the word.
+_FOUND = 1 / 3
 _VERB_TAGS = frozenset({"VERB", "INFN", "PRTS", "PRTF", "GRND"})
 
 
@@ -149,9 +154,20 @@ class ClaimWords:
         claim_words: Sequence[str],
         report_words: Sequence[str],
         cross: bool,
+        languages: tuple[str, str] = ("ru", "ru"),
     ) -> None:
         self.cross = cross
-        self._claim = {w: i for i, w in enumerate(dict.fromkeys(claim_words))}
+        self._languages = languages
+        self._table = translations(*languages) if cross else {}
+        # A claim word the lexicon translates is decided by its table; only the others are
+        # looked up in the embedding space.
+        self._listed = {
+            w: meanings
+            for w in dict.fromkeys(claim_words)
+            if (meanings := self._table.get(key_of(w, languages[0])))
+        }
+        unlisted = [w for w in dict.fromkeys(claim_words) if w not in self._listed]
+        self._claim = {w: i for i, w in enumerate(unlisted)}
         self._report = {w: i for i, w in enumerate(dict.fromkeys(report_words))}
         self._scores: np.ndarray | None = None
         if cross and self._claim and self._report:
@@ -160,6 +176,13 @@ class ClaimWords:
     def similarity(self, claim_word: str, report_word: str) -> float:
         if same_word(claim_word, report_word):
             return 1.0
+        meanings = self._listed.get(claim_word)
+        if meanings is not None:
+            if key_of(report_word, self._languages[1]) in meanings:
+                return 1.0
+            language = self._languages[1]
+            prefix = "~" + report_word[: PREFIX + (language == "kk")]
+            return 1.0 if prefix in loose(meanings, language) else 0.0
         if self._scores is None:
             return 0.0
         i, j = self._claim.get(claim_word), self._report.get(report_word)
@@ -216,7 +239,16 @@ class FactChecker:
             for text in (e.hit.chunk.text, self._leads.get(e.hit.chunk.document, ""))
             for w in content_words_of(text)
         ]
-        matcher = ClaimWords(self.answerer.builder.crosslingual, words, report_words, cross)
+        report_language = next(
+            (self.languages.get(e.hit.chunk.document, "ru") for e in ranked), "ru"
+        )
+        matcher = ClaimWords(
+            self.answerer.builder.crosslingual,
+            words,
+            report_words,
+            cross,
+            (language, report_language),
+        )
         candidates = self._candidates(claim, quantities, language, ranked, words, matcher)
         unbacked: tuple[str, ...] = ()
         if claimed:
@@ -375,7 +407,7 @@ def _cover(
         near = max((matcher.similarity(word, w) for w in in_context), default=0.0)
         own += best
         found += max(best, _CONTEXT_CREDIT * near)
-        if max(best, near) == 0.0:
+        if max(best, near) < _FOUND:
             missing.append(word)
     return own / len(words), found / len(words), tuple(missing)
 

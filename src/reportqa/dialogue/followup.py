@@ -1,32 +1,40 @@
 """Follow-up questions without an LLM: does a question continue the conversation, and if so, what
 standalone question does it ask?
 
-**Whether it continues.** A small logistic model (``followup_model.json`` beside this module)
-weighs signals read through the ``followup_words`` table of the question's language
-(``lang/resources``): an opener ("а …?", "and …?", "ал …"), a closer ("… ше?"), a reference to
-what was said (pronouns, demonstratives: "его", "there", "олар"), a fragment with no question
-word of its own ("А проката?"), few words of its own, how many of its words the previous question
-shares, and names the previous question did not have (a new topic). A first question, or one the
-model does not take as a follow-up, is answered exactly as it stands.
+**Whether it continues.** A logistic model (``followup_model.json`` beside this module, fitted
+by ``benchmarks/train_followup.py``, whose provenance it carries) weighs ``FEATURES``, read
+through the ``followup_words`` table of the question's language (``lang/resources``): an opener
+("а …?", "and …?", "ал …"), a closer ("… ше?"), a reference to what was said (pronouns,
+demonstratives: "его", "there", "олар"), a fragment with no question word of its own ("А
+проката?"), how many words of its own it has, whether those are only nouns of what is measured
+("На какую сумму?", "What is the total cost?"), how many of them the previous question shares,
+and names (the previous question's or new ones). A first question, or one the model does not
+take as a follow-up, is answered exactly as it stands.
 
-**What it asks.** The previous question, itself completed (so a thread of follow-ups rolls on),
-lends what the new one lacks:
+**What it asks.** The thread keeps the last standalone question as the question it was built
+from and what the thread lent it in brackets, so a thread of follow-ups rolls on:
 
-- a fragment ("А проката?", "And tyres?", "Ал шиналар ше?") takes the previous question and puts
-  itself in place of what it replaces: a period in place of the period ("А в 2023 году?"), a
-  phrase starting with a preposition added at the end ("А в промышленности?"), otherwise a word
-  in place of the previous question's word it shares the most final letters with (the same case
-  ending: "чугуна" for "проката"), else the first word asked about ("buses" for "tyres");
+- a fragment ("А проката?", "And tyres?", "Ал шиналар ше?") takes the last question and puts
+  itself in place of what it replaces, the brackets kept: a period in place of the period ("А в
+  2023 году?", in the brackets too), a phrase starting with a preposition added at the end ("А в
+  промышленности?"), otherwise a word in place of the last question's word it shares the most
+  final letters with (the same case ending: "чугуна" for "проката"), else the word asked about
+  ("buses" for "tyres");
 - a question with its own question word ("Когда его будут финансировать?", "Where are they
-  from?") gets the previous question's names (or, with none, the word it asked about) and its
-  period when it names none, in brackets: "Когда его будут финансировать (технохаб)?".
+  from?"), or a fragment naming only what is measured ("And the cost?"), gets in brackets the
+  entity it lacks and the period when it names none: "Когда его будут финансировать
+  («Картех»)?". The entity is the last question's names, else the phrase it asked about
+  ("manufacturing enterprises", never the measured noun: "wind farm", not "capacity"); after
+  an answer to "which one, who, where", the names the answer gives, those in its own words
+  first, then those of its quote.
 
 The paragraphs the last answer cited are kept in ``Resolution.cited``: the pipeline prefers them
 when retrieving for a follow-up.
 
-Left out: syntax (which word a pronoun stands for is not parsed; the previous question's names
-stand in for all of them), answers as antecedents ("Картех" of the previous answer is reached
-through its cited paragraph, not by name), and any word list: those are rows of the tables.
+Left out: syntax (which word a pronoun stands for is not parsed; the entity stands in for all of
+them, and the phrase asked about is its first words, not a parsed noun phrase), translating the
+entity into the report's language (the retriever and the evidence model match across
+languages), and any word list: those are rows of the tables.
 """
 
 from __future__ import annotations
@@ -42,16 +50,29 @@ from importlib import resources as importlib_resources
 from ..evidence.question import Question, find_phrases, read_question
 from ..lang import resources
 from ..lang.detect import detect_language
-from ..lang.tokens import QUOTES, Token, is_stopword
+from ..lang.tokens import QUOTES, Token, is_stopword, quoted_spans
 from .turns import Turn
 
 __all__ = ["Resolution", "resolve", "FEATURES", "TABLE", "followup_probability"]
 
 TABLE = "followup_words"
-GROUPS = ("openers", "closers", "references", "periods")
-FEATURES = ("opener", "closer", "reference", "fragment", "short", "overlap", "new_names")
+GROUPS = ("openers", "closers", "references", "periods", "fragment_heads")
+FEATURES = (
+    "opener",
+    "closer",
+    "reference",
+    "fragment",
+    "short",
+    "bare",
+    "length",
+    "overlap",
+    "names",
+    "new_names",
+)
 MODEL_FILE = "followup_model.json"
 _SHORT = 2  # a question of at most this many words of its own is short
+_PHRASE = 2  # words of the phrase a question asks about, from the word it asks about on
+_LONG = 6  # the ``length`` feature counts words of its own up to this many
 _PERIOD_KINDS = frozenset({"year", "year_range", "duration"})
 
 
@@ -91,13 +112,26 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolution:
 
 @dataclass(frozen=True)
 class _Thread:
-    """What a conversation is about so far: its last standalone question, the entity it is
-    about (names, or the word asked about) and the period it names, as written there."""
+    """What a conversation is about so far: its last standalone question, as the question it
+    was built from (``base``) and what the thread lent it in brackets (``context``), the
+    entity it is about (names and the phrase asked about) and the period it names, as written
+    there."""
 
-    standalone: str
+    base: str
+    context: tuple[str, ...]
     entity: str
     period: str
     asks_entity: bool = False  # it asks which one, who or where: the answer is the entity
+
+    @property
+    def standalone(self) -> str:
+        return _compose(self.base, self.context)
+
+
+def _compose(base: str, context: Sequence[str]) -> str:
+    text = base.rstrip().rstrip("?!.").rstrip()
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({', '.join(context)})?" if context else f"{text}?"
 
 
 @lru_cache(maxsize=4096)
@@ -114,30 +148,28 @@ def _step(question: str, thread: _Thread | None) -> tuple[Resolution, _Thread]:
     prior = _read(thread.standalone, detect_language(thread.standalone))
     features = _features(whole, read, prior, core != question.rstrip("?!. "), table)
     probability = followup_probability(features)
-    if probability < 0.5:
+    if probability < _threshold():
         return Resolution(question, question, False, probability, (), features), _start(
             whole, table
         )
-    if features["fragment"]:
-        standalone, period = _fragment(core, read, prior, thread, table)
-        done = _read(standalone, language)
-        entity = _entity(done, table) if not period or not thread.entity else thread.entity
-        after = _Thread(standalone, entity, period or thread.period)
+    if features["fragment"] and not _measured_only(read, table):
+        after = _fragment(core, read, thread, table, language)
     else:
-        standalone = _with_context(core or question, read, thread, table)
+        base = core or question
         own = _period_span(read, table)
         after = _Thread(
-            standalone,
-            _names_text(read.text, read.names) if read.names else thread.entity,
+            base,
+            _context(read, thread, table),
+            _entity(read, table) if read.names else thread.entity,
             read.text[own[0] : own[1]] if own else thread.period,
         )
-    return Resolution(question, standalone, True, probability, (), features), after
+    return Resolution(question, after.standalone, True, probability, (), features), after
 
 
 def _start(read: Question, table: str) -> _Thread:
     span = _period_span(read, table)
     period = read.text[span[0] : span[1]] if span else ""
-    return _Thread(read.text, _entity(read, table), period, _asks_entity(read, table))
+    return _Thread(read.text, (), _entity(read, table), period, _asks_entity(read, table))
 
 
 def _asks_entity(read: Question, table: str) -> bool:
@@ -149,24 +181,46 @@ _MAX_ANSWER_NAMES = 4
 
 
 def _answered_by(thread: _Thread, turn: Turn) -> _Thread:
-    """The thread after an answer to "which one, who, where": the names the answer quotes
-    that the question did not have are what "they", "it", "there" refer to next."""
-    text = " ".join(c.quote for c in turn.citations[:1]) or turn.content
+    """The thread after an answer to "which one, who, where": the names the answer gives that
+    the question did not have, those it states in its own words (outside its quotes) first, then
+    those of its first quote, are what "they", "it", "there" refer to next."""
     asked = _read(thread.standalone)
     known = {t.key for t in asked.tokens}
-    names = [t for t in _read(text).names if t.key not in known]
-    if not names:
+    pieces: list[str] = []
+    for text in (_unquoted(turn.content), " ".join(c.quote for c in turn.citations[:1])):
+        names = [t for t in _read(text).names if t.key not in known] if text.strip() else []
+        known |= {t.key for t in names}
+        if names:
+            pieces.append(_names_text(text, names[: _MAX_ANSWER_NAMES - len(pieces)]))
+    if not pieces:
         return thread
-    entity = _names_text(text, names[:_MAX_ANSWER_NAMES])
-    return dataclasses.replace(thread, entity=entity, asks_entity=False)
+    return dataclasses.replace(thread, entity=" ".join(pieces), asks_entity=False)
+
+
+def _unquoted(text: str) -> str:
+    """``text`` less what it quotes (an answer's quotes of the report) and its markers [n]."""
+    spans = quoted_spans(text, max_chars=None)
+    out, at = [], 0
+    for start, end in spans:
+        out.append(text[at : max(at, start - 1)])
+        at = end + 1
+    out.append(text[at:])
+    return " ".join("".join(out).replace("[", " ").replace("]", " ").split())
 
 
 def _entity(read: Question, table: str) -> str:
-    """What a question is about: its names, else the word it asks about."""
+    """What a question is about: its names, else the phrase it asks about ("manufacturing
+    enterprises"). With names, that phrase is mostly what is counted or measured of them
+    ("участников" of «Сарыарка»), which a follow-up asks again of the same names."""
     if read.names:
         return _names_text(read.text, read.names)
     focus = _focus(read, table)
-    return focus.text if focus is not None else ""
+    if focus is None:
+        return ""
+    run = _run_around(read, _replaceable(read, table), focus)
+    at = run.index(focus)
+    run = run[at : at + _PHRASE]  # its head follows it: "manufacturing enterprises"
+    return read.text[run[0].start : run[-1].end]
 
 
 @lru_cache(maxsize=4096)
@@ -184,6 +238,11 @@ def _model() -> dict[str, object]:
     if tuple(model["features"]) != FEATURES:
         raise ValueError(f"{MODEL_FILE} has features {model['features']}, the code {FEATURES}")
     return dict(model)
+
+
+def _threshold() -> float:
+    """The probability from which a question is read as a follow-up (chosen with the fit)."""
+    return float(_model().get("threshold", 0.5))  # type: ignore[arg-type]
 
 
 def followup_probability(features: dict[str, float]) -> float:
@@ -214,15 +273,28 @@ def _features(
     prior_keys = {t.key for t in _topic_words(prior, table)} | {t.key for t in prior.names}
     overlap = sum(t.key in prior_keys for t in own) / len(own) if own else 0.0
     new_names = any(t.key not in prior_keys for t in read.names)
+    measured = _which_nouns(table)
     return {
         "opener": float(opener),
         "closer": float(closer),
         "reference": float(reference),
         "fragment": float(_is_fragment(read, table) and (marked or len(own) <= _SHORT)),
         "short": float(len(own) <= _SHORT),
+        "bare": float(all(t.key in measured for t in own)),  # "На какую сумму?", "Who?"
+        "length": min(len(own), _LONG) / _LONG,
         "overlap": overlap,
+        "names": float(bool(read.names)),
         "new_names": float(new_names),
     }
+
+
+def _measured_only(read: Question, table: str) -> bool:
+    """Whether a question's own words are all nouns of what is measured ("And the cost?"): a
+    fragment that names no word of the last question to replace, so the thread is added to it
+    in brackets instead."""
+    own = [t for t in _topic_words(read, table) if not _in_period(t, read, table)]
+    measured = _which_nouns(table)
+    return bool(own) and all(t.key in measured for t in own)
 
 
 def _is_fragment(read: Question, table: str) -> bool:
@@ -234,39 +306,50 @@ def _is_fragment(read: Question, table: str) -> bool:
 # -- completing the question ---------------------------------------------------------------------
 
 
-def _fragment(
-    core: str, read: Question, prior: Question, thread: _Thread, table: str
-) -> tuple[str, str]:
-    """The previous question with the fragment put in place of what it replaces, and the
-    fragment when it names a period ("" otherwise)."""
-    text = prior.text.rstrip().rstrip("?!.").rstrip()
+def _fragment(core: str, read: Question, thread: _Thread, table: str, language: str) -> _Thread:
+    """The thread's question with the fragment put in place of what it replaces (its brackets
+    kept), and the fragment as the period when it names one."""
+    base = thread.base.rstrip().rstrip("?!.").rstrip()
+    prior = _read(base)
+    context = thread.context
     if not core:
-        return text + "?", ""
+        return dataclasses.replace(thread, base=base)
     if _period_tokens(read, table):
-        if thread.period and thread.period in text:
-            at = text.rindex(thread.period)
-            span: tuple[int, int] | None = (at, at + len(thread.period))
+        if thread.period and thread.period in base:
+            at = base.rindex(thread.period)
+            base = _splice(base, (at, at + len(thread.period)), core)
+        elif thread.period and thread.period in context:
+            context = tuple(core if c == thread.period else c for c in context)
         else:
             span = _period_span(prior, table)
-        if span is None:
-            return f"{text} {core}?", core
-        return _splice(text, span, core) + "?", core
+            base = _splice(base, span, core) if span else f"{base} {core}"
+        return _Thread(base, context, thread.entity, core)
     first = next((t for t in read.tokens if t.kind != "punct"), None)
-    if first is not None and first.kind == "word" and is_stopword(first):
-        return f"{text} {core}?", ""  # "в промышленности": an adjunct, added
     candidates = _replaceable(prior, table)
-    if not candidates:
-        return f"{text} {core}?", ""
-    asked = _focus(prior, table)
-    mine = [t.lower for t in read.tokens if t.kind == "word"]
+    if (first is not None and first.kind == "word" and _is_adjunct(first, table)) or not candidates:
+        base = f"{base} {core}"  # "в промышленности": an adjunct, added
+    else:
+        asked = _focus(prior, table)
+        mine = [t.lower for t in _topic_words(read, table)] or [
+            t.lower for t in read.tokens if t.kind == "word"
+        ]
 
-    def rank(t: Token) -> tuple[int, bool, int]:
-        ending = max((_common_ending(t.lower, w) for w in mine), default=0)
-        return ending, asked is not None and t.start == asked.start, -t.start
+        def rank(t: Token) -> tuple[int, bool, int]:
+            ending = max((_common_ending(t.lower, w) for w in mine), default=0)
+            return ending, asked is not None and t.start == asked.start, -t.start
 
-    target = max(candidates, key=rank)
-    run = _run_around(prior, candidates, target)
-    return _splice(text, (run[0].start, run[-1].end), core) + "?", ""
+        target = max(candidates, key=rank)
+        run = _run_around(prior, candidates, target)
+        base = _splice(base, (run[0].start, run[-1].end), core)
+    done = _read(base, language)
+    return _Thread(base, context, _entity(done, table) or thread.entity, thread.period)
+
+
+def _is_adjunct(token: Token, table: str) -> bool:
+    """Whether a fragment's first word opens an adjunct to add ("в промышленности", "in
+    industry"): a stop word that is not an article or determiner of the ``fragment_heads``
+    row ("the second", "its cost" stand in for a word)."""
+    return is_stopword(token) and token.lower not in _surface_words(table, "fragment_heads")
 
 
 def _run_around(read: Question, candidates: list[Token], target: Token) -> list[Token]:
@@ -283,10 +366,9 @@ def _run_around(read: Question, candidates: list[Token], target: Token) -> list[
     return words[first : last + 1]
 
 
-def _with_context(core: str, read: Question, thread: _Thread, table: str) -> str:
-    """The question with what it lacks of the thread in brackets: the entity, the period."""
-    text = core.rstrip().rstrip("?!.").rstrip()
-    text = text[:1].upper() + text[1:]
+def _context(read: Question, thread: _Thread, table: str) -> tuple[str, ...]:
+    """What a question of its own lacks of the thread, to add in brackets: the entity, the
+    period."""
     context: list[str] = []
     keys = {t.key for t in read.tokens}
     if not read.names and thread.entity:
@@ -295,7 +377,7 @@ def _with_context(core: str, read: Question, thread: _Thread, table: str) -> str
             context.append(thread.entity)
     if thread.period and not _period_tokens(read, table):
         context.append(thread.period)
-    return f"{text} ({', '.join(context)})?" if context else f"{text}?"
+    return tuple(context)
 
 
 def _replaceable(read: Question, table: str) -> list[Token]:
@@ -326,7 +408,9 @@ def _focus(read: Question, table: str) -> Token | None:
         t.start for t in read.tokens if t.kind == "word" and is_stopword(t) and _is_asking(t, table)
     ]
     after = min(marks) if marks else -1
-    return next((t for t in candidates if t.start > after), candidates[0])
+    measured = _which_nouns(table)
+    ranked = [t for t in candidates if t.key not in measured] or candidates
+    return next((t for t in ranked if t.start > after), ranked[0])
 
 
 def _is_asking(token: Token, table: str) -> bool:
@@ -361,10 +445,15 @@ def _topic_words(read: Question, table: str) -> list[Token]:
     for group in resources.grouped_phrases(table, "question_words").values():
         asked |= {p[0] for p in group if len(p) == 1}
     marks = {w for g in ("openers", "closers", "references") for p in _surface(table, g) for w in p}
+    toks = read.tokens
+    phrases = [p for g in resources.grouped_phrases(table, "question_words").values() for p in g]
+    spans = find_phrases(toks, tuple(sorted(phrases, key=len, reverse=True)))
+    inside = {toks[i].start for first, last in spans for i in range(first, last + 1)}
     return [
         t
-        for t in read.tokens
+        for t in toks
         if t.kind == "word"
+        and t.start not in inside
         and len(t.text) > 1
         and not is_stopword(t)
         and t.key not in asked
@@ -439,6 +528,20 @@ def _surface(table: str, group: str) -> tuple[tuple[str, ...], ...]:
     entries = resources.raw(table)[TABLE][group]
     phrases = {tuple(e.lower().replace("ё", "е").split()) for e in entries}
     return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
+
+
+@cache
+def _surface_words(table: str, group: str) -> frozenset[str]:
+    return frozenset(w for p in _surface(table, group) for w in p)
+
+
+@cache
+def _which_nouns(table: str) -> frozenset[str]:
+    """The nouns a "which" question measures by ("capacity", "объём"): what is asked, not
+    what it is asked about."""
+    groups = resources.grouped_phrases(table, "which_nouns")
+    measured = (groups.get(kind, ()) for kind in ("quantity", "date"))
+    return frozenset(p[0] for g in measured for p in g if len(p) == 1)
 
 
 @cache

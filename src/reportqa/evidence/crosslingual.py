@@ -12,12 +12,23 @@ A word in the minority script of the candidate words (Latin words in a Russian r
 found by its spelling (``lang.names``); meaning alone gives it at most half a match
 ("Kazakhstan" is close in meaning to "Kazakh Invest", but not that name).
 
-Left out: phrases (each word is matched alone).
+The corpus's word vectors are kept on disk beside the index when a ``store`` file is given
+(written at most every ``SAVE_EVERY`` seconds, atomically, and read back at start), so that a
+new process does not embed the vocabulary again. A missing, damaged or other model's file is
+ignored: the words are embedded again.
+
+Left out: phrases (each word is matched alone); the question words (what users typed) are kept
+in memory only.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
@@ -28,16 +39,58 @@ __all__ = ["CrossLingual"]
 LOW, HIGH = 1.5, 4.5
 _NAME_CAP = 0.5
 _MAX_CACHED = 200_000
+SAVE_EVERY = 5.0  # seconds between writes of the word vectors' file
+_log = logging.getLogger(__name__)
 
 
 class CrossLingual:
     """Cross-lingual word matching with one embedder. Safe to share between threads."""
 
-    def __init__(self, embedder: Any) -> None:
+    def __init__(self, embedder: Any, store: Path | None = None) -> None:
         self.embedder = embedder
         self._passages: dict[str, np.ndarray] = {}
         self._queries: dict[str, np.ndarray] = {}
         self._lock = Lock()
+        self._store = store
+        self._model = f"{getattr(embedder, 'name', '')}@{getattr(embedder, 'version', '')}"
+        if store is not None:
+            self._load(store)
+        self._saved = len(self._passages)
+        self._last_save = -SAVE_EVERY  # the first new words are written at once
+
+    def _load(self, store: Path) -> None:
+        try:
+            with np.load(store, allow_pickle=False) as f:
+                if str(f["model"]) != self._model:
+                    return
+                words, vectors = f["words"].tolist(), f["vectors"]
+            if vectors.ndim != 2 or len(vectors) != len(words):
+                return
+            self._passages.update(zip(words, vectors.astype(np.float32)))
+        except (OSError, ValueError, KeyError) as error:
+            if store.exists():
+                _log.warning("word vectors in %s not read (%s); embedding them again", store, error)
+
+    def _save(self) -> None:
+        """Write the corpus's word vectors when new ones came and the last write is old."""
+        if self._store is None:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if len(self._passages) == self._saved or now - self._last_save < SAVE_EVERY:
+                return
+            words = list(self._passages)
+            vectors = np.stack([self._passages[w] for w in words])
+            self._saved, self._last_save = len(words), now
+        tmp = self._store.with_name(f"{self._store.name}.{os.getpid()}.tmp.npz")
+        try:
+            self._store.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(tmp, words=np.array(words), vectors=vectors, model=np.array(self._model))
+            os.replace(tmp, self._store)
+        except OSError as error:  # a read-only index folder: keep them in memory only
+            _log.info("word vectors not written to %s: %s", self._store, error)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     def _vectors(self, words: Sequence[str], query: bool) -> np.ndarray:
         cache = self._queries if query else self._passages
@@ -52,7 +105,10 @@ class CrossLingual:
             with self._lock:
                 if len(cache) > _MAX_CACHED:
                     cache.clear()
+                    self._saved = -1
                 cache.update(zip(missing, fresh))
+            if not query:
+                self._save()
         with self._lock:
             return np.stack([cache[w] for w in words])
 

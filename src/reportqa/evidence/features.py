@@ -16,7 +16,8 @@ them) fall into five groups:
 - *what is asked*: the kind of answer (amount, date, place, agent), whether the sentence (or its
   passage) holds one (numbers, years, NER places, organisations and people not named in the
   question), and one of the measure asked for (tenge for "how much money");
-- *agreement*: of the years asked about with the years the sentence speaks of; of the names of
+- *agreement*: of the years asked about with the years the sentence speaks of, and whether any
+  retrieved passage speaks of them at all (``year_absent``); of the names of
   the question with the sentence and with the entity its passage was speaking of; of the
   direction presumed ("why did it fall") with the sentence's;
 - *the question itself*: language pair, length, small talk, a request to compose, a why-question.
@@ -38,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..lang import resources
+from ..lang.lexicon import loose, translations
 from ..lang.names import edit_distance, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
@@ -86,6 +88,7 @@ FEATURES = (
     "measure_conflict",
     "year_match",
     "year_conflict",
+    "year_absent",
     "name_in_sentence",
     "name_in_passage",
     "name_conflict",
@@ -192,7 +195,10 @@ class EvidenceBuilder:
             t.key for analysis in self.data.analyses for t in analysis.tokens if t.kind == "word"
         )
         self._spellings = frozenset(spelling_key(w) for w in self._vocabulary)
-        self.crosslingual = CrossLingual(searcher.embedder)
+        # the corpus's word vectors, kept beside the index versions (``crosslingual.py``)
+        self.crosslingual = CrossLingual(
+            searcher.embedder, searcher.data.path.parent / "word-vectors.npz"
+        )
         self._passages: dict[int, _PassageFacts] = {}
         self._lock = Lock()
 
@@ -250,9 +256,24 @@ class EvidenceBuilder:
         words = list(dict.fromkeys(w for sentence in passage.sentences for w in sentence.words))
         if not words or not question.words:
             return frozenset()
-        scores = self.crosslingual.scores([t.lower for t in question.words], [[w] for w in words])
-        matched = {w for w, best in zip(words, scores.max(axis=0)) if best >= _TRANSLATED}
-        return frozenset(t.start for t in facts.tokens if t.kind == "word" and t.lower in matched)
+        table = translations(question.language, facts.language)
+        meanings = [table.get(t.key, frozenset()) for t in question.words]
+        listed = frozenset().union(*meanings)
+        listed |= loose(listed, facts.language)
+        # as in ``candidates``: a word the lexicon translates is not looked up by embedding
+        unlisted = [
+            t.lower for t, m in zip(question.words, meanings) if not m and not self.known(t)
+        ]
+        matched: set[str] = set()
+        if unlisted:
+            scores = self.crosslingual.scores(unlisted, [[w] for w in words])
+            matched = {w for w, best in zip(words, scores.max(axis=0)) if best >= _TRANSLATED}
+        return frozenset(
+            t.start
+            for t in facts.tokens
+            if t.kind == "word"
+            and (t.lower in matched or t.key in listed or prefix_term(t) in listed)
+        )
 
     def weight(self, token: Token) -> float:
         """How much a question word counts: its rarity in the index (words the index never
@@ -291,6 +312,15 @@ class EvidenceBuilder:
         words = list(question.words)
         weights = np.array([self.weight(t) for t in words], dtype=np.float64)
         corrections = [self.corrections(t) for t in words]
+        by_language: dict[str, list[frozenset[str]]] = {}
+
+        def translated_into(language: str) -> list[frozenset[str]]:
+            if language not in by_language:
+                table = translations(question.language, language)
+                meanings = [table.get(t.key, frozenset()) for t in words]
+                by_language[language] = [m | loose(m, language) for m in meanings]
+            return by_language[language]
+
         names = list(question.names)
         # Only a name the corpus knows (by key or spelling) can be another thing than the one a
         # sentence speaks of ("TVs" and "MW" are not names of the report).
@@ -315,11 +345,25 @@ class EvidenceBuilder:
             return []
         cross_scores = None
         if any(r[5] for r in rows) and words:
-            cross_scores = self.crosslingual.scores(
-                [t.lower for t in words], [r[3].words for r in rows]
-            )
+            # A word the lexicon translates is matched by its table (in ``_held``), a word the
+            # corpus has as it is by its key or spelling: only the others are looked up in the
+            # embedding space, which costs a model call.
+            listed = [False] * len(words)
+            for language in {self.languages.get(r[0].chunk.document, "ru") for r in rows if r[5]}:
+                listed = [a or bool(b) for a, b in zip(listed, translated_into(language))]
+            unlisted = [
+                i for i, known in enumerate(listed) if not known and not self.known(words[i])
+            ]
+            cross_scores = np.zeros((len(words), len(rows)))
+            if unlisted:
+                cross_scores[unlisted] = self.crosslingual.scores(
+                    [words[i].lower for i in unlisted], [r[3].words for r in rows]
+                )
         out = []
         matrix = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
+        if question.years:
+            spoken = frozenset().union(*(s.years for r in rows for s in r[4].sentences))
+            matrix[:, _INDEX["year_absent"]] = float(not question.years & spoken)
         total = float(weights.sum()) or 1.0
         for i, (hit, rank, sentence, sf, facts, cross, row) in enumerate(rows):
             f = matrix[i]
@@ -328,16 +372,19 @@ class EvidenceBuilder:
             f[_INDEX["standout"]] = (cosine - mean) / std - chance
             f[_INDEX["passage_score"]] = hit.score
             f[_INDEX["passage_rank"]] = 1.0 / rank
+            translated = translated_into(self.languages.get(hit.chunk.document, "ru"))
             own = np.array(
                 [
-                    _held(t, c, sf.keys, sf.prefixes, sf.spellings, t.start in name_starts)
-                    for t, c in zip(words, corrections)
+                    _held(t, c, x, sf.keys, sf.prefixes, sf.spellings, t.start in name_starts)
+                    for t, c, x in zip(words, corrections, translated)
                 ]
             )
             near = np.array(
                 [
-                    _held(t, c, facts.keys, facts.prefixes, facts.spellings, t.start in name_starts)
-                    for t, c in zip(words, corrections)
+                    _held(
+                        t, c, x, facts.keys, facts.prefixes, facts.spellings, t.start in name_starts
+                    )
+                    for t, c, x in zip(words, corrections, translated)
                 ]
             )
             if cross_scores is not None and cross:
@@ -484,15 +531,20 @@ def stated_years(
 def _held(
     token: Token,
     corrected: frozenset[str],
+    translated: frozenset[str],
     keys: frozenset[str],
     prefixes: frozenset[str],
     spellings: frozenset[str],
     name: bool = False,
 ) -> float:
-    """How far a set of words holds a question word: 1 for its key, less for its prefix, its
-    spelling in another script (a name also one letter off) or its correction."""
-    if token.key in keys:
+    """How far a set of words holds a question word: 1 for its key or a translation of it
+    (``lang.lexicon``; ``translated`` holds their keys and prefix terms), less for its prefix or
+    a translation's, its spelling in another script (a name also one letter off) or its
+    correction."""
+    if token.key in keys or translated & keys:
         return 1.0
+    if translated & prefixes:
+        return _PREFIX_CREDIT
     if corrected & keys:
         return _SPELLING_CREDIT
     if len(token.text) >= 4 and prefix_term(token) in prefixes:

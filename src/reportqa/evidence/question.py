@@ -13,6 +13,7 @@ within a few words).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..lang import resources
 from ..lang.detect import detect_language
@@ -50,7 +51,13 @@ class Question:
 
 def read_question(text: str, language: str | None = None) -> Question:
     """``text`` read (``language`` detected when not given)."""
-    language = language or detect_language(text)
+    return _read(text, language or detect_language(text))
+
+
+@lru_cache(maxsize=1024)
+def _read(text: str, language: str) -> Question:
+    """Cached: the follow-up step, the answerer and the fact-checker read the same text; a
+    ``Question`` is immutable."""
     toks = tuple(tokens(text, language))
     words = [t for t in toks if t.kind == "word"]
     table_lang = language if language in resources.LANGUAGES else "ru"
@@ -110,7 +117,7 @@ def phrase_at(
     toks: tuple[Token, ...], positions: list[int], at: int, phrase: tuple[str, ...]
 ) -> bool:
     """Whether the words of ``toks`` from the ``at``-th word on spell ``phrase`` (by keys)."""
-    if at + len(phrase) > len(positions):
+    if at + len(phrase) > len(positions) or toks[positions[at]].key != phrase[0]:
         return False
     return all(toks[positions[at + j]].key == key for j, key in enumerate(phrase))
 

@@ -4,7 +4,7 @@ statistics and the versioned store."""
 from .chunking import chunk_documents
 from .corpus import corpus_hash, load_corpus
 from .embeddings import load_embedder
-from .store import IndexData, build_index, load_index
+from .store import IndexData, build_index, load_index, verify_index
 
 __all__ = [
     "load_corpus",
@@ -14,4 +14,5 @@ __all__ = [
     "IndexData",
     "build_index",
     "load_index",
+    "verify_index",
 ]

@@ -8,6 +8,11 @@ info, HTML meta) is overridden by ``NAME.meta.json`` next to ``NAME.txt`` (the s
 (``report.pdf.meta.json``, any format). Paragraphs of a text file are blocks separated by blank
 lines, numbered from 1 in body order, with character offsets into the body.
 
+One unreadable file does not stop the rest: ``read_corpus`` leaves it out and says which and why
+(``Skipped``), for every channel that opens the corpus to name it; only a folder with no readable
+document is an error. ``load_corpus`` is the all-or-nothing form (the first unreadable file is the
+error), for callers that have no channel to name a skipped file in.
+
 Left out: any rewriting of a text file. Control characters other than newlines and tabs are a
 reason to reject a text file, not to edit it silently, because citations quote the body by offset.
 """
@@ -23,11 +28,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import CorpusError
-from ..models import Document, Paragraph
+from ..models import Document, Notice, Paragraph
 from .loaders import LOADERS
 
 __all__ = [
+    "read_corpus",
     "load_corpus",
+    "Corpus",
+    "Skipped",
     "split_paragraphs",
     "corpus_hash",
     "paragraph_places",
@@ -61,10 +69,37 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
-def load_corpus(folder: Path, max_mb: float | None = None) -> tuple[Document, ...]:
-    """Every document of ``folder``, sorted by path. Raises ``CorpusError`` when the folder
-    is missing, holds no document, a file is not valid UTF-8 (the file and line are named) or
-    cannot be read, or a file is larger than ``max_mb`` megabytes."""
+@dataclass(frozen=True)
+class Skipped:
+    """A file of the corpus folder left out: its path relative to the folder (as a document id)
+    and why, worded to follow the name ("is not valid UTF-8 (line 3, byte 20): convert ...")."""
+
+    document: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.reason}"
+
+    @property
+    def notice(self) -> Notice:
+        """The coded notice that names this file to users (``messages``: ``file_skipped``)."""
+        return Notice("file_skipped", (("file", self.document), ("problem", self.reason)))
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The readable documents of a corpus folder, sorted by path, and the files left out."""
+
+    documents: tuple[Document, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
+def read_corpus(folder: Path, max_mb: float | None = None) -> Corpus:
+    """Every readable document of ``folder``, and each file left out with its reason: not valid
+    UTF-8 (the line is named), a control character, a damaged, encrypted or text-less PDF or
+    DOCX, a page with no article text, no text at all, larger than ``max_mb`` megabytes, or
+    unreadable metadata. Raises ``CorpusError`` when the folder is missing or holds no readable
+    document (naming every file left out, and why)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
@@ -75,14 +110,48 @@ def load_corpus(folder: Path, max_mb: float | None = None) -> tuple[Document, ..
         for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, folder)
     )
-    documents = [_load_document(p, folder, max_mb) for p in files]
-    documents = [d for d in documents if d.paragraphs]
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for path in files:
+        doc_id = path.relative_to(folder).as_posix()
+        try:
+            doc = _load_document(path, folder, max_mb)
+        except CorpusError as exc:
+            skipped.append(Skipped(doc_id, _reason(str(exc), path)))
+        except OSError as exc:  # unreadable: permissions, a file removed while listing
+            skipped.append(Skipped(doc_id, f"cannot be read ({exc.strerror or exc})"))
+        else:
+            if doc.paragraphs:
+                documents.append(doc)
+            else:
+                skipped.append(Skipped(doc_id, "holds no text: put text in it or remove it"))
+    if skipped and not documents:
+        raise CorpusError(
+            f"corpus folder {folder} holds no text that can be read: "
+            + "; ".join(str(s) for s in skipped)
+        )
     if not documents:
         raise CorpusError(
             f"corpus folder {folder} holds no text: put .txt, .md, .pdf, .docx or .html files "
             "with text in it"
         )
-    return tuple(documents)
+    return Corpus(tuple(documents), tuple(skipped))
+
+
+def load_corpus(folder: Path, max_mb: float | None = None) -> tuple[Document, ...]:
+    """Every document of ``folder``, sorted by path, or ``CorpusError``: as ``read_corpus``, and
+    also for the first file it would leave out (the file and its reason are named)."""
+    corpus = read_corpus(folder, max_mb)
+    if corpus.skipped:
+        first = corpus.skipped[0]
+        raise CorpusError(f"{Path(folder) / first.document} {first.reason}")
+    return corpus.documents
+
+
+def _reason(message: str, path: Path) -> str:
+    """A loader's error about ``path`` as the words that follow the file's name."""
+    prefix = f"{path} "
+    return message[len(prefix) :] if message.startswith(prefix) else f"cannot be read: {message}"
 
 
 @dataclass(frozen=True)
@@ -99,8 +168,8 @@ def add_to_corpus(
     """Copy ``files`` (and each one's ``FILE.meta.json``, or a text file's ``NAME.meta.json``,
     if any) into the top of ``folder``.
 
-    Every file is read as a document first, so a broken one is named (``CorpusError``) before
-    anything is copied and the corpus is left as it was. A file of the same name is replaced;
+    Every file is read as a document first, so a broken or empty one is named (``CorpusError``)
+    before anything is copied and the corpus is left as it was. A file of the same name is replaced;
     each copy is written beside its target and then renamed over it."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -114,7 +183,10 @@ def add_to_corpus(
                 f"{path} is not a report reportqa reads: give a file ending in "
                 + ", ".join(SUFFIXES)
             )
-        checked.append((path, _load_document(path, path.parent, max_mb)))
+        doc = _load_document(path, path.parent, max_mb)
+        if not doc.paragraphs:
+            raise CorpusError(f"{path} holds no text: give a report with text in it")
+        checked.append((path, doc))
     if len({p.name for p, _doc in checked}) < len(checked):
         raise CorpusError("two of the files have the same name: add them one at a time")
     added: list[Added] = []
@@ -203,7 +275,7 @@ def _load_document(path: Path, folder: Path, max_mb: float | None = None) -> Doc
         line = text[: bad.start()].count("\n") + 1
         raise CorpusError(
             f"{path} holds a control character (U+{ord(bad.group()):04X}) on line {line}: "
-            "remove it; citations quote the file verbatim"
+            "remove it (citations quote the file verbatim)"
         )
     meta = _load_meta(path)
     doc_id = path.relative_to(folder).as_posix()
@@ -224,9 +296,12 @@ def _load_document(path: Path, folder: Path, max_mb: float | None = None) -> Doc
 def _load_meta(path: Path) -> dict[str, object]:
     """The metadata beside ``path``: ``FILE.meta.json`` over the stem form of text files."""
     meta: dict[str, object] = {}
-    if path.suffix.lower() in TEXT_SUFFIXES:
-        meta.update(_read_meta(path.with_name(path.stem + ".meta.json")))
-    meta.update(_read_meta(path.with_name(path.name + ".meta.json")))
+    try:
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            meta.update(_read_meta(path.with_name(path.stem + ".meta.json")))
+        meta.update(_read_meta(path.with_name(path.name + ".meta.json")))
+    except CorpusError as exc:  # named after the document, which it keeps out of the corpus
+        raise CorpusError(f"{path} has unusable metadata: {exc}") from None
     return meta
 
 

@@ -10,18 +10,23 @@ Two backends, chosen by a spec string:
   disk is an error, not a download. ``sentence-transformers:e5-...`` models get the e5 prefixes.
 
 Every backend returns L2-normalised float32 rows, so inner product is cosine similarity.
+
+``LangChainEmbeddings`` (``langchain_embeddings.py``) is imported on first use: LangChain takes
+about a second to import, and answering a question does not need it.
 """
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from ..errors import EmbeddingError
+
+if TYPE_CHECKING:
+    from .langchain_embeddings import LangChainEmbeddings
 
 __all__ = [
     "Embedder",
@@ -128,17 +133,12 @@ class SentenceTransformerEmbedder:
         return self._encode([self._passage_prefix + t for t in texts])
 
 
-class LangChainEmbeddings(Embeddings):
-    """An ``Embedder`` seen through LangChain's ``Embeddings`` interface."""
+def __getattr__(name: str) -> Any:
+    if name == "LangChainEmbeddings":
+        from .langchain_embeddings import LangChainEmbeddings
 
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.embed_passages(list(texts)).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed_queries([text])[0].tolist()
+        return LangChainEmbeddings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_embedder(spec: str) -> Embedder:

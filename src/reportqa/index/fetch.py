@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..errors import CorpusError
 
-__all__ = ["fetch", "is_url", "MAX_BYTES"]
+__all__ = ["fetch", "is_url", "safe_file_name", "MAX_BYTES"]
 
 MAX_BYTES = 50_000_000
 _TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf"}
@@ -72,10 +72,17 @@ def fetch(url: str, folder: Path, timeout: float = 20.0, max_bytes: int = MAX_BY
     return path
 
 
+def safe_file_name(stem: str, suffix: str, fallback: str = "page") -> str:
+    """``stem`` as a plain file name ending in ``suffix``: letters, digits, ``.``, ``_`` and ``-``
+    only, never hidden, at most 120 characters before the suffix."""
+    return ((_UNSAFE.sub("-", stem).strip("-.") or fallback)[:120]).strip("-.") + suffix
+
+
 def _file_name(url: str, suffix: str) -> str:
     parts = urlsplit(url)
     stem = Path(parts.path.rstrip("/")).name
     if stem.lower().endswith((".html", ".htm", ".pdf", ".php", ".aspx")):
         stem = stem.rsplit(".", 1)[0]
-    name = _UNSAFE.sub("-", f"{parts.hostname or 'page'}-{stem}" if stem else parts.hostname or "")
-    return (name.strip("-.") or "page")[:120] + suffix
+    return safe_file_name(
+        f"{parts.hostname or 'page'}-{stem}" if stem else parts.hostname or "", suffix
+    )

@@ -7,7 +7,10 @@ extracted body, so a quote is always a verbatim slice of it.
 - PDF (``pypdf``, layout mode): paragraphs are runs of lines between vertical gaps; a word
   hyphenated across a line end is joined; lines repeated at the top or bottom of most pages
   (running headers and footers, page numbers) are dropped. A paragraph that runs onto the next
-  page is kept whole, with the page it starts on. Metadata: the PDF info title, author, date.
+  page is kept whole, with the page it starts on. A table (lines whose cells, after gaps of 3
+  or more spaces, start at the same columns) is one paragraph: its caption (the one-line
+  paragraph right above it), then a row per line with its cells separated by `` | ``, as in
+  DOCX. Metadata: the PDF info title, author, date.
 - DOCX (``python-docx``): paragraphs and tables in body order, a table row per line with its
   cells separated by `` | ``; a heading names the section of the paragraphs below it.
 - HTML (``trafilatura``): the article text without navigation, adverts or comments; headings name
@@ -16,8 +19,9 @@ extracted body, so a quote is always a verbatim slice of it.
 A heading is not a paragraph of the body: it cannot answer a question, and a one-line passage
 would crowd real ones out of retrieval; citations carry it as their ``section``.
 
-Left out: OCR of scanned PDFs (a PDF without a text layer is an error that says so), tables of a
-PDF as anything but their text lines, fetching pages from the web.
+Left out: OCR of scanned PDFs (a PDF without a text layer is an error that says so), PDF tables
+drawn without column gaps in the text (cells too close, or cut across lines), a caption under
+its table, fetching pages from the web.
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:(?:стр\.?|page|бет)\s*)?\d{1,4}(?:\s*(?:/|из|of)\s*\d+)?[-–—\s]*$", re.I
 )
+_CELL_GAP = re.compile(r" {3,}")
 _SENTENCE_END = re.compile(r"[.!?:;…»\")]$")
 _HYPHENATED = re.compile(r"(\w)[-\u00ad]$")
 
@@ -146,7 +151,66 @@ def load_pdf(path: Path, raw: bytes) -> Loaded:
 
 
 def _page_lines(text: str) -> list[str]:
-    return [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    """A page's lines (layout mode), spaces collapsed, and each table made one line (``_table``)
+    between blank ones."""
+    raw = [line.rstrip() for line in text.splitlines()]
+    columns = [_columns(line) for line in raw]
+    lines = [_SPACES.sub(" ", line).strip() for line in raw]
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        table = _table(raw, columns, i)
+        if table is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows, i = table
+        # The caption: a one-line paragraph right above the table ("Таблица 1. ...").
+        caption = []
+        if out and out[-1] and (len(out) == 1 or not out[-2]):
+            caption = [out.pop()]
+        out += ["", "\n".join(caption + rows), ""]
+    return out
+
+
+def _columns(line: str) -> list[int]:
+    """Where the cells of a layout line start: its first character, and each one after a gap of
+    3 or more spaces. Empty for a line of one cell."""
+    if not line.strip():
+        return []
+    starts = [len(line) - len(line.lstrip())]
+    starts += [m.end() for m in _CELL_GAP.finditer(line) if m.start() > starts[0]]
+    return starts if len(starts) > 1 else []
+
+
+def _aligned(a: list[int], b: list[int]) -> bool:
+    """Whether every cell of one line starts where a cell of the other does (within a
+    character): the rows of one table do; lines of prose, whose words fall anywhere, do not."""
+
+    def within(xs: list[int], ys: list[int]) -> bool:
+        return all(any(abs(x - y) <= 1 for y in ys) for x in xs)
+
+    return bool(a and b) and (within(a, b) or within(b, a))
+
+
+def _table(raw: list[str], columns: list[list[int]], start: int) -> tuple[list[str], int] | None:
+    """The rows of a table starting at line ``start`` and the line after it, or None: two or
+    more lines of cells (blank lines between them allowed) aligned with the first (``_aligned``).
+    A row is its cells joined by `` | ``."""
+    first = columns[start]
+    if not first or not raw[start].strip():
+        return None
+    rows: list[str] = []
+    i = end = start
+    while i < len(raw):
+        if raw[i].strip():
+            if not _aligned(columns[i], first):
+                break
+            cells = (_SPACES.sub(" ", c).strip() for c in _CELL_GAP.split(raw[i].strip()))
+            rows.append(" | ".join(c for c in cells if c))
+            end = i + 1
+        i += 1
+    return (rows, end) if len(rows) >= 2 else None
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:

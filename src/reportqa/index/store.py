@@ -6,16 +6,23 @@ Layout of the index folder::
     index/v-<stamp>/       one complete build:
         manifest.json      how it was built: embedding, dimension, chunk settings, corpus hash,
                            package versions, and the size and SHA-256 of every file below
-        chunks.faiss       FAISS inner-product index of chunk vectors (faiss.write_index)
+        manifest.sha256    SHA-256 of manifest.json
+        chunks.faiss       FAISS inner-product index of chunk vectors (faiss.write_index): exact
+                           for a report, HNSW for an archive (dense.py; its kind is in the manifest)
         sentences.npy      sentence vectors, float32 (np.save, no pickle)
         chunks.jsonl       chunks with their sentences and offsets, page and section where
                            known, and their analysis: every token with its key (lemma) and
-                           every named entity (analysis.py)
+                           every named entity (analysis.py), and their BM25 terms
 
 Nothing here is loaded with pickle: FAISS reads its own format and numpy loads with
 ``allow_pickle=False``, so loading an index never runs code from disk. A build writes a new version
 folder and only then points CURRENT at it, so a failed or interrupted build leaves the previous
-index usable. Every file is checked against the manifest on load.
+index usable.
+
+Damage is found in two steps. Loading checks the manifest against its checksum and the size of
+every file (cheap at any size: an archive's index is hundreds of megabytes, and hashing it at each
+start would cost seconds). ``verify_index`` (``reportqa index --verify``) also hashes every file
+against the manifest. An index written before manifest.sha256 existed is hashed in full on load.
 
 Left out: incremental updates of a FAISS file in place (a build writes a new version; vectors of
 unchanged text are reused from the previous version instead of being embedded again).
@@ -29,6 +36,7 @@ import json
 import os
 import platform
 import shutil
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,11 +51,20 @@ from ..errors import IndexCorruptError, IndexMismatchError, IndexWriteError
 from ..lang.tokens import is_stopword, prefix_term
 from ..models import Chunk, Sentence
 from .analysis import ChunkAnalysis, analyse_chunks, analysis_from_record, analysis_record
+from .dense import ANN_THRESHOLD, configure_dense_index, dense_spec, make_dense_index
 
-__all__ = ["IndexData", "build_index", "load_index", "lexical_terms_of", "FORMAT_VERSION"]
+__all__ = [
+    "IndexData",
+    "build_index",
+    "load_index",
+    "verify_index",
+    "lexical_terms_of",
+    "FORMAT_VERSION",
+]
 
 FORMAT_VERSION = 3
 _FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl")
+_MANIFEST_SUM = "manifest.sha256"
 
 
 @dataclass(frozen=True)
@@ -72,10 +89,16 @@ def build_index(
     progress: Callable[[str], None] | None = None,
     languages: dict[str, str] | None = None,
     embedded: Callable[[int, int], None] | None = None,
+    ann_threshold: int = ANN_THRESHOLD,
 ) -> IndexData:
     """Embed ``chunks`` and their sentences, analyse their words (``analysis.py``; ``languages``
     maps document ids to their language), write a new version of the index, make it current.
     ``embedded(done, total)`` is called after each batch of texts embedded (for a progress bar).
+    From ``ann_threshold`` chunks on, dense search is approximate (``dense.py``).
+
+    Each distinct text is embedded once: a one-sentence chunk's sentence is its chunk's text.
+    With ``build_info["sentence_vectors"]`` False, sentences are not embedded: each sentence's
+    vector is that of the first chunk holding it.
 
     Vectors of text embedded by the same model in the current version are reused. Builds of one
     folder by several processes take turns (a lock file). Raises ``IndexWriteError`` when the
@@ -86,7 +109,14 @@ def build_index(
         with open(index_dir / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             return _build(
-                index_dir, chunks, embedder, build_info, progress, languages or {}, embedded
+                index_dir,
+                chunks,
+                embedder,
+                build_info,
+                progress,
+                languages or {},
+                embedded,
+                ann_threshold,
             )
     except OSError as exc:
         raise IndexWriteError(
@@ -103,39 +133,54 @@ def _build(
     progress: Callable[[str], None] | None,
     languages: dict[str, str],
     embedded: Callable[[int, int], None] | None = None,
+    ann_threshold: int = ANN_THRESHOLD,
 ) -> IndexData:
     say = progress or (lambda _msg: None)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     reuse = _reusable_vectors(index_dir, embedder.name)
+    seconds["reuse"] = time.perf_counter() - started
 
     sentence_keys: dict[tuple[str, int, int], int] = {}
     sentence_texts: list[str] = []
     sentence_rows: list[tuple[int, ...]] = []
-    for chunk in chunks:
+    owners: list[int] = []  # per sentence row, the first chunk that holds it
+    for number, chunk in enumerate(chunks):
         rows = []
         for s in chunk.sentences:
             key = (chunk.document, s.start, s.end)
             if key not in sentence_keys:
                 sentence_keys[key] = len(sentence_texts)
                 sentence_texts.append(s.text)
+                owners.append(number)
             rows.append(sentence_keys[key])
         sentence_rows.append(tuple(rows))
 
     chunk_texts = [c.text for c in chunks]
+    own_sentences = build_info.get("sentence_vectors", True)
     started = time.perf_counter()
-    todo = sum(_text_key(t) not in reuse for t in (*chunk_texts, *sentence_texts))
-    tick = _Ticker(todo, embedded)
-    chunk_vectors, fresh_c = _embed(chunk_texts, embedder, reuse, tick)
-    sentence_vectors, fresh_s = _embed(sentence_texts, embedder, reuse, tick)
-    seconds = time.perf_counter() - started
-    total = len(chunk_texts) + len(sentence_texts)
-    fresh = fresh_c + fresh_s
+    # One row per distinct text: a sentence that is its whole chunk, or text repeated across
+    # documents, is embedded once.
+    distinct = list(dict.fromkeys((*chunk_texts, *(sentence_texts if own_sentences else ()))))
+    row_of = {text: i for i, text in enumerate(distinct)}
+    todo = sum(_text_key(t) not in reuse for t in distinct)
+    vectors, fresh = _embed(distinct, embedder, reuse, _Ticker(todo, embedded))
+    chunk_vectors = vectors[[row_of[t] for t in chunk_texts]]
+    if own_sentences:
+        sentence_vectors = vectors[[row_of[t] for t in sentence_texts]]
+    else:  # a sentence stands for itself with its chunk's vector
+        sentence_vectors = chunk_vectors[owners].reshape(len(owners), embedder.dim)
+    seconds["embed"] = time.perf_counter() - started
     say(
-        f"embedded {fresh} new texts, reused {total - fresh} ({len(chunks)} chunks, "
-        f"{len(sentence_texts)} sentences) in {seconds:.1f} s"
+        f"embedded {fresh} new texts, reused {len(distinct) - fresh} ({len(chunks)} chunks, "
+        f"{len(sentence_texts)} sentences, {len(distinct)} distinct texts) in "
+        f"{seconds['embed']:.1f} s"
     )
     started = time.perf_counter()
     analyses = analyse_chunks(chunks, languages)
-    say(f"analysed the words of {len(chunks)} chunks in {time.perf_counter() - started:.1f} s")
+    terms = [lexical_terms_of(a) for a in analyses]
+    seconds["analyse"] = time.perf_counter() - started
+    say(f"analysed the words of {len(chunks)} chunks in {seconds['analyse']:.1f} s")
 
     version = (
         index_dir
@@ -144,21 +189,26 @@ def _build(
     tmp = version.with_name(version.name + ".tmp")
     tmp.mkdir()
     try:
-        index = faiss.IndexFlatIP(embedder.dim)
-        if len(chunk_vectors):
-            index.add(chunk_vectors)
+        started = time.perf_counter()
+        spec = dense_spec(len(chunks), ann_threshold)
+        index = make_dense_index(chunk_vectors, embedder.dim, spec)
+        seconds["dense_index"] = time.perf_counter() - started
+        started = time.perf_counter()
         faiss.write_index(index, str(tmp / "chunks.faiss"))
         with open(tmp / "sentences.npy", "wb") as f:
             np.save(f, sentence_vectors, allow_pickle=False)
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
-            for chunk, chunk_rows, analysis in zip(chunks, sentence_rows, analyses):
-                record = _chunk_record(chunk, chunk_rows, analysis)
+            for chunk, chunk_rows, analysis, chunk_terms in zip(
+                chunks, sentence_rows, analyses, terms
+            ):
+                record = _chunk_record(chunk, chunk_rows, analysis, chunk_terms)
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
         manifest = {
             "format": FORMAT_VERSION,
             **build_info,
             "embedding": embedder.name,
             "dimension": embedder.dim,
+            "dense_index": spec,
             "counts": {
                 "chunks": len(chunks),
                 "sentences": len(sentence_texts),
@@ -167,7 +217,10 @@ def _build(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "files": {name: _file_info(tmp / name) for name in _FILES},
         }
+        seconds["write"] = time.perf_counter() - started
+        manifest["build_seconds"] = {k: round(v, 3) for k, v in seconds.items()}
         _write_json(tmp / "manifest.json", manifest)
+        _write_manifest_checksum(tmp)
         _fsync_dir(tmp)
         tmp.rename(version)
         _write_current(index_dir, version.name)
@@ -175,14 +228,41 @@ def _build(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _remove_old_versions(index_dir, keep=version.name)
-    return load_index(index_dir)
+    # What was just written, without reading it back (that would hash and parse it all again).
+    return IndexData(
+        manifest=manifest,
+        chunks=tuple(chunks),
+        chunk_index=index,
+        tokens=tuple(terms),
+        sentence_vectors=sentence_vectors,
+        sentence_rows=tuple(sentence_rows),
+        analyses=tuple(analyses),
+        path=version,
+    )
 
 
 def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexData:
-    """The current version of the index in ``index_dir``, every file checked against the
-    manifest. Raises ``IndexCorruptError`` when it is missing or damaged, and
-    ``IndexMismatchError`` when it was built with another embedding than ``expect_embedding``."""
-    index_dir = Path(index_dir)
+    """The current version of the index in ``index_dir``: the manifest checked against its
+    checksum and every file's size against the manifest (``verify_index`` hashes every byte).
+    Raises ``IndexCorruptError`` when it is missing or damaged, and ``IndexMismatchError`` when
+    it was built with another embedding than ``expect_embedding``."""
+    version, manifest = _current_manifest(Path(index_dir), expect_embedding)
+    if (version / _MANIFEST_SUM).exists():
+        _check_files(version, manifest, full=False)
+    else:  # written before the checksum existed: nothing vouches for the manifest's sizes
+        _check_files(version, manifest, full=True)
+    return _read_version(version, manifest)
+
+
+def verify_index(index_dir: Path, expect_embedding: str | None = None) -> IndexData:
+    """``load_index``, with every file hashed and compared with the manifest: the full check of
+    ``reportqa index --verify``. Raises what ``load_index`` raises."""
+    version, manifest = _current_manifest(Path(index_dir), expect_embedding)
+    _check_files(version, manifest, full=True)
+    return _read_version(version, manifest)
+
+
+def _current_manifest(index_dir: Path, expect_embedding: str | None) -> tuple[Path, dict[str, Any]]:
     current = index_dir / "CURRENT"
     if not current.is_file():
         raise IndexCorruptError(f"no index in {index_dir}: run `reportqa index`")
@@ -198,23 +278,63 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
             f"index in {index_dir} was built with model {manifest.get('embedding')}, settings ask "
             f"for {expect_embedding}: run `reportqa index` to rebuild it"
         )
-    for name, info in manifest.get("files", {}).items():
-        if _file_info(version / name) != info:
+    return version, manifest
+
+
+def _check_files(version: Path, manifest: dict[str, Any], full: bool) -> None:
+    """Every file of the manifest against its size, and with ``full`` its SHA-256; the manifest
+    against manifest.sha256 when there is one."""
+    sum_file = version / _MANIFEST_SUM
+    if sum_file.exists():
+        recorded = sum_file.read_bytes().strip()
+        if recorded != _sha256_file(version / "manifest.json").encode():
             raise IndexCorruptError(
-                f"index file {version / name} is damaged (size or checksum differs from the "
+                f"index manifest {version / 'manifest.json'} is damaged (its checksum differs "
+                "from manifest.sha256): run `reportqa index` to rebuild it"
+            )
+    files = manifest.get("files")
+    if not isinstance(files, dict) or set(files) != set(_FILES):
+        raise IndexCorruptError(
+            f"index manifest {version / 'manifest.json'} does not list the index's files: "
+            "run `reportqa index` to rebuild it"
+        )
+    for name, info in files.items():
+        path = version / name
+        if full:
+            found = _file_info(path)
+        else:
+            try:
+                found = {"size": path.stat().st_size, "sha256": info.get("sha256")}
+            except OSError:
+                found = {"size": None, "sha256": None}
+        if found != info:
+            raise IndexCorruptError(
+                f"index file {path} is damaged (size or checksum differs from the "
                 "manifest): run `reportqa index` to rebuild it"
             )
+
+
+def _read_version(version: Path, manifest: dict[str, Any]) -> IndexData:
     try:
-        chunk_index = faiss.read_index(str(version / "chunks.faiss"))
+        chunk_index = configure_dense_index(
+            faiss.read_index(str(version / "chunks.faiss")), manifest.get("dense_index", {})
+        )
         with open(version / "sentences.npy", "rb") as f:
             sentence_vectors = np.load(f, allow_pickle=False)
-        chunks, rows, analyses = [], [], []
+        chunks, rows, analyses, terms = [], [], [], []
         with open(version / "chunks.jsonl", encoding="utf-8") as f:
             for line in f:
-                chunk, chunk_rows, analysis = _chunk_from_record(json.loads(line))
+                record = json.loads(line)
+                chunk, chunk_rows, analysis = _chunk_from_record(record)
                 chunks.append(chunk)
                 rows.append(chunk_rows)
                 analyses.append(analysis)
+                # Stored since archives: working them out again took a third of loading one.
+                stored = record.get("terms")
+                if stored is None:
+                    terms.append(lexical_terms_of(analysis))
+                else:
+                    terms.append(tuple(sys.intern(str(t)) for t in stored))
     except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IndexCorruptError(
             f"index in {version} cannot be read ({type(exc).__name__}): run `reportqa index`"
@@ -229,7 +349,7 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
         manifest=manifest,
         chunks=tuple(chunks),
         chunk_index=chunk_index,
-        tokens=tuple(lexical_terms_of(a) for a in analyses),
+        tokens=tuple(terms),
         sentence_vectors=sentence_vectors,
         sentence_rows=tuple(rows),
         analyses=tuple(analyses),
@@ -281,9 +401,10 @@ def _reusable_vectors(index_dir: Path, embedding: str) -> dict[str, np.ndarray]:
     vectors = data.chunk_index.reconstruct_n(0, data.chunk_index.ntotal)
     for chunk, vector in zip(data.chunks, vectors):
         reuse[_text_key(chunk.text)] = vector
-    for chunk, rows in zip(data.chunks, data.sentence_rows):
-        for sentence, row in zip(chunk.sentences, rows):
-            reuse[_text_key(sentence.text)] = data.sentence_vectors[row]
+    if data.manifest.get("sentence_vectors", True):  # else they are their chunks' vectors
+        for chunk, rows in zip(data.chunks, data.sentence_rows):
+            for sentence, row in zip(chunk.sentences, rows):
+                reuse[_text_key(sentence.text)] = data.sentence_vectors[row]
     return reuse
 
 
@@ -300,11 +421,13 @@ def lexical_terms_of(analysis: ChunkAnalysis) -> tuple[str, ...]:
             terms.append(t.key)
         elif t.kind == "word" and not is_stopword(t):
             terms.append(t.key)
-            terms.append(prefix_term(t))
+            terms.append(sys.intern(prefix_term(t)))  # one string per term, not per occurrence
     return tuple(terms)
 
 
-def _chunk_record(chunk: Chunk, rows: tuple[int, ...], analysis: ChunkAnalysis) -> dict[str, Any]:
+def _chunk_record(
+    chunk: Chunk, rows: tuple[int, ...], analysis: ChunkAnalysis, terms: tuple[str, ...]
+) -> dict[str, Any]:
     return {
         "id": chunk.id,
         "document": chunk.document,
@@ -319,6 +442,7 @@ def _chunk_record(chunk: Chunk, rows: tuple[int, ...], analysis: ChunkAnalysis) 
         **({"page": chunk.page} if chunk.page is not None else {}),
         **({"section": chunk.section} if chunk.section is not None else {}),
         **analysis_record(analysis),
+        "terms": list(terms),
     }
 
 
@@ -363,10 +487,27 @@ def _read_manifest(version: Path) -> dict[str, Any]:
 
 def _file_info(path: Path) -> dict[str, Any]:
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        digest = _sha256_file(path)
     except OSError:
         return {"size": None, "sha256": None}
-    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return {"size": size, "sha256": digest}
+
+
+def _sha256_file(path: Path) -> str:
+    """The file's SHA-256, read in blocks (an archive's files do not fit in memory twice)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_manifest_checksum(version: Path) -> None:
+    with open(version / _MANIFEST_SUM, "w", encoding="utf-8") as f:
+        f.write(_sha256_file(version / "manifest.json") + "\n")
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _versions(embedder: Any) -> dict[str, str]:

@@ -1,8 +1,11 @@
 """Named entities of Russian text (places, organisations, people), with natasha's slovnet NER
 (MIT; the model and its navec word vectors ship in the wheel).
 
-The model takes about a second to load, so it is loaded on first use, and the index runs it once
-over every paragraph (``index/store.py``): answering a question never needs it.
+The model is loaded on first use, and the index runs it once over every paragraph
+(``index/analysis.py``): answering a question never needs it. Of the navec word vectors it reads
+only what the tagger uses, their product-quantised table: navec's own loader also reads their
+vocabulary and precomputes their norms for similarity, which took most of the model's second of
+loading.
 
 Left out: entities of English and Kazakh text (the model is Russian; Latin names in a Russian
 text are found), nested entities.
@@ -29,13 +32,40 @@ class Entity:
 
 
 _lock = threading.Lock()
+_load_lock = threading.Lock()
+
+
+def _models() -> tuple[Any, Any]:
+    with _load_lock:  # one load, however many threads ask first
+        return _load_models()
 
 
 @lru_cache(maxsize=1)
-def _models() -> tuple[Any, Any]:
-    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+def _load_models() -> tuple[Any, Any]:
+    from natasha import NewsNERTagger, Segmenter
 
-    return Segmenter(), NewsNERTagger(NewsEmbedding())
+    return Segmenter(), NewsNERTagger(_tagger_vectors())
+
+
+def _tagger_vectors() -> Any:
+    """natasha's navec word vectors as the NER tagger reads them (their id and their
+    product-quantised table; slovnet's ``InjectNavecVisitor``), without their vocabulary and
+    without the norms navec precomputes for ``sim``."""
+    from natasha.data import NEWS_EMBEDDING
+    from navec.meta import Meta
+    from navec.navec import META, PQ_, Navec
+    from navec.pq import PQ
+    from navec.tar import Tar
+
+    class TablesOnly(PQ):
+        def precompute(self) -> None:
+            pass  # norms and products for similarity, which the tagger never asks for
+
+    with Tar(NEWS_EMBEDDING) as tar:
+        meta = Meta.from_file(tar.load(META))
+        Meta.check_protocol(meta.protocol)
+        table = TablesOnly.from_file(tar.load(PQ_))
+    return Navec(meta, None, table)
 
 
 def entities(text: str) -> list[Entity]:

@@ -2,7 +2,8 @@
 
 Every word list the answering and checking code needs (stop words, question words, the nouns that
 turn "which" into a question of amount, date, place or agent, measure words, direction words, small
-talk, composition requests, relative years, cardinal number words) is a table here, never a list in code. ``TABLES`` names
+talk, composition requests, relative years, cardinal number words, translations into the other
+languages, ``lexicon.py``) is a table here, never a list in code. ``TABLES`` names
 the tables every language must have; ``tests/test_lang.py`` checks each language has each one.
 
 Entries are written as people write them ("скока", "how many", "қай жылы"). ``keys`` turns a
@@ -42,6 +43,7 @@ TABLES = (
     "function_words",
     "number_words",
     "hundred_words",
+    "translations",
 )
 
 

@@ -220,10 +220,16 @@ def _snowball() -> Any:
 
 
 _morph_lock = threading.Lock()
+_morph_load_lock = threading.Lock()
+
+
+def _morph() -> Any:
+    with _morph_load_lock:  # one dictionary load, however many threads ask first
+        return _load_morph()
 
 
 @lru_cache(maxsize=1)
-def _morph() -> Any:
+def _load_morph() -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: FAISS dense search fused with BM25, as a LangChain ``BaseRetriever``.
+"""Hybrid retrieval: FAISS dense search fused with BM25 (its LangChain ``BaseRetriever`` face is
+``retriever.py``).
 
 The candidates are the dense top-N united with the lexical top-N. Each gets the features of
 ``FUSION_FEATURES``: the cosine of the passage vector and of its best sentence's vector (a question
@@ -23,21 +24,19 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from ..evidence.model import EvidenceModel, load_model
 from ..index.bm25 import BM25
 from ..index.store import IndexData
 from ..lang.detect import detect_language
+from ..lang.lexicon import translations
 from ..lang.tokens import lexical_terms
 from ..models import Hit
 
-__all__ = ["HybridSearcher", "HybridRetriever", "hit_to_document", "FUSION_FEATURES", "FUSION_FILE"]
+__all__ = ["HybridSearcher", "FUSION_FEATURES", "FUSION_FILE"]
 
 _MIN_CANDIDATES = 50
+_POPULATION_SAMPLE = 4096  # chunks whose cosines stand for all of an archive's (z-scores)
 FUSION_FILE = "fusion_model.json"
 FUSION_FEATURES = (
     "dense",
@@ -80,11 +79,18 @@ class HybridSearcher:
             [self.languages.get(c.document, "ru") for c in data.chunks], dtype=object
         )
         self._chunk_documents = np.array([c.document for c in data.chunks], dtype=object)
+        self._corpus_languages = frozenset(self._chunk_languages.tolist())
         self.bm25 = BM25(data.tokens)
         n = data.chunk_index.ntotal
         self.chunk_vectors = (
             data.chunk_index.reconstruct_n(0, n) if n else np.zeros((0, embedder.dim), np.float32)
         )
+        # An archive's index is approximate (index/dense.py): there a question's cosine is
+        # computed for its candidates only, and the z-scores' mean and spread come from an even
+        # sample of the chunks rather than from all of them.
+        self._sample: np.ndarray | None = None
+        if data.manifest.get("dense_index", {}).get("type", "flat") != "flat":
+            self._sample = np.unique(np.linspace(0, n - 1, min(n, _POPULATION_SAMPLE)).astype(int))
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = Lock()
@@ -123,6 +129,17 @@ class HybridSearcher:
                 self._sentence_cache.popitem(last=False)
         return scores
 
+    def _translated_terms(self, terms: list[str], language: str) -> list[str]:
+        """The keys of the words the question's words translate to in the corpus's other
+        languages (``lang.lexicon``): "tyres" looks for "шина" in a Russian report."""
+        out: list[str] = []
+        for target in sorted(self._corpus_languages - {language}):
+            table = translations(language, target)
+            # keys only: a translation's prefix term is too loose for retrieval ("колледж" ->
+            # "колледж" -> "~колле" would find "коллекция")
+            out.extend(k for t in terms for k in sorted(table.get(t, ())))
+        return out
+
     def candidates(
         self, question: str, k: int, documents: frozenset[str] | None = None
     ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
@@ -133,21 +150,26 @@ class HybridSearcher:
         qv = self.query_vector(question)
         language = detect_language(question)
         terms = lexical_terms(question, language)
-        lexical = self.bm25.scores(terms)
+        lexical = self.bm25.scores(terms + self._translated_terms(terms, language))
         n_cand = min(n, max(_MIN_CANDIDATES, 10 * k))
-        dense_all = self.chunk_vectors @ qv
+        if self._sample is None:
+            dense_all = self.chunk_vectors @ qv
+            population = dense_all
+        else:
+            population = self.chunk_vectors[self._sample] @ qv
         if documents is None:
             _, dense_ids = self.data.chunk_index.search(qv[None, :].astype(np.float32), n_cand)
             candidates = set(int(i) for i in dense_ids[0] if i >= 0)
-            candidates.update(int(i) for i in np.argsort(-lexical)[:n_cand])
+            candidates.update(int(i) for i in _top(lexical, n_cand, self._sample is not None))
         else:  # the best of the chosen documents' chunks by either signal
             rows = np.flatnonzero(np.isin(self._chunk_documents, list(documents)))
-            candidates = set(int(i) for i in rows[np.argsort(-dense_all[rows])[:n_cand]])
+            dense_rows = dense_all[rows] if self._sample is None else self.chunk_vectors[rows] @ qv
+            candidates = set(int(i) for i in rows[np.argsort(-dense_rows)[:n_cand]])
             candidates.update(int(i) for i in rows[np.argsort(-lexical[rows])[:n_cand]])
             if not candidates:
                 return np.zeros(0, np.int64), np.zeros((0, len(FUSION_FEATURES))), {}
         ids = np.array(sorted(candidates), dtype=np.int64)
-        dense = dense_all[ids]
+        dense = dense_all[ids] if self._sample is None else self.chunk_vectors[ids] @ qv
         sentence_scores = self.sentence_scores(question)
         best_sentence = np.array(
             [sentence_scores[list(self.data.sentence_rows[i])].max(initial=-1.0) for i in ids]
@@ -162,7 +184,7 @@ class HybridSearcher:
                 _minmax(dense),
                 _minmax(best_sentence),
                 _minmax(lex),
-                _z(dense, dense_all),
+                _z(dense, population),
                 _z(best_sentence, sentence_scores),
                 lex / top if top > 0 else np.zeros(len(ids)),
                 cross,
@@ -208,6 +230,14 @@ class HybridSearcher:
         ]
 
 
+def _top(values: np.ndarray, n: int, partial: bool) -> np.ndarray:
+    """The ids of the ``n`` highest ``values``; with ``partial`` without sorting them all (an
+    archive's hundred thousand BM25 scores), in no particular order."""
+    if not partial or n >= len(values):
+        return np.argsort(-values)[:n]
+    return np.argpartition(-values, n - 1)[:n]
+
+
 def _reciprocal_rank(values: np.ndarray) -> np.ndarray:
     """1 for the best candidate by ``values``, 1/2 for the second, ... (as in reciprocal rank
     fusion)."""
@@ -226,36 +256,3 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     if hi - lo < 1e-9:
         return np.zeros_like(x) if hi <= 0 else np.ones_like(x)
     return (x - lo) / (hi - lo)
-
-
-def hit_to_document(hit: Hit) -> LCDocument:
-    """A hit as a LangChain document; its metadata carries the provenance."""
-    c = hit.chunk
-    return LCDocument(
-        page_content=c.text,
-        metadata={
-            "chunk_id": c.id,
-            "document": c.document,
-            "title": c.title,
-            "paragraph": c.paragraph,
-            "start": c.start,
-            "end": c.end,
-            "score": hit.score,
-            "dense": hit.dense,
-            "lexical": hit.lexical,
-        },
-    )
-
-
-class HybridRetriever(BaseRetriever):
-    """LangChain face of ``HybridSearcher``: returns documents with provenance metadata."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: HybridSearcher
-    k: int = 5
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[LCDocument]:
-        return [hit_to_document(h) for h in self.searcher.search(query, self.k)]

@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import InputError, ReportQAError
 from ..models import Answer, Document, Verdict
 from ..serialize import answer_to_dict, verdict_to_dict
-from .feedback import FeedbackLog, FeedbackRecord
+from .feedback import FeedbackRecord, FeedbackStore
 from .schemas import (
     EXAMPLE_CLAIM,
     EXAMPLE_FEEDBACK,
@@ -112,7 +112,7 @@ _UNAVAILABLE: dict[int | str, dict[str, Any]] = {
 _LIMITED_TEXT = {"AskRequest": "question", "CheckRequest": "claim"}
 
 
-def api_router(qa: QA, feedback: FeedbackLog, *, max_question_chars: int = 2000) -> APIRouter:
+def api_router(qa: QA, feedback: FeedbackStore, *, max_question_chars: int = 2000) -> APIRouter:
     """The API routes, answering with ``qa`` and logging ratings to ``feedback``; a question or
     claim longer than ``max_question_chars`` is a 422, as the schema says."""
     router = APIRouter(prefix="/api", tags=["api"])

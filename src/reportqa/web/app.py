@@ -18,24 +18,32 @@ same origins may use the API and embed the ``<gradio-app>`` web component), the 
 sniffing headers, then for the API: 405 for undeclared methods, the per-client rate limit
 (``settings.rate_limit``) and the body size limit.
 
+With ``uploads_allowed(settings)`` (``REPORTQA_ALLOW_UPLOAD=1``) the page has "Add a report":
+every route then answers through a ``Library`` (``library.py``), whose pipeline an upload
+replaces, and the report view, the widget and the API schema read its documents as they are now.
+So they do of a ``switching.SwitchingQA``, which ``reportqa serve`` uses to follow a new index
+version that another process builds (replicas on a shared folder). The feedback store
+(``open_feedback``: the JSONL log, or PostgreSQL) is ``app.state.feedback``, closed by the caller.
+
 Left out: TLS and authentication, which belong to a reverse proxy in front.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from ..config import Rate, Settings
+from ..config import Rate, Settings, uploads_allowed
+from ..models import Document
 from .api import QA, api_methods, api_router, document_limits, install_error_handlers
-from .feedback import FeedbackLog
+from .feedback import open_feedback
 from .middleware import (
     BodyLimit,
     MethodGuard,
@@ -61,10 +69,18 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
     answering with the one shared ``qa``."""
     import gradio as gr  # the web stack is paid for only by those who serve
 
+    from ..library import Library
     from .page import build_page
 
+    library: Library | None = None
+    documents: Sequence[Document] = qa.documents
+    if uploads_allowed(settings):
+        library = qa if isinstance(qa, Library) else Library(qa, settings)  # type: ignore[arg-type]
+        qa, documents = library, _LiveDocuments(library)
+    elif getattr(qa, "follows_current", False):  # a SwitchingQA: the index can change under it
+        documents = _LiveDocuments(qa)
     widget_directive = frame_ancestors_directive(settings.frame_ancestors)
-    feedback = FeedbackLog(settings.feedback_log)
+    feedback = open_feedback(settings)
     app = FastAPI(
         title="reportqa",
         summary="Questions over a report, answered with verbatim, cited quotes.",
@@ -75,16 +91,24 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
         ),
         version=_version(),
     )
+    app.state.feedback = feedback  # closed by whoever runs the app (server.serve)
     install_error_handlers(app)
     api = api_router(qa, feedback, max_question_chars=settings.max_question_chars)
     app.include_router(api)
     document_limits(
         app,
         max_question_chars=settings.max_question_chars,
-        documents=[d.id for d in qa.documents],
+        documents=(
+            _LiveIds(documents)
+            if isinstance(documents, _LiveDocuments)
+            else [d.id for d in documents]
+        ),
     )
-    app.include_router(report_router(qa.documents, qa.corpus_hash))
-    app.include_router(widget_router(qa.documents, settings.max_question_chars))
+    if isinstance(documents, _LiveDocuments):
+        _schema_follows(app, documents.library)
+    # The content hash on the report view is the one at start (report.py takes a string).
+    app.include_router(report_router(documents, qa.corpus_hash))
+    app.include_router(widget_router(documents, settings.max_question_chars))
     app.mount("/web-static", StaticFiles(directory=STATIC_DIR), name="web-static")
 
     # The largest legitimate body is a feedback record: an answer and its quotes.
@@ -111,11 +135,15 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
     js = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in _PAGE_SCRIPTS)
 
     def mount() -> FastAPI:
-        page = build_page(qa, feedback, max_question_chars=settings.max_question_chars)
+        page = build_page(
+            qa, feedback, max_question_chars=settings.max_question_chars, library=library
+        )
         return gr.mount_gradio_app(
             app,
             page,
             path="/",
+            # Gradio refuses a larger upload before it is stored; Library.add checks again.
+            max_file_size=int(settings.max_file_mb * 1_000_000) if library else None,
             # Gradio's footer ("Use via API") follows the browser's language, not the page's
             # switch: left out; the intro links to the API's docs instead (chrome.py).
             footer_links=[],
@@ -140,6 +168,61 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
         )
 
     return _in_event_loop(mount)
+
+
+class _LiveDocuments(Sequence[Document]):
+    """The library's documents as they are at each use: an upload adds to them."""
+
+    def __init__(self, library: Any) -> None:
+        self.library = library
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | Sequence[Document]:
+        return self.library.documents[index]  # type: ignore[no-any-return]
+
+    def __len__(self) -> int:
+        return len(self.library.documents)
+
+
+class _LiveIds(Sequence[str]):
+    """The ids of ``documents`` at each use."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self.documents = documents
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [d.id for d in self.documents[index]]
+        return self.documents[index].id
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+
+def _schema_follows(app: FastAPI, library: Any) -> None:
+    """Regenerate the cached OpenAPI schema (with its enumeration of document ids) once an
+    upload has changed the library."""
+    generate = app.openapi
+    seen = [library.corpus_hash]
+
+    def openapi() -> dict[str, Any]:
+        if library.corpus_hash != seen[0]:
+            seen[0] = library.corpus_hash
+            app.openapi_schema = None
+        return generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _in_event_loop(build: Callable[[], T]) -> T:

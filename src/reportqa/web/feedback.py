@@ -1,8 +1,12 @@
-"""Thumbs up or down on an answer, appended to a local JSON Lines log.
+"""Thumbs up or down on an answer, kept in a local JSON Lines log (the default) or, for replicas,
+in PostgreSQL (``feedback_pg.py``, when ``REPORTQA_DATABASE_URL`` is set): ``open_feedback``
+picks one. Either store returns from ``append`` only once the record is kept (written to the
+file, or committed), so a rating the API acknowledges is not lost with its process.
 
-One record per line: the time, the rating, where it came from (chat page, widget, API), the
-question, the answer text, whether it was a refusal, its citations, and the content hash of the
-corpus the answer came from, so a rating can be traced to the exact text that was quoted. Writes
+In the log, one record per line: the time, the rating, where it came from (chat page, widget,
+API), the question, the answer text, whether it was a refusal, its citations, and the content
+hash of the corpus the answer came from, so a rating can be traced to the exact text that was
+quoted (the database's table has the same columns). Writes
 are serialised by a lock and each record is written with one ``write`` call on a file opened in
 append mode, so concurrent requests never interleave lines.
 
@@ -17,11 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from ..config import Settings
 from ..errors import ReportQAError
 
-__all__ = ["FeedbackRecord", "FeedbackLog"]
+__all__ = ["FeedbackRecord", "FeedbackLog", "FeedbackStore", "open_feedback"]
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,42 @@ class FeedbackRecord:
             raise ValueError(f"rating must be 'up' or 'down', got {self.rating!r}")
 
 
+class FeedbackStore(Protocol):
+    """Where ratings go. ``append`` returns once the record is kept, and raises
+    ``ReportQAError`` when it cannot be."""
+
+    @property
+    def where(self) -> str: ...
+
+    def append(self, record: FeedbackRecord) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_feedback(settings: Settings) -> FeedbackStore:
+    """The feedback store ``settings`` ask for: PostgreSQL when ``database_url`` is set (its
+    table is created or brought up to date now), else the JSON Lines log ``feedback_log``.
+    Raises ``ReportQAError`` when the database cannot be reached or psycopg is missing."""
+    if settings.database_url:
+        from .feedback_pg import PostgresFeedback
+
+        return PostgresFeedback(settings.database_url)
+    return FeedbackLog(settings.feedback_log)
+
+
 class FeedbackLog:
     """Appends ``FeedbackRecord``s to ``path`` as JSON Lines; safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+
+    @property
+    def where(self) -> str:
+        return f"log {self.path}"
+
+    def close(self) -> None:
+        """Nothing to release: the file is opened for each record."""
 
     def append(self, record: FeedbackRecord) -> None:
         """Write ``record`` as one line. Raises ``ReportQAError`` if the log cannot be written."""

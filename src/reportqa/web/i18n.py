@@ -149,6 +149,37 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "The report holds no such document.",
     },
     "documents": {"ru": "Документы", "kk": "Құжаттар", "en": "Documents"},
+    # The chat page's document picker: the accordion's title says what is searched.
+    "scope_all": {
+        "ru": "Поиск по всем документам",
+        "kk": "Барлық құжаттардан іздеу",
+        "en": "Searching every document",
+    },
+    "scope_some": {
+        "ru": "Поиск по документам: {n} из {total}",
+        "kk": "Құжаттардан іздеу: {total} ішінен {n}",
+        "en": "Searching {n} of {total} documents",
+    },
+    "scope": {"ru": "Искать в документах", "kk": "Құжаттардан іздеу", "en": "Search in"},
+    "scope_info": {
+        "ru": "Ничего не выбрано — поиск по всем. Смена выбора начинает новую ветку диалога.",
+        "kk": "Ештеңе таңдалмаса — барлығынан іздейді. Таңдауды өзгерту сұхбаттың жаңа "
+        "тармағын бастайды.",
+        "en": "None chosen: every document is searched. A new choice starts a new thread.",
+    },
+    # "Add a report" (REPORTQA_ALLOW_UPLOAD=1).
+    "upload": {"ru": "Добавить отчёт", "kk": "Есеп қосу", "en": "Add a report"},
+    "upload_info": {
+        "ru": "PDF, DOCX, HTML, TXT или MD, до {mb} МБ.",
+        "kk": "PDF, DOCX, HTML, TXT немесе MD, {mb} МБ-қа дейін.",
+        "en": "PDF, DOCX, HTML, TXT or MD, up to {mb} MB.",
+    },
+    "upload_error": {
+        "ru": "Не удалось добавить отчёт",
+        "kk": "Есепті қосу мүмкін болмады",
+        "en": "Could not add the report",
+    },
+    "uploaded": {"ru": "Добавлен: {title}", "kk": "Қосылды: {title}", "en": "Added: {title}"},
     "chat_tab": {"ru": "Вопросы", "kk": "Сұрақтар", "en": "Questions"},
     "check_tab": {"ru": "Проверка фактов", "kk": "Фактіні тексеру", "en": "Fact-check"},
     "claim": {"ru": "Утверждение", "kk": "Мәлімдеме", "en": "Claim"},

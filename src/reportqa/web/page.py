@@ -28,8 +28,17 @@ The answers shown are the conversation: a follow-up ("А проката?") is as
 history (``conversation``), and its answer shows in small type the question it was read as
 (``interpreted_as``). "Clear" starts a new conversation.
 
+When the library holds several documents, a picker (an accordion titled with what is searched)
+scopes the questions to the documents ticked; ``?doc=NAME`` in the page's URL, or in the ``src``
+of a ``<gradio-app>`` embedding it, ticks them on load. A new choice starts a new thread: the
+answers shown stay, but a follow-up is read only against those asked since (``thread``).
+
+With a ``Library`` that takes uploads (``REPORTQA_ALLOW_UPLOAD=1``), "Add a report" hands the file
+to ``Library.add``; the new document is then picked. A file it refuses is a warning with the
+reason, and nothing changes.
+
 Left out: per-user history across reloads, a Gradio API endpoint for the fact-check
-(``/api/check`` serves programs).
+(``/api/check`` serves programs), a scope for the fact-check, uploads through the HTTP API.
 """
 
 from __future__ import annotations
@@ -37,33 +46,58 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import gradio as gr
 from gradio.components.chatbot import Message, MessageDict
 
 from ..errors import InputError, ReportQAError
-from ..models import Answer, Verdict
+from ..index.corpus import SUFFIXES
+from ..models import Answer, Document, Verdict
 from ..serialize import answer_to_dict, citation_to_dict
 from .api import QA
 from .checkview import verdict_html
 from .chrome import header_html, intro_html
 from .examples import example_claims, example_questions
 from .export import conversation_markdown
-from .feedback import FeedbackLog, FeedbackRecord
+from .feedback import FeedbackLog, FeedbackRecord, FeedbackStore
 from .i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, pick_language, t
 from .markup import escape_html, escape_markdown
 from .render import answer_markdown, partial_markdown, question_markdown, sources_html
 
+if TYPE_CHECKING:
+    from ..library import Library
+
 __all__ = ["build_page"]
 
 _PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+# Run in the browser before ``start``: the ``doc`` parameters of the ``src`` of the
+# ``<gradio-app>`` this page is embedded as (the first on the host page), one a line; "" on the
+# page itself, whose own URL the server reads.
+_EMBED_DOCS = """() => {
+  const app = document.querySelector("gradio-app[src]");
+  if (!app) return [""];
+  try {
+    const src = new URL(app.getAttribute("src"), location.href);
+    return [src.searchParams.getAll("doc").join("\\n")];
+  } catch (e) {
+    return [""];
+  }
+}"""
 
 
-def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.Blocks:
-    """The Gradio Blocks of the chat page, answering with ``qa``."""
-    documents = {d.id: d for d in qa.documents}
+def build_page(
+    qa: QA, feedback: FeedbackStore, *, max_question_chars: int, library: Library | None = None
+) -> gr.Blocks:
+    """The Gradio Blocks of the chat page, answering with ``qa``; with a ``library`` that takes
+    uploads (``Library.uploads``), an "Add a report" upload too."""
+    uploads = library is not None and library.uploads
+
+    def docs() -> dict[str, Document]:
+        """The library's documents now (an upload adds to them)."""
+        return {d.id: d for d in qa.documents}
+
     export_root = Path(tempfile.mkdtemp(prefix="reportqa-export-"))
     lang0 = DEFAULT_LANGUAGE
 
@@ -71,7 +105,7 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         return header_html(lang)
 
     def intro(lang: str, base: str = "") -> str:
-        return intro_html(lang, list(documents.values()), base)
+        return intro_html(lang, list(qa.documents), base)
 
     def messages(answers: list[Answer], lang: str, base: str) -> list[MessageDict | Message]:
         out: list[MessageDict | Message] = []
@@ -94,22 +128,32 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "reportqa-conversation.md"
         text = conversation_markdown(
-            answers, documents, corpus_hash=qa.corpus_hash, base_url=_base_url(request), lang=lang
+            answers, docs(), corpus_hash=qa.corpus_hash, base_url=_base_url(request), lang=lang
         )
         path.write_text(text, encoding="utf-8")
         return str(path)
 
     def respond(
-        question: str, answers: list[Answer], lang: str, request: gr.Request | None
+        question: str,
+        answers: list[Answer],
+        lang: str,
+        picked: list[str] | None,
+        thread: int,
+        request: gr.Request | None,
     ) -> Iterator[Any]:
         if not (question or "").strip():
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         base = _base_url(request)
         try:
-            # The conversation so far (the answers shown) is the history a follow-up is read
-            # against; an InputError (empty, too long) comes before any item.
-            items = qa.stream(question, history=conversation(answers))
+            # The thread so far (the answers since the scope was last chosen) is the history a
+            # follow-up is read against, in the documents picked (all when none); an InputError
+            # (empty, too long, a document the library lacks) comes before any item.
+            items = qa.stream(
+                question,
+                history=conversation(answers[thread:]),
+                documents=list(picked) if picked else None,
+            )
         except ReportQAError as exc:
             raise gr.Error(str(exc), title=t(lang, "error")) from None
         shown = messages(answers, lang, base)
@@ -138,14 +182,19 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
             messages(answers, lang, base),
             answers,
             "",
-            sources_html(answers, documents, lang, base),
+            sources_html(answers, docs(), lang, base),
             gr.DownloadButton(value=export_file(answers, lang, request), interactive=True),
         )
 
     def ask_example(
-        sample: list[str], answers: list[Answer], lang: str, request: gr.Request
+        sample: list[str],
+        answers: list[Answer],
+        lang: str,
+        picked: list[str] | None,
+        thread: int,
+        request: gr.Request,
     ) -> Iterator[Any]:
-        yield from respond(sample[0] if sample else "", answers, lang, request)
+        yield from respond(sample[0] if sample else "", answers, lang, picked, thread, request)
 
     def check(claim: str, lang: str, request: gr.Request) -> Any:
         try:
@@ -156,14 +205,51 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
             return gr.skip(), gr.skip()
         except ReportQAError as exc:
             raise gr.Error(escape_html(str(exc)), title=t(lang, "check_error")) from None
-        return verdict, verdict_html(verdict, documents, lang, _base_url(request))
+        return verdict, verdict_html(verdict, docs(), lang, _base_url(request))
 
     def check_example(sample: list[str], lang: str, request: gr.Request) -> Any:
         claim = sample[0] if sample else ""
         return claim, *check(claim, lang, request)
 
+    def choices() -> list[tuple[str, str]]:
+        """The picker's choices: each document by its title (and its id when two share one)."""
+        titles = [d.title for d in qa.documents]
+        return [
+            (d.title if titles.count(d.title) == 1 else f"{d.title} ({d.id})", d.id)
+            for d in qa.documents
+        ]
+
+    def scope_title(lang: str, picked: list[str] | None) -> str:
+        n = len([p for p in picked or () if p in docs()])
+        total = len(qa.documents)
+        return t(lang, "scope_some", n=n, total=total) if n else t(lang, "scope_all")
+
+    def scope_controls(lang: str, picked: list[str] | None, **accordion: Any) -> tuple[Any, Any]:
+        """The picker and its accordion, shown when the library holds several documents."""
+        return (
+            gr.Accordion(
+                label=scope_title(lang, picked), visible=len(qa.documents) > 1, **accordion
+            ),
+            gr.CheckboxGroup(
+                choices=choices(),
+                value=list(picked or []),
+                label=t(lang, "scope"),
+                info=t(lang, "scope_info"),
+            ),
+        )
+
+    def rescope(lang: str, picked: list[str] | None, answers: list[Answer]) -> Any:
+        """A new choice of documents: its title, and a new thread from the next question on
+        (the answers shown stay, but a follow-up is no longer read against them)."""
+        return gr.Accordion(label=scope_title(lang, picked)), len(answers)
+
     def relabel(
-        lang: str, answers: list[Answer], verdict: Verdict | None, request: gr.Request
+        lang: str,
+        answers: list[Answer],
+        verdict: Verdict | None,
+        picked: list[str] | None,
+        request: gr.Request,
+        **accordion: Any,
     ) -> Any:
         base = _base_url(request)
         return (
@@ -179,7 +265,7 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
             ),
             gr.Dataset(samples=samples(lang), label=t(lang, "examples"), visible=True),
             f"### {escape_markdown(t(lang, 'sources'))}",
-            sources_html(answers, documents, lang, base),
+            sources_html(answers, docs(), lang, base),
             gr.DownloadButton(
                 label=t(lang, "export"),
                 value=export_file(answers, lang, request) if answers else None,
@@ -192,16 +278,25 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
             ),
             gr.Button(value=t(lang, "check"), interactive=True),
             gr.Dataset(samples=claim_samples(lang), label=t(lang, "example_claims"), visible=True),
-            verdict_html(verdict, documents, lang, base),
+            verdict_html(verdict, docs(), lang, base),
+            *scope_controls(lang, picked, **accordion),
+            gr.UploadButton(t(lang, "upload"), visible=uploads),
         )
 
-    def start(request: gr.Request) -> Any:
+    def start(embedded_docs: str, request: gr.Request) -> Any:
         """On load: the page in the browser's language, and only then open to questions. (Asked
-        earlier, an answer could be overwritten by this relabelling, whose inputs predate it.)"""
+        earlier, an answer could be overwritten by this relabelling, whose inputs predate it.)
+        ``?doc=NAME`` (repeatable) picks documents of the library to begin with: in the page's
+        URL, or in the ``src`` of a ``<gradio-app>`` embedding it (``embedded_docs``, one a line,
+        read by ``_EMBED_DOCS`` in the browser)."""
         headers = dict(request.headers) if request else {}
         params = dict(request.query_params) if request else {}
         lang = pick_language(headers.get("accept-language"), params.get("lang"))
-        return relabel(lang, [], None, request)
+        asked = request.query_params.getlist("doc") if request else []
+        asked += (embedded_docs or "").splitlines()
+        picked = [d for d in dict.fromkeys(asked) if d in docs()]
+        # A scope from the URL is shown open: the reader sees what the questions search.
+        return relabel(lang, [], None, picked, request, **({"open": True} if picked else {}))
 
     def rate(answers: list[Answer], lang: str, data: gr.LikeData) -> None:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -222,11 +317,33 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         )
         gr.Info(t(lang, "thanks"))
 
+    def add_report(file: str | None, lang: str, answers: list[Answer], request: gr.Request) -> Any:
+        """An uploaded report added to the library (``Library.add``) and picked, starting a new
+        thread; a file that cannot be added is a warning saying why, and nothing changes."""
+        if library is None or not file:
+            return (gr.skip(),) * 5
+        path = Path(file)  # Gradio's copy, under the name the file had
+        try:
+            added = library.add(path.name, path.read_bytes())
+        except ReportQAError as exc:
+            # Gradio renders a toast's message as HTML, and the message names the file.
+            gr.Warning(escape_html(str(exc)), title=t(lang, "upload_error"))
+            return (gr.skip(),) * 5
+        gr.Info(escape_html(t(lang, "uploaded", title=added.document.title)))
+        picked = [added.document.id]
+        return (
+            intro(lang, _base_url(request)),
+            *scope_controls(lang, picked, open=True),
+            len(answers),
+            gr.Dataset(samples=samples(lang)),
+        )
+
     def clear(lang: str) -> Any:
         return (
             [],
-            sources_html([], documents, lang),
+            sources_html([], docs(), lang),
             gr.DownloadButton(value=None, interactive=False),
+            0,
         )
 
     def api_ask(question: str) -> dict[str, Any]:
@@ -241,6 +358,8 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
     ) as page:
         answers = gr.State([])
         verdict = gr.State(None)
+        thread = gr.State(0)  # where the current thread begins in ``answers``
+        embed_hint = gr.Textbox(visible=False)  # the ``?doc=`` of an embedding's src (start)
         # The title with the language switch beside it (under it on a narrow phone), then the
         # intro: never the switch beside a long text column (static/page.css).
         with gr.Row(equal_height=False, elem_id="rq-top"):
@@ -280,6 +399,21 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                         elem_id="rq-question",
                         lines=1,
                     )
+                    # The documents to answer from, when there is a choice (scope_controls).
+                    scope_box = gr.Accordion(
+                        scope_title(lang0, []),
+                        open=False,
+                        visible=len(qa.documents) > 1,
+                        elem_id="rq-scope",
+                    )
+                    with scope_box:
+                        picker = gr.CheckboxGroup(
+                            choices=choices(),
+                            value=[],
+                            label=t(lang0, "scope"),
+                            info=t(lang0, "scope_info"),
+                            elem_id="rq-picker",
+                        )
                     examples = gr.Dataset(
                         components=[question],
                         samples=samples(lang0),
@@ -295,9 +429,17 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                         elem_id="rq-export",
                         size="sm",
                     )
+                    upload = gr.UploadButton(
+                        t(lang0, "upload"),
+                        file_types=list(SUFFIXES),
+                        type="filepath",
+                        size="sm",
+                        visible=uploads,
+                        elem_id="rq-upload",
+                    )
                 with gr.Column(scale=2, min_width=280, elem_id="rq-sources-column"):
                     sources_title = gr.Markdown(f"### {escape_markdown(t(lang0, 'sources'))}")
-                    sources = gr.HTML(sources_html([], documents, lang0), elem_id="rq-sources")
+                    sources = gr.HTML(sources_html([], docs(), lang0), elem_id="rq-sources")
             check_tab = gr.Tab(t(lang0, "check_tab"), id="check", elem_id="rq-check-tab")
             with check_tab, gr.Row(equal_height=False):
                 with gr.Column(scale=2, min_width=300):
@@ -323,11 +465,13 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
                         elem_id="rq-claim-examples",
                     )
                 with gr.Column(scale=3, min_width=320):
-                    result = gr.HTML(verdict_html(None, documents, lang0), elem_id="rq-verdict")
+                    result = gr.HTML(verdict_html(None, docs(), lang0), elem_id="rq-verdict")
 
         outputs = [chat, answers, question, sources, export]
-        question.submit(respond, [question, answers, lang], outputs, **_PRIVATE)
-        examples.click(ask_example, [examples, answers, lang], outputs, **_PRIVATE)
+        asked = [answers, lang, picker, thread]
+        question.submit(respond, [question, *asked], outputs, **_PRIVATE)
+        examples.click(ask_example, [examples, *asked], outputs, **_PRIVATE)
+        picker.input(rescope, [lang, picker, answers], [scope_box, thread], **_PRIVATE)
         check_btn.click(check, [claim, lang], [verdict, result], **_PRIVATE)
         claim.submit(check, [claim, lang], [verdict, result], **_PRIVATE)
         claim_examples.click(
@@ -336,11 +480,15 @@ def build_page(qa: QA, feedback: FeedbackLog, *, max_question_chars: int) -> gr.
         relabelled = [
             *(head, about, lang, chat, question, examples, sources_title, sources, export),
             *(chat_tab, check_tab, claim, check_btn, claim_examples, result),
+            *(scope_box, picker, upload),
         ]
-        lang.input(relabel, [lang, answers, verdict], relabelled, **_PRIVATE)  # the user's switch
+        # the user's switch
+        lang.input(relabel, [lang, answers, verdict, picker], relabelled, **_PRIVATE)
         chat.like(rate, [answers, lang], None, **_PRIVATE)
-        chat.clear(clear, [lang], [answers, sources, export], **_PRIVATE)
-        page.load(start, None, relabelled, **_PRIVATE)
+        added = [about, scope_box, picker, thread, examples]
+        upload.upload(add_report, [upload, lang, answers], added, **_PRIVATE)
+        chat.clear(clear, [lang], [answers, sources, export, thread], **_PRIVATE)
+        page.load(start, embed_hint, relabelled, js=_EMBED_DOCS, **_PRIVATE)
         gr.api(api_ask, api_name="ask")
     page.queue(default_concurrency_limit=8)
     return page

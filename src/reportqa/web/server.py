@@ -4,16 +4,22 @@ report view and the API from one uvicorn server, printing where each of them is.
 The port is bound before anything is printed, so "port in use" is reported as an error with what
 to do, never after a list of URLs that do not work.
 
+The server follows its index folder: a version that ``reportqa index`` writes meanwhile is
+served from the next request on (``switching.SwitchingQA``), so replicas that share one folder
+switch without a restart.
+
 Left out: several worker processes (one process shares one loaded index; ``qa.ask`` runs in a
-thread pool), TLS, and daemonising.
+thread pool; on 2 cores a second process did not raise throughput, see the README), TLS, and
+daemonising.
 """
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from typing import Any
 
-from ..config import Settings
+from ..config import Settings, uploads_allowed
 from ..errors import ReportQAError
 
 __all__ = ["serve", "bind", "describe_urls"]
@@ -34,20 +40,39 @@ def serve(settings: Settings, *, echo: Echo | None = None) -> None:
 
     say = echo or (lambda line: print(line, flush=True))
     qa = ReportQA.open(settings, progress=say)
-    app = create_app(qa, settings)
-    sock = bind(settings.host, settings.port)
+    served: Any = qa
+    # Follow a CURRENT that another process (`reportqa index`, another replica's build) moves;
+    # with uploads on, the Library swaps the pipeline itself.
+    if settings.index_check_seconds > 0 and not uploads_allowed(settings):
+        from ..switching import SwitchingQA
+
+        served = SwitchingQA(qa, check_seconds=settings.index_check_seconds)
+    app = create_app(served, settings)
+    try:
+        sock = bind(settings.host, settings.port)
+    except BaseException:
+        app.state.feedback.close()
+        raise
     try:
         port = sock.getsockname()[1]
         say(f"Report: {len(qa.documents)} document(s), content hash sha256:{qa.corpus_hash}")
         for line in describe_urls(settings.host, port):
             say(line)
-        say(f"Feedback log: {settings.feedback_log}")
+        say(f"Feedback: {app.state.feedback.where}")
+        if settings.replica_mode:
+            say("Replica mode: uploads are off; the index is read from the shared folder.")
+        if served is not qa:
+            say(
+                f"Index: {settings.index} is looked at every "
+                f"{settings.index_check_seconds:g} s for a new version (REPORTQA_INDEX_CHECK_SECONDS)"
+            )
         say(f"API rate limit: {settings.rate_limit or 'none'} per client (REPORTQA_RATE_LIMIT)")
         say("Press Ctrl+C to stop.")
         config = uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=5)
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
+        app.state.feedback.close()
 
 
 def bind(host: str, port: int) -> socket.socket:

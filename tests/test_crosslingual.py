@@ -1,0 +1,82 @@
+"""Cross-lingual word matching keeps the corpus's word vectors on disk, and the lexicon spares the
+model call for the words it translates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportqa.evidence import crosslingual as module
+from reportqa.evidence.crosslingual import CrossLingual
+from tests.conftest import FakeEmbedder
+
+REPORT = [["колледжа", "вузов"], ["автобусов", "шин", "производство"]]
+
+
+@pytest.fixture(autouse=True)
+def _write_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(module, "SAVE_EVERY", 0.0)
+
+
+def test_a_new_process_reads_the_word_vectors_instead_of_embedding_them(tmp_path: Path) -> None:
+    store = tmp_path / "word-vectors.npz"
+    first = FakeEmbedder()
+    expected = CrossLingual(first, store).scores(["colleges"], REPORT)
+    assert first.calls == 2 and store.exists()  # the question's words, then the report's
+    again = FakeEmbedder()
+    scores = CrossLingual(again, store).scores(["colleges"], REPORT)
+    assert again.calls == 1  # only the question's words
+    assert np.allclose(scores, expected)
+
+
+def test_the_first_new_words_are_written_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-question process ends within seconds: its vocabulary must not wait for the next
+    write."""
+    monkeypatch.setattr(module, "SAVE_EVERY", 3600.0)
+    store = tmp_path / "word-vectors.npz"
+    CrossLingual(FakeEmbedder(), store).scores(["colleges"], REPORT)
+    assert store.exists()
+
+
+def test_another_models_vectors_are_not_used(tmp_path: Path) -> None:
+    store = tmp_path / "word-vectors.npz"
+    CrossLingual(FakeEmbedder(), store).scores(["colleges"], REPORT)
+    other = FakeEmbedder(name="fake:another-model")
+    CrossLingual(other, store).scores(["colleges"], REPORT)
+    assert other.calls == 2
+
+
+def test_a_damaged_file_is_embedded_again_and_replaced(tmp_path: Path) -> None:
+    store = tmp_path / "word-vectors.npz"
+    store.write_bytes(b"not an npz file")
+    embedder = FakeEmbedder()
+    CrossLingual(embedder, store).scores(["colleges"], REPORT)
+    assert embedder.calls == 2
+    assert CrossLingual(FakeEmbedder(), store)._passages  # a readable file took its place
+
+
+def test_a_folder_it_cannot_write_keeps_the_vectors_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    embedder = FakeEmbedder()
+    matcher = CrossLingual(embedder, blocker / "word-vectors.npz")  # a file is in the way
+    matcher.scores(["colleges"], REPORT)
+    matcher.scores(["colleges"], REPORT)
+    assert embedder.calls == 2
+
+
+def test_a_claim_word_the_lexicon_translates_is_not_embedded() -> None:
+    from reportqa.check.factcheck import ClaimWords
+
+    embedder = FakeEmbedder()
+    report = ["шин", "производство", "автобусов"]
+    words = ClaimWords(CrossLingual(embedder), ["tyres"], report, True, ("en", "ru"))
+    assert embedder.calls == 0
+    assert words.similarity("tyres", "шин") == 1.0
+    assert words.similarity("tyres", "автобусов") == 0.0
+    produced = ClaimWords(CrossLingual(embedder), ["producing"], report, True, ("en", "ru"))
+    assert produced.similarity("producing", "производство") == 1.0  # a derivation, by prefix
