@@ -162,7 +162,7 @@ class ReportQA:
             notices.append(notice)
             say(notice)
             chunks = chunk_documents(documents, settings.chunk_chars, settings.chunk_overlap)
-            say(f"indexing {len(documents)} documents, {len(chunks)} passages")
+            say(f"indexing {_count(len(documents), 'document')}, {_count(len(chunks), 'passage')}")
             data = build_index(
                 settings.index,
                 chunks,
@@ -408,3 +408,8 @@ def skipped_notices(skipped: tuple[Skipped, ...]) -> tuple[str, ...]:
 def document_languages(documents: tuple[Document, ...]) -> dict[str, str]:
     """The language of each document: its metadata's, else detected from its text."""
     return {d.id: d.language or detect_language(d.text[:2000]) for d in documents}
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, in the plural unless ``n`` is 1 ("1 document", "3 documents")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
