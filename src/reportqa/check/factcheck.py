@@ -75,10 +75,10 @@ from ..answer.extractive import ExtractiveAnswerer
 from ..evidence.crosslingual import CrossLingual
 from ..evidence.features import Candidate as Evidence
 from ..evidence.question import read_question
-from ..lang.lexicon import loose, translations
+from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import same_name
 from ..lang.numbers import Quantity, parse_quantities
-from ..lang.tokens import PREFIX, content_words, key_of, pos_of
+from ..lang.tokens import content_words, key_of, pos_of, prefix_of
 from ..models import Document, Hit, Verdict
 from .figures import (
     Figure,
@@ -159,10 +159,10 @@ class ClaimWords:
         self.cross = cross
         self._languages = languages
         self._table = translations(*languages) if cross else {}
-        # A claim word the lexicon translates is decided by its table; only the others are
-        # looked up in the embedding space.
+        # A claim word the lexicon translates is decided by its table (the translations' keys
+        # and prefix terms); only the others are looked up in the embedding space.
         self._listed = {
-            w: meanings
+            w: with_prefixes(meanings, languages[1])
             for w in dict.fromkeys(claim_words)
             if (meanings := self._table.get(key_of(w, languages[0])))
         }
@@ -176,13 +176,13 @@ class ClaimWords:
     def similarity(self, claim_word: str, report_word: str) -> float:
         if same_word(claim_word, report_word):
             return 1.0
-        meanings = self._listed.get(claim_word)
-        if meanings is not None:
-            if key_of(report_word, self._languages[1]) in meanings:
-                return 1.0
+        forms = self._listed.get(claim_word)
+        if forms is not None:
             language = self._languages[1]
-            prefix = "~" + report_word[: PREFIX + (language == "kk")]
-            return 1.0 if prefix in loose(meanings, language) else 0.0
+            held = (
+                key_of(report_word, language) in forms or prefix_of(report_word, language) in forms
+            )
+            return 1.0 if held else 0.0
         if self._scores is None:
             return 0.0
         i, j = self._claim.get(claim_word), self._report.get(report_word)

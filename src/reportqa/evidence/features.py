@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..lang import resources
-from ..lang.lexicon import loose, translations
+from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import edit_distance, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
@@ -258,12 +258,8 @@ class EvidenceBuilder:
             return frozenset()
         table = translations(question.language, facts.language)
         meanings = [table.get(t.key, frozenset()) for t in question.words]
-        listed = frozenset().union(*meanings)
-        listed |= loose(listed, facts.language)
-        # as in ``candidates``: a word the lexicon translates is not looked up by embedding
-        unlisted = [
-            t.lower for t, m in zip(question.words, meanings) if not m and not self.known(t)
-        ]
+        listed = with_prefixes(frozenset().union(*meanings), facts.language)
+        unlisted = [t.lower for t, m in zip(question.words, meanings) if self._unmatched(t, m)]
         matched: set[str] = set()
         if unlisted:
             scores = self.crosslingual.scores(unlisted, [[w] for w in words])
@@ -274,6 +270,11 @@ class EvidenceBuilder:
             if t.kind == "word"
             and (t.lower in matched or t.key in listed or prefix_term(t) in listed)
         )
+
+    def _unmatched(self, token: Token, translated: frozenset[str]) -> bool:
+        """Whether only the embedding space can match a question word across languages: the
+        lexicon has no translation of it, and the corpus does not have it as it is."""
+        return not translated and not self.known(token)
 
     def weight(self, token: Token) -> float:
         """How much a question word counts: its rarity in the index (words the index never
@@ -318,7 +319,7 @@ class EvidenceBuilder:
             if language not in by_language:
                 table = translations(question.language, language)
                 meanings = [table.get(t.key, frozenset()) for t in words]
-                by_language[language] = [m | loose(m, language) for m in meanings]
+                by_language[language] = [with_prefixes(m, language) for m in meanings]
             return by_language[language]
 
         names = list(question.names)
@@ -345,15 +346,12 @@ class EvidenceBuilder:
             return []
         cross_scores = None
         if any(r[5] for r in rows) and words:
-            # A word the lexicon translates is matched by its table (in ``_held``), a word the
-            # corpus has as it is by its key or spelling: only the others are looked up in the
-            # embedding space, which costs a model call.
-            listed = [False] * len(words)
+            # only the words a translation or the corpus's own words cannot match (``_held``)
+            # are looked up in the embedding space, which costs a model call
+            listed = [frozenset[str]()] * len(words)
             for language in {self.languages.get(r[0].chunk.document, "ru") for r in rows if r[5]}:
-                listed = [a or bool(b) for a, b in zip(listed, translated_into(language))]
-            unlisted = [
-                i for i, known in enumerate(listed) if not known and not self.known(words[i])
-            ]
+                listed = [a | b for a, b in zip(listed, translated_into(language))]
+            unlisted = [i for i, m in enumerate(listed) if self._unmatched(words[i], m)]
             cross_scores = np.zeros((len(words), len(rows)))
             if unlisted:
                 cross_scores[unlisted] = self.crosslingual.scores(

@@ -11,7 +11,7 @@ report uses the English table read backwards.
 The embedding model matches words across languages too (``evidence/crosslingual.py``); a table
 is what holds where it is unsure ("tyres" is not close to "шин" for it), and costs no model call.
 
-``loose`` gives the prefix terms of translations (``tokens.prefix_term``), so that a translation
+``with_prefixes`` adds the prefix terms of translations (``tokens.prefix_term``), so that a translation
 finds the report's derivations of it too ("producing" -> "производить" -> "производство"), as a
 Russian word finds them in a Russian report.
 
@@ -24,9 +24,9 @@ from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 
 from . import resources
-from .tokens import PREFIX, words_of
+from .tokens import PREFIX, prefix_of, words_of
 
-__all__ = ["translations", "loose"]
+__all__ = ["translations", "with_prefixes"]
 
 
 @lru_cache(maxsize=100_000)
@@ -87,7 +87,8 @@ def translations(source: str, target: str) -> Mapping[str, frozenset[str]]:
     return _Table(source, target)
 
 
-def loose(keys: frozenset[str], language: str) -> frozenset[str]:
-    """The prefix terms (``"~" + first letters``) of translated keys long enough to have one."""
+def with_prefixes(keys: frozenset[str], language: str) -> frozenset[str]:
+    """Translated keys and the prefix terms of those long enough to have one: what a report
+    word of ``language`` is matched against, by its key or by its ``prefix_term``."""
     n = PREFIX + (language == "kk")
-    return frozenset("~" + k[:n] for k in keys if len(k) >= n)
+    return keys | frozenset(prefix_of(k, language) for k in keys if len(k) >= n)

@@ -42,6 +42,7 @@ __all__ = [
     "QUOTES",
     "KAZAKH_LETTERS",
     "PREFIX",
+    "prefix_of",
 ]
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
@@ -192,7 +193,12 @@ def content_keys(text: str, language: str | None = None) -> list[str]:
 def prefix_term(token: Token) -> str:
     """The loose form of a word: "~" and its first letters (names declined the Russian way,
     words a lemmatiser does not know, derivations: "инвестиций" and "инвестировать")."""
-    return "~" + token.lower[: PREFIX + (token.language == "kk")]
+    return prefix_of(token.lower, token.language)
+
+
+def prefix_of(word: str, language: str) -> str:
+    """``prefix_term`` of a lower-cased word keyed in ``language`` (one letter more in Kazakh)."""
+    return "~" + word[: PREFIX + (language == "kk")]
 
 
 def lexical_terms(text: str, language: str | None = None) -> list[str]:
