@@ -24,21 +24,19 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from .config import Settings, uploads_allowed
 from .errors import InputError
 from .index.corpus import SUFFIXES, Added, add_to_corpus
 from .index.fetch import safe_file_name
-from .models import Answer, Document, Verdict
 from .pipeline import ReportQA
+from .switching import OnCurrent
 
 __all__ = ["Library"]
 
 
-class Library:
+class Library(OnCurrent):
     """The pipeline a server answers with, and the uploads that extend its corpus."""
 
     def __init__(self, qa: ReportQA, settings: Settings | None = None) -> None:
@@ -52,28 +50,9 @@ class Library:
         return self._qa
 
     @property
-    def documents(self) -> tuple[Document, ...]:
-        return self._qa.documents
-
-    @property
-    def corpus_hash(self) -> str:
-        return self._qa.corpus_hash
-
-    @property
     def uploads(self) -> bool:
         """Whether ``add`` takes files (``uploads_allowed``)."""
         return uploads_allowed(self.settings)
-
-    def ask(self, question: Any, history: Any = None, documents: Any = None) -> Answer:
-        return self._qa.ask(question, history, documents)
-
-    def stream(
-        self, question: Any, history: Any = None, documents: Any = None
-    ) -> Iterator[str | Answer]:
-        return self._qa.stream(question, history, documents)
-
-    def check(self, claim: Any) -> Verdict:
-        return self._qa.check(claim)
 
     def add(self, name: str, data: bytes) -> Added:
         """Add the file ``name`` with content ``data`` to the corpus and index it; the added

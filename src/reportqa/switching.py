@@ -37,7 +37,7 @@ from .index.store import load_index
 from .models import Answer, Document, Verdict
 from .pipeline import ReportQA, skipped_notices
 
-__all__ = ["SwitchingQA", "load_serving"]
+__all__ = ["OnCurrent", "SwitchingQA", "load_serving"]
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,39 @@ def load_serving(settings: Settings, embedder: Any) -> ReportQA:
     return ReportQA(settings, documents, data, embedder, notices, corpus.skipped)
 
 
-class SwitchingQA:
+class OnCurrent:
+    """Answers like ``ReportQA``, each call on the pipeline ``current`` gives when it starts
+    (what ``SwitchingQA`` and ``library.Library`` share; they differ in how ``current``
+    changes)."""
+
+    @property
+    def current(self) -> ReportQA:
+        raise NotImplementedError
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self.current.documents
+
+    @property
+    def corpus_hash(self) -> str:
+        return self.current.corpus_hash
+
+    def ask(self, question: Any, history: Any = None, documents: Any = None) -> Answer:
+        return self.current.ask(question, history, documents)
+
+    def stream(
+        self, question: Any, history: Any = None, documents: Any = None
+    ) -> Iterator[str | Answer]:
+        return self.current.stream(question, history, documents)
+
+    def check(self, claim: Any) -> Verdict:
+        return self.current.check(claim)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.current.document(doc_id)
+
+
+class SwitchingQA(OnCurrent):
     """A ``ReportQA`` that follows its index folder's ``CURRENT``; safe to share between
     threads."""
 
@@ -117,28 +149,6 @@ class SwitchingQA:
     @property
     def settings(self) -> Settings:
         return self._qa.settings
-
-    @property
-    def documents(self) -> tuple[Document, ...]:
-        return self.current.documents
-
-    @property
-    def corpus_hash(self) -> str:
-        return self.current.corpus_hash
-
-    def ask(self, question: Any, history: Any = None, documents: Any = None) -> Answer:
-        return self.current.ask(question, history, documents)
-
-    def stream(
-        self, question: Any, history: Any = None, documents: Any = None
-    ) -> Iterator[str | Answer]:
-        return self.current.stream(question, history, documents)
-
-    def check(self, claim: Any) -> Verdict:
-        return self.current.check(claim)
-
-    def document(self, doc_id: str) -> Document | None:
-        return self.current.document(doc_id)
 
     # -- switching ----------------------------------------------------------------------------
 
