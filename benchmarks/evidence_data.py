@@ -57,6 +57,9 @@ REPORT_FIT = (
     "report-test2-ru",
     "report-test2-en",
     "report-test2-kk",
+    "report-test3-ru",
+    "report-test3-en",
+    "report-test3-kk",
 )
 REPORT_TEST = ("report-test-ru", "report-test-en", "report-test-kk")
 K = Settings().k

@@ -139,7 +139,7 @@ def main() -> None:
             "data": {
                 "xquad": "../shared/eval/xquad-ru.*: every question as asked and with its gold passage removed",
                 "tydi": "../shared/eval/tydiqa-ru-a.*: the same",
-                "report": "benchmarks/data: report-fit-{ru,en,kk}, report-heldout-a, report-heldout-b, report-calibration, report-test-{ru,en,kk}, report-test2-{ru,en,kk} (as asked; answerable ones also with their gold paragraph removed); report-test3-* never",
+                "report": "benchmarks/data: report-fit-{ru,en,kk}, report-heldout-a, report-heldout-b, report-calibration, report-test-{ru,en,kk}, report-test2-{ru,en,kk}, report-test3-{ru,en,kk} (as asked; answerable ones also with their gold paragraph removed); report-test4-* never",
             },
             "cases": {name: len(data[name]) for name in data},
             "report_weight": args.report_weight,

@@ -114,6 +114,16 @@ def test_a_sentence_about_another_named_zone_is_a_name_conflict(small: Small) ->
     assert other.probability < same.probability
 
 
+def test_the_window_holds_the_words_of_the_sentence_before(small: Small) -> None:
+    # "В ней зарегистрировано 24 участника" follows the sentence naming the zone
+    question = "Сколько участников зарегистрировано в зоне «Сарыарка»?"
+    after = small.sentence(question, "В ней")
+    assert after.feature("coverage_window") > after.feature("coverage")
+    # the first sentence of a passage has no sentence before it: its window is its own words
+    first = small.sentence(question, "Специальная экономическая зона")
+    assert first.feature("coverage_window") == first.feature("coverage")
+
+
 def test_a_why_question_presuming_a_fall_conflicts_with_a_rise(small: Small) -> None:
     fall = small.sentence("Почему упало производство стали?", "В 2024 году производство")
     assert fall.feature("why") == 1.0

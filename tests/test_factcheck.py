@@ -43,6 +43,8 @@ CITY = """\
 
 В городе открыт завод по выпуску велосипедов. Компания «Вело-Каменск» производит 40 тысяч \
 велосипедов в год.
+
+За год выпуск молока вырос на 5%, мяса — на 8%, хлеба — на 2%.
 """
 
 
@@ -218,6 +220,10 @@ CITY_CLAIMS = [
     ("The city has 12 schools and 3 hospitals", "supported", "3 больницы"),
     ("The city budget for 2025 is 18.5 billion tenge", "supported", "18,5 млрд тенге"),
     ("An aircraft factory has opened in the city", "not_found", None),
+    # the items of a list: each figure is of the item before it
+    ("Выпуск хлеба вырос на 2%", "supported", "2%"),
+    ("Выпуск мяса вырос на 2%", "contradicted", None),  # bread's figure, not meat's
+    ("Выпуск молока вырос на 8%", "contradicted", "5%"),
 ]
 
 

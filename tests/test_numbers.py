@@ -160,6 +160,11 @@ def test_written_precision_is_kept() -> None:
         ("two hundred and fifty thousand", 250_000, None, "two hundred and fifty thousand"),
         ("a thousand jobs", 1000, "jobs", "a thousand"),
         ("one of the furnaces", 1, None, "one"),
+        # a scale word, then a smaller number in words: one number
+        ("бір мың төрт жүз автобус", 1400, "автобус", "бір мың төрт жүз"),
+        ("one thousand four hundred buses", 1400, "buses", "one thousand four hundred"),
+        ("одна тысяча четыреста автобусов", 1400, "автобусов", "одна тысяча четыреста"),
+        ("twenty-five hundred jobs", 2500, "jobs", "twenty-five hundred"),
     ],
 )
 def test_number_words(text: str, value: float, noun: str | None, span: str) -> None:
@@ -170,6 +175,13 @@ def test_number_words(text: str, value: float, noun: str | None, span: str) -> N
 def test_unrelated_number_words_stay_apart() -> None:
     assert [x.value for x in parse_quantities("пять шесть")] == [5, 6]
     assert [x.value for x in parse_quantities("one two")] == [1, 2]
+    # a larger number after a scale word is another number
+    assert [x.value for x in parse_quantities("three thousand people, four hundred cars")] == [
+        3000,
+        400,
+    ]
+    # and the whole takes the scale after it
+    assert [x.value for x in parse_quantities("one thousand four hundred million")] == [1.4e9]
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,13 @@ compared side by side.
    ``MIN_SUBJECT``, or z at least ``MIN_SUBJECT_Z``, or ``MIN_SUBJECT_COVERAGE`` of the claim's
    words in the sentence itself): a figure of the same kind, with no conflicting unit; when both
    count nouns, the nouns must be alike (``MIN_NOUN``: "60 колледжей" may pair with "52
-   колледжа", never with "8 вузов"). Pairs are scored by how alike the words around the two
-   figures are, plus small bonuses (the same unit, the claim's year stated for it, the same rank
-   among figures of its kind, the same value, the same order of magnitude), and must reach
-   ``MIN_PAIR``; the best pairs are taken first, adding the sentence's confidence, and each
-   report figure is used once.
+   колледжа", never with "8 вузов"); and of the items of a list ("чугуна — на 6%, стали — на
+   6,6%, проката — на 4,3%") only those whose words the claim names, when it names any (a claim
+   on steel's growth is not paired with rolled products' figure). Pairs are scored by how alike
+   the words around the two figures are, plus small bonuses (the same unit, the claim's year
+   stated for it, the same rank among figures of its kind, the same value, the same order of
+   magnitude), and must reach ``MIN_PAIR``; the best pairs are taken first, adding the
+   sentence's confidence, and each report figure is used once.
 3. *Values.* A pair matches when ``numbers.quantities_match`` says so (rounding allowed: "1.6
    trillion" is "1,6 трлн"), or when the claim follows from the report's bound ("более 2 трлн"
    from "превысил 3 трлн"); it differs when both cannot hold ("2 трлн" against "1,6 трлн", "30%"
@@ -56,8 +58,7 @@ to check (no words besides its figures: "???", "hello", "42") or a question ("С
 but not "Правда ли, что ...?") is an ``InputError``, not a verdict.
 
 How the verdict is worded is ``verdicts.py``'s job. Left out: negation and antonyms beyond the
-direction table ("закрыли" for "открыли"), arithmetic over the report's figures (sums, shares), elliptical lists ("стали —
-на 6,6%" borrows its verb from the item before; a claim's verb can pull it to that item), and
+direction table ("закрыли" for "открыли"), arithmetic over the report's figures (sums, shares), and
 entailment of wording beyond shared words.
 """
 
@@ -252,7 +253,7 @@ class FactChecker:
         candidates = self._candidates(claim, quantities, language, ranked, words, matcher)
         unbacked: tuple[str, ...] = ()
         if claimed:
-            findings = self._align(claimed, candidates, matcher)
+            findings = self._align(claimed, candidates, matcher, words)
             verdict = _verdict_of(findings)
             if verdict == "supported":
                 unbacked = _unbacked(findings, candidates)
@@ -334,7 +335,11 @@ class FactChecker:
         return found
 
     def _align(
-        self, claimed: list[Figure], candidates: list[_Candidate], matcher: ClaimWords
+        self,
+        claimed: list[Figure],
+        candidates: list[_Candidate],
+        matcher: ClaimWords,
+        words: list[str],
     ) -> list[Finding]:
         """Each claimed figure paired with the report figure most likely to state the same."""
         options: list[tuple[float, int, int, int]] = []
@@ -342,9 +347,13 @@ class FactChecker:
             for si, cand in enumerate(candidates):
                 if cand.confidence < MIN_SUBJECT and cand.own_coverage < MIN_SUBJECT_COVERAGE:
                     continue
+                fitting = [compatible(c.quantity, r.quantity) for r in cand.figures]
+                named = [_names_item(r, words, matcher) for r in cand.figures]
                 for ri, r in enumerate(cand.figures):
-                    if not compatible(c.quantity, r.quantity):
+                    if not fitting[ri]:
                         continue
+                    if named[ri] is False and any(f and n for f, n in zip(fitting, named)):
+                        continue  # another item of a list is the claim's: "стали — на 6,6%"
                     if (
                         c.quantity.noun
                         and r.quantity.noun
@@ -410,6 +419,16 @@ def _cover(
         if max(best, near) < _FOUND:
             missing.append(word)
     return own / len(words), found / len(words), tuple(missing)
+
+
+def _names_item(reported: Figure, words: list[str], matcher: ClaimWords) -> bool | None:
+    """Whether the claim names what ``reported`` is said of: a word of the claim is one of the
+    words of its list item before it ("проката — на 4,3%": "проката"). None for a figure that
+    counts a noun of its own ("52 колледжа"): that noun says what it is of (``MIN_NOUN``); and
+    for one with no words before it in its item."""
+    if reported.quantity.noun or not reported.before:
+        return None
+    return any(matcher.similarity(w, b) >= _FOUND for w in words for b in reported.before)
 
 
 def _bonus(c: Figure, r: Figure) -> float:

@@ -8,11 +8,12 @@ them) fall into five groups:
 - *meaning*: the sentence's cosine with the question, its z-score among all sentences of the index
   less the z the best of that many unrelated sentences would reach by chance (``standout``), and
   how far it is below the best candidate; the passage's retrieval score and rank;
-- *words*: the share of the question's words (weighted by rarity) the sentence holds, and its
-  passage; a word is held when a word of the sentence has the same key (lemma), the same prefix,
-  the same spelling across scripts (``lang.names``), is its misspelling corrected against the
-  corpus vocabulary (``lang.spelling``), or, across languages, stands out as its translation in
-  the embedding space (``crosslingual.py``);
+- *words*: the share of the question's words (weighted by rarity) the sentence holds, with the
+  sentence before it (``coverage_window``: "Она была восстановлена в 2000 году" after the
+  sentence naming the exchange), and its passage; a word is held when a word of the sentence
+  has the same key (lemma), the same prefix, the same spelling across scripts (``lang.names``),
+  is its misspelling corrected against the corpus vocabulary (``lang.spelling``), or, across
+  languages, stands out as its translation in the embedding space (``crosslingual.py``);
 - *what is asked*: the kind of answer (amount, date, place, agent), whether the sentence (or its
   passage) holds one (numbers, years, NER places, organisations and people not named in the
   question), and one of the measure asked for (tenge for "how much money");
@@ -69,6 +70,7 @@ FEATURES = (
     "coverage",
     "coverage_passage",
     "coverage_gap",
+    "coverage_window",
     "missing",
     "attribute_coverage",
     "cross_lingual",
@@ -335,13 +337,13 @@ class EvidenceBuilder:
         for rank, hit in enumerate(hits, start=1):
             facts = self.passage(hit.chunk.id)
             cross = self.languages.get(hit.chunk.document, "ru") != question.language
-            for sentence, sf in zip(hit.chunk.sentences, facts.sentences):
+            for place, (sentence, sf) in enumerate(zip(hit.chunk.sentences, facts.sentences)):
                 key = (hit.chunk.document, sentence.start)
                 if key in seen:
                     continue
                 seen.add(key)
                 row = self._rows[(hit.chunk.document, sentence.start, sentence.end)]
-                rows.append((hit, rank, sentence, sf, facts, cross, row))
+                rows.append((hit, rank, sentence, sf, facts, cross, row, place))
         if not rows:
             return []
         cross_scores = None
@@ -363,7 +365,9 @@ class EvidenceBuilder:
             spoken = frozenset().union(*(s.years for r in rows for s in r[4].sentences))
             matrix[:, _INDEX["year_absent"]] = float(not question.years & spoken)
         total = float(weights.sum()) or 1.0
-        for i, (hit, rank, sentence, sf, facts, cross, row) in enumerate(rows):
+        # the sentence before: its chunk's id, its place there, the words it holds
+        previous: tuple[int, int, np.ndarray] | None = None
+        for i, (hit, rank, sentence, sf, facts, cross, row, place) in enumerate(rows):
             f = matrix[i]
             cosine = float(cosines[row])
             f[_INDEX["cosine"]] = cosine
@@ -391,6 +395,12 @@ class EvidenceBuilder:
                 own = np.maximum(own, xs)
                 near = np.maximum(near, xs)
             f[_INDEX["coverage"]] = float(weights @ own) / total if words else 0.0
+            # with the sentence before it in the passage, which a pronoun here may stand for
+            if words and previous is not None and previous[:2] == (hit.chunk.id, place - 1):
+                f[_INDEX["coverage_window"]] = float(weights @ np.maximum(own, previous[2])) / total
+            else:
+                f[_INDEX["coverage_window"]] = f[_INDEX["coverage"]]
+            previous = (hit.chunk.id, place, own)
             f[_INDEX["coverage_passage"]] = (
                 float(weights @ np.maximum(own, _CONTEXT_CREDIT * near)) / total if words else 0.0
             )

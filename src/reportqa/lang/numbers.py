@@ -406,28 +406,46 @@ def _read_year_range(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]
 
 
 def _read_words(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
-    total, last, end = 0.0, 0.0, m.start()
-    # no endpos: the lookahead of "a" ("a thousand") must see past the match
-    for token in _WORD_TOKEN.finditer(text, m.start()):
-        if token.start() >= m.end():
-            break
-        word = token.group().lower()
-        if word in _HUNDREDS:
-            if not 1 <= last <= 9 or total >= 100:
-                break
-            total, last = total + last * 99, 100.0
-        else:
-            value = 1.0 if word == "a" else _WORD_VALUES[word]
-            # each further word must fit in the zeros of the one before: "сто двадцать пять"
-            if end > m.start() and (value == 0 or value >= _room(last)):
-                break
-            total, last = total + value, value
-        end = token.end()
+    total, end = _words_value(text, m.start(), m.end())
     if end == m.start():
         return None, m.end()
+    # "бір мың төрт жүз", "one thousand four hundred", "одна тысяча четыреста": a scale word, then
+    # a smaller number in words, is one number
+    scale = _SCALE.match(text, end)
+    if scale and scale.lastgroup != "s3k" and total == int(total):
+        exponent = int((scale.lastgroup or "s0")[1:])
+        after = text[scale.end() :]
+        rest = _MASTER.match(text, scale.end() + len(after) - len(after.lstrip(" \t\u00a0")))
+        if rest is not None and rest.group("word"):
+            part, part_end = _words_value(text, rest.start(), rest.end())
+            if part_end > rest.start() and 0 < part < 10**exponent:
+                total, end = total * 10**exponent + part, part_end
     decimals = 0 if total == int(total) else 1
     mantissa = str(int(total)) if decimals == 0 else str(total)
     return _amount(text, m.start(), end, mantissa, decimals)
+
+
+def _words_value(text: str, start: int, stop: int) -> tuple[float, int]:
+    """The value of the number words from ``start`` (before ``stop``), and where they end."""
+    total, last, end = 0.0, 0.0, start
+    # no endpos: the lookahead of "a" ("a thousand") must see past the match
+    for token in _WORD_TOKEN.finditer(text, start):
+        if token.start() >= stop:
+            break
+        word = token.group().lower()
+        if word in _HUNDREDS:
+            # "four hundred", "twenty-five hundred": what came before counts in hundreds
+            if not 1 <= total <= 99 or total != int(total):
+                break
+            total, last = total * 100, 100.0
+        else:
+            value = 1.0 if word == "a" else _WORD_VALUES[word]
+            # each further word must fit in the zeros of the one before: "сто двадцать пять"
+            if end > start and (value == 0 or value >= _room(last)):
+                break
+            total, last = total + value, value
+        end = token.end()
+    return total, end
 
 
 def _room(last: float) -> float:
