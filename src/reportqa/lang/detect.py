@@ -10,6 +10,8 @@ majority.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import resources
 from .tokens import KAZAKH_LETTERS
 
@@ -32,8 +34,10 @@ def _unquoted(text: str) -> str:
     return "".join(out) if closing is None else text
 
 
+@lru_cache(maxsize=4096)
 def detect_language(text: str, default: str = "ru") -> str:
-    """ "kk", "ru" or "en" (``default`` when ``text`` has no letters)."""
+    """ "kk", "ru" or "en" (``default`` when ``text`` has no letters). Cached: a question is
+    detected by the follow-up step, the retriever and the answerer."""
     lowered = _unquoted(text.lower().replace("ё", "е"))
     words = [w for w in "".join(ch if ch.isalpha() else " " for ch in lowered).split()]
     cyrillic_words = [w for w in words if not any("a" <= ch <= "z" for ch in w)]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from threading import Lock
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,7 +33,7 @@ from ..lang.lexicon import translations
 from ..lang.tokens import lexical_terms
 from ..models import Hit
 
-__all__ = ["HybridSearcher", "FUSION_FEATURES", "FUSION_FILE"]
+__all__ = ["HybridSearcher", "QueryCompanion", "FUSION_FEATURES", "FUSION_FILE"]
 
 _MIN_CANDIDATES = 50
 _POPULATION_SAMPLE = 4096  # chunks whose cosines stand for all of an archive's (z-scores)
@@ -54,6 +54,19 @@ FUSION_FEATURES = (
     "sentence_rank",
     "lexical_rank",
 )
+
+
+class QueryCompanion(Protocol):
+    """Query texts that go with a question into its embedding's model call
+    (``HybridSearcher.companion``; the evidence layer's ``EvidenceBuilder``)."""
+
+    def companions(self, question: str) -> list[str]:
+        """The texts to embed with ``question`` (none already embedded)."""
+        ...
+
+    def remember(self, texts: list[str], vectors: np.ndarray) -> None:
+        """Their query vectors, in their order."""
+        ...
 
 
 class HybridSearcher:
@@ -91,18 +104,30 @@ class HybridSearcher:
         self._sample: np.ndarray | None = None
         if data.manifest.get("dense_index", {}).get("type", "flat") != "flat":
             self._sample = np.unique(np.linspace(0, n - 1, min(n, _POPULATION_SAMPLE)).astype(int))
+        # What else the answer step will embed for a question (the evidence layer's
+        # cross-lingual words), set by the pipeline: in the question's model call they cost
+        # their tokens, in a call of their own as much again as the question (on a busy
+        # machine a call's fixed cost, its threads' every wait, is most of a short text's).
+        # Only for an embedder whose vector of a text does not depend on the others in its call.
+        self.companion: QueryCompanion | None = None
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = Lock()
 
     def query_vector(self, question: str) -> np.ndarray:
-        """The question's embedding, cached: the retriever and the answerer both need it."""
+        """The question's embedding, cached: the retriever and the answerer both need it. The
+        ``companion``'s texts for the question are embedded in the same model call."""
         with self._lock:
             cached = self._query_cache.get(question)
             if cached is not None:
                 self._query_cache.move_to_end(question)
                 return cached
-        vector = self.embedder.embed_queries([question])[0]
+        companion = self.companion
+        extra = companion.companions(question) if companion is not None else []
+        vectors = self.embedder.embed_queries([question, *extra])
+        if companion is not None and extra:
+            companion.remember(extra, vectors[1:])
+        vector = vectors[0].copy()
         with self._lock:
             self._query_cache[question] = vector
             while len(self._query_cache) > 256:
