@@ -59,7 +59,11 @@ def test_a_scoped_question_is_answered_from_its_documents_only(qa: ReportQA) -> 
     # unscoped, every document is searched: a question on the other one is answered from it
     sport = qa.ask("Сколько мест в новом спортивном комплексе в Сарани?")
     assert not sport.refused and {c.document for c in sport.citations} == {OTHER}
-    assert qa.ask("Сколько мест в новом спортивном комплексе в Сарани?", documents=[REPORT]).refused
+    # scoped to the first report, the other one's passages are not searched (whether the first
+    # report's nearest sentence is good enough is the evidence model's call, a benchmark figure)
+    inside = qa.ask("Сколько мест в новом спортивном комплексе в Сарани?", documents=[REPORT])
+    assert {c.document for c in inside.citations} <= {REPORT}
+    assert {h.chunk.document for h in inside.retrieved} == {REPORT}
 
 
 @pytest.mark.parametrize(
