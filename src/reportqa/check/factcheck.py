@@ -343,12 +343,14 @@ class FactChecker:
     ) -> list[Finding]:
         """Each claimed figure paired with the report figure most likely to state the same."""
         options: list[tuple[float, int, int, int]] = []
+        # whether the claim names each report figure's list item: the same for every claimed figure
+        items = [[_names_item(r, words, matcher) for r in cand.figures] for cand in candidates]
         for ci, c in enumerate(claimed):
             for si, cand in enumerate(candidates):
                 if cand.confidence < MIN_SUBJECT and cand.own_coverage < MIN_SUBJECT_COVERAGE:
                     continue
                 fitting = [compatible(c.quantity, r.quantity) for r in cand.figures]
-                named = [_names_item(r, words, matcher) for r in cand.figures]
+                named = items[si]
                 for ri, r in enumerate(cand.figures):
                     if not fitting[ri]:
                         continue

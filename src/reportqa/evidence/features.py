@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import NormalDist
@@ -261,7 +261,10 @@ class EvidenceBuilder:
         table = translations(question.language, facts.language)
         meanings = [table.get(t.key, frozenset()) for t in question.words]
         listed = with_prefixes(frozenset().union(*meanings), facts.language)
-        unlisted = [t.lower for t, m in zip(question.words, meanings) if self._unmatched(t, m)]
+        unlisted = [
+            question.words[i].lower
+            for i in self._unlisted(question.words, question.language, (facts.language,))
+        ]
         matched: set[str] = set()
         if unlisted:
             scores = self.crosslingual.scores(unlisted, [[w] for w in words])
@@ -273,27 +276,27 @@ class EvidenceBuilder:
             and (t.lower in matched or t.key in listed or prefix_term(t) in listed)
         )
 
-    def _unmatched(self, token: Token, translated: frozenset[str]) -> bool:
-        """Whether only the embedding space can match a question word across languages: the
-        lexicon has no translation of it, and the corpus does not have it as it is."""
-        return not translated and not self.known(token)
+    def _unlisted(self, words: Sequence[Token], language: str, into: Iterable[str]) -> list[int]:
+        """Which of the question's ``words`` (their places) only the embedding space can match
+        in the languages ``into``: the lexicon translates them into none of them, and the
+        corpus does not have them as they are."""
+        tables = [translations(language, other) for other in into]
+        return [
+            i
+            for i, t in enumerate(words)
+            if not any(table.get(t.key) for table in tables) and not self.known(t)
+        ]
 
     def companions(self, question: str) -> list[str]:
         """The words of ``question`` that ``candidates`` will look up in the embedding space
-        (``_unmatched`` in a language of the corpus other than the question's) and that are not
+        (``_unlisted`` in a language of the corpus other than the question's) and that are not
         embedded yet. The searcher embeds them with the question, in one model call
         (``retrieval.hybrid``), and hands them to ``remember``; a word missed here is embedded
         by ``candidates`` as before, so this rule decides speed only, never a feature."""
         read = read_question(question)
         others = sorted(set(self.languages.values()) - {read.language})
-        words = [
-            t.lower
-            for t in read.words
-            if any(
-                self._unmatched(t, translations(read.language, other).get(t.key, frozenset()))
-                for other in others
-            )
-        ]
+        places = {i for other in others for i in self._unlisted(read.words, read.language, [other])}
+        words = [read.words[i].lower for i in sorted(places)]
         return self.crosslingual.missing_queries(words) if words else []
 
     def remember(self, words: list[str], vectors: np.ndarray) -> None:
@@ -372,10 +375,8 @@ class EvidenceBuilder:
         if any(r[5] for r in rows) and words:
             # only the words a translation or the corpus's own words cannot match (``_held``)
             # are looked up in the embedding space, which costs a model call
-            listed = [frozenset[str]()] * len(words)
-            for language in {self.languages.get(r[0].chunk.document, "ru") for r in rows if r[5]}:
-                listed = [a | b for a, b in zip(listed, translated_into(language))]
-            unlisted = [i for i, m in enumerate(listed) if self._unmatched(words[i], m)]
+            into = {self.languages.get(r[0].chunk.document, "ru") for r in rows if r[5]}
+            unlisted = self._unlisted(words, question.language, into)
             cross_scores = np.zeros((len(words), len(rows)))
             if unlisted:
                 cross_scores[unlisted] = self.crosslingual.scores(
