@@ -1,5 +1,6 @@
 """Build (or load) the fitting cases of ``evidence_data.py`` for every dataset, cached in
-``--work/cases-<dataset>.npz`` + ``.json`` (no pickle).
+``--work/cases-<dataset>.npz`` + ``.json`` (no pickle). A cache is rebuilt when the question sets
+it was built from, or the package's code and resource tables (its features), have changed.
 
     python benchmarks/evidence_cases.py [--work /tmp/reportqa-train] [--rebuild]
 """
@@ -7,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -24,13 +26,25 @@ from reportqa.evidence.features import FEATURES
 from reportqa.index.embeddings import load_embedder
 
 DATASETS = ("report", "xquad", "tydi")
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "reportqa"
+
+
+def source_fingerprint() -> str:
+    """A hash of the package's code and data files, the fitted evidence model aside (features do
+    not depend on it): the cases of another fingerprint may hold other feature values."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".json") and path.name != "evidence_model.json":
+            digest.update(str(path.relative_to(PACKAGE)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def case_file(work: Path, name: str) -> Path:
     return work / f"cases-{name}"
 
 
-def save_cases(path: Path, items: list[Case]) -> None:
+def save_cases(path: Path, items: list[Case], sets: tuple[str, ...]) -> None:
     lengths = np.array([len(c.labels) for c in items])
     np.savez(
         path.with_suffix(".npz"),
@@ -58,15 +72,25 @@ def save_cases(path: Path, items: list[Case]) -> None:
         for c in items
     ]
     path.with_suffix(".json").write_text(
-        json.dumps({"features": list(FEATURES), "cases": meta}, ensure_ascii=False),
+        json.dumps(
+            {
+                "features": list(FEATURES),
+                "sets": list(sets),
+                "source": source_fingerprint(),
+                "cases": meta,
+            },
+            ensure_ascii=False,
+        ),
         encoding="utf-8",
     )
 
 
-def load_cases(path: Path) -> list[Case]:
+def load_cases(path: Path, sets: tuple[str, ...]) -> list[Case]:
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     if tuple(meta["features"]) != FEATURES:
         raise ValueError(f"{path} holds other features: rebuild it")
+    if tuple(meta.get("sets", ())) != tuple(sets) or meta.get("source") != source_fingerprint():
+        raise ValueError(f"{path} was built from other sets or code: rebuild it")
     with np.load(path.with_suffix(".npz"), allow_pickle=False) as data:
         features, labels, lengths = data["features"], data["labels"], data["lengths"]
     out, at = [], 0
@@ -87,20 +111,20 @@ def build_all(
     found = {}
     for name in names:
         path = case_file(work, name)
+        dataset_sets = tuple((sets or {}).get(name, REPORT_FIT))
         if path.with_suffix(".npz").exists() and not rebuild:
             try:
-                found[name] = load_cases(path)
+                found[name] = load_cases(path, dataset_sets)
                 continue
-            except ValueError:
-                pass
+            except ValueError as error:
+                print(error, flush=True)
         started = time.perf_counter()
-        dataset_sets = (sets or {}).get(name, REPORT_FIT)
         dataset = load_dataset(
             "report" if name.startswith("report") else name, work, embedder, dataset_sets
         )
         items = list(cases(dataset, gold_removed=not name.endswith("test")))
         embedder.save()
-        save_cases(path, items)
+        save_cases(path, items, dataset_sets)
         found[name] = items
         print(f"{name}: {len(items)} cases in {time.perf_counter() - started:.1f} s", flush=True)
     return found

@@ -12,6 +12,11 @@ set is scored by a model that saw it. The threshold is the one that maximises th
 out-of-fold accuracies: the report's in each of its three languages (the mean of answered with
 the gold sentence and refused when the report cannot answer), and XQuAD-ru's and TyDi-ru's
 answered with the gold sentence (every question there is answerable, so a refusal is an error).
+
+The model is gradient-boosted trees (LightGBM, ``--kind trees``, the default): out of fold it
+beats the logistic regression (``--kind logistic``) by about 0.05 on that criterion, since the
+features act together (a missing noun matters for an amount question, a year conflict only where
+a year is asked). Its settings were chosen out of fold on the same data among a dozen.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from evidence_cases import build_all  # noqa: E402
-from evidence_data import ROOT, fit_logistic, write_model  # noqa: E402
+from evidence_data import ROOT, fit_logistic, fit_trees, write_model  # noqa: E402
 
 from reportqa.evidence.features import FEATURES  # noqa: E402
 from reportqa.evidence.model import MODEL_FILE, EvidenceModel  # noqa: E402
@@ -37,10 +42,24 @@ REPORT_WEIGHT = 6.0
 # the report never gives, another zone's figure, a year it does not cover): weighted this much more.
 UNANSWERABLE_WEIGHT = 1.0
 C = 1.0
+TREES = {
+    "learning_rate": 0.05,
+    "num_leaves": 32,
+    "max_depth": 7,
+    "min_data_in_leaf": 200,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "seed": 1,
+}
+ROUNDS = 300
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.61, 0.05))
 
 
-def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict:
+def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, kind: str) -> dict:
+    if kind == "trees":
+        return fit_trees(X, y, w, TREES, ROUNDS)
     return fit_logistic(X, y, w, C)
 
 
@@ -87,6 +106,7 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="print figures, write nothing")
     parser.add_argument("--report-weight", type=float, default=REPORT_WEIGHT)
     parser.add_argument("--unanswerable-weight", type=float, default=UNANSWERABLE_WEIGHT)
+    parser.add_argument("--kind", choices=("trees", "logistic"), default="trees")
     args = parser.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -105,8 +125,8 @@ def main() -> None:
     )
     oof = np.zeros(len(y))
     for train, test in GroupKFold(5).split(X, y, groups):
-        params = fit(X[train], y[train], w[train])
-        model = EvidenceModel("logistic", FEATURES, 0.5, params, {})
+        params = fit(X[train], y[train], w[train], args.kind)
+        model = EvidenceModel(args.kind, FEATURES, 0.5, params, {})
         oof[test] = model.probabilities(X[test])
     per_case = [oof[owner == i] for i in range(len(cases))]
     best, best_score = THRESHOLDS[0], -1.0
@@ -127,23 +147,25 @@ def main() -> None:
         print(f"threshold {t}{mark}")
         for k, v in sorted(table[t].items()):
             print(f"  {k:10s} " + ", ".join(f"{m} {x}" for m, x in v.items()))
-    params = fit(X, y, w)
+    params = fit(X, y, w, args.kind)
     model = EvidenceModel(
-        "logistic",
+        args.kind,
         FEATURES,
         best,
         params,
         {
-            "command": "python benchmarks/train_evidence.py",
+            "command": "python benchmarks/train_evidence.py"
+            + ("" if args.kind == "trees" else " --kind logistic"),
             "date": datetime.date.today().isoformat(),
             "data": {
                 "xquad": "../shared/eval/xquad-ru.*: every question as asked and with its gold passage removed",
                 "tydi": "../shared/eval/tydiqa-ru-a.*: the same",
-                "report": "benchmarks/data: report-fit-{ru,en,kk}, report-heldout-a, report-heldout-b, report-calibration, report-test-{ru,en,kk}, report-test2-{ru,en,kk}, report-test3-{ru,en,kk} (as asked; answerable ones also with their gold paragraph removed); report-test4-* never",
+                "report": "benchmarks/data: report-fit-{ru,en,kk}, report-heldout-a, report-heldout-b, report-calibration, report-test-{ru,en,kk}, report-test2-{ru,en,kk}, report-test3-{ru,en,kk}, report-test4-{ru,en,kk} (as asked; answerable ones also with their gold paragraph removed); report-test5-* never",
             },
             "cases": {name: len(data[name]) for name in data},
             "report_weight": args.report_weight,
             "unanswerable_weight": args.unanswerable_weight,
+            **({"trees": TREES, "rounds": ROUNDS} if args.kind == "trees" else {"C": C}),
             "out_of_fold": {
                 "grouped_by": "article (XQuAD, TyDi), question set (report); 5 folds",
                 "threshold": best,
@@ -151,8 +173,9 @@ def main() -> None:
             },
         },
     )
-    weights = dict(zip(FEATURES, params["weights"]))
-    print("weights (standardised):", json.dumps(weights, ensure_ascii=False))
+    if args.kind == "logistic":
+        weights = dict(zip(FEATURES, params["weights"]))
+        print("weights (standardised):", json.dumps(weights, ensure_ascii=False))
     if not args.dry_run:
         path = write_model(model, MODEL_FILE)
         print(f"wrote {path.relative_to(ROOT)} (threshold {best})")

@@ -13,6 +13,7 @@ Accuracy over the question sets of ``../shared/eval`` is a benchmark figure
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,20 +206,35 @@ def test_a_model_fitted_on_other_features_is_rejected(tmp_path: Path) -> None:
         load_model(reordered)
 
 
-def test_probability_rises_with_every_feature_of_positive_weight() -> None:
+def test_the_shipped_model_is_read_as_trees_and_gives_probabilities() -> None:
     model = load_model()
-    assert model.kind == "logistic"
-    weights = np.asarray(model.params["weights"])
-    row = np.asarray(model.params["mean"], dtype=np.float64)
-    for i, name in enumerate(FEATURES):
-        steps = np.repeat(row[None, :], 5, axis=0)
-        steps[:, i] += np.linspace(-1.0, 1.0, 5)
-        p = model.probabilities(steps)
-        assert ((0 < p) & (p < 1)).all()
-        if weights[i] > 0:
-            assert (np.diff(p) > 0).all(), name
-        elif weights[i] < 0:
-            assert (np.diff(p) < 0).all(), name
+    assert model.kind == "trees" and 0.0 < model.threshold < 1.0
+    rows = np.random.default_rng(0).normal(size=(50, len(FEATURES)))
+    p = model.probabilities(rows)
+    assert p.shape == (50,) and ((0 < p) & (p < 1)).all()
+    assert len(set(np.round(p, 6))) > 10  # the rows reach different leaves
+
+
+def test_the_tree_evaluator_gives_what_lightgbm_gives() -> None:
+    lgb = pytest.importorskip("lightgbm")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from evidence_data import fit_trees
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(600, 6))
+    y = ((X[:, 0] * X[:, 1] > 0) ^ (X[:, 2] > 1)).astype(float)  # needs interactions
+    settings = {"learning_rate": 0.1, "num_leaves": 8, "min_data_in_leaf": 10, "seed": 1}
+    params = fit_trees(X, y, np.ones(len(y)), settings, 40)
+    model = EvidenceModel("trees", tuple(f"f{i}" for i in range(6)), 0.5, params, {})
+    booster = lgb.train(
+        {"objective": "binary", "verbose": -1, "num_threads": 2, **settings},
+        lgb.Dataset(X, y),
+        num_boost_round=40,
+    )
+    rows = rng.normal(size=(200, 6))
+    assert model.probabilities(rows) == pytest.approx(booster.predict(rows), abs=1e-12)
+    with pytest.raises(ValueError, match="not finite"):
+        fit_trees(np.full((20, 6), np.nan), y[:20], np.ones(20), settings, 2)
 
 
 def test_a_tree_model_is_evaluated_without_lightgbm() -> None:

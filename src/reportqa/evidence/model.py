@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
@@ -55,10 +55,12 @@ class EvidenceModel:
             weights = np.asarray(self.params["weights"])
             x = ((matrix - mean) / scale) @ weights + self.params["bias"]
         else:
-            x = np.full(len(matrix), float(self.params.get("init", 0.0)))
-            for tree in self.params["trees"]:
-                x += _tree(tree["tree_structure"], matrix)
+            x = float(self.params.get("init", 0.0)) + self._forest.raw(matrix)
         return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
+
+    @cached_property
+    def _forest(self) -> _Forest:
+        return _Forest.read([tree["tree_structure"] for tree in self.params["trees"]])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,24 +72,84 @@ class EvidenceModel:
         }
 
 
-def _tree(node: dict[str, Any], matrix: np.ndarray) -> np.ndarray:
-    """The leaf values a LightGBM tree gives the rows of ``matrix``."""
-    out = np.zeros(len(matrix))
-    stack = [(node, np.arange(len(matrix)))]
-    while stack:
-        node, rows = stack.pop()
-        if not len(rows):
-            continue
-        if "leaf_value" in node:
-            out[rows] = node["leaf_value"]
-            continue
-        values = matrix[rows, node["split_feature"]]
-        left = values <= node["threshold"]
-        if node.get("default_left", True):
-            left |= np.isnan(values)
-        stack.append((node["left_child"], rows[left]))
-        stack.append((node["right_child"], rows[~left]))
-    return out
+@dataclass(frozen=True)
+class _Forest:
+    """LightGBM trees as flat arrays, evaluated for every row and tree at once.
+
+    The split nodes of all trees are numbered together from 0, and so are the leaves; a child
+    code ``c < 0`` is leaf ``-c - 1``. Each step moves every (row, tree) pair that is still at a
+    split one level down, so a forest costs about ``depth`` array operations, not one Python
+    step per node.
+    """
+
+    root: np.ndarray  # (trees,) code of each tree's root
+    feature: np.ndarray  # (splits,)
+    threshold: np.ndarray
+    default_left: np.ndarray
+    left: np.ndarray  # child codes
+    right: np.ndarray
+    value: np.ndarray  # (leaves,)
+
+    @classmethod
+    def read(cls, trees: list[dict[str, Any]]) -> _Forest:
+        splits: list[tuple[int, float, bool]] = []
+        children: list[list[int]] = []
+        leaves: list[float] = []
+
+        def number(node: dict[str, Any]) -> int:
+            if "leaf_value" in node:
+                leaves.append(float(node["leaf_value"]))
+                return -len(leaves)
+            if node.get("decision_type", "<=") != "<=":
+                raise ReportQAError("the evidence model has a split this code cannot evaluate")
+            index = len(splits)
+            splits.append(
+                (
+                    int(node["split_feature"]),
+                    float(node["threshold"]),
+                    node.get("default_left", True),
+                )
+            )
+            children.append([0, 0])
+            children[index][0] = number(node["left_child"])
+            children[index][1] = number(node["right_child"])
+            return index
+
+        roots = [number(tree) for tree in trees]
+        codes = np.asarray(children, dtype=np.int64).reshape(-1, 2)
+        return cls(
+            root=np.asarray(roots, dtype=np.int64),
+            feature=np.asarray([f for f, _, _ in splits], dtype=np.int64),
+            threshold=np.asarray([t for _, t, _ in splits], dtype=np.float64),
+            default_left=np.asarray([d for _, _, d in splits], dtype=bool),
+            left=codes[:, 0].copy(),
+            right=codes[:, 1].copy(),
+            value=np.asarray(leaves, dtype=np.float64),
+        )
+
+    def raw(self, matrix: np.ndarray) -> np.ndarray:
+        """The sum over trees of each row's leaf value."""
+        n, width = matrix.shape
+        flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
+        code = np.tile(self.root, n)  # row-major: row i's trees are at i*trees ...
+        base = np.repeat(np.arange(n, dtype=np.int64) * width, len(self.root))
+        where = np.arange(len(code))
+        leaf = np.empty(len(code), dtype=np.int64)
+        while len(code):
+            done = code < 0
+            if done.any():
+                leaf[where[done]] = -code[done] - 1
+                keep = ~done
+                code, base, where = code[keep], base[keep], where[keep]
+                if not len(code):
+                    break
+            values = flat[base + self.feature[code]]
+            go_left = values <= self.threshold[code]
+            missing = np.isnan(values)
+            if missing.any():
+                go_left |= missing & self.default_left[code]
+            code = np.where(go_left, self.left[code], self.right[code])
+        return self.value[leaf].reshape(n, len(self.root)).sum(axis=1)
 
 
 def load_model(
