@@ -3,6 +3,8 @@ misspellings, named entities, and the resource tables all of them read."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from reportqa.evidence.question import read_question
@@ -70,6 +72,25 @@ def test_kazakh_plural_and_russian_genitive_share_the_key() -> None:
     assert keys("колледждер", "kk") == ["колледж"]
     # A Kazakh-only letter is enough, without a hint.
     assert keys("жұмыстар") == ["жұмыс"]
+
+
+def test_a_kazakh_word_is_cut_to_the_shortest_stem_the_dictionary_knows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = importlib.import_module("reportqa.lang.tokens")  # the package exports tokens()
+    # The longest ending first would cut "зауыты" to "зауы" + "ты", then "зау"; the dictionary
+    # knows "зауыт" + "ы". A possessive and a case ending on "облыс" come off together.
+    monkeypatch.setattr(module, "_kazakh_dictionary", lambda: frozenset({"зауыт", "облыс"}))
+    stem = module._kazakh_stem
+    assert stem("зауыты") == stem("зауыттар") == stem("зауыт") == "зауыт"
+    assert stem("облысында") == stem("облысы") == "облыс"
+    # A word the dictionary does not reach keeps the longest-ending rule.
+    assert stem("бюджетін") == "бюдж"
+
+
+def test_kazakh_possessive_forms_share_the_key_of_their_lexicon_word() -> None:
+    assert word_key("зауыты", "kk") == word_key("зауыттар", "kk") == word_key("зауыт", "kk")
+    assert translations("kk", "ru")[word_key("облысында", "kk")] >= {word_key("область", "ru")}
 
 
 def test_english_words_get_the_snowball_stem() -> None:

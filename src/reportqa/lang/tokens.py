@@ -255,9 +255,31 @@ def _kazakh_suffixes() -> tuple[str, ...]:
     return tuple(sorted({s.lower() for s in suffixes}, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _kazakh_dictionary() -> frozenset[str]:
+    """The Kazakh words in dictionary form that the lexicon translates (``translations``)."""
+    table = resources.raw("kk").get("translations", {})
+    return frozenset(w.lower() for entries in table.values() for w in entries)
+
+
 def _kazakh_stem(word: str) -> str:
-    """``word`` less up to three endings of the ``suffixes`` table, longest first, keeping at
-    least three letters."""
+    """``word`` less up to three endings of the ``suffixes`` table. Of the word and the stems
+    some choice of endings leaves (at least three letters), the shortest that the dictionary
+    knows (``_kazakh_dictionary``: "зауыты" is "зауыт" + "ы", not "зауы" + "ты"; "облысында" is
+    "облыс"); when it knows none, the longest ending is taken at each step."""
+    known = _kazakh_dictionary()
+    level = {word}
+    found = [word] if word in known else []
+    for _ in range(3):
+        level = {
+            w[: -len(suffix)]
+            for w in level
+            for suffix in _kazakh_suffixes()
+            if w.endswith(suffix) and len(w) - len(suffix) >= _MIN_KK_STEM
+        }
+        found += [w for w in level if w in known]
+    if found:
+        return min(found, key=lambda w: (len(w), w))
     for _ in range(3):
         for suffix in _kazakh_suffixes():
             if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_KK_STEM:
