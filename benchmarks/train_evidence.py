@@ -16,7 +16,8 @@ answered with the gold sentence (every question there is answerable, so a refusa
 The model is gradient-boosted trees (LightGBM, ``--kind trees``, the default): out of fold it
 beats the logistic regression (``--kind logistic``) by about 0.05 on that criterion, since the
 features act together (a missing noun matters for an amount question, a year conflict only where
-a year is asked). Its settings were chosen out of fold on the same data among a dozen.
+a year is asked). Its settings were chosen out of fold on the same data among a dozen; the
+features of ``RAISING`` and ``LOWERING`` are held monotone.
 """
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ REPORT_WEIGHT = 6.0
 # the report never gives, another zone's figure, a year it does not cover): weighted this much more.
 UNANSWERABLE_WEIGHT = 1.0
 C = 1.0
+# Directions the evidence can only push: more of the question's words held never lowers P(it
+# answers), a missing word or a conflict never raises it. Out of fold the constraints cost
+# little (0.778 against 0.781), and they keep a sparse corner of feature space from answering
+# an off-topic question because a missing noun happened to score well there.
+RAISING = ("coverage", "coverage_window")
+LOWERING = (
+    "missing",
+    "asked_noun_missing",
+    "year_conflict",
+    "name_conflict",
+    "measure_conflict",
+    "direction_conflict",
+)
 TREES = {
     "learning_rate": 0.05,
     "num_leaves": 32,
@@ -52,6 +66,9 @@ TREES = {
     "bagging_freq": 1,
     "lambda_l2": 1.0,
     "seed": 1,
+    "monotone_constraints": [
+        1 if name in RAISING else -1 if name in LOWERING else 0 for name in FEATURES
+    ],
 }
 ROUNDS = 300
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.61, 0.05))

@@ -215,6 +215,22 @@ def test_the_shipped_model_is_read_as_trees_and_gives_probabilities() -> None:
     assert len(set(np.round(p, 6))) > 10  # the rows reach different leaves
 
 
+def test_the_shipped_model_only_rises_with_words_held_and_falls_with_conflicts() -> None:
+    model = load_model()
+    signs = dict(zip(FEATURES, model.provenance["trees"]["monotone_constraints"]))
+    assert signs["coverage"] == 1 and signs["missing"] == signs["year_conflict"] == -1
+    rng = np.random.default_rng(2)
+    rows = np.abs(rng.normal(size=(40, len(FEATURES))))
+    for name, sign in signs.items():
+        if not sign:
+            continue
+        i = FEATURES.index(name)
+        low, high = rows.copy(), rows.copy()
+        low[:, i], high[:, i] = 0.0, 1.0
+        change = model.probabilities(high) - model.probabilities(low)
+        assert (sign * change >= -1e-12).all(), name
+
+
 def test_the_tree_evaluator_gives_what_lightgbm_gives() -> None:
     lgb = pytest.importorskip("lightgbm")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

@@ -30,7 +30,9 @@ def test_fact_check_tab_shows_verdict_figures_and_highlighted_quote(
     page.wait_for_selector("#rq-question textarea")
     page.get_by_role("tab", name="Проверка фактов").click()
     page.wait_for_selector("#rq-claim textarea")
-    assert page.locator("#rq-claim-examples").inner_text().count("колледж") >= 1
+    examples = page.locator("#rq-claim-examples", has_text="колледж")
+    examples.wait_for()  # Gradio fills the examples after the tab shows
+    assert examples.inner_text().count("колледж") >= 1
 
     check(page, CLAIM)
     badge = page.locator("#rq-verdict .rq-badge")
