@@ -6,7 +6,9 @@ not switched to. Real FAISS, real index folders; the fake embedder of ``conftest
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +19,7 @@ from reportqa.index.corpus import corpus_hash, load_corpus
 from reportqa.index.store import build_index
 from reportqa.models import Answer
 from reportqa.pipeline import document_languages
-from reportqa.switching import SwitchingQA
+from reportqa.switching import SwitchingQA, load_serving
 from reportqa.web.app import create_app
 from reportqa.web.live import LiveServer
 
@@ -154,6 +156,31 @@ def test_a_damaged_new_version_is_not_switched_to(folders: tuple[Path, Path]) ->
     (index / new / "chunks.jsonl").write_text("{}\n", encoding="utf-8")
     assert qa.refresh() is False
     assert qa.current is old and "damaged" in (qa.last_error or "")
+
+
+def test_a_refresh_and_a_request_that_see_one_new_version_load_it_once(
+    folders: tuple[Path, Path],
+) -> None:
+    corpus, index = folders
+    loads: list[str] = []
+
+    def slow(settings: Settings, embedder: Any) -> ReportQA:
+        loads.append(threading.current_thread().name)
+        time.sleep(0.3)  # long enough for a request to see the new CURRENT meanwhile
+        return load_serving(settings, embedder)
+
+    qa = SwitchingQA(build(corpus, index, FakeEmbedder()), check_seconds=0, loader=slow)
+    (corpus / "kamensk.txt").write_text(V2, encoding="utf-8")
+    build(corpus, index, FakeEmbedder())
+    refresh = threading.Thread(target=qa.refresh)
+    refresh.start()
+    while not loads:
+        time.sleep(0.01)
+    assert qa.current is not None  # a request, while the refresh is loading
+    refresh.join(timeout=30)
+    qa.wait(timeout=30)
+    assert len(loads) == 1 and qa.switches == 1
+    assert "500 тысяч шин" in quoted(qa.ask(QUESTION))
 
 
 def test_questions_during_switches_all_get_whole_answers(folders: tuple[Path, Path]) -> None:

@@ -117,6 +117,7 @@ class SwitchingQA(OnCurrent):
         self._clock = clock
         self._current_file = Path(qa.settings.index) / "CURRENT"
         self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
         self._seen = self._signature()  # CURRENT as it was when ``_qa`` was loaded
         self._next_check = clock() + check_seconds
         self._loading: threading.Thread | None = None
@@ -177,6 +178,18 @@ class SwitchingQA(OnCurrent):
             return self._loading
 
     def _load(self, signature: _Signature) -> None:
+        # One load at a time: ``refresh`` loads in its own thread while a request may have
+        # started a background load of the same version; the second finds it done.
+        try:
+            with self._load_lock:
+                self._load_once(signature)
+        finally:
+            if threading.current_thread() is self._loading:
+                self._loading = None
+
+    def _load_once(self, signature: _Signature) -> None:
+        if signature == self._seen:
+            return
         try:
             if signature is None:
                 raise IndexCorruptError(f"{self._current_file} is missing")
@@ -197,9 +210,6 @@ class SwitchingQA(OnCurrent):
                 self._current_file.parent,
                 self.last_error,
             )
-        finally:
-            if threading.current_thread() is self._loading:
-                self._loading = None
 
     def _signature(self) -> _Signature:
         try:
