@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import json
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ DATASETS = ("report", "xquad", "tydi")
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "reportqa"
 
 
+@lru_cache(maxsize=1)  # read by every dataset's load and save; the files do not change meanwhile
 def source_fingerprint() -> str:
     """A hash of the package's code and data files, the fitted evidence model aside (features do
     not depend on it): the cases of another fingerprint may hold other feature values."""

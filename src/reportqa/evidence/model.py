@@ -141,8 +141,6 @@ class _Forest:
                 leaf[where[done]] = -code[done] - 1
                 keep = ~done
                 code, base, where = code[keep], base[keep], where[keep]
-                if not len(code):
-                    break
             values = flat[base + self.feature[code]]
             go_left = values <= self.threshold[code]
             missing = np.isnan(values)
