@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets test6|test5|test4|test3|test|test2|fit|dev|all]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test5 =
 report-test5-{ru,en,kk} and report-claims-test5, frozen at 21:10 UTC on 2026-12-01 and only
@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = {
+    "test6": [DATA / f"report-test6-{lang}.jsonl" for lang in ("ru", "en", "kk")]
+    + [DATA / "report-claims-test6.jsonl"],
     "test5": [DATA / f"report-test5-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / "report-claims-test5.jsonl"],
     "test4": [DATA / f"report-test4-{lang}.jsonl" for lang in ("ru", "en", "kk")]
@@ -48,7 +50,7 @@ SETS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", choices=[*SETS, "all"], default="test5")
+    parser.add_argument("--sets", choices=[*SETS, "all"], default="test6")
     args = parser.parse_args()
     from reportqa import ReportQA, Settings
     from reportqa.evaluate import evaluate_claims, evaluate_questions, is_claims_file, read_jsonl
