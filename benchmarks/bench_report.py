@@ -7,9 +7,10 @@ Totals only, so that measuring the frozen test sets does not show which question
 
     python benchmarks/bench_report.py [--sets test6|test5|test4|test3|test|test2|fit|dev|all]
 
-Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test5 =
-report-test5-{ru,en,kk} and report-claims-test5, frozen at 21:10 UTC on 2026-12-01 and only
-measured since; test4 = the fourth such sets (frozen at 19:16, measured five times, their
+Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test6 =
+report-test6-{ru,en,kk} and report-claims-test6, frozen at 23:21 UTC on 2026-12-01 and only
+measured since; test5 = the fifth such sets (frozen at 21:10, measured five times, their failures
+never read); test4 = the fourth such sets (frozen at 19:16, measured five times, their
 failures never read); test3 = the third such sets (frozen at 16:39, measured four times, their
 failures never read; their questions are fitting data of the evidence model since test4 was
 frozen, their claims only measured); test and test2 = the first and second such sets (their
