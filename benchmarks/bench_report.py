@@ -6,6 +6,7 @@ confusion matrix and the claims called supported that the report contradicts or 
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
     python benchmarks/bench_report.py [--sets test6|test5|test4|test3|test|test2|fit|dev|all]
+        [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test6 =
 report-test6-{ru,en,kk} and report-claims-test6, frozen at 23:21 UTC on 2026-12-01 and only
@@ -52,6 +53,7 @@ SETS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", choices=[*SETS, "all"], default="test6")
+    parser.add_argument("--only", choices=["questions", "claims"], help="one kind of set")
     args = parser.parse_args()
     from reportqa import ReportQA, Settings
     from reportqa.evaluate import evaluate_claims, evaluate_questions, is_claims_file, read_jsonl
@@ -64,6 +66,8 @@ def main() -> None:
                 print(f"{path.name}: not found, skipped")
                 continue
             rows = list(read_jsonl(path))
+            if args.only and args.only != ("claims" if is_claims_file(rows) else "questions"):
+                continue
             if is_claims_file(rows):
                 report = evaluate_claims(rows, qa.check)
                 totals = report.totals()

@@ -228,11 +228,11 @@ def test_check_contradicted_claim_compares_the_figures(client: httpx.Client, liv
 
 
 def test_check_supported_english_claim(client: httpx.Client) -> None:
-    claim = "The Saran industrial zone attracted 472 billion tenge of investment"
+    claim = "QARMET plans to invest 1.6 trillion tenge by 2028"
     body = client.post("/api/check", json={"claim": claim}).json()
     assert (body["verdict"], body["language"]) == ("supported", "en")
     assert [c["match"] for c in body["comparisons"]] == [True]
-    assert "472 млрд тенге" in body["evidence"][0]["quote"]
+    assert "1,6 трлн тенге" in body["evidence"][0]["quote"]
     VerdictOut.model_validate(body)
 
 

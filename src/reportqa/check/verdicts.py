@@ -74,6 +74,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "kk": "(есепте өзгеріс керісінше)",
         "en": "(the report says it went the other way)",
     },
+    "judged": {
+        "ru": "(по совокупности признаков, а не по одной цифре)",
+        "kk": "(жеке сан бойынша емес, белгілердің жиынтығы бойынша)",
+        "en": "(weighing all the evidence, not figure by figure)",
+    },
     "unstated": {
         "ru": "ни одно предложение отчёта этого не утверждает",
         "kk": "есептің бірде-бір сөйлемі мұны айтпайды",
@@ -90,9 +95,12 @@ def render_verdict(
     findings: Sequence[Finding],
     hits: Sequence[Hit],
     unbacked: Sequence[str] = (),
+    judged: bool = False,
 ) -> Verdict:
     """The ``Verdict`` on ``claim`` from the fact-checker's findings; ``unbacked`` are words of
-    the claim the report never uses near its figures (why figures that match are not enough)."""
+    the claim the report never uses near its figures (why figures that match are not enough);
+    ``judged`` says that the verdict model weighed the findings otherwise than the figure-by-figure
+    rules would (the explanation says so)."""
     citations: dict[tuple[str, int], Citation] = {}
     for f in findings:
         if f.evidence is not None:
@@ -133,7 +141,10 @@ def render_verdict(
         parts.append(_phrase("unstated", language))
     if unbacked:
         parts[-1] += ", " + _phrase("unbacked", language).format(", ".join(unbacked))
-    explanation = _phrase(verdict, language) + ": " + parts[0]
+    explanation = _phrase(verdict, language)
+    if judged:
+        explanation += " " + _phrase("judged", language)
+    explanation += ": " + parts[0]
     explanation += "".join(". " + part[:1].upper() + part[1:] for part in parts[1:]) + "."
     return Verdict(
         claim=claim,
