@@ -53,7 +53,7 @@ _CLAIMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "en": (
             "The region has 8 universities and 60 colleges",
-            "The Saran zone attracted 472 billion tenge",
+            "QARMET plans to invest 1.6 trillion tenge by 2028",
             "A smartphone factory opened in the region",
         ),
     },
