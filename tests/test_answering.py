@@ -494,3 +494,17 @@ def test_a_distinct_question_costs_one_query_embedding(
     question = "How many zorble factories did Karaganda region open last year?"
     report_qa.ask(question)
     assert len(calls) == 1 and calls[0][0] == question and "zorble" in calls[0]
+
+
+def test_this_year_in_a_question_is_the_reports_year(report_qa: ReportQA) -> None:
+    """The report is dated 2025: "в этом году" asks of 2025, which its 2024 sentence does not
+    state, and which "В этом году завершается ..." does."""
+
+    def sentence(question: str, starts: str) -> Candidate:
+        found = report_qa.extractive.evidence(question, report_qa.retrieve(question, 10))
+        return next(e for e in found if e.sentence.text.startswith(starts))
+
+    tyres = sentence("Сколько шин произвели в этом году?", "Например, в 2024 году")
+    assert (tyres.feature("year_conflict"), tyres.feature("year_match")) == (1.0, 0.0)
+    zones = sentence("Какие промышленные зоны достраивают в этом году?", "В этом году завершает")
+    assert (zones.feature("year_conflict"), zones.feature("year_match")) == (0.0, 1.0)

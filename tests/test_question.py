@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportqa.evidence.question import KINDS, MEASURES, read_question
+from reportqa.evidence.question import KINDS, MEASURES, dated, read_question
 from reportqa.lang import resources
 
 
@@ -191,3 +191,26 @@ def test_a_given_language_picks_the_tables() -> None:
     assert read_question("Неге зауыт салынды?", "ru").why is False
     read = read_question("Неге зауыт салынды?", "kk")
     assert read.language == "kk" and read.why is True
+
+
+@pytest.mark.parametrize(
+    "question, shifts",
+    [
+        ("А в этом году сколько шин?", {0}),
+        ("Сколько произвели за 7 месяцев текущего года?", {0}),
+        ("а в прошлом году?", {-1}),
+        ("How many tyres were made this year?", {0}),
+        ("And last year?", {-1}),
+        ("Биыл қанша шина шығарылды?", {0}),
+        ("Былтыр ше?", {-1}),
+        ("Сколько шин произвели в 2024 году?", set()),
+        ("Это годный вопрос?", set()),
+    ],
+)
+def test_relative_years_are_read_and_resolved_by_the_documents_date(
+    question: str, shifts: set[int]
+) -> None:
+    read = read_question(question)
+    assert read.relative_years == frozenset(shifts)
+    assert dated(read, 2025).years == read.years | {2025 + s for s in shifts}
+    assert dated(read, None) == read  # a document without a date resolves nothing

@@ -276,7 +276,11 @@ class FactChecker:
         # states are what is checked against that sentence (rules 4 and 5), not reasons to pass
         # it over.
         subject = dataclasses.replace(
-            read, years=frozenset(), bounded_years=frozenset(), direction=0
+            read,
+            years=frozenset(),
+            bounded_years=frozenset(),
+            relative_years=frozenset(),
+            direction=0,
         )
         language = read.language
         quantities = parse_quantities(claim)

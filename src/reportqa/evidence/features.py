@@ -48,7 +48,7 @@ from ..lang.spelling import Speller
 from ..lang.tokens import Token, is_stopword, key_of, prefix_term
 from ..models import Hit, Sentence
 from .crosslingual import CrossLingual
-from .question import Question, direction_of, find_phrases, read_question
+from .question import Question, dated, direction_of, find_phrases, read_question
 
 __all__ = [
     "FEATURES",
@@ -384,9 +384,15 @@ class EvidenceBuilder:
                 )
         out = []
         matrix = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
-        if question.years:
+        # "в этом году" is the year of the date of the document it is asked of
+        by_year = {
+            year: dated(question, year)
+            for year in {self.years.get(r[0].chunk.document) for r in rows}
+        }
+        asked_years = frozenset().union(*(q.years for q in by_year.values()))
+        if asked_years:
             spoken = frozenset().union(*(s.years for r in rows for s in r[4].sentences))
-            matrix[:, _INDEX["year_absent"]] = float(not question.years & spoken)
+            matrix[:, _INDEX["year_absent"]] = float(not asked_years & spoken)
         total = float(weights.sum()) or 1.0
         # the sentence before: its chunk's id, its place there, the words it holds
         previous: tuple[int, int, np.ndarray] | None = None
@@ -434,7 +440,7 @@ class EvidenceBuilder:
             f[_INDEX["cross_lingual"]] = float(cross)
             if asked_noun is not None:
                 f[_INDEX["asked_noun_missing"]] = 1.0 - float(own[asked_noun])
-            self._asked(f, question, sf, facts, names, known)
+            self._asked(f, by_year[self.years.get(hit.chunk.document)], sf, facts, names, known)
             f[_INDEX["new_words"]] = _new_share(sf.keys, question)
             f[_INDEX["question_words"]] = math.log1p(len(words))
             f[_INDEX["small_talk"]] = question.small_talk

@@ -12,6 +12,7 @@ within a few words).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +21,7 @@ from ..lang.detect import detect_language
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.tokens import QUOTES, Token, is_stopword, quoted_spans, tokens
 
-__all__ = ["Question", "read_question", "KINDS", "MEASURES", "phrase_at", "find_phrases"]
+__all__ = ["Question", "read_question", "dated", "KINDS", "MEASURES", "phrase_at", "find_phrases"]
 
 KINDS = ("quantity", "date", "place", "agent")
 MEASURES = ("money", "percent", "area", "power", "mass")
@@ -42,6 +43,9 @@ class Question:
     quantities: tuple[Quantity, ...]
     years: frozenset[int]  # years it names as the period asked about
     bounded_years: frozenset[int]  # years it uses only as a bound ("до 2028")
+    # "this year" (0), "last year" (-1), "next year" (1): years counted from a document's date
+    # (``relative_years`` table), which only the document it is asked of can resolve (``dated``)
+    relative_years: frozenset[int]
     direction: int  # +1 it presumes a rise, -1 a fall, 0 neither
     why: bool
     names: tuple[Token, ...]  # words written as names: capitalised past the start, Latin, quoted
@@ -101,6 +105,7 @@ def _read(text: str, language: str) -> Question:
         quantities=quantities,
         years=years,
         bounded_years=bounded,
+        relative_years=_relative_years(toks, table_lang),
         direction=direction_of(toks, table_lang),
         why=bool(why_spans),
         names=tuple(_names(text, toks)),
@@ -193,6 +198,23 @@ def direction_of(toks: tuple[Token, ...], language: str) -> int:
                 continue
             score += sign
     return (score > 0) - (score < 0)
+
+
+def dated(question: Question, year: int | None) -> Question:
+    """``question`` asked of a document dated in ``year``: its relative years ("в этом году")
+    among the years it names."""
+    if year is None or not question.relative_years:
+        return question
+    resolved = frozenset(year + shift for shift in question.relative_years)
+    return dataclasses.replace(question, years=question.years | resolved)
+
+
+_SHIFTS = (("this", 0), ("last", -1), ("next", 1))
+
+
+def _relative_years(toks: tuple[Token, ...], language: str) -> frozenset[int]:
+    groups = resources.grouped_phrases(language, "relative_years")
+    return frozenset(shift for group, shift in _SHIFTS if find_phrases(toks, groups.get(group, ())))
 
 
 def _years(quantities: tuple[Quantity, ...]) -> tuple[frozenset[int], frozenset[int]]:
