@@ -5,12 +5,13 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
-Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test6 =
-report-test6-{ru,en,kk} and report-claims-test6, frozen at 23:21 UTC on 2026-12-01 and only
-measured since; test5 = the fifth such sets (frozen at 21:10, measured five times, their failures
+Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test7 =
+report-test7-{ru,en,kk} and report-claims-test7, frozen at 23:49 UTC on 2026-12-01 and only
+measured since; test6 = the sixth such sets (frozen at 23:21; their questions informed two
+choices, their claims measured twice); test5 = the fifth such sets (frozen at 21:10, measured five times, their failures
 never read); test4 = the fourth such sets (frozen at 19:16, measured five times, their
 failures never read); test3 = the third such sets (frozen at 16:39, measured four times, their
 failures never read; their questions are fitting data of the evidence model since test4 was
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = {
+    "test7": [DATA / f"report-test7-{lang}.jsonl" for lang in ("ru", "en", "kk")]
+    + [DATA / "report-claims-test7.jsonl"],
     "test6": [DATA / f"report-test6-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / "report-claims-test6.jsonl"],
     "test5": [DATA / f"report-test5-{lang}.jsonl" for lang in ("ru", "en", "kk")]
