@@ -6,8 +6,9 @@ asked alone (no history: what every channel did before).
 
 FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
 are development data (the follow-up model is fitted on them, ``train_followup.py``), and so are
-report-dialogues-3.jsonl and -4.jsonl, whose turns have been read; report-dialogues-5.jsonl, -6.jsonl
-and -7.jsonl are measuring sets (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a development set: how it was read
+report-dialogues-3.jsonl and -4.jsonl, whose turns have been read; report-dialogues-5.jsonl,
+-6.jsonl and -7.jsonl are measuring sets (benchmarks/data/README.md), of which only totals are
+printed. ``--show`` prints every turn of a development set: how it was read
 (``interpreted_as``) and whether it was right.
 """
 
