@@ -55,7 +55,7 @@ SETS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", choices=[*SETS, "all"], default="test6")
+    parser.add_argument("--sets", choices=[*SETS, "all"], default="test7")
     parser.add_argument("--only", choices=["questions", "claims"], help="one kind of set")
     args = parser.parse_args()
     from reportqa import ReportQA, Settings

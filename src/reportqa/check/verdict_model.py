@@ -8,8 +8,8 @@ out-of-fold figures). Nothing is unpickled.
 
 The verdict is the most probable one, except that ``supported`` needs a probability of at least
 ``supported_threshold`` and gives way to ``not_found`` below it: a journalist who trusts a wrong
-"supported" publishes an error, so the threshold is chosen (out of fold) to call as few claims
-supported wrongly as the rules did, or fewer. A model whose feature names differ from
+"supported" publishes an error, so the threshold is chosen out of fold with a wrong "supported"
+counted as three errors (``train_verdicts.SUPPORTED_COST``). A model whose feature names differ from
 ``CLAIM_FEATURES`` is an error: the code and the fitted weights must agree.
 """
 
