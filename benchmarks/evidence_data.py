@@ -65,6 +65,18 @@ REPORT_FIT = (
     "report-test4-kk",
 )
 REPORT_TEST = ("report-test-ru", "report-test-en", "report-test-kk")
+# The claim sets in the order they were written (benchmarks/data/README.md), without the one
+# that measures the current models (report-claims-test7).
+CLAIM_SETS = (
+    "report-claims-fit",
+    "report-claims-heldout",
+    "report-claims-test",
+    "report-claims-test2",
+    "report-claims-test3",
+    "report-claims-test4",
+    "report-claims-test5",
+    "report-claims-test6",
+)
 K = Settings().k
 
 

@@ -32,23 +32,13 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from evidence_data import ROOT, read_jsonl  # noqa: E402
+from evidence_data import CLAIM_SETS, DATA, ROOT, read_jsonl  # noqa: E402
 
 from reportqa.check.claim_features import CLAIM_FEATURES, claim_features  # noqa: E402
 from reportqa.check.verdict_model import CLASSES, VERDICT_MODEL_FILE, VerdictModel  # noqa: E402
 
-DATA = ROOT / "benchmarks" / "data"
 DEV = ROOT.parent / "shared" / "eval" / "report-dev-claims.jsonl"
-FIT = (
-    "report-claims-fit",
-    "report-claims-heldout",
-    "report-claims-test",
-    "report-claims-test2",
-    "report-claims-test3",
-    "report-claims-test4",
-    "report-claims-test5",
-    "report-claims-test6",
-)
+FIT = CLAIM_SETS
 CS = (0.03, 0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = (0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
 SUPPORTED_COST = 3

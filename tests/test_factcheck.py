@@ -582,38 +582,32 @@ def test_the_shipped_verdict_model_weighs_the_rules_findings_the_right_way() -> 
             x[CLAIM_FEATURES.index(name)] = value
         return model.probabilities(x)
 
-    figure = {"has_figures": 1.0, "figures": 0.25, "kind_in_top": 1.0}
-    matched = probabilities(
-        **figure,
-        rule_supported=1,
-        rule_contradicted=0,
-        matched=1,
-        differ_value=0,
-        value_anywhere=1,
-        all_values_anywhere=1,
-        value_differs_top=0,
+    # the findings of one claimed figure: (rules' verdict, matched, differs, unpaired, value
+    # found in the candidates, value found in the retrieved sentences, another value in the best
+    # sentence, a figure of its kind there)
+    names = (
+        "rule_supported",
+        "matched",
+        "differ_value",
+        "unpaired",
+        "value_anywhere",
+        "all_values_anywhere",
+        "value_differs_top",
+        "kind_in_top",
     )
-    differs = probabilities(
-        **figure,
-        rule_supported=0,
-        rule_contradicted=1,
-        matched=0,
-        differ_value=1,
-        value_anywhere=0,
-        all_values_anywhere=0,
-        value_differs_top=1,
-    )
-    unpaired = probabilities(
-        has_figures=1.0,
-        figures=0.25,
-        rule_supported=0,
-        rule_contradicted=0,
-        matched=0,
-        unpaired=1,
-        value_anywhere=0,
-        all_values_anywhere=0,
-        value_differs_top=0,
-        kind_in_top=0,
+    cases = {
+        "matched": (1, 1, 0, 0, 1, 1, 0, 1),
+        "differs": (0, 0, 1, 0, 0, 0, 1, 1),
+        "unpaired": (0, 0, 0, 1, 0, 0, 0, 0),
+    }
+    matched, differs, unpaired = (
+        probabilities(
+            has_figures=1.0,
+            figures=0.25,
+            rule_contradicted=float(case == "differs"),
+            **dict(zip(names, map(float, values))),
+        )
+        for case, values in cases.items()
     )
     supported, contradicted, not_found = range(3)
     assert model.decide(matched) == "supported"
