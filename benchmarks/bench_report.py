@@ -31,21 +31,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
 EVAL = ROOT.parent / "shared" / "eval"
+
+
+def _frozen(suffix: str) -> list[Path]:
+    """A frozen round of test sets: the questions in each language and the claims."""
+    return [DATA / f"report-{suffix}-{lang}.jsonl" for lang in ("ru", "en", "kk")] + [
+        DATA / f"report-claims-{suffix}.jsonl"
+    ]
+
+
 SETS = {
-    "test7": [DATA / f"report-test7-{lang}.jsonl" for lang in ("ru", "en", "kk")]
-    + [DATA / "report-claims-test7.jsonl"],
-    "test6": [DATA / f"report-test6-{lang}.jsonl" for lang in ("ru", "en", "kk")]
-    + [DATA / "report-claims-test6.jsonl"],
-    "test5": [DATA / f"report-test5-{lang}.jsonl" for lang in ("ru", "en", "kk")]
-    + [DATA / "report-claims-test5.jsonl"],
-    "test4": [DATA / f"report-test4-{lang}.jsonl" for lang in ("ru", "en", "kk")]
-    + [DATA / "report-claims-test4.jsonl"],
-    "test3": [DATA / f"report-test3-{lang}.jsonl" for lang in ("ru", "en", "kk")]
-    + [DATA / "report-claims-test3.jsonl"],
-    "test": [DATA / f"report-test-{lang}.jsonl" for lang in ("ru", "en", "kk")]
-    + [DATA / "report-claims-test.jsonl"],
-    "test2": [DATA / f"report-test2-{lang}.jsonl" for lang in ("ru", "en", "kk")]
-    + [DATA / "report-claims-test2.jsonl"],
+    **{
+        name: _frozen(name)
+        for name in ("test7", "test6", "test5", "test4", "test3", "test", "test2")
+    },
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],

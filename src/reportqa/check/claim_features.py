@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..lang.numbers import parse_quantities
-from .figures import Figure, compare, compatible, read_figures, years_of
+from .figures import Figure, compare, compatible, read_figures
 
 if TYPE_CHECKING:
     from .factcheck import Assessment
@@ -106,11 +105,10 @@ def claim_features(a: Assessment, stated_confidence: float) -> np.ndarray:
         put("least_missing", least / max(1, len(a.words)))
         stated = [c.coverage for c in a.candidates if c.confidence >= stated_confidence]
         put("stated_coverage", max(stated, default=0.0))
-    claim_years = years_of(a.claim, 0, len(a.claim), parse_quantities(a.claim))[0]
-    put("claim_year", bool(claim_years))
-    if claim_years and first is not None and first.years:
-        put("year_stated", claim_years <= first.years)
-        put("year_other", claim_years.isdisjoint(first.years))
+    put("claim_year", bool(a.years))
+    if a.years and first is not None and first.years:
+        put("year_stated", a.years <= first.years)
+        put("year_other", a.years.isdisjoint(first.years))
     put("claim_direction", bool(a.direction))
     put("direction_opposite", a.opposite)
     if a.claimed:

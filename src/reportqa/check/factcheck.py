@@ -168,6 +168,7 @@ class Assessment:
     language: str
     direction: int  # the change the claim states: 1 up, -1 down, 0 none
     claimed: list[Figure]
+    years: frozenset[int]  # the years it names
     words: list[str]  # its content words outside its figures
     ranked: list[Evidence]  # the candidate sentences, best evidence first
     candidates: list[_Candidate]  # those not about another named thing, most confident first
@@ -304,7 +305,8 @@ class FactChecker:
             cross,
             (language, report_language),
         )
-        candidates = self._candidates(claim, quantities, language, ranked, words, matcher)
+        claim_years = years_of(claim, 0, len(claim), quantities)[0]
+        candidates = self._candidates(claim_years, language, ranked, words, matcher)
         unbacked: tuple[str, ...] = ()
         if claimed:
             findings = self._align(claimed, candidates, matcher, words)
@@ -325,6 +327,7 @@ class FactChecker:
             language,
             read.direction,
             claimed,
+            claim_years,
             words,
             ranked,
             candidates,
@@ -348,14 +351,12 @@ class FactChecker:
 
     def _candidates(
         self,
-        claim: str,
-        quantities: list[Quantity],
+        claim_years: frozenset[int],
         language: str,
         ranked: list[Evidence],
         words: list[str],
         matcher: ClaimWords,
     ) -> list[_Candidate]:
-        claim_years = years_of(claim, 0, len(claim), quantities)[0]
         found = []
         for e in ranked:
             if e.feature("name_conflict") > 0 and e.feature("name_in_sentence") == 0:

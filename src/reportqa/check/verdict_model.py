@@ -15,16 +15,15 @@ counted as three errors (``train_verdicts.SUPPORTED_COST``). A model whose featu
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ReportQAError
+from ..evidence.model import read_model_json
 from .claim_features import CLAIM_FEATURES
 
 __all__ = ["VerdictModel", "load_verdict_model", "VERDICT_MODEL_FILE", "CLASSES"]
@@ -96,11 +95,7 @@ def load_verdict_model(path: Path | str | None = None) -> VerdictModel:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> VerdictModel:
-    if "/" in path or "\\" in path:
-        text = Path(path).read_text(encoding="utf-8")
-    else:
-        text = importlib_resources.files("reportqa.check").joinpath(path).read_text("utf-8")
-    model = VerdictModel.from_json(json.loads(text))
+    model = VerdictModel.from_json(read_model_json(path, "reportqa.check"))
     shapes = (len(model.mean), len(model.scale), model.weights.shape, len(model.bias))
     if model.features != CLAIM_FEATURES or shapes != (
         len(CLAIM_FEATURES),

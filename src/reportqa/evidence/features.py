@@ -48,7 +48,13 @@ from ..lang.spelling import Speller
 from ..lang.tokens import Token, is_stopword, key_of, prefix_term
 from ..models import Hit, Sentence
 from .crosslingual import CrossLingual
-from .question import Question, dated, direction_of, find_phrases, read_question
+from .question import (
+    Question,
+    dated,
+    direction_of,
+    read_question,
+    relative_years,
+)
 
 __all__ = [
     "FEATURES",
@@ -558,10 +564,7 @@ def stated_years(
             last = int(q.end_value if q.end_value is not None else q.value)
             found.update(range(int(q.value), min(last, int(q.value) + 50) + 1))
     if year is not None:
-        groups = resources.grouped_phrases(language, "relative_years")
-        for shift, group in ((0, "this"), (-1, "last"), (1, "next")):
-            if find_phrases(tuple(toks), groups.get(group, ())):
-                found.add(year + shift)
+        found.update(year + shift for shift in relative_years(tuple(toks), language))
     return frozenset(found)
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import ReportQAError
 from .features import FEATURES
 
-__all__ = ["EvidenceModel", "load_model", "MODEL_FILE"]
+__all__ = ["EvidenceModel", "load_model", "read_model_json", "MODEL_FILE"]
 
 MODEL_FILE = "evidence_model.json"
 
@@ -158,17 +158,20 @@ def load_model(
     return _load(str(path or MODEL_FILE), features)
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, features: tuple[str, ...]) -> EvidenceModel:
+def read_model_json(path: str, package: str) -> dict[str, Any]:
+    """A fitted model's JSON: ``path`` is a file, or a file name alone one shipped in
+    ``package``."""
     if "/" in path or "\\" in path:
         text = Path(path).read_text(encoding="utf-8")
     else:
-        text = (
-            importlib_resources.files("reportqa.evidence")
-            .joinpath(path)
-            .read_text(encoding="utf-8")
-        )
-    data = json.loads(text)
+        text = importlib_resources.files(package).joinpath(path).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, features: tuple[str, ...]) -> EvidenceModel:
+    data = read_model_json(path, "reportqa.evidence")
     model = EvidenceModel(
         kind=data["kind"],
         features=tuple(data["features"]),

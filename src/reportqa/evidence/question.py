@@ -21,7 +21,16 @@ from ..lang.detect import detect_language
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.tokens import QUOTES, Token, is_stopword, quoted_spans, tokens
 
-__all__ = ["Question", "read_question", "dated", "KINDS", "MEASURES", "phrase_at", "find_phrases"]
+__all__ = [
+    "Question",
+    "read_question",
+    "dated",
+    "relative_years",
+    "KINDS",
+    "MEASURES",
+    "phrase_at",
+    "find_phrases",
+]
 
 KINDS = ("quantity", "date", "place", "agent")
 MEASURES = ("money", "percent", "area", "power", "mass")
@@ -105,7 +114,7 @@ def _read(text: str, language: str) -> Question:
         quantities=quantities,
         years=years,
         bounded_years=bounded,
-        relative_years=_relative_years(toks, table_lang),
+        relative_years=relative_years(toks, table_lang),
         direction=direction_of(toks, table_lang),
         why=bool(why_spans),
         names=tuple(_names(text, toks)),
@@ -212,7 +221,9 @@ def dated(question: Question, year: int | None) -> Question:
 _SHIFTS = (("this", 0), ("last", -1), ("next", 1))
 
 
-def _relative_years(toks: tuple[Token, ...], language: str) -> frozenset[int]:
+def relative_years(toks: tuple[Token, ...], language: str) -> frozenset[int]:
+    """The years ``toks`` speak of relative to a date: 0 for "this year", -1 for "last year",
+    1 for "next year" (``relative_years`` table)."""
     groups = resources.grouped_phrases(language, "relative_years")
     return frozenset(shift for group, shift in _SHIFTS if find_phrases(toks, groups.get(group, ())))
 
