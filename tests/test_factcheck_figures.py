@@ -122,6 +122,13 @@ def test_years_inherited_from_the_paragraph_are_marked() -> None:
         ("около 40% экономики", "about", "около 40%"),
         ("в области 40 колледжей", None, "40 колледжей"),
         ("недоход 40 тенге", None, "40 тенге"),  # "до" inside a word is no bound
+        # Kazakh: a postposition after the figure in its case (ablative for more and less)
+        ("АЭА-да 20-дан астам қатысушы тіркелген", "min", "20-дан астам"),
+        ("өнім көлемі 120 млрд теңгеден асып түсті", "min", "120 млрд теңгеден асып"),
+        ("1300-ден аз жұмыс орны", "max", "1300-ден аз"),
+        ("1000-ға жуық адам", "about", "1000-ға жуық"),
+        ("шамамен 500 адам", "about", "шамамен 500"),
+        ("облыста 20 аз емес", None, "20"),  # no ablative: "аз" is no bound here
     ],
 )
 def test_bounds(text: str, bound: str | None, shown: str) -> None:
@@ -161,6 +168,9 @@ def test_shown_text_keeps_what_is_counted() -> None:
         ("около 40%", "42%", "match"),
         ("около 40%", "50%", "differ"),
         ("41%", "почти 40%", "match"),
+        ("20-дан астам", "24 участника", "match"),
+        ("120 млрд теңгеден асып түсті", "превысил 124 млрд тенге", "match"),
+        ("1300-ден аз", "более 1300 постоянных рабочих мест", "differ"),
     ],
 )
 def test_compare(claimed: str, reported: str, outcome: str) -> None:

@@ -557,6 +557,10 @@ def test_long_runs_of_number_words_are_read_in_linear_time() -> None:
         ("2021 жылдан бері", 2021.0, None, "year", "since"),
         ("2028 жылға дейін", 2028.0, None, "year", "by"),
         ("2024 жылы", 2024.0, None, "year", "in"),
+        ("ауданы 50 000 шаршы метр", 50_000.0, "m2", "number", None),
+        ("1400 дана автобус", 1400.0, "pcs", "number", None),
+        ("алғашқы 7 айында", 7.0, "month", "duration", None),
+        ("5 күн ішінде", 5.0, "day", "duration", None),
     ],
 )
 def test_kazakh_units_and_years_carry_their_case_endings(
@@ -578,6 +582,14 @@ def test_kazakh_units_and_years_carry_their_case_endings(
 def test_kazakh_number_words_come_from_the_resource_table(text, value, kind):
     (quantity,) = parse_quantities(text)
     assert (quantity.value, quantity.kind) == (value, kind)
+
+
+def test_kazakh_month_word_is_not_read_inside_other_words():
+    # "аймақ" (region) and "айлық" (monthly) begin with "ай" (month)
+    assert [(q.value, q.unit) for q in parse_quantities("3 аймақ, 12 айлық")] == [
+        (3.0, None),
+        (12.0, None),
+    ]
 
 
 def test_kazakh_ten_is_not_read_in_russian_text():

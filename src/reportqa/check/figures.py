@@ -15,8 +15,10 @@ sentence. Years are not figures here: they are the *period* the figures near the
   after "по сравнению с", "compared to" is a baseline, not a period ("на 7,3% больше ...
   прошлого года" is this year's growth).
 - Bound: "более", "свыше", "превысил", "over", "more than" before a figure make it a lower bound;
-  "менее", "до", "under", "up to" an upper bound; "около", "почти", "about" an approximate value
-  (within 10 %).
+  "менее", "до", "under", "up to" an upper bound; "около", "почти", "about", "шамамен" an
+  approximate value (within 10 %). Kazakh puts its bound words after the figure and its case
+  ending: "20-дан астам", "120 млрд теңгеден асып түсті" (more than), "1300-ден аз" (less than),
+  "мыңға жуық" (nearly).
 
 ``compare`` says whether a claimed figure agrees with a reported one: "match" (the claim follows
 from the report), "differ" (both cannot be true, or both are bounds the same way and the claim's
@@ -108,15 +110,34 @@ _BOUNDS = {
     ),
     "about": re.compile(
         r"(?<!\w)(?:около|порядка|примерно|почти|приблизительно|about|around|approximately|nearly|"
-        r"almost|roughly)\s*$",
+        r"almost|roughly|шамамен|шамасы)\s*$",
         re.IGNORECASE,
     ),
 }
+# Bound words after a figure (Kazakh postpositions). "More" and "less" take the figure in the
+# ablative case, written after a hyphen ("20-дан астам") or on its unit ("теңгеден асып");
+# "nearly" the dative ("мыңға жуық"), "about" none ("20 шақты").
+_ABLATIVE = r"(?:-[дтн][ае]н|(?<=[дтн][ае]н))"
+_BOUND_WORDS_AFTER = {
+    "min": (_ABLATIVE, r"астам|артық|асып|асқан|асты|асады|асатын|көп|жоғары"),
+    "max": (_ABLATIVE, r"аз|кем|төмен|аспайды|аспаған|аспайтын"),
+    "about": (r"(?:-?[ғгқк][ае])?", r"жуық|шақты|шамасында"),
+}
+_BOUNDS_AFTER = {
+    name: re.compile(rf"{case}[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
+    for name, (case, words) in _BOUND_WORDS_AFTER.items()
+}
+_BOUND_WORD_AFTER = re.compile(
+    "(?:" + "|".join(words for _, words in _BOUND_WORDS_AFTER.values()) + r")\Z", re.IGNORECASE
+)
 
 
 def is_bound_word(word: str) -> bool:
-    """Whether ``word`` alone makes a figure a bound or an approximation ("свыше", "около")."""
-    return any(pattern.search(word) for pattern in _BOUNDS.values())
+    """Whether ``word`` alone makes a figure a bound or an approximation ("свыше", "около",
+    "астам")."""
+    return any(pattern.search(word) for pattern in _BOUNDS.values()) or bool(
+        _BOUND_WORD_AFTER.match(word)
+    )
 
 
 @dataclass(frozen=True)
@@ -166,7 +187,12 @@ def read_figures(text: str, earlier: str = "", year: int | None = None) -> list[
         )
         bound, bound_start = _bound(text, max(left, q.start - 30), q.start)
         bound_text = text[bound_start : q.start].strip()
-        shown = text[bound_start : _noun_end(text, q)]
+        shown_end = _noun_end(text, q)
+        if bound is None and (after := _bound_after(text, q.end, right)) is not None:
+            bound, bound_end = after
+            bound_text = text[q.end : bound_end].strip()
+            shown_end = max(shown_end, bound_end)
+        shown = text[bound_start:shown_end]
         figures.append(
             Figure(
                 quantity=q,
@@ -283,6 +309,14 @@ def _bound(text: str, start: int, end: int) -> tuple[str | None, int]:
         if m := pattern.search(text, start, end):
             return name, m.start()
     return None, end
+
+
+def _bound_after(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """The bound a Kazakh postposition right after ``text[:start]`` gives, and where it ends."""
+    for name, pattern in _BOUNDS_AFTER.items():
+        if m := pattern.match(text, start, end):
+            return name, m.end()
+    return None
 
 
 def compatible(claimed: Quantity, reported: Quantity) -> bool:

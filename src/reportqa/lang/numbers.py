@@ -39,7 +39,8 @@ Ambiguity rules (each one a choice, pinned by the tests):
 Left out: arithmetic and ranges of amounts ("5–7 лет" gives 5 and 7), fractions and ordinals,
 Roman numerals, times of day, numbers glued to letters ("5G", "COVID-19"), digit strings longer
 than 15 digits (identifiers, not amounts), words after a scale ("one thousand four hundred" is
-read as 1000 and 400), and Kazakh units and months beyond "теңге", "пайыз", "мың" and "жыл".
+read as 1000 and 400), and Kazakh units beyond "теңге", "пайыз", "мың", "жыл", "шаршы метр",
+"дана" and the durations "ай", "апта", "күн".
 """
 
 from __future__ import annotations
@@ -179,10 +180,10 @@ _PERCENT = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _DURATION = re.compile(
-    rf"""{_SP}*(?:(?P<month>месяц[а-яё]*|мес\.|months?)
+    rf"""{_SP}*(?:(?P<month>месяц[а-яё]*|мес\.|months?|ай(?:ы|да|ында|дың|ының|ға|дан|ынан)?)
       | (?P<year>год(?:а|у)?|лет|years?)
-      | (?P<week>недел[а-яё]*|weeks?)
-      | (?P<day>дн(?:я|ей)|день|days?))(?!\w)""",
+      | (?P<week>недел[а-яё]*|weeks?|апта(?:сы|да|ның|ға|дан)?)
+      | (?P<day>дн(?:я|ей)|день|days?|күн(?:і|де|нің|ге|нен)?))(?!\w)""",
     re.VERBOSE | re.IGNORECASE,
 )
 _UNITS = (
@@ -192,7 +193,10 @@ _UNITS = (
     ("RUB", r"рубл[а-яё]*|руб\.|roubles?|rubles?|RUB|₽"),
     ("GBP", r"GBP|£"),
     ("km2", r"кв\.\s?км|км²|км2|квадратн\w*\s+километр\w*|km²|km2|square\s+kilomet\w+"),
-    ("m2", r"кв\.\s?м\.?|м²|м2|квадратн\w*\s+метр\w*|m²|m2|sq\.?\s?m|square\s+met\w+"),
+    (
+        "m2",
+        r"кв\.\s?м\.?|м²|м2|квадратн\w*\s+метр\w*|шаршы\s+метр\w*|m²|m2|sq\.?\s?m|square\s+met\w+",
+    ),
     ("ha", r"гектар[а-яё]*|га|hectares?|ha"),
     ("km", r"км|километр[а-яё]*|km|kilomet(?:re|er)s?"),
     ("m", r"метр[а-яё]*|м|met(?:re|er)s?"),
@@ -201,7 +205,7 @@ _UNITS = (
     ("kW", r"кВт|киловатт[а-яё]*|kW|kilowatts?"),
     ("kg", r"кг|килограмм[а-яё]*|kg|kilograms?"),
     ("t", r"тонн[а-яё]*|тн|т(?!\.\s?[а-яё]\.)|tonnes?|tons?"),  # but not "т.е.", "т. д."
-    ("pcs", r"штук[а-яё]*|шт\.|pcs\.?|pieces?"),
+    ("pcs", r"штук[а-яё]*|шт\.|pcs\.?|pieces?|дана\w*"),
 )
 _UNIT = re.compile(
     rf"{_SP}*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, p) in enumerate(_UNITS)) + r")(?!\w)",
