@@ -39,8 +39,8 @@ Ambiguity rules (each one a choice, pinned by the tests):
 Left out: arithmetic and ranges of amounts ("5–7 лет" gives 5 and 7), fractions and ordinals,
 Roman numerals, times of day, numbers glued to letters ("5G", "COVID-19"), digit strings longer
 than 15 digits (identifiers, not amounts), words after a scale ("one thousand four hundred" is
-read as 1000 and 400), and Kazakh units beyond "теңге", "пайыз", "мың", "жыл", "шаршы метр",
-"дана" and the durations "ай", "апта", "күн".
+read as 1000 and 400), and Kazakh units beyond "теңге", "пайыз", "мың", "жыл", "шаршы метр"
+and the durations "ай", "апта", "күн" ("дана", pieces, is a counted noun like "единиц").
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ _UNITS = (
     ("kW", r"кВт|киловатт[а-яё]*|kW|kilowatts?"),
     ("kg", r"кг|килограмм[а-яё]*|kg|kilograms?"),
     ("t", r"тонн[а-яё]*|тн|т(?!\.\s?[а-яё]\.)|tonnes?|tons?"),  # but not "т.е.", "т. д."
-    ("pcs", r"штук[а-яё]*|шт\.|pcs\.?|pieces?|дана\w*"),
+    ("pcs", r"штук[а-яё]*|шт\.|pcs\.?|pieces?"),
 )
 _UNIT = re.compile(
     rf"{_SP}*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, p) in enumerate(_UNITS)) + r")(?!\w)",
