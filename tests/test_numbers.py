@@ -278,6 +278,20 @@ def test_month_name_then_year() -> None:
     assert parse_quantities("you may 2024")[0].kind == "number"  # the verb is not a month
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сколько выпустили за 7 месяцев 2025?",
+        "for the first seven months of 2025",
+        "в первом полугодии 2025",
+        "жеті айда 2025",
+    ],
+)
+def test_a_part_of_a_year_then_a_bare_year(text: str) -> None:
+    assert [(q.kind, q.value) for q in parse_quantities(text)][-1] == ("year", 2025)
+    assert parse_quantities("за 7 месяцев 2000 тонн")[-1].kind == "number"  # a unit follows
+
+
 # --- the report ----------------------------------------------------------------------------------
 
 

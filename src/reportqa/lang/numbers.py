@@ -19,7 +19,8 @@ Ambiguity rules (each one a choice, pinned by the tests):
 - Years. A plain four-digit number from 1900 to 2100 is a year when "год…", "г.", "гг." or "year"
   follows it, or when a preposition (в, во, до, с, со, к, за, in, by, since, until, from, for ...),
   "по итогам", "year" or a month name comes right before it and no scale, unit, percent or period
-  follows. So "до 2000 тонн" and "произведено 1400 единиц" are amounts, and so is "2024 тонны".
+  follows, or a part of a year ("за 7 месяцев 2025", "the first half of 2025"). So "до 2000
+  тонн" and "произведено 1400 единиц" are amounts, and so is "2024 тонны".
   A bare year after a Russian preposition is taken as a year even before a noun ("с 2000
   сотрудниками" is misread); reports write "с 2000 года". Two such years joined by a dash, the
   second later, are a year range ("2025–2027 годах").
@@ -249,6 +250,13 @@ _RELATIONS: dict[str, str | None] = {
     "year": None,
 }
 _YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}  # "на 2000 больше" is an amount
+# A part of a year right before a number makes it the year: "за 7 месяцев 2025", "the first seven
+# months of 2025", "в первом полугодии 2025", "жеті айда 2025".
+_PERIOD_BEFORE = re.compile(
+    r"(?<!\w)(?:месяц[а-яё]*|мес\.|months?|ай(?:ы|да|ында|дың|ының)?|полугоди[а-яё]*|квартал[а-яё]*"
+    r"|half|quarter|недел[а-яё]*|weeks?|апта(?:сы|да)?)(?:[^\S\n]+of)?[^\S\n]+\Z",
+    re.IGNORECASE,
+)
 _NOT_NOUNS = frozenset(
     {
         "и",
@@ -481,7 +489,8 @@ def _amount(
                 text, start, year_word.end(), float(mantissa), "year", relation=relation
             ), year_word.end()
         before = _prev_word(text, start)
-        if (before.lower() in _YEAR_TRIGGERS or _month_number(before)) and not (
+        triggered = before.lower() in _YEAR_TRIGGERS or _month_number(before)
+        if (triggered or _PERIOD_BEFORE.search(text, 0, start)) and not (
             _suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha())
         ):
             return _fixed(text, start, pos, float(mantissa), "year"), pos
