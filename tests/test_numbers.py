@@ -272,6 +272,15 @@ def test_year_is_not_an_amount_and_amount_is_not_a_year() -> None:
     assert only("2000 years").kind == "duration"
 
 
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [("мамыр айында іске қосылды", 5), ("наурызда", 3), ("шілдеден бастап", 7), ("в мае", 5)],
+)
+def test_month_names_in_kazakh_and_russian(text: str, month: int) -> None:
+    assert [(q.kind, q.value) for q in parse_quantities(text)] == [("date", month)]
+    assert parse_quantities("Қазақстан") == []  # a name that begins like "қазан" (October)
+
+
 def test_month_name_then_year() -> None:
     month, year = parse_quantities("in May 2024")
     assert (month.kind, month.value, year.kind, year.value) == ("date", 5, "year", 2024)

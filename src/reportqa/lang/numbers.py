@@ -34,7 +34,7 @@ Ambiguity rules (each one a choice, pinned by the tests):
 - Units. A number without a unit matches the same number with any unit (the unit was left
   implicit: "1,6 трлн" and "1,6 трлн тенге"); two different units never match. Nouns and year
   relations are reported for callers but not compared.
-- Dates. ``value`` is the month (1–12) for a month name ("в мае" is 5) and YYYYMMDD for a numeric
+- Dates. ``value`` is the month (1–12) for a month name ("в мае", "in May", "мамыр айында" are 5) and YYYYMMDD for a numeric
   date ("12.05.2024"). A day before a month name ("15 мая") is read as the number 15.
 
 Left out: arithmetic and ranges of amounts ("5–7 лет" gives 5 and 7), fractions and ordinals,
@@ -128,6 +128,20 @@ _EN_MONTHS = (
     "November",
     "December",
 )
+_KK_MONTHS = (
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+)  # with any case ending: "мамыр айында", "мамырда", "шілдеден"
 _RU_MONTH_NAMES = (
     "январь",
     "февраль",
@@ -145,7 +159,7 @@ _RU_MONTH_NAMES = (
 _MONTH = (
     r"(?:(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)(?:ь|я|е|ю|ём|ем)"
     r"|(?:март|август)(?:а|е|у|ом)?|ма(?:й|я|е|ю|ем)"
-    rf"|(?-i:{'|'.join(_EN_MONTHS)}))(?!\w)"
+    rf"|(?-i:{'|'.join(_EN_MONTHS)})|(?:{'|'.join(_KK_MONTHS)})\w{{0,6}})(?!\w)"
 )  # English names are capitalised
 
 _MASTER = re.compile(
@@ -565,7 +579,10 @@ def _month_number(word: str) -> int:
         return _EN_MONTHS.index(word) + 1
     if word[:1].isascii() or not re.fullmatch(_MONTH, word, re.IGNORECASE):
         return 0
-    stem = max((s for s in _RU_MONTHS if word.lower().startswith(s)), key=len)
+    lower = word.lower()
+    if kazakh := [s for s in _KK_MONTHS if lower.startswith(s)]:
+        return _KK_MONTHS.index(kazakh[0]) + 1
+    stem = max((s for s in _RU_MONTHS if lower.startswith(s)), key=len)
     return _RU_MONTHS.index(stem) + 1
 
 
