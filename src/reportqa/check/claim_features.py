@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..lang.numbers import quantities_match
 from .figures import Figure, compare, compatible, read_figures
 
 if TYPE_CHECKING:
@@ -122,7 +123,8 @@ def claim_features(a: Assessment, stated_confidence: float) -> np.ndarray:
         ]
         everywhere = [r for figures in retrieved.values() for r in figures]
         put("value_anywhere", any(_same(c, r) for c in a.claimed for r in considered))
-        put("value_other_name", any(_same(c, r) for c in a.claimed for r in other))
+        # the value itself, not a bound it allows ("over 200 billion" is not 472 billion's)
+        put("value_other_name", any(_equal(c, r) for c in a.claimed for r in other))
         put("all_values_anywhere", all(any(_same(c, r) for r in everywhere) for c in a.claimed))
         if first is not None:
             fitting = [
@@ -139,6 +141,12 @@ def claim_features(a: Assessment, stated_confidence: float) -> np.ndarray:
     put("lang_kk", a.language == "kk")
     put("words", min(len(a.words), 12) / 12)
     return x
+
+
+def _equal(claimed: Figure, reported: Figure) -> bool:
+    return compatible(claimed.quantity, reported.quantity) and quantities_match(
+        claimed.quantity, reported.quantity
+    )
 
 
 def _same(claimed: Figure, reported: Figure) -> bool:
