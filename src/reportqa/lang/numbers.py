@@ -504,7 +504,7 @@ def _amount(
             ), year_word.end()
         before = _prev_word(text, start)
         triggered = before.lower() in _YEAR_TRIGGERS or _month_number(before)
-        if (triggered or _PERIOD_BEFORE.search(text, 0, start)) and not (
+        if (triggered or _PERIOD_BEFORE.search(text, max(0, start - 40), start)) and not (
             _suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha())
         ):
             return _fixed(text, start, pos, float(mantissa), "year"), pos
