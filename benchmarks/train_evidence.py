@@ -33,7 +33,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from evidence_cases import build_all  # noqa: E402
-from evidence_data import ROOT, fit_logistic, fit_trees, write_model  # noqa: E402
+from evidence_data import REPORT_FIT, ROOT, fit_logistic, fit_trees, write_model  # noqa: E402
 
 from reportqa.evidence.features import FEATURES  # noqa: E402
 from reportqa.evidence.model import MODEL_FILE, EvidenceModel  # noqa: E402
@@ -181,7 +181,8 @@ def main() -> None:
             "data": {
                 "xquad": "../shared/eval/xquad-ru.*: every question as asked and with its gold passage removed",
                 "tydi": "../shared/eval/tydiqa-ru-a.*: the same",
-                "report": "benchmarks/data: report-fit-{ru,en,kk}, report-heldout-a, report-heldout-b, report-calibration, report-test-{ru,en,kk}, report-test2-{ru,en,kk}, report-test3-{ru,en,kk}, report-test4-{ru,en,kk}, report-test5-{ru,en,kk}, report-test6-{ru,en,kk}, report-test7-{ru,en,kk} (as asked; answerable ones also with their gold paragraph removed); report-test8-* never",
+                "report": f"benchmarks/data: {', '.join(REPORT_FIT)} (as asked; answerable ones"
+                " also with their gold paragraph removed)",
             },
             "cases": {name: len(data[name]) for name in data},
             "report_weight": args.report_weight,
