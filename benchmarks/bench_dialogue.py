@@ -7,7 +7,7 @@ asked alone (no history: what every channel did before).
 FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
 are development data (the follow-up model is fitted on them, ``train_followup.py``), and so are
 report-dialogues-3.jsonl and -4.jsonl, whose turns have been read; report-dialogues-5.jsonl to
--9.jsonl are measuring sets (benchmarks/data/README.md), of which only totals are
+-10.jsonl are measuring sets (benchmarks/data/README.md), of which only totals are
 printed. ``--show`` prints every turn of a development set: how it was read
 (``interpreted_as``) and whether it was right.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
 MEASURING = frozenset(
-    {f"report-dialogues-{n}.jsonl" for n in (5, 6, 7, 8, 9)}
+    {f"report-dialogues-{n}.jsonl" for n in (5, 6, 7, 8, 9, 10)}
 )  # totals only: its turns are never shown
 
 
