@@ -50,7 +50,7 @@ from importlib import resources as importlib_resources
 from ..evidence.question import Question, find_phrases, read_question
 from ..lang import resources
 from ..lang.detect import detect_language
-from ..lang.tokens import QUOTES, Token, is_stopword, quoted_spans
+from ..lang.tokens import QUOTES, Token, form_of, is_stopword, quoted_spans
 from .turns import Turn
 
 __all__ = ["Resolution", "resolve", "FEATURES", "TABLE", "followup_probability"]
@@ -336,12 +336,15 @@ def _fragment(core: str, read: Question, thread: _Thread, table: str, language: 
             t.lower for t in read.tokens if t.kind == "word"
         ]
 
-        def rank(t: Token) -> tuple[int, bool, int]:
+        forms = _forms(read)
+
+        def rank(t: Token) -> tuple[bool, int, bool, int]:
             ending = max((_common_ending(t.lower, w) for w in mine), default=0)
-            return ending, asked is not None and t.start == asked.start, -t.start
+            agrees = t.language == "ru" and form_of(t.text) in forms
+            return agrees, ending, asked is not None and t.start == asked.start, -t.start
 
         target = max(candidates, key=rank)
-        run = _run_around(prior, candidates, target)
+        run = _stood_for(_run_around(prior, candidates, target), target, forms)
         base = _splice(base, (run[0].start, run[-1].end), core)
     done = _read(base, language)
     return _Thread(base, context, _entity(done, table) or thread.entity, thread.period)
@@ -366,6 +369,34 @@ def _run_around(read: Question, candidates: list[Token], target: Token) -> list[
     while last + 1 < len(words) and words[last + 1].start in ok:
         last += 1
     return words[first : last + 1]
+
+
+def _forms(fragment: Question) -> frozenset[tuple[str, str | None]]:
+    """The part of speech and case of each Russian content word of a fragment ("бытовой
+    техники": an adjective and a noun in the genitive); empty when one of its words is not
+    Russian or has no parse, for ``pymorphy3`` reads Russian forms only."""
+    mine = [t for t in fragment.tokens if t.kind == "word" and not is_stopword(t)]
+    forms = [form_of(t.text) if t.language == "ru" else None for t in mine]
+    return frozenset(f for f in forms if f) if mine and None not in forms else frozenset()
+
+
+def _stood_for(
+    run: list[Token], target: Token, forms: frozenset[tuple[str, str | None]]
+) -> list[Token]:
+    """The words of ``run`` a fragment stands in for: ``target`` and its neighbours that have
+    the part of speech and case of one of the fragment's words (``forms``): "крупных" stands in
+    for "производственных" of "производственных предприятий", not for the noun; "бытовой
+    техники" for "шин" of "шин выпустили". The whole run when the forms are unknown (a word that
+    is not Russian) or the target has none of them."""
+    if not forms or any(t.language != "ru" for t in run) or form_of(target.text) not in forms:
+        return run
+    at = next(i for i, t in enumerate(run) if t.start == target.start)
+    first = last = at
+    while first > 0 and form_of(run[first - 1].text) in forms:
+        first -= 1
+    while last + 1 < len(run) and form_of(run[last + 1].text) in forms:
+        last += 1
+    return run[first : last + 1]
 
 
 def _context(read: Question, thread: _Thread, table: str) -> tuple[str, ...]:

@@ -292,7 +292,18 @@ def _kazakh_stem(word: str) -> str:
 
 def pos_of(word: str) -> str | None:
     """The part of speech ``pymorphy3`` gives a Russian word ("VERB", "NOUN", ...), or None."""
+    form = form_of(word)
+    return form[0] if form else None
+
+
+@lru_cache(maxsize=50_000)
+def form_of(word: str) -> tuple[str, str | None] | None:
+    """The part of speech and case of a Russian word's most likely parse (``pymorphy3``):
+    ("ADJF", "gent") for "крупных", ("VERB", None) for "выпустили"; None when it has none."""
     morph = _morph()
     with _morph_lock:
         parses = morph.parse(word.lower())
-    return str(parses[0].tag.POS) if parses and parses[0].tag.POS else None
+    if not parses or not parses[0].tag.POS:
+        return None
+    tag = parses[0].tag
+    return str(tag.POS), str(tag.case) if tag.case else None
