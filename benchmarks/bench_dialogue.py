@@ -6,9 +6,8 @@ asked alone (no history: what every channel did before).
 
 FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
 are development data (the follow-up model is fitted on them, ``train_followup.py``), and so are
-report-dialogues-3.jsonl and -4.jsonl, whose turns have been read; report-dialogues-5.jsonl to
--10.jsonl are measuring sets (benchmarks/data/README.md), of which only totals are
-printed. ``--show`` prints every turn of a development set: how it was read
+report-dialogues-3.jsonl to -9.jsonl, whose turns have been read; report-dialogues-10.jsonl is
+the measuring set (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a development set: how it was read
 (``interpreted_as``) and whether it was right.
 """
 
@@ -21,9 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
-MEASURING = frozenset(
-    {f"report-dialogues-{n}.jsonl" for n in (5, 6, 7, 8, 9, 10)}
-)  # totals only: its turns are never shown
+MEASURING = frozenset({"report-dialogues-10.jsonl"})  # totals only: its turns are never shown
 
 
 def main() -> None:
