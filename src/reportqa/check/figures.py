@@ -18,7 +18,8 @@ sentence. Years are not figures here: they are the *period* the figures near the
   "менее", "до", "under", "up to" an upper bound; "около", "почти", "about", "шамамен" an
   approximate value (within 10 %). Kazakh puts its bound words after the figure and its case
   ending: "20-дан астам", "120 млрд теңгеден асып түсті" (more than), "1300-ден аз" (less than),
-  "мыңға жуық" (nearly).
+  "мыңға жуық" (nearly). The words and endings are rows of the language tables
+  (``bound_words``, ``bound_words_after``, ``bound_endings``), of every language at once.
 
 ``compare`` says whether a claimed figure agrees with a reported one: "match" (the claim follows
 from the report), "differ" (both cannot be true, or both are bounds the same way and the claim's
@@ -37,6 +38,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from ..lang import resources
@@ -96,47 +98,68 @@ _RELATIVE_YEAR = re.compile(
     r"|(?P<next>следующ[а-яё]*|будущ[а-яё]*|next))\s+(?:год[а-яё]*|year)(?!\w)",
     re.IGNORECASE,
 )
-_BOUNDS = {
-    "min": re.compile(
-        r"(?<!\w)(?:более|больше|свыше|превысил[а-яё]*|превышает|превысит|не\s+менее|как\s+минимум|"
-        r"over|above|more\s+than|exceed(?:ed|s|ing)?|at\s+least|upwards\s+of)(?:\s+(?:чем|than))?"
-        r"\s*$",
-        re.IGNORECASE,
-    ),
-    "max": re.compile(
-        r"(?<!\w)(?:менее|меньше|не\s+более|не\s+превыша[а-яё]*|до|less\s+than|fewer\s+than|"
-        r"under|below|up\s+to|at\s+most)\s*$",
-        re.IGNORECASE,
-    ),
-    "about": re.compile(
-        r"(?<!\w)(?:около|порядка|примерно|почти|приблизительно|about|around|approximately|nearly|"
-        r"almost|roughly|шамамен|шамасы)\s*$",
-        re.IGNORECASE,
-    ),
-}
-# Bound words after a figure (Kazakh postpositions). "More" and "less" take the figure in the
-# ablative case, written after a hyphen ("20-дан астам") or on its unit ("теңгеден асып");
-# "nearly" the dative ("мыңға жуық"), "about" none ("20 шақты").
-_ABLATIVE = r"(?:-[дтн][ае]н|(?<=[дтн][ае]н))"
-_BOUND_WORDS_AFTER = {
-    "min": (_ABLATIVE, r"астам|артық|асып|асқан|асты|асады|асатын|көп|жоғары"),
-    "max": (_ABLATIVE, r"аз|кем|төмен|аспайды|аспаған|аспайтын"),
-    "about": (r"(?:-?[ғгқк][ае])?", r"жуық|шақты|шамасында"),
-}
-_BOUNDS_AFTER = {
-    name: re.compile(rf"{case}[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
-    for name, (case, words) in _BOUND_WORDS_AFTER.items()
-}
-_BOUND_WORD_AFTER = re.compile(
-    "(?:" + "|".join(words for _, words in _BOUND_WORDS_AFTER.values()) + r")\Z", re.IGNORECASE
-)
+_KINDS = ("min", "max", "about")
+
+
+def _word_pattern(entry: str) -> str:
+    """A table entry as a pattern: its words with white space between, "*" for any ending."""
+    return r"\s+".join(
+        re.escape(w.rstrip("*")) + (r"[^\W\d_]*" if w.endswith("*") else "") for w in entry.split()
+    )
+
+
+def _table(name: str, kind: str) -> list[str]:
+    """A group of a bound table, of every language: a figure's language is not known here."""
+    return [e for lang in resources.LANGUAGES for e in resources.raw(lang)[name][kind]]
+
+
+@cache
+def _bounds() -> dict[str, re.Pattern[str]]:
+    """The bound words before a figure (``bound_words``: "более", "up to", "шамамен"), by the
+    bound they make, each as a pattern of the words that end a text; a "more" word may be
+    followed by its ``than`` ("более чем")."""
+    than = "|".join(_word_pattern(w) for w in _table("bound_words", "than"))
+    out = {}
+    for kind in _KINDS:
+        words = "|".join(_word_pattern(w) for w in _table("bound_words", kind))
+        tail = rf"(?:\s+(?:{than}))?" if kind == "min" and than else ""
+        out[kind] = re.compile(rf"(?<!\w)(?:{words}){tail}\s*$", re.IGNORECASE)
+    return out
+
+
+@cache
+def _bounds_after() -> dict[str, re.Pattern[str]]:
+    """The bound words after a figure (``bound_words_after``, Kazakh postpositions: "20-дан
+    астам", "мыңға жуық", "20 шақты"), with the case ending they take on the figure
+    (``bound_endings``): after a hyphen or on its unit word ("теңгеден асып"), or, for a bound
+    the table names ``optional``, right after it if at all ("мыңға жуық", "20 шақты")."""
+    out = {}
+    for kind in _KINDS:
+        words = "|".join(_word_pattern(w) for w in _table("bound_words_after", kind))
+        if not words:
+            continue
+        given = "|".join(re.escape(e) for e in _table("bound_endings", kind))
+        if not given:
+            case = ""
+        elif kind in _table("bound_endings", "optional"):
+            case = rf"(?:-?(?:{given}))?"
+        else:  # endings of one length: a look-behind needs a fixed width
+            case = rf"(?:-(?:{given})|(?<=(?:{given})))"
+        out[kind] = re.compile(rf"{case}[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
+    return out
+
+
+@cache
+def _bound_word_after() -> re.Pattern[str]:
+    words = [_word_pattern(w) for kind in _KINDS for w in _table("bound_words_after", kind)]
+    return re.compile("(?:" + "|".join(words) + r")\Z", re.IGNORECASE)
 
 
 def is_bound_word(word: str) -> bool:
     """Whether ``word`` alone makes a figure a bound or an approximation ("свыше", "около",
     "астам")."""
-    return any(pattern.search(word) for pattern in _BOUNDS.values()) or bool(
-        _BOUND_WORD_AFTER.match(word)
+    return any(pattern.search(word) for pattern in _bounds().values()) or bool(
+        _bound_word_after().match(word)
     )
 
 
@@ -305,7 +328,7 @@ def _noun_end(text: str, q: Quantity) -> int:
 
 def _bound(text: str, start: int, end: int) -> tuple[str | None, int]:
     """The bound ``text[start:end]`` ends with, and where its words start (``end`` if none)."""
-    for name, pattern in _BOUNDS.items():
+    for name, pattern in _bounds().items():
         if m := pattern.search(text, start, end):
             return name, m.start()
     return None, end
@@ -313,7 +336,7 @@ def _bound(text: str, start: int, end: int) -> tuple[str | None, int]:
 
 def _bound_after(text: str, start: int, end: int) -> tuple[str, int] | None:
     """The bound a Kazakh postposition right after ``text[:start]`` gives, and where it ends."""
-    for name, pattern in _BOUNDS_AFTER.items():
+    for name, pattern in _bounds_after().items():
         if m := pattern.match(text, start, end):
             return name, m.end()
     return None

@@ -44,6 +44,9 @@ TABLES = (
     "number_words",
     "hundred_words",
     "translations",
+    "bound_words",
+    "bound_words_after",
+    "bound_endings",
 )
 
 
