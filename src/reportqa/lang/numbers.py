@@ -100,67 +100,34 @@ _A = r"a(?=[^\S\n]+(?:hundred|thousand|million|billion|trillion)\b)"  # "a thous
 _HUNDRED = "|".join(sorted(_HUNDREDS))
 _WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|{_HUNDRED}|{_A})(?!\w)", re.IGNORECASE)
 
-_RU_MONTHS = (
-    "январ",
-    "феврал",
-    "март",
-    "апрел",
-    "ма",
-    "июн",
-    "июл",
-    "август",
-    "сентябр",
-    "октябр",
-    "ноябр",
-    "декабр",
-)
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_KK_MONTHS = (
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-)  # with any case ending: "мамыр айында", "мамырда", "шілдеден"
-_RU_MONTH_NAMES = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
-_MONTH = (
-    r"(?:(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)(?:ь|я|е|ю|ём|ем)"
-    r"|(?:март|август)(?:а|е|у|ом)?|ма(?:й|я|е|ю|ем)"
-    rf"|(?-i:{'|'.join(_EN_MONTHS)})|(?:{'|'.join(_KK_MONTHS)})\w{{0,6}})(?!\w)"
-)  # English names are capitalised
+
+def _months() -> tuple[dict[str, tuple[str, ...]], str, str]:
+    """The months of the ``month_names`` tables: each language's names (the first form of each
+    month), a pattern of every form of every language, and the same with each month a group
+    named by its language and number ("ru5"), to tell which it is. A form ending in "*" takes up
+    to six letters of ending; one written with a capital is matched only so ("May", not
+    "may")."""
+    from . import resources
+
+    names: dict[str, tuple[str, ...]] = {}
+    groups: list[str] = []
+    for language in resources.LANGUAGES:
+        months = resources.raw(language)["month_names"]
+        names[language] = tuple(forms.split()[0].rstrip("*") for forms in months)
+        for number, forms in enumerate(months, start=1):
+            patterns = "|".join(_form_pattern(form) for form in forms.split())
+            groups.append(f"(?P<{language}{number}>{patterns})")
+    plain = [g.split(">", 1)[1][:-1] for g in groups]
+    return names, "(?:" + "|".join(plain) + r")(?!\w)", "(?:" + "|".join(groups) + r")(?!\w)"
+
+
+def _form_pattern(form: str) -> str:
+    if form.endswith("*"):
+        return re.escape(form[:-1]) + r"\w{0,6}"
+    return f"(?-i:{re.escape(form)})" if form[:1].isupper() else re.escape(form)
+
+
+_MONTH_NAMES, _MONTH, _MONTH_NUMBERED = _months()
 
 _MASTER = re.compile(
     rf"""(?<![\w.,])(?:
@@ -575,15 +542,8 @@ def _prev_word(text: str, start: int) -> str:
 
 def _month_number(word: str) -> int:
     """1–12 for a month name in any case form, 0 for anything else."""
-    if word in _EN_MONTHS:
-        return _EN_MONTHS.index(word) + 1
-    if word[:1].isascii() or not re.fullmatch(_MONTH, word, re.IGNORECASE):
-        return 0
-    lower = word.lower()
-    if kazakh := [s for s in _KK_MONTHS if lower.startswith(s)]:
-        return _KK_MONTHS.index(kazakh[0]) + 1
-    stem = max((s for s in _RU_MONTHS if lower.startswith(s)), key=len)
-    return _RU_MONTHS.index(stem) + 1
+    m = re.fullmatch(_MONTH_NUMBERED, word, re.IGNORECASE)
+    return int(m.lastgroup[2:]) if m and m.lastgroup else 0
 
 
 def _noun(text: str, pos: int) -> str | None:
@@ -704,7 +664,7 @@ def format_quantity(q: Quantity, lang: str = "ru") -> str:
         return f"{int(q.value)}–{last}" + ("" if en else " годы")
     if q.kind == "date":
         if 1 <= q.value <= 12:
-            return (_EN_MONTHS if en else _RU_MONTH_NAMES)[int(q.value) - 1]
+            return _MONTH_NAMES["en" if en else "ru"][int(q.value) - 1]
         day = int(q.value)
         return f"{day % 100:02d}.{day // 100 % 100:02d}.{day // 10000}"
     exponent = 0

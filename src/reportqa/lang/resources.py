@@ -47,6 +47,7 @@ TABLES = (
     "bound_words",
     "bound_words_after",
     "bound_endings",
+    "month_names",
 )
 
 
