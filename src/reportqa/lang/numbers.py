@@ -161,11 +161,24 @@ _PERCENT = re.compile(
       | % | (?:процент[а-яё]*|пайыз\w*|per{_SP}?cent|pct)(?!\w))""",
     re.VERBOSE | re.IGNORECASE,
 )
+
+
+def _period_words(group: str) -> str:
+    """The ``period_words`` of ``group`` ("month", "week", "part", ...) of every language, as an
+    alternation: "*" for any ending."""
+    from . import resources
+
+    forms = [w for lang in resources.LANGUAGES for w in resources.raw(lang)["period_words"][group]]
+    return "|".join(
+        re.escape(w[:-1]) + r"[^\W\d_]*" if w.endswith("*") else re.escape(w) for w in forms
+    )
+
+
 _DURATION = re.compile(
-    rf"""{_SP}*(?:(?P<month>месяц[а-яё]*|мес\.|months?|ай(?:ы|да|ында|дың|ының|ға|дан|ынан)?)
-      | (?P<year>год(?:а|у)?|лет|years?)
-      | (?P<week>недел[а-яё]*|weeks?|апта(?:сы|да|ның|ға|дан)?)
-      | (?P<day>дн(?:я|ей)|день|days?|күн(?:і|де|нің|ге|нен)?))(?!\w)""",
+    rf"""{_SP}*(?:(?P<month>{_period_words("month")})
+      | (?P<year>{_period_words("year")})
+      | (?P<week>{_period_words("week")})
+      | (?P<day>{_period_words("day")}))(?!\w)""",
     re.VERBOSE | re.IGNORECASE,
 )
 _UNITS = (
@@ -234,8 +247,8 @@ _YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}  # "на 2000 больше" is
 # A part of a year right before a number makes it the year: "за 7 месяцев 2025", "the first seven
 # months of 2025", "в первом полугодии 2025", "жеті айда 2025".
 _PERIOD_BEFORE = re.compile(
-    r"(?<!\w)(?:месяц[а-яё]*|мес\.|months?|ай(?:ы|да|ында|дың|ының)?|полугоди[а-яё]*|квартал[а-яё]*"
-    r"|half|quarter|недел[а-яё]*|weeks?|апта(?:сы|да)?)(?:[^\S\n]+of)?[^\S\n]+\Z",
+    rf"(?<!\w)(?:{_period_words('month')}|{_period_words('part')}|{_period_words('week')})"
+    rf"(?:[^\S\n]+(?:{_period_words('link')}))?[^\S\n]+\Z",
     re.IGNORECASE,
 )
 _NOT_NOUNS = frozenset(

@@ -48,6 +48,7 @@ TABLES = (
     "bound_words_after",
     "bound_endings",
     "month_names",
+    "period_words",
 )
 
 
