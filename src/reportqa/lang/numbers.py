@@ -110,15 +110,16 @@ def _months() -> tuple[dict[str, tuple[str, ...]], str, str]:
     from . import resources
 
     names: dict[str, tuple[str, ...]] = {}
-    groups: list[str] = []
+    plain: list[str] = []
+    named: list[str] = []
     for language in resources.LANGUAGES:
         months = resources.raw(language)["month_names"]
         names[language] = tuple(forms.split()[0].rstrip("*") for forms in months)
         for number, forms in enumerate(months, start=1):
             patterns = "|".join(_form_pattern(form) for form in forms.split())
-            groups.append(f"(?P<{language}{number}>{patterns})")
-    plain = [g.split(">", 1)[1][:-1] for g in groups]
-    return names, "(?:" + "|".join(plain) + r")(?!\w)", "(?:" + "|".join(groups) + r")(?!\w)"
+            plain.append(patterns)
+            named.append(f"(?P<{language}{number}>{patterns})")
+    return names, "(?:" + "|".join(plain) + r")(?!\w)", "(?:" + "|".join(named) + r")(?!\w)"
 
 
 def _form_pattern(form: str) -> str:
