@@ -101,27 +101,19 @@ _RELATIVE_YEAR = re.compile(
 _KINDS = ("min", "max", "about")
 
 
-def _word_pattern(entry: str) -> str:
-    """A table entry as a pattern: its words with white space between, "*" for any ending."""
-    return r"\s+".join(
-        re.escape(w.rstrip("*")) + (r"[^\W\d_]*" if w.endswith("*") else "") for w in entry.split()
-    )
-
-
-def _table(name: str, kind: str) -> list[str]:
-    """A group of a bound table, of every language: a figure's language is not known here."""
-    return [e for lang in resources.LANGUAGES for e in resources.raw(lang)[name][kind]]
-
-
 @cache
 def _bounds() -> dict[str, re.Pattern[str]]:
     """The bound words before a figure (``bound_words``: "более", "up to", "шамамен"), by the
     bound they make, each as a pattern of the words that end a text; a "more" word may be
     followed by its ``than`` ("более чем")."""
-    than = "|".join(_word_pattern(w) for w in _table("bound_words", "than"))
+    than = "|".join(
+        resources.as_pattern(w) for w in resources.every_language("bound_words", "than")
+    )
     out = {}
     for kind in _KINDS:
-        words = "|".join(_word_pattern(w) for w in _table("bound_words", kind))
+        words = "|".join(
+            resources.as_pattern(w) for w in resources.every_language("bound_words", kind)
+        )
         tail = rf"(?:\s+(?:{than}))?" if kind == "min" and than else ""
         out[kind] = re.compile(rf"(?<!\w)(?:{words}){tail}\s*$", re.IGNORECASE)
     return out
@@ -135,13 +127,15 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
     the table names ``optional``, right after it if at all ("мыңға жуық", "20 шақты")."""
     out = {}
     for kind in _KINDS:
-        words = "|".join(_word_pattern(w) for w in _table("bound_words_after", kind))
+        words = "|".join(
+            resources.as_pattern(w) for w in resources.every_language("bound_words_after", kind)
+        )
         if not words:
             continue
-        given = "|".join(re.escape(e) for e in _table("bound_endings", kind))
+        given = "|".join(re.escape(e) for e in resources.every_language("bound_endings", kind))
         if not given:
             case = ""
-        elif kind in _table("bound_endings", "optional"):
+        elif kind in resources.every_language("bound_endings", "optional"):
             case = rf"(?:-?(?:{given}))?"
         else:  # endings of one length: a look-behind needs a fixed width
             case = rf"(?:-(?:{given})|(?<=(?:{given})))"
@@ -151,7 +145,11 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
 
 @cache
 def _bound_word_after() -> re.Pattern[str]:
-    words = [_word_pattern(w) for kind in _KINDS for w in _table("bound_words_after", kind)]
+    words = [
+        resources.as_pattern(w)
+        for kind in _KINDS
+        for w in resources.every_language("bound_words_after", kind)
+    ]
     return re.compile("(?:" + "|".join(words) + r")\Z", re.IGNORECASE)
 
 

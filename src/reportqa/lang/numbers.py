@@ -116,16 +116,15 @@ def _months() -> tuple[dict[str, tuple[str, ...]], str, str]:
         months = resources.raw(language)["month_names"]
         names[language] = tuple(forms.split()[0].rstrip("*") for forms in months)
         for number, forms in enumerate(months, start=1):
-            patterns = "|".join(_form_pattern(form) for form in forms.split())
+            patterns = "|".join(
+                f"(?-i:{re.escape(form)})"
+                if form[:1].isupper()
+                else resources.as_pattern(form, r"\w{0,6}")
+                for form in forms.split()
+            )
             plain.append(patterns)
             named.append(f"(?P<{language}{number}>{patterns})")
     return names, "(?:" + "|".join(plain) + r")(?!\w)", "(?:" + "|".join(named) + r")(?!\w)"
-
-
-def _form_pattern(form: str) -> str:
-    if form.endswith("*"):
-        return re.escape(form[:-1]) + r"\w{0,6}"
-    return f"(?-i:{re.escape(form)})" if form[:1].isupper() else re.escape(form)
 
 
 _MONTH_NAMES, _MONTH, _MONTH_NUMBERED = _months()
@@ -169,10 +168,7 @@ def _period_words(group: str) -> str:
     alternation: "*" for any ending."""
     from . import resources
 
-    forms = [w for lang in resources.LANGUAGES for w in resources.raw(lang)["period_words"][group]]
-    return "|".join(
-        re.escape(w[:-1]) + r"[^\W\d_]*" if w.endswith("*") else re.escape(w) for w in forms
-    )
+    return "|".join(map(resources.as_pattern, resources.every_language("period_words", group)))
 
 
 _DURATION = re.compile(

@@ -18,11 +18,22 @@ parser, in ``numbers.py``.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-__all__ = ["LANGUAGES", "TABLES", "raw", "keys", "phrases", "grouped_phrases", "surface"]
+__all__ = [
+    "LANGUAGES",
+    "TABLES",
+    "raw",
+    "keys",
+    "phrases",
+    "grouped_phrases",
+    "surface",
+    "every_language",
+    "as_pattern",
+]
 
 LANGUAGES = ("ru", "en", "kk")
 # Tables every language has (an empty list is allowed where a language needs none).
@@ -99,3 +110,17 @@ def keys(language: str, name: str, group: str | None = None) -> frozenset[str]:
 def grouped_phrases(language: str, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """Each group of a grouped table (``question_words``, ``measures``, ...) as phrases."""
     return {group: phrases(language, name, group) for group in raw(language)[name]}
+
+
+def every_language(name: str, group: str) -> list[str]:
+    """The entries of one group of a grouped table in every language, in ``LANGUAGES`` order:
+    for patterns applied to a text whose language is not known (bound words, periods)."""
+    return [entry for language in LANGUAGES for entry in raw(language)[name][group]]
+
+
+def as_pattern(entry: str, ending: str = r"[^\W\d_]*") -> str:
+    """A table entry as a regular expression: its words with white space between, a word
+    ending in "*" followed by ``ending`` (by default any letters)."""
+    return r"\s+".join(
+        re.escape(w[:-1]) + ending if w.endswith("*") else re.escape(w) for w in entry.split()
+    )
