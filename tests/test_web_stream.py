@@ -106,6 +106,8 @@ def test_deltas_stream_escaped_then_the_answer_replaces_them(
     assert last_reply(searching) == "Searching the report…"
     assert searching[0][-2] == {"role": "user", "content": "Сколько вузов?"}
     assert searching[2] == ""  # the question box is cleared at once
+    # and never again: a next question typed while this answer comes stays in the box
+    assert all(isinstance(s[2], type(gr.skip())) for s in [*partials, final])
     assert [last_reply(s) for s in partials] == [
         "Согласно",
         "Согласно отчёту \\[1\\]",
@@ -184,3 +186,16 @@ def test_the_page_shows_a_real_short_answer_in_bold_before_the_quote(report_qa: 
     assert first == f"**{short.text}** [\\[{short.citation}\\]](#src-1-{short.citation})"
     assert second.startswith("«") and f"](#src-1-{short.citation})" in second
     assert answer.answer.startswith(f"{short.text} — «")  # the state keeps the whole text
+
+
+def test_a_question_or_claim_sent_while_one_is_answered_is_taken_next(
+    documents: tuple[Document, ...],
+) -> None:
+    """Gradio's default for a submit drops one sent while the last is pending: "always_last"
+    runs it when that one is done (with the box as it is then, which the answer left alone)."""
+    page = build_page(
+        StreamingQA(documents, []), FeedbackLog(Path("unused.jsonl")), max_question_chars=500
+    )
+    modes = {f.fn.__name__: f.trigger_mode for f in page.fns.values() if f.fn is not None}
+    asking = ("respond", "ask_example", "check", "check_example")
+    assert {name: modes[name] for name in asking} == dict.fromkeys(asking, "always_last")

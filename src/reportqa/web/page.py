@@ -72,6 +72,10 @@ if TYPE_CHECKING:
 __all__ = ["build_page"]
 
 _PRIVATE: dict[str, Any] = {"api_visibility": "private"}
+# A question (or claim) sent while the last one is still being answered, its last message on its
+# way, is taken when that one is done, reading the box then. Gradio's default for a submit or a
+# click ("once") would drop it without a word.
+_TAKEN_NEXT: dict[str, Any] = {"trigger_mode": "always_last"}
 # Run in the browser before ``start``: the ``doc`` parameters of the ``src`` of the
 # ``<gradio-app>`` this page is embedded as (the first on the host page), one a line; "" on the
 # page itself, whose own URL the server reads.
@@ -159,11 +163,13 @@ def build_page(
         shown = messages(answers, lang, base)
         shown.append({"role": "user", "content": question_markdown(question)})
 
-        def pending(text: str) -> tuple[Any, ...]:
+        def pending(text: str, box: Any = None) -> tuple[Any, ...]:
             reply: MessageDict = {"role": "assistant", "content": partial_markdown(text, lang)}
-            return [*shown, reply], gr.skip(), "", gr.skip(), gr.skip()
+            return [*shown, reply], gr.skip(), gr.skip() if box is None else box, *(gr.skip(),) * 2
 
-        yield pending("")
+        # The question box is cleared once, at the start: what the reader types while the
+        # answer comes stays, and if sent meanwhile it is asked next (``_TAKEN_NEXT``).
+        yield pending("", box="")
         text = ""
         try:
             for item in items:
@@ -181,7 +187,7 @@ def build_page(
         yield (
             messages(answers, lang, base),
             answers,
-            "",
+            gr.skip(),
             sources_html(answers, docs(), lang, base),
             gr.DownloadButton(value=export_file(answers, lang, request), interactive=True),
         )
@@ -469,13 +475,14 @@ def build_page(
 
         outputs = [chat, answers, question, sources, export]
         asked = [answers, lang, picker, thread]
-        question.submit(respond, [question, *asked], outputs, **_PRIVATE)
-        examples.click(ask_example, [examples, *asked], outputs, **_PRIVATE)
+        question.submit(respond, [question, *asked], outputs, **_TAKEN_NEXT, **_PRIVATE)
+        examples.click(ask_example, [examples, *asked], outputs, **_TAKEN_NEXT, **_PRIVATE)
         picker.input(rescope, [lang, picker, answers], [scope_box, thread], **_PRIVATE)
-        check_btn.click(check, [claim, lang], [verdict, result], **_PRIVATE)
-        claim.submit(check, [claim, lang], [verdict, result], **_PRIVATE)
+        checked = [verdict, result]
+        check_btn.click(check, [claim, lang], checked, **_TAKEN_NEXT, **_PRIVATE)
+        claim.submit(check, [claim, lang], checked, **_TAKEN_NEXT, **_PRIVATE)
         claim_examples.click(
-            check_example, [claim_examples, lang], [claim, verdict, result], **_PRIVATE
+            check_example, [claim_examples, lang], [claim, *checked], **_TAKEN_NEXT, **_PRIVATE
         )
         relabelled = [
             *(head, about, lang, chat, question, examples, sources_title, sources, export),
