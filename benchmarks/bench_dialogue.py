@@ -6,8 +6,8 @@ asked alone (no history: what every channel did before).
 
 FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
 are development data (the follow-up model is fitted on them, ``train_followup.py``), and so are
-report-dialogues-3.jsonl to -9.jsonl, whose turns have been read; report-dialogues-10.jsonl is
-the measuring set (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a development set: how it was read
+report-dialogues-3.jsonl to -9.jsonl, whose turns have been read; report-dialogues-10.jsonl and
+-11.jsonl are measuring sets (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a development set: how it was read
 (``interpreted_as``) and whether it was right.
 """
 
@@ -20,7 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
-MEASURING = frozenset({"report-dialogues-10.jsonl"})  # totals only: its turns are never shown
+MEASURING = frozenset(
+    {"report-dialogues-10.jsonl", "report-dialogues-11.jsonl"}
+)  # totals only: its turns are never shown
 
 
 def main() -> None:
