@@ -5,10 +5,10 @@ asked alone (no history: what every channel did before).
     python benchmarks/bench_dialogue.py [FILE.jsonl] [--show]
 
 FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
-are development data (the follow-up model is fitted on them, ``train_followup.py``), and so are
-report-dialogues-3.jsonl to -9.jsonl, whose turns have been read; report-dialogues-10.jsonl and
--11.jsonl are measuring sets (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a development set: how it was read
-(``interpreted_as``) and whether it was right.
+to -9.jsonl are development data (their turns have been read, and the follow-up model is fitted
+on them, ``train_followup.py``); report-dialogues-10.jsonl and -11.jsonl are measuring sets
+(benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a
+development set: how it was read (``interpreted_as``) and whether it was right.
 """
 
 from __future__ import annotations

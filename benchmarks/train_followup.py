@@ -6,7 +6,9 @@ provenance, to ``src/reportqa/dialogue/followup_model.json``.
 Data, all of it development data (``benchmarks/data/README.md``):
 
 - **follow-ups** (label 1): every turn but the first of the development dialogues
-  (``report-dialogues.jsonl``, ``report-dialogues-2.jsonl``), read against the turns before it;
+  (``report-dialogues.jsonl`` and ``report-dialogues-2.jsonl`` to ``-9.jsonl``: sets 3 to 9
+  were frozen to measure and joined once their turns had been read), read against the turns
+  before it;
 - **new topics** (label 0): the first question of a dialogue read after the whole of another
   dialogue of its language (``PAIRS`` of them each), and every question of the fitting sets
   (``report-fit-{ru,en,kk}.jsonl``) read after one dialogue of its language drawn at random.
@@ -20,7 +22,8 @@ in the group of the dialogue its history comes from, a follow-up in its own dial
 conversation is scored by a model that saw it. The threshold stays 0.5. The figures written are
 out of fold.
 
-Never fitted on: the frozen measuring sets (``report-dialogues-3.jsonl``, ``report-test*``).
+Never fitted on: the frozen measuring sets (``report-dialogues-10.jsonl``, ``-11.jsonl``,
+``report-test*``).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
-DIALOGUES = ("report-dialogues.jsonl", "report-dialogues-2.jsonl")
+DIALOGUES = ("report-dialogues.jsonl", *(f"report-dialogues-{n}.jsonl" for n in range(2, 10)))
 SINGLES = ("report-fit-ru.jsonl", "report-fit-en.jsonl", "report-fit-kk.jsonl")
 PAIRS = 2
 CS = (0.1, 0.3, 1.0, 3.0, 10.0)

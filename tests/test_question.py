@@ -141,6 +141,20 @@ def test_question_and_kind_words_are_not_content_words() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("Who has trained tyre makers since 2023?", ["trained", "tyre", "makers"]),
+        ("What was built until 2024?", ["built"]),
+        ("Колледж қай жылдан бері дайындайды?", ["Колледж", "дайындайды"]),
+    ],
+)
+def test_prepositions_and_postpositions_of_time_are_not_content_words(
+    question: str, words: list[str]
+) -> None:
+    assert [t.text for t in read_question(question).words] == words
+
+
 def test_names_are_capitalised_latin_or_quoted_words() -> None:
     read = read_question("Сколько вложил «казцинк» в ERG и Темиртау?")
     assert [t.text for t in read.names] == ["казцинк", "ERG", "Темиртау"]
