@@ -163,9 +163,11 @@ def build_page(
         shown = messages(answers, lang, base)
         shown.append({"role": "user", "content": question_markdown(question)})
 
-        def pending(text: str, box: Any = None) -> tuple[Any, ...]:
+        def pending(text: str, box: str | None = None) -> tuple[Any, ...]:
+            """The chat with the answer so far; ``box`` the question box's new value, if any."""
             reply: MessageDict = {"role": "assistant", "content": partial_markdown(text, lang)}
-            return [*shown, reply], gr.skip(), gr.skip() if box is None else box, *(gr.skip(),) * 2
+            question_box = gr.skip() if box is None else box
+            return [*shown, reply], gr.skip(), question_box, gr.skip(), gr.skip()
 
         # The question box is cleared once, at the start: what the reader types while the
         # answer comes stays, and if sent meanwhile it is asked next (``_TAKEN_NEXT``).
