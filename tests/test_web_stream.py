@@ -199,3 +199,16 @@ def test_a_question_or_claim_sent_while_one_is_answered_is_taken_next(
     modes = {f.fn.__name__: f.trigger_mode for f in page.fns.values() if f.fn is not None}
     asking = ("respond", "ask_example", "check", "check_example")
     assert {name: modes[name] for name in asking} == dict.fromkeys(asking, "always_last")
+
+
+def test_choosing_documents_does_not_queue_beside_a_question(
+    documents: tuple[Document, ...],
+) -> None:
+    """A pick and a question right after it, both queued, sometimes lost the answer in the
+    browser though the server had sent it: the pick's small event runs off the queue."""
+    page = build_page(
+        StreamingQA(documents, []), FeedbackLog(Path("unused.jsonl")), max_question_chars=500
+    )
+    queued = {f.fn.__name__: f.queue for f in page.fns.values() if f.fn is not None}
+    assert queued["rescope"] is False
+    assert queued["respond"] is True  # answers stream through the queue

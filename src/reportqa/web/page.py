@@ -479,7 +479,10 @@ def build_page(
         asked = [answers, lang, picker, thread]
         question.submit(respond, [question, *asked], outputs, **_TAKEN_NEXT, **_PRIVATE)
         examples.click(ask_example, [examples, *asked], outputs, **_TAKEN_NEXT, **_PRIVATE)
-        picker.input(rescope, [lang, picker, answers], [scope_box, thread], **_PRIVATE)
+        # Off the queue: a question asked right after a pick (both events of one session in the
+        # queue at once) sometimes never got its answer shown, though the server had sent it
+        # (Gradio 6.31; the picker's browser test failed 8 runs in 14 so, none in 26 off it).
+        picker.input(rescope, [lang, picker, answers], [scope_box, thread], queue=False, **_PRIVATE)
         checked = [verdict, result]
         check_btn.click(check, [claim, lang], checked, **_TAKEN_NEXT, **_PRIVATE)
         claim.submit(check, [claim, lang], checked, **_TAKEN_NEXT, **_PRIVATE)
