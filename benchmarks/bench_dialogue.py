@@ -20,9 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
-MEASURING = frozenset(
-    {"report-dialogues-10.jsonl", "report-dialogues-11.jsonl"}
-)  # totals only: its turns are never shown
+# the measuring sets: totals only, their turns are never shown
+MEASURING = frozenset({"report-dialogues-10.jsonl", "report-dialogues-11.jsonl"})
 
 
 def main() -> None:
