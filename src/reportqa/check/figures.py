@@ -106,14 +106,10 @@ def _bounds() -> dict[str, re.Pattern[str]]:
     """The bound words before a figure (``bound_words``: "более", "up to", "шамамен"), by the
     bound they make, each as a pattern of the words that end a text; a "more" word may be
     followed by its ``than`` ("более чем")."""
-    than = "|".join(
-        resources.as_pattern(w) for w in resources.every_language("bound_words", "than")
-    )
+    than = resources.alternation("bound_words", "than")
     out = {}
     for kind in _KINDS:
-        words = "|".join(
-            resources.as_pattern(w) for w in resources.every_language("bound_words", kind)
-        )
+        words = resources.alternation("bound_words", kind)
         tail = rf"(?:\s+(?:{than}))?" if kind == "min" and than else ""
         out[kind] = re.compile(rf"(?<!\w)(?:{words}){tail}\s*$", re.IGNORECASE)
     return out
@@ -127,9 +123,7 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
     the table names ``optional``, right after it if at all ("мыңға жуық", "20 шақты")."""
     out = {}
     for kind in _KINDS:
-        words = "|".join(
-            resources.as_pattern(w) for w in resources.every_language("bound_words_after", kind)
-        )
+        words = resources.alternation("bound_words_after", kind)
         if not words:
             continue
         given = "|".join(re.escape(e) for e in resources.every_language("bound_endings", kind))
@@ -145,12 +139,8 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
 
 @cache
 def _bound_word_after() -> re.Pattern[str]:
-    words = [
-        resources.as_pattern(w)
-        for kind in _KINDS
-        for w in resources.every_language("bound_words_after", kind)
-    ]
-    return re.compile("(?:" + "|".join(words) + r")\Z", re.IGNORECASE)
+    words = [resources.alternation("bound_words_after", kind) for kind in _KINDS]
+    return re.compile("(?:" + "|".join(filter(None, words)) + r")\Z", re.IGNORECASE)
 
 
 def is_bound_word(word: str) -> bool:

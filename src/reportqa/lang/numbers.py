@@ -168,7 +168,7 @@ def _period_words(group: str) -> str:
     alternation: "*" for any ending."""
     from . import resources
 
-    return "|".join(map(resources.as_pattern, resources.every_language("period_words", group)))
+    return resources.alternation("period_words", group)
 
 
 _DURATION = re.compile(

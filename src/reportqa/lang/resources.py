@@ -33,6 +33,7 @@ __all__ = [
     "surface",
     "every_language",
     "as_pattern",
+    "alternation",
 ]
 
 LANGUAGES = ("ru", "en", "kk")
@@ -124,3 +125,9 @@ def as_pattern(entry: str, ending: str = r"[^\W\d_]*") -> str:
     return r"\s+".join(
         re.escape(w[:-1]) + ending if w.endswith("*") else re.escape(w) for w in entry.split()
     )
+
+
+def alternation(name: str, group: str) -> str:
+    """The entries of one group of a grouped table in every language (``every_language``) as
+    one alternation of their patterns (``as_pattern``); "" when the group is empty."""
+    return "|".join(as_pattern(entry) for entry in every_language(name, group))
