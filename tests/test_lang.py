@@ -88,6 +88,36 @@ def test_a_kazakh_word_is_cut_to_the_shortest_stem_the_dictionary_knows(
     assert stem("бюджетін") == "бюдж"
 
 
+def test_kazakh_typed_without_kazakh_letters_is_keyed_as_written_with_them() -> None:
+    # a Russian keyboard has no ө, і, ғ, қ: "ондирис" is "өндіріс", and its endings too
+    for typed, written in [
+        ("ондирис", "өндіріс"),
+        ("ости", "өсті"),
+        ("пайызга", "пайызға"),
+        ("комир", "көмір"),
+    ]:
+        assert word_key(typed, "kk") == word_key(written, "kk"), (typed, written)
+    question = read_question("болат ондирисi канша пайызга ости")
+    assert question.language == "kk"
+    assert question.kind == "quantity" and question.measure == "percent"
+    assert question.direction == read_question("болат өндірісі қанша пайызға өсті").direction != 0
+
+
+def test_a_typed_spelling_two_kazakh_words_share_is_left_as_it_is() -> None:
+    # "кун" is how both "күн" (day) and "құн" (cost) are typed: no guess between them
+    assert {resources.typed(w, "kk") for w in ("күн", "құн")} == {"кун"}
+    assert word_key("кун", "kk") == "кун"
+    assert word_key("күн", "kk") != word_key("құн", "kk")
+
+
+def test_flat_tables_match_kazakh_words_typed_without_kazakh_letters() -> None:
+    stop = resources.surface("kk", "stopwords")
+    assert "қандай" in stop and "кандай" in stop
+    assert "ғана" in stop and "гана" in stop
+    # a language without a keyboard table is unchanged
+    assert resources.typed("сколько", "ru") == "сколько"
+
+
 def test_kazakh_possessive_forms_share_the_key_of_their_lexicon_word() -> None:
     assert word_key("зауыты", "kk") == word_key("зауыттар", "kk") == word_key("зауыт", "kk")
     assert translations("kk", "ru")[word_key("облысында", "kk")] >= {word_key("область", "ru")}
@@ -207,6 +237,12 @@ def test_detect_language(text: str, lang: str) -> None:
 
 def test_no_letters_gives_the_default() -> None:
     assert detect_language("2024?", default="en") == "en"
+
+
+def test_kazakh_typed_on_a_russian_keyboard_is_kazakh_unless_the_words_are_russian() -> None:
+    assert detect_language("картехке акша кай жылдары болинеди") == "kk"
+    # "автомобили" is how "автомобилі" is typed, and a Russian word: it does not count
+    assert detect_language("автомобили выпуск 2024") == "ru"
 
 
 def test_a_quoted_kazakh_name_leaves_a_russian_sentence_russian() -> None:

@@ -82,3 +82,22 @@ def test_ask_rejects_bad_input_with_a_project_error(report_qa: ReportQA) -> None
 
 def test_undecodable_argument_bytes_are_replaced_not_fatal() -> None:
     assert clean_question("Сколько\udcff вузов?", 2000) == "Сколько\ufffd вузов?"
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("көмір өндіру қанша пайызға өсті", "комир ондиру канша пайызга ости"),
+        ("Картехке ақша қай жылдары бөлінеді", "картехке акша кай жылдары болинеди"),
+    ],
+    ids=["coal-output-rise", "techhub-funding-years"],
+)
+def test_kazakh_typed_on_a_russian_keyboard_is_answered_as_written(
+    report_qa: ReportQA, written: str, typed: str
+) -> None:
+    # a phone's Russian keyboard has no ө, і, қ: the question means the same and gets the same
+    # answer (before, the first was answered from another sentence and the second refused)
+    as_written, as_typed = report_qa.ask(written), report_qa.ask(typed)
+    assert not as_written.refused and not as_typed.refused
+    assert as_typed.language == "kk"
+    assert as_typed.answer == as_written.answer

@@ -1,7 +1,8 @@
 """Which language a text is in: Russian, Kazakh or English.
 
-Kazakh when its Kazakh words (with a letter Russian lacks, or in the ``function_words`` table of
-``resources/kk.json``) outnumber Russian stop words; otherwise the majority script. Quoted names
+Kazakh when its Kazakh words (with a letter Russian lacks, in the ``function_words`` table of
+``resources/kk.json``, or a word of the Kazakh tables with such a letter typed without it: "кай",
+"акша", unless a Russian word is spelt so: "автомобили") outnumber Russian stop words; otherwise the majority script. Quoted names
 do not count: «Жұмыс тап» in a Russian sentence leaves it Russian.
 
 Left out: other languages (a Latin-script text is English), mixed-language texts beyond the
@@ -13,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import resources
-from .tokens import KAZAKH_LETTERS
+from .tokens import KAZAKH_LETTERS, is_russian_word
 
 __all__ = ["detect_language"]
 
@@ -34,6 +35,14 @@ def _unquoted(text: str) -> str:
     return "".join(out) if closing is None else text
 
 
+@lru_cache(maxsize=1)
+def _typed_kazakh() -> frozenset[str]:
+    """The words of the Kazakh tables that have a letter Russian lacks, as typed without it."""
+    return frozenset(
+        typed for w in resources.words("kk") if (typed := resources.typed(w, "kk")) != w
+    )
+
+
 @lru_cache(maxsize=4096)
 def detect_language(text: str, default: str = "ru") -> str:
     """ "kk", "ru" or "en" (``default`` when ``text`` has no letters). Cached: a question is
@@ -43,8 +52,12 @@ def detect_language(text: str, default: str = "ru") -> str:
     cyrillic_words = [w for w in words if not any("a" <= ch <= "z" for ch in w)]
     kazakh_function = resources.surface("kk", "function_words")
     russian_stop = resources.surface("ru", "stopwords")
+    typed = _typed_kazakh()
     kazakh = sum(
-        w in kazakh_function or any(ch in KAZAKH_LETTERS for ch in w) for w in cyrillic_words
+        w in kazakh_function
+        or any(ch in KAZAKH_LETTERS for ch in w)
+        or (w in typed and not is_russian_word(w))
+        for w in cyrillic_words
     )
     russian = sum(w in russian_stop and w not in kazakh_function for w in cyrillic_words)
     if kazakh > russian:

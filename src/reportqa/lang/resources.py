@@ -34,6 +34,8 @@ __all__ = [
     "every_language",
     "as_pattern",
     "alternation",
+    "typed",
+    "words",
 ]
 
 LANGUAGES = ("ru", "en", "kk")
@@ -85,8 +87,43 @@ def _entries(value: Any) -> list[str]:
 
 @cache
 def surface(language: str, name: str) -> frozenset[str]:
-    """The entries of a flat table, lower-cased with "ё" as "е" (as written, not lemmatised)."""
-    return frozenset(e.lower().replace("ё", "е") for e in _entries(raw(language)[name]))
+    """The entries of a flat table, lower-cased with "ё" as "е" (as written, not lemmatised),
+    and as typed without the language's own letters (``typed``: "канша" for "қанша")."""
+    entries = {e.lower().replace("ё", "е") for e in _entries(raw(language)[name])}
+    return frozenset(entries | {typed(e, language) for e in entries})
+
+
+def typed(word: str, language: str) -> str:
+    """``word`` as typed on a keyboard without the letters of ``language`` that Russian lacks,
+    by its ``keyboard`` table ("өндіріс" is typed "ондирис"); unchanged for a language without
+    one."""
+    table = raw(language).get("keyboard")
+    return "".join(table.get(ch, ch) for ch in word) if table else word
+
+
+@cache
+def words(language: str) -> frozenset[str]:
+    """Every word of the tables of ``language`` (each word of every entry, lower-cased), and the
+    words its ``translations`` translate from: the words of the language the code knows."""
+    data = raw(language)
+    found: set[str] = set()
+
+    def add(value: Any) -> None:
+        if isinstance(value, str):
+            found.update(w.strip("*").lower().replace("ё", "е") for w in value.split())
+        elif isinstance(value, dict):
+            for v in value.values():
+                add(v)
+        elif isinstance(value, list):
+            for v in value:
+                add(v)
+
+    for name in TABLES:
+        if name != "translations":
+            add(data[name])
+    for table in data["translations"].values():
+        found.update(w.lower().replace("ё", "е") for w in table)
+    return frozenset(w for w in found if w.isalpha())
 
 
 @cache

@@ -43,6 +43,7 @@ __all__ = [
     "KAZAKH_LETTERS",
     "PREFIX",
     "prefix_of",
+    "is_russian_word",
 ]
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
@@ -266,20 +267,37 @@ def _kazakh_stem(word: str) -> str:
     """``word`` less up to three endings of the ``suffixes`` table. Of the word and the stems
     some choice of endings leaves (at least three letters), the shortest that the dictionary
     knows (``_kazakh_dictionary``: "зауыты" is "зауыт" + "ы", not "зауы" + "ты"; "облысында" is
-    "облыс"); when it knows none, the longest ending is taken at each step."""
+    "облыс"). A word written without Kazakh-only letters that the dictionary does not know is
+    keyed as the word of the tables it is typed as (``_typed_stem``). Otherwise the longest
+    ending is taken at each step."""
+    stem = _dictionary_stem(word)
+    if stem is None and not KAZAKH_LETTERS.intersection(word):
+        stem = _typed_stem(word)
+    return stem if stem is not None else _stripped(word)
+
+
+def _dictionary_stem(word: str) -> str | None:
     known = _kazakh_dictionary()
+    found = _stems_in(word, known, _kazakh_suffixes())
+    return min(found, key=lambda w: (len(w), w)) if found else None
+
+
+def _stems_in(word: str, known: Any, suffixes: tuple[str, ...]) -> list[str]:
+    """The word and the stems that up to three of ``suffixes`` leave, that are in ``known``."""
     level = {word}
     found = [word] if word in known else []
     for _ in range(3):
         level = {
             w[: -len(suffix)]
             for w in level
-            for suffix in _kazakh_suffixes()
+            for suffix in suffixes
             if w.endswith(suffix) and len(w) - len(suffix) >= _MIN_KK_STEM
         }
         found += [w for w in level if w in known]
-    if found:
-        return min(found, key=lambda w: (len(w), w))
+    return found
+
+
+def _stripped(word: str) -> str:
     for _ in range(3):
         for suffix in _kazakh_suffixes():
             if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_KK_STEM:
@@ -288,6 +306,39 @@ def _kazakh_stem(word: str) -> str:
         else:
             break
     return word
+
+
+@lru_cache(maxsize=1)
+def _kazakh_typed() -> tuple[dict[str, str], tuple[str, ...]]:
+    """The words of the Kazakh tables by how they are typed without Kazakh-only letters
+    (``resources.typed``), where that spelling is one word's alone; and the endings of the
+    ``suffixes`` table, as written and as typed."""
+    spellings: dict[str, set[str]] = {}
+    for w in resources.words("kk"):
+        spellings.setdefault(resources.typed(w, "kk"), set()).add(w)
+    table = {typed: next(iter(ws)) for typed, ws in spellings.items() if len(ws) == 1}
+    endings = set(_kazakh_suffixes()) | {resources.typed(s, "kk") for s in _kazakh_suffixes()}
+    return table, tuple(sorted(endings, key=len, reverse=True))
+
+
+def _typed_stem(word: str) -> str | None:
+    """The key of the table word that ``word`` (no Kazakh-only letters) is typed as: "ондирис"
+    is "өндіріс", "пайызга" is "пайыз", "ости" is "өсті"; None when it is typed as none."""
+    table, endings = _kazakh_typed()
+    found = _stems_in(word, table, endings)
+    if not found:
+        return None
+    word = table[min(found, key=lambda w: (len(w), w))]
+    stem = _dictionary_stem(word)
+    return stem if stem is not None else _stripped(word)
+
+
+@lru_cache(maxsize=50_000)
+def is_russian_word(word: str) -> bool:
+    """Whether ``pymorphy3``'s dictionary has ``word`` (lower case) as a Russian word form."""
+    morph = _morph()
+    with _morph_lock:
+        return bool(morph.word_is_known(word))
 
 
 def pos_of(word: str) -> str | None:
