@@ -21,7 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
 # the measuring sets: totals only, their turns are never shown
-MEASURING = frozenset({"report-dialogues-11.jsonl", "report-dialogues-12.jsonl"})
+MEASURING = frozenset(
+    {"report-dialogues-11.jsonl", "report-dialogues-12.jsonl", "report-dialogues-13.jsonl"}
+)
 
 
 def main() -> None:
