@@ -167,6 +167,17 @@ def test_a_first_question_is_taken_as_it_stands() -> None:
         ),
         ("How much will QARMET get by 2028?", "When will it be funded?", ["QARMET", "2028"], []),
         ("«Картех» технохабы не береді?", "Ал оны қаржыландыру қашан?", ["«Картех»"], ["Ал "]),
+        # what a question asks about is not its verb: a Russian verb form, the Kazakh last word
+        (
+            "Где построят ветряную электростанцию?",
+            "А когда её запустят?",
+            ["(ветряную электростанцию)"],
+            ["построят"],
+        ),
+        ("Картех технохабы қашан ашылады?", "Оны қаржыландыру қанша?", ["(Картех технохабы)"], []),
+        ("Ветроэлектростанция қай жерде салынады?", "Оның қуаты қанша?", ["(Ветроэлектр"], []),
+        # ... unless that last word is a stop word ("бар")
+        ("Облыста қанша колледж бар?", "Олардың қаншасы дуальды оқытады?", ["(колледж)"], []),
     ],
 )
 def test_a_follow_up_is_completed_from_the_thread(

@@ -50,7 +50,7 @@ from importlib import resources as importlib_resources
 from ..evidence.question import Question, find_phrases, read_question
 from ..lang import resources
 from ..lang.detect import detect_language
-from ..lang.tokens import QUOTES, Token, form_of, is_stopword, quoted_spans
+from ..lang.tokens import QUOTES, Token, form_of, is_stopword, pos_of, quoted_spans
 from .turns import Turn
 
 __all__ = ["Resolution", "resolve", "FEATURES", "TABLE", "followup_probability"]
@@ -74,6 +74,8 @@ _SHORT = 2  # a question of at most this many words of its own is short
 _PHRASE = 2  # words of the phrase a question asks about, from the word it asks about on
 _LONG = 6  # the ``length`` feature counts words of its own up to this many
 _PERIOD_KINDS = frozenset({"year", "year_range", "duration"})
+# pymorphy3's parts of speech of a predicate: verb, infinitive, gerund, short participle
+_PREDICATES = frozenset({"VERB", "INFN", "GRND", "PRTS"})
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,8 @@ def _entity(read: Question, table: str) -> str:
     focus = _focus(read, table)
     if focus is None:
         return ""
-    run = _run_around(read, _replaceable(read, table), focus)
+    words = [t for t in _replaceable(read, table) if not _is_predicate(t, read, table)]
+    run = _run_around(read, words if focus in words else _replaceable(read, table), focus)
     at = run.index(focus)
     run = run[at : at + _PHRASE]  # its head follows it: "manufacturing enterprises"
     return read.text[run[0].start : run[-1].end]
@@ -443,7 +446,24 @@ def _focus(read: Question, table: str) -> Token | None:
     after = min(marks) if marks else -1
     measured = _which_nouns(table)
     ranked = [t for t in candidates if t.key not in measured] or candidates
+    ranked = [t for t in ranked if not _is_predicate(t, read, table)] or ranked
     return next((t for t in ranked if t.start > after), ranked[0])
+
+
+def _is_predicate(token: Token, read: Question, table: str) -> bool:
+    """Whether a word says what happens rather than what the question is about ("Когда
+    откроется технохаб?"): a verb form by ``pymorphy3`` for a Russian word, or, in a language
+    whose clauses end with their verb (``predicate_last`` of its table: Kazakh, "Картех
+    технохабы қашан ашылады?"), the question's last word before its particles, unless that is
+    a stop word ("облыста қанша колледж бар?")."""
+    if token.language == "ru":
+        return pos_of(token.lower) in _PREDICATES
+    last = resources.raw(table).get("predicate_last")
+    if last is None:
+        return False
+    particles = {p.lower() for p in last["after"]}
+    words = [t for t in read.tokens if t.kind == "word" and t.lower not in particles]
+    return bool(words) and token.start == words[-1].start and not is_stopword(words[-1])
 
 
 def _is_asking(token: Token, table: str) -> bool:
