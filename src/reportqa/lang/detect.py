@@ -2,8 +2,9 @@
 
 Kazakh when its Kazakh words (with a letter Russian lacks, in the ``function_words`` table of
 ``resources/kk.json``, or a word of the Kazakh tables with such a letter typed without it: "кай",
-"акша", unless a Russian word is spelt so: "автомобили") outnumber Russian stop words; otherwise the majority script. Quoted names
-do not count: «Жұмыс тап» in a Russian sentence leaves it Russian.
+"акша", unless a Russian word is spelt so: "автомобили") outnumber Russian stop words; otherwise
+the majority script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
+Russian.
 
 Left out: other languages (a Latin-script text is English), mixed-language texts beyond the
 majority.
