@@ -30,6 +30,9 @@ from reportqa.lang import resources
         ("Кім барлау жүргізеді?", "kk", "agent"),
         # "қайда" (where) less its ending is "қай" (which): the longer which + noun match wins.
         ("Барлауды қай компания жүргізеді?", "kk", "agent"),
+        # a which word that ends the question governs the noun before it
+        ("Ветроэлектростанцияның қуаты қандай?", "kk", "quantity"),
+        ("Барлау жүргізетін компаниясы қандай?", "kk", "agent"),
         ("Как называется процесс?", "ru", "other"),
         ("Производство выросло?", "ru", "other"),
     ],
@@ -65,6 +68,8 @@ def test_every_kind_and_measure_has_its_words_in_every_language(language: str) -
         ("Какая площадь у парка?", "area"),
         ("What is the capacity in megawatts?", "power"),
         ("Сколько тонн стали выплавили?", "mass"),
+        ("на скок выросла выплавка стали", "percent"),  # colloquial
+        ("Во сколько обойдётся промпарк?", "money"),
         ("Сколько вузов в области?", None),
     ],
 )

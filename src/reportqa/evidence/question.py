@@ -157,8 +157,8 @@ def find_phrases(
 def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
     """The kind of answer asked for, from the first question word of the question, or a "which"
     word and the noun it governs ("қай компания" asks for an agent even though "қай" alone is
-    how "қайда" begins), the longest match at the first place one starts; and the token indexes
-    of those words."""
+    how "қайда" begins; at the end of the question, the noun before it: "қуаты қандай?"), the
+    longest match at the first place one starts; and the token indexes of those words."""
     positions = _word_positions(toks)
     words = resources.grouped_phrases(language, "question_words")
     which = resources.phrases(language, "which_words")
@@ -173,7 +173,13 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
             if not phrase_at(toks, positions, at, phrase):
                 continue
             after = at + len(phrase)
-            for reach in range(after, min(after + _WHICH_REACH, len(positions))):
+            # a "which" word that ends the question is a predicate and governs the noun before
+            # it: "қуаты қандай?", "мощность какая?"
+            if after == len(positions):
+                reaches = range(at - 1, max(at - _WHICH_REACH, 0) - 1, -1)
+            else:
+                reaches = range(after, min(after + _WHICH_REACH, len(positions)))
+            for reach in reaches:
                 for kind in KINDS:
                     for noun in nouns.get(kind, ()):
                         if phrase_at(toks, positions, reach, noun):
