@@ -221,8 +221,9 @@ def _entity(read: Question, table: str) -> str:
     focus = _focus(read, table)
     if focus is None:
         return ""
-    words = [t for t in _replaceable(read, table) if not _is_predicate(t, read, table)]
-    run = _run_around(read, words if focus in words else _replaceable(read, table), focus)
+    replaceable = _replaceable(read, table)
+    words = [t for t in replaceable if not _is_predicate(t, read, table)]
+    run = _run_around(read, words if focus in words else replaceable, focus)
     at = run.index(focus)
     run = run[at : at + _PHRASE]  # its head follows it: "manufacturing enterprises"
     return read.text[run[0].start : run[-1].end]

@@ -40,7 +40,9 @@ def _unquoted(text: str) -> str:
 def _typed_kazakh() -> frozenset[str]:
     """The words of the Kazakh tables that have a letter Russian lacks, as typed without it."""
     return frozenset(
-        typed for w in resources.words("kk") if (typed := resources.typed(w, "kk")) != w
+        typed
+        for typed, ws in resources.typed_spellings("kk").items()
+        if any(w != typed for w in ws)
     )
 
 

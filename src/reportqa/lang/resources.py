@@ -35,6 +35,7 @@ __all__ = [
     "as_pattern",
     "alternation",
     "typed",
+    "typed_spellings",
     "words",
 ]
 
@@ -99,6 +100,16 @@ def typed(word: str, language: str) -> str:
     one."""
     table = raw(language).get("keyboard")
     return "".join(table.get(ch, ch) for ch in word) if table else word
+
+
+@cache
+def typed_spellings(language: str) -> dict[str, frozenset[str]]:
+    """The words of the tables of ``language`` (``words``) by how each is typed (``typed``):
+    "канша" for "қанша" (and for "канша", a row of its own)."""
+    found: dict[str, set[str]] = {}
+    for w in words(language):
+        found.setdefault(typed(w, language), set()).add(w)
+    return {spelling: frozenset(ws) for spelling, ws in found.items()}
 
 
 @cache

@@ -313,12 +313,10 @@ def _kazakh_typed() -> tuple[dict[str, str], tuple[str, ...]]:
     """The words of the Kazakh tables by how they are typed without Kazakh-only letters
     (``resources.typed``), where that spelling is one word's alone; and the endings of the
     ``suffixes`` table, as written and as typed."""
-    spellings: dict[str, set[str]] = {}
-    for w in resources.words("kk"):
-        spellings.setdefault(resources.typed(w, "kk"), set()).add(w)
+    spellings = resources.typed_spellings("kk")
     table = {typed: next(iter(ws)) for typed, ws in spellings.items() if len(ws) == 1}
     endings = set(_kazakh_suffixes()) | {resources.typed(s, "kk") for s in _kazakh_suffixes()}
-    return table, tuple(sorted(endings, key=len, reverse=True))
+    return table, tuple(sorted(endings, key=lambda s: (-len(s), s)))
 
 
 def _typed_stem(word: str) -> str | None:
