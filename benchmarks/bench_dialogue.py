@@ -6,7 +6,8 @@ asked alone (no history: what every channel did before).
 
 FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
 to -9.jsonl are development data (their turns have been read, and the follow-up model is fitted
-on them, ``train_followup.py``); report-dialogues-10.jsonl to -14.jsonl are measuring sets
+on them, ``train_followup.py``); report-dialogues-10.jsonl, measured four times, is development
+data now; report-dialogues-11.jsonl to -14.jsonl are measuring sets
 (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a
 development set: how it was read (``interpreted_as``) and whether it was right.
 """

@@ -135,6 +135,15 @@ def test_a_why_question_presuming_a_fall_conflicts_with_a_rise(small: Small) -> 
     assert plain.feature("direction_conflict") == 0.0  # no direction presumed, none to conflict
 
 
+def test_a_word_of_two_readings_holds_a_question_word_of_either(small: Small) -> None:
+    # "стали" reads first as the verb "стать"; "steel" translates to the noun "сталь"
+    question = "By how much did steel output grow in 2024?"
+    steel = small.sentence(question, "В 2024 году производство")
+    iron = small.sentence(question, "Выпуск чугуна")
+    assert steel.feature("coverage") > iron.feature("coverage")
+    assert steel.probability > iron.probability
+
+
 @pytest.mark.parametrize(
     "question, greeting, compose",
     [

@@ -23,6 +23,7 @@ from reportqa.lang.tokens import (
     tokens,
     word_key,
     words_of,
+    other_keys,
 )
 
 # -- tokens and keys ---------------------------------------------------------------------------
@@ -399,3 +400,15 @@ def test_ner_finds_a_place_and_an_organisation() -> None:
     assert ("ORG", "Северсталь") in [(e.kind, e.text) for e in found]
     assert ("LOC", "Новосибирске") in [(e.kind, e.text) for e in found]
     assert entities("  ") == []
+
+
+def test_a_russian_word_of_a_text_also_has_its_other_likely_dictionary_forms() -> None:
+    # "стали" is most likely the verb "стать"; the noun "сталь" is its other reading
+    stali = next(t for t in tokens("стали — на 6,6%") if t.kind == "word")
+    assert stali.key == "стать"
+    assert other_keys(stali) == frozenset({"сталь"})
+    # a reading pymorphy3 gives almost no weight is not one ("мира" is not "миро")
+    assert other_keys(next(iter(tokens("мира")))) == frozenset()
+    # only Russian words have them, and never their key
+    assert other_keys(next(iter(tokens("steel")))) == frozenset()
+    assert all(t.key not in other_keys(t) for t in tokens("рост шин в регионе"))

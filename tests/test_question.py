@@ -71,6 +71,11 @@ def test_every_kind_and_measure_has_its_words_in_every_language(language: str) -
         ("на скок выросла выплавка стали", "percent"),  # colloquial
         ("Во сколько обойдётся промпарк?", "money"),
         ("Сколько вузов в области?", None),
+        # a measure word right after a "how much" is the unit it counts in
+        ("На сколько мегаватт рассчитана станция?", "power"),
+        ("На сколько гектаров расширят парк?", "area"),
+        ("By how much money did the budget grow?", "money"),
+        ("На сколько выросла выплавка?", "percent"),
     ],
 )
 def test_measure(question: str, measure: str | None) -> None:

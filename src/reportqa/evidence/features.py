@@ -45,7 +45,7 @@ from ..lang.names import edit_distance, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.spelling import Speller
-from ..lang.tokens import Token, is_stopword, key_of, prefix_term
+from ..lang.tokens import Token, is_stopword, key_of, other_keys, prefix_term
 from ..models import Hit, Sentence
 from .crosslingual import CrossLingual
 from .question import (
@@ -235,7 +235,7 @@ class EvidenceBuilder:
             )
         content = [t for t in analysis.tokens if t.kind == "word" and not is_stopword(t)]
         facts = _PassageFacts(
-            keys=frozenset(t.key for t in content),
+            keys=frozenset(t.key for t in content) | _other_keys(content),
             prefixes=frozenset(prefix_term(t) for t in content),
             spellings=frozenset(spelling_key(t.text) for t in content),
             entities=analysis.entities,
@@ -279,7 +279,12 @@ class EvidenceBuilder:
             t.start
             for t in facts.tokens
             if t.kind == "word"
-            and (t.lower in matched or t.key in listed or prefix_term(t) in listed)
+            and (
+                t.lower in matched
+                or t.key in listed
+                or prefix_term(t) in listed
+                or bool(other_keys(t) & listed)
+            )
         )
 
     def _unlisted(self, words: Sequence[Token], language: str, into: Iterable[str]) -> list[int]:
@@ -533,6 +538,7 @@ def _facts(
         text=sentence.text,
         tokens=toks,
         keys=frozenset(t.key for t in content)
+        | _other_keys(content)
         | frozenset(t.key for t in toks if t.kind == "number"),
         prefixes=frozenset(prefix_term(t) for t in content),
         spellings=frozenset(spelling_key(t.text) for t in content),
@@ -546,6 +552,11 @@ def _facts(
         language=language,
         date_words=any(t.key in resources.keys(table, "date_words") for t in toks),
     )
+
+
+def _other_keys(words: Sequence[Token]) -> frozenset[str]:
+    """The other dictionary forms the words may stand for (``lang.tokens.other_keys``)."""
+    return frozenset(k for t in words for k in other_keys(t))
 
 
 @lru_cache(maxsize=50_000)

@@ -194,9 +194,24 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
 
 
 def _measure(toks: tuple[Token, ...], language: str) -> str | None:
+    """What the question measures: the first of ``MEASURES`` its words name, unless a measure
+    word follows another right after it, as the unit a "how much" counts in ("на сколько
+    мегаватт" asks for power, "by how much money" for money)."""
     groups = resources.grouped_phrases(language, "measures")
+    found = {
+        first: (last, measure)
+        for measure in MEASURES
+        for first, last in find_phrases(toks, groups.get(measure, ()))
+    }
+    positions = _word_positions(toks)
+    following = {a: b for a, b in zip(positions, positions[1:])}
+    for first in sorted(found):
+        last, measure = found[first]
+        after = following.get(last)
+        if after in found and found[after][1] != measure:
+            return found[after][1]
     for measure in MEASURES:
-        if find_phrases(toks, groups.get(measure, ())):
+        if any(m == measure for _, m in found.values()):
             return measure
     return None
 

@@ -44,11 +44,16 @@ __all__ = [
     "PREFIX",
     "prefix_of",
     "is_russian_word",
+    "other_keys",
 ]
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 PREFIX = 5  # letters of a word's prefix term (BM25 and loose matching)
 _MIN_KK_STEM = 3
+# A dictionary form other than a Russian word's key counts when pymorphy3's parses give it at
+# least this much probability in all ("стали": "стать" 0.975, "сталь" 0.025; "мира": "миро" 0.006
+# does not count).
+_OTHER_READING = 0.01
 
 
 @dataclass(frozen=True)
@@ -356,3 +361,26 @@ def form_of(word: str) -> tuple[str, str | None] | None:
         return None
     tag = parses[0].tag
     return str(tag.POS), str(tag.case) if tag.case else None
+
+
+def other_keys(token: Token) -> frozenset[str]:
+    """The other dictionary forms a Russian word of a text may stand for, besides its key (its
+    most likely one): "стали" is "стать" in "стали известны" and "сталь" in "стали — на 6,6%".
+    A text's words have these beside their keys, so that a question's "сталь" (or "steel",
+    translated) finds the noun; a question's own words keep their key alone. Empty for words of
+    other languages."""
+    if token.kind != "word" or token.language != "ru":
+        return frozenset()
+    return _other_readings(token.lower.replace("ё", "е")) - {token.key}
+
+
+@lru_cache(maxsize=50_000)
+def _other_readings(word: str) -> frozenset[str]:
+    morph = _morph()
+    with _morph_lock:
+        parses = morph.parse(word)
+    weight: dict[str, float] = {}
+    for p in parses:
+        form = p.normal_form.replace("ё", "е")
+        weight[form] = weight.get(form, 0.0) + p.score
+    return frozenset(form for form, w in weight.items() if w >= _OTHER_READING)
