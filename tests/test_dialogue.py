@@ -239,6 +239,14 @@ def test_markers_and_bare_questions_read_as_follow_ups(previous: str, question: 
     assert read.followup and read.probability >= 0.5, read.features
 
 
+def test_there_in_are_there_refers_to_nothing_said_before() -> None:
+    previous = thread("Which companies are exploring in the region?")
+    existential = resolve("How many universities are there in the region?", previous)
+    assert existential.features["reference"] == 0.0
+    pointing = resolve("Where are they from, and who owns them there?", previous)
+    assert pointing.features["reference"] == 1.0
+
+
 def test_a_fragment_after_a_completed_question_keeps_its_brackets_whole() -> None:
     history = thread(
         "How many manufacturing enterprises operate in the region?", "How many of them are large?"

@@ -56,7 +56,7 @@ from .turns import Turn
 __all__ = ["Resolution", "resolve", "FEATURES", "TABLE", "followup_probability"]
 
 TABLE = "followup_words"
-GROUPS = ("openers", "closers", "references", "periods", "fragment_heads")
+GROUPS = ("openers", "closers", "references", "periods", "fragment_heads", "existential")
 FEATURES = (
     "opener",
     "closer",
@@ -268,12 +268,17 @@ def _features(
     closer = bool(words) and any(
         _matches(words, len(words) - len(p), p) for p in _surface(table, "closers")
     )
-    relative = {
-        i for first, last in find_phrases(toks, _relative(table)) for i in range(first, last + 1)
+    # a reference word inside a relative year ("this year") or an existential phrase ("are
+    # there") refers to nothing said before
+    idle = {
+        i
+        for first, last in find_phrases(toks, _relative(table))
+        + _surface_spans(words, toks, table, "existential")
+        for i in range(first, last + 1)
     }
     references = {w for p in _surface(table, "references") for w in p}
     reference = any(
-        t.lower in references for i, t in enumerate(toks) if t.kind == "word" and i not in relative
+        t.lower in references for i, t in enumerate(toks) if t.kind == "word" and i not in idle
     )
     own = [t for t in _topic_words(read, table) if not _in_period(t, read, table)]
     prior_keys = {t.key for t in _topic_words(prior, table)} | {t.key for t in prior.names}
@@ -616,3 +621,17 @@ def _surface_at(words: Sequence[Token], at: int, table: str, group: str) -> int:
         if _matches(words, at, phrase):
             return len(phrase)
     return 0
+
+
+def _surface_spans(
+    words: Sequence[Token], toks: Sequence[Token], table: str, group: str
+) -> list[tuple[int, int]]:
+    """Where the phrases of a ``followup_words`` group occur among ``words`` (as written): (first,
+    last) indexes into ``toks``."""
+    at = {id(t): i for i, t in enumerate(toks)}
+    found = []
+    for start in range(len(words)):
+        for phrase in _surface(table, group):
+            if _matches(words, start, phrase):
+                found.append((at[id(words[start])], at[id(words[start + len(phrase) - 1])]))
+    return found
