@@ -273,6 +273,26 @@ def test_year_is_not_an_amount_and_amount_is_not_a_year() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        # before 1900, a number is a year only with a year word in a form that is not a length
+        ("Базилика построена около 817 года", "year", 817),
+        ("Москва основана в 1147 году", "year", 1147),
+        ("Крещение Руси в 988 г.", "year", 988),
+        ("1147 жылы салынған", "year", 1147),
+        ("городу 817 лет", "duration", 817),
+        ("за 300 лет", "duration", 300),
+        ("500 жыл бойы", "number", 500),
+        ("в 1147 метрах", "number", 1147),
+        ("с 300 сотрудниками", "number", 300),  # no year word: only 1900 to 2100 go by "с"
+    ],
+)
+def test_an_earlier_year_needs_its_year_word(text: str, kind: str, value: float) -> None:
+    found = only(text)
+    assert (found.kind, found.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
     ("text", "month"),
     [("мамыр айында іске қосылды", 5), ("наурызда", 3), ("шілдеден бастап", 7), ("в мае", 5)],
 )

@@ -155,6 +155,9 @@ class SentenceFacts:
     text: str
     tokens: tuple[Token, ...]
     keys: frozenset[str]
+    # its keys and the other likely dictionary forms of its Russian words (``other_keys``):
+    # what a question word is held by; ``keys`` alone say what the sentence is about
+    held_keys: frozenset[str]
     prefixes: frozenset[str]
     spellings: frozenset[str]  # of its content words (lang.names.spelling_key)
     word_keys: frozenset[str]  # of all its words, stop words too (names such as "Тау-Кен")
@@ -171,6 +174,7 @@ class SentenceFacts:
 @dataclass
 class _PassageFacts:
     keys: frozenset[str]
+    held_keys: frozenset[str]  # as in SentenceFacts
     prefixes: frozenset[str]
     spellings: frozenset[str]
     entities: tuple[Entity, ...]
@@ -235,7 +239,8 @@ class EvidenceBuilder:
             )
         content = [t for t in analysis.tokens if t.kind == "word" and not is_stopword(t)]
         facts = _PassageFacts(
-            keys=frozenset(t.key for t in content) | _other_keys(content),
+            keys=frozenset(t.key for t in content),
+            held_keys=frozenset(t.key for t in content) | _other_keys(content),
             prefixes=frozenset(prefix_term(t) for t in content),
             spellings=frozenset(spelling_key(t.text) for t in content),
             entities=analysis.entities,
@@ -417,14 +422,14 @@ class EvidenceBuilder:
             translated = translated_into(self.languages.get(hit.chunk.document, "ru"))
             own = np.array(
                 [
-                    _held(t, c, x, sf.keys, sf.prefixes, sf.spellings, t.start in name_starts)
+                    _held(t, c, x, sf.held_keys, sf.prefixes, sf.spellings, t.start in name_starts)
                     for t, c, x in zip(words, corrections, translated)
                 ]
             )
             near = np.array(
                 [
                     _held(
-                        t, c, x, facts.keys, facts.prefixes, facts.spellings, t.start in name_starts
+                        t, c, x, facts.held_keys, facts.prefixes, facts.spellings, t.start in name_starts
                     )
                     for t, c, x in zip(words, corrections, translated)
                 ]
@@ -531,15 +536,15 @@ def _facts(
     year: int | None,
 ) -> SentenceFacts:
     content = [t for t in toks if t.kind == "word" and not is_stopword(t)]
+    keys = frozenset(t.key for t in content) | frozenset(t.key for t in toks if t.kind == "number")
     quantities = _quantities(sentence.text)
     table = language if language in resources.LANGUAGES else "ru"
     return SentenceFacts(
         start=sentence.start,
         text=sentence.text,
         tokens=toks,
-        keys=frozenset(t.key for t in content)
-        | _other_keys(content)
-        | frozenset(t.key for t in toks if t.kind == "number"),
+        keys=keys,
+        held_keys=keys | _other_keys(content),
         prefixes=frozenset(prefix_term(t) for t in content),
         spellings=frozenset(spelling_key(t.text) for t in content),
         word_keys=frozenset(t.key for t in toks if t.kind == "word"),

@@ -17,7 +17,7 @@ Ambiguity rules (each one a choice, pinned by the tests):
   Digits grouped by spaces (plain, no-break, narrow no-break or thin) are one number ("1 300"),
   and a comma or dot after such groups is decimal.
 - Years. A plain four-digit number from 1900 to 2100 is a year when "год…", "г.", "гг." or "year"
-  follows it, or when a preposition (в, во, до, с, со, к, за, in, by, since, until, from, for ...),
+  follows it (an earlier one from 100 on too: "около 817 года", "в 1147 году"), or when a preposition (в, во, до, с, со, к, за, in, by, since, until, from, for ...),
   "по итогам", "year" or a month name comes right before it and no scale, unit, percent or period
   follows, or a part of a year ("за 7 месяцев 2025", "the first half of 2025"). So "до 2000
   тонн" and "произведено 1400 единиц" are amounts, and so is "2024 тонны".
@@ -212,6 +212,11 @@ _YEAR_WORD = re.compile(
 # Kazakh puts the relation in the year word's ending: "2021 жылы", "2023 жылдан бері", "2028
 # жылға дейін".
 _KAZAKH_YEAR_RELATIONS = (("жылдан", "since"), ("жылға", "by"), ("жыл", "in"))
+# A number from 1900 to 2100 is a year with a year word after it or a preposition before it; an
+# earlier one (from 100 on: "около 817 года", "в 1147 году") only with a year word after it, in
+# a form that is not a duration ("817 лет", "100 years" and Kazakh "500 жыл" are durations)
+_PLAIN_YEARS = 1900
+_EARLIEST_YEAR = 100
 _YEARS_WORD = re.compile(
     rf"{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|years?(?!\w)|жыл\w*)", re.IGNORECASE
 )
@@ -377,7 +382,7 @@ def _read(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
     mantissa, decimals = _normalise(raw, text, m.start("num"), m.end("num"))
     currency = _CURRENCY_SYMBOLS.get(m.group("cur") or "")
     neg = m.group("neg") is not None
-    may_be_year = len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) <= 2100
+    may_be_year = raw.isdigit() and _EARLIEST_YEAR <= int(raw) <= 2100 and not raw.startswith("0")
     may_be_year = may_be_year and not (neg or currency)
     return _amount(text, start, m.end(), mantissa, decimals, neg, currency, may_be_year)
 
@@ -472,8 +477,12 @@ def _amount(
     may_be_year: bool = False,
 ) -> tuple[Quantity | None, int]:
     """Read what follows a number (scale, percent, period, unit, noun) from ``pos`` on."""
+    recent = may_be_year and float(mantissa) >= _PLAIN_YEARS
     if may_be_year:
-        if year_word := _YEAR_WORD.match(text, pos):
+        year_word = _YEAR_WORD.match(text, pos)
+        if year_word and not recent and year_word.group("kk") == "жыл":
+            year_word = None  # "500 жыл" is five hundred years; "500 жылы" the year 500
+        if year_word:
             kazakh = (year_word.group("kk") or "").lower()
             relation = next((r for w, r in _KAZAKH_YEAR_RELATIONS if kazakh.startswith(w)), None)
             return _fixed(
@@ -481,7 +490,7 @@ def _amount(
             ), year_word.end()
         before = _prev_word(text, start)
         triggered = before.lower() in _YEAR_TRIGGERS or _month_number(before)
-        if (triggered or _PERIOD_BEFORE.search(text, max(0, start - 40), start)) and not (
+        if recent and (triggered or _PERIOD_BEFORE.search(text, max(0, start - 40), start)) and not (
             _suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha())
         ):
             return _fixed(text, start, pos, float(mantissa), "year"), pos
