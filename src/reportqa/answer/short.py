@@ -2,7 +2,7 @@
 date, place or name, put before the quote ("372 тысячи шин — «…» [1]").
 
 The spans of the kind asked for are the sentence's figures (with their bound and counted noun:
-"более 1300 постоянных рабочих мест"), its years, months and relative years ("в этом году"), its
+"более 1300 постоянных рабочих мест"), its years (the digits: "1946" of "в 1946 году"), months and relative years ("в этом году"), its
 places, or its organisations, people and quoted names, less those the question itself names. Of
 several, the one in the measure asked for (tenge for "how much money") and nearest the words the
 sentence shares with the question is taken ("Сколько шин?": "372 тысячи шин", not "1400 единиц").
@@ -101,7 +101,14 @@ def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, f
             if q.kind in ("year", "year_range", "date") and not (
                 q.kind == "year" and int(q.value) in question.years
             ):
-                out.append((facts.start + q.start, facts.start + q.end, 0.0))
+                end = q.end
+                digits = [i for i, ch in enumerate(q.text) if ch.isdigit()]
+                last = digits[-1] + 1 if digits else len(q.text)
+                if q.kind in ("year", "year_range") and q.text[last : last + 1].isspace():
+                    # the year, not its word ("1946" of "1946 году"); a decade keeps it whole
+                    # ("1990-х годов")
+                    end = q.start + last
+                out.append((facts.start + q.start, facts.start + end, 0.0))
         table = facts_language(facts)
         groups = resources.grouped_phrases(table, "relative_years")
         for group in ("this", "last", "next"):
