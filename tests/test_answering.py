@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from types import SimpleNamespace
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +23,11 @@ import pytest
 
 from reportqa import ReportQA, ReportQAError, answer_to_dict
 from reportqa.answer.extractive import ExtractiveAnswerer
-from reportqa.answer.short import short_answer
+from reportqa.answer.short import _dates, short_answer
 from reportqa.evidence.features import FEATURES, Candidate, expected_best
 from reportqa.evidence.model import EvidenceModel, load_model
 from reportqa.evidence.question import read_question
+from reportqa.lang.numbers import parse_quantities
 from reportqa.lang.detect import detect_language
 from reportqa.models import Document
 from reportqa.retrieval import HybridSearcher
@@ -326,6 +328,25 @@ def test_the_short_answer_is_the_figure_counting_what_is_asked(small: Small) -> 
     when = short_answer(read_question("Когда произвели 372 тысячи шин?"), facts, "kamensk.txt", 1)
     assert when is not None and when.text == "2024"  # the year, not its word
     assert short_answer(read_question("Что произвёл завод?"), facts, "kamensk.txt", 1) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "spans"),
+    [
+        ("Он родился 7 января 1796 года в Москве.", ["7 января 1796"]),
+        ("Съёмки начались в октябре 1998 года.", ["октябре 1998"]),
+        ("Мода пришла в 1990-х годах.", ["1990-х годах"]),  # a decade keeps its word
+        ("В мае запущена одна печь, в ноябре ожидается вторая.", ["мае", "ноябре"]),
+        ("Закон принят в 2024 году.", ["2024"]),
+    ],
+)
+def test_a_date_is_one_span_without_its_year_word(sentence: str, spans: list[str]) -> None:
+    facts = SimpleNamespace(text=sentence, quantities=tuple(parse_quantities(sentence)))
+    found = _dates(facts, read_question("Когда это было?"))  # type: ignore[arg-type]
+    assert [sentence[a:b] for a, b in found] == spans
+    # a year the question names is not its answer
+    named = _dates(facts, read_question("Что было в 2024 году?"))  # type: ignore[arg-type]
+    assert "2024" not in [sentence[a:b] for a, b in named]
 
 
 def test_the_answer_leads_with_its_short_answer(small: Small) -> None:

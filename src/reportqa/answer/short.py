@@ -2,7 +2,8 @@
 date, place or name, put before the quote ("372 тысячи шин — «…» [1]").
 
 The spans of the kind asked for are the sentence's figures (with their bound and counted noun:
-"более 1300 постоянных рабочих мест"), its years (the digits: "1946" of "в 1946 году"), months and relative years ("в этом году"), its
+"более 1300 постоянных рабочих мест"), its dates (a day, month and year as one: "7 января 1796";
+a year without its word: "1946" of "в 1946 году"), months and relative years ("в этом году"), its
 places, or its organisations, people and quoted names, less those the question itself names. Of
 several, the one in the measure asked for (tenge for "how much money") and nearest the words the
 sentence shares with the question is taken ("Сколько шин?": "372 тысячи шин", not "1400 единиц").
@@ -20,6 +21,7 @@ from ..evidence.question import Question, find_phrases
 from ..lang import resources
 from ..lang.names import same_name
 from ..lang.tokens import prefix_term
+from ..lang.numbers import Quantity
 from ..models import ShortAnswer
 
 __all__ = ["short_answer"]
@@ -97,18 +99,8 @@ def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, f
             bonus = _MEASURE_BONUS if q.unit in units else 0.0
             out.append((facts.start + start, facts.start + end, bonus))
     elif kind == "date":
-        for q in facts.quantities:
-            if q.kind in ("year", "year_range", "date") and not (
-                q.kind == "year" and int(q.value) in question.years
-            ):
-                end = q.end
-                digits = [i for i, ch in enumerate(q.text) if ch.isdigit()]
-                last = digits[-1] + 1 if digits else len(q.text)
-                if q.kind in ("year", "year_range") and q.text[last : last + 1].isspace():
-                    # the year, not its word ("1946" of "1946 году"); a decade keeps it whole
-                    # ("1990-х годов")
-                    end = q.start + last
-                out.append((facts.start + q.start, facts.start + end, 0.0))
+        for start, end in _dates(facts, question):
+            out.append((facts.start + start, facts.start + end, 0.0))
         table = facts_language(facts)
         groups = resources.grouped_phrases(table, "relative_years")
         for group in ("this", "last", "next"):
@@ -136,3 +128,49 @@ def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, f
 
 def facts_language(facts: SentenceFacts) -> str:
     return facts.language if facts.language in resources.LANGUAGES else "ru"
+
+
+_DAY = range(1, 32)
+
+
+def _dates(facts: SentenceFacts, question: Question) -> list[tuple[int, int]]:
+    """Spans (in the sentence) of its dates: a day, month and year written together are one
+    ("7 января 1796", "в октябре 1998"), a year is its digits without its word ("1946" of "в
+    1946 году"; a decade keeps it: "1990-х годов"), less the years the question names."""
+    found = [q for q in facts.quantities]
+    spans: list[tuple[int, int]] = []
+    used: set[int] = set()
+    for i, q in enumerate(found):
+        if i in used or q.kind not in ("year", "year_range", "date"):
+            continue
+        if q.kind == "year" and int(q.value) in question.years:
+            continue
+        first, last = i, i
+        if q.kind == "date" and q.value <= 12:  # a month name: its day before, its year after
+            before = found[i - 1] if i else None
+            if (
+                before is not None
+                and before.kind == "number"
+                and before.value in _DAY
+                and facts.text[before.end : q.start].isspace()
+            ):
+                first = i - 1
+            after = found[i + 1] if i + 1 < len(found) else None
+            if (
+                after is not None
+                and after.kind == "year"
+                and facts.text[q.end : after.start].isspace()
+            ):
+                last = i + 1
+        used.update(range(first, last + 1))
+        spans.append((found[first].start, _year_end(found[last])))
+    return spans
+
+
+def _year_end(q: Quantity) -> int:
+    """Where a date's span ends: a year's at its digits, unless a decade ending follows them."""
+    if q.kind not in ("year", "year_range"):
+        return q.end
+    digits = [i for i, ch in enumerate(q.text) if ch.isdigit()]
+    last = digits[-1] + 1 if digits else len(q.text)
+    return q.start + last if q.text[last : last + 1].isspace() else q.end
