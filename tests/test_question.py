@@ -33,6 +33,11 @@ from reportqa.lang import resources
         # a which word that ends the question governs the noun before it
         ("Ветроэлектростанцияның қуаты қандай?", "kk", "quantity"),
         ("Барлау жүргізетін компаниясы қандай?", "kk", "agent"),
+        # which + a measure, a capital, a ruler (rows of which_nouns)
+        ("Какая высота горы Арарат?", "ru", "quantity"),
+        ("What is the length of the bridge?", "en", "quantity"),
+        ("Какая столица у этой страны?", "ru", "place"),
+        ("Какой правитель завоевал Уэльс?", "ru", "agent"),
         ("Как называется процесс?", "ru", "other"),
         ("Производство выросло?", "ru", "other"),
     ],
