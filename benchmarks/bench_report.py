@@ -9,8 +9,8 @@ Totals only, so that measuring the frozen test sets does not show which question
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test14 =
-report-test14-{ru,en,kk} and report-claims-test14, frozen at 15:18 UTC on 2026-12-02 and not
-measured yet (the next change's measuring sets); test13 =
+report-test14-{ru,en,kk} and report-claims-test14, frozen at 15:18 UTC on 2026-12-02 and measured
+once, as the baseline of the next change; test13 =
 report-test13-{ru,en,kk} and report-claims-test13, frozen at 13:53 UTC on 2026-12-02 and only
 measured since; test12 = the twelfth such sets (frozen at 10:15 on 2026-12-02, measured five
 times, their failures never read); test11 = the eleventh such sets (frozen at 08:08 on 2026-12-02; measured three
