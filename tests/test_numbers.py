@@ -281,6 +281,10 @@ def test_year_is_not_an_amount_and_amount_is_not_a_year() -> None:
         ("Крещение Руси в 988 г.", "year", 988),
         ("1147 жылы салынған", "year", 1147),
         ("городу 817 лет", "duration", 817),
+        ("дереву 102 года", "duration", 102),  # the form of a length of 102 years
+        ("ему 101 год", "duration", 101),
+        ("в 112 году", "year", 112),
+        ("500 г. муки", "number", 500),  # an abbreviation needs a preposition before it
         ("за 300 лет", "duration", 300),
         ("500 жыл бойы", "number", 500),
         ("в 1147 метрах", "number", 1147),

@@ -17,8 +17,9 @@ Ambiguity rules (each one a choice, pinned by the tests):
   Digits grouped by spaces (plain, no-break, narrow no-break or thin) are one number ("1 300"),
   and a comma or dot after such groups is decimal.
 - Years. A plain four-digit number from 1900 to 2100 is a year when "год…", "г.", "гг." or "year"
-  follows it (an earlier one from 100 on too: "около 817 года", "в 1147 году"), or when a preposition (в, во, до, с, со, к, за, in, by, since, until, from, for ...),
-  "по итогам", "year" or a month name comes right before it and no scale, unit, percent or period
+  follows it (an earlier one from 100 on too: "около 817 года", "в 1147 году"), or when a
+  preposition (в, во, до, с, со, к, за, in, by, since, until, from, for ...), "по итогам",
+  "year" or a month name comes right before it and no scale, unit, percent or period
   follows, or a part of a year ("за 7 месяцев 2025", "the first half of 2025"). So "до 2000
   тонн" and "произведено 1400 единиц" are amounts, and so is "2024 тонны".
   A bare year after a Russian preposition is taken as a year even before a noun ("с 2000
@@ -214,7 +215,8 @@ _YEAR_WORD = re.compile(
 _KAZAKH_YEAR_RELATIONS = (("жылдан", "since"), ("жылға", "by"), ("жыл", "in"))
 # A number from 1900 to 2100 is a year with a year word after it or a preposition before it; an
 # earlier one (from 100 on: "около 817 года", "в 1147 году") only with a year word after it, in
-# a form that is not a duration ("817 лет", "100 years" and Kazakh "500 жыл" are durations)
+# a form that is not a duration (``_early_year``: "817 лет", "102 года", "100 years" and Kazakh
+# "500 жыл" are durations)
 _PLAIN_YEARS = 1900
 _EARLIEST_YEAR = 100
 _YEARS_WORD = re.compile(
@@ -480,8 +482,8 @@ def _amount(
     recent = may_be_year and float(mantissa) >= _PLAIN_YEARS
     if may_be_year:
         year_word = _YEAR_WORD.match(text, pos)
-        if year_word and not recent and year_word.group("kk") == "жыл":
-            year_word = None  # "500 жыл" is five hundred years; "500 жылы" the year 500
+        if year_word and not recent and not _early_year(int(mantissa), year_word, text, start):
+            year_word = None
         if year_word:
             kazakh = (year_word.group("kk") or "").lower()
             relation = next((r for w, r in _KAZAKH_YEAR_RELATIONS if kazakh.startswith(w)), None)
@@ -490,8 +492,10 @@ def _amount(
             ), year_word.end()
         before = _prev_word(text, start)
         triggered = before.lower() in _YEAR_TRIGGERS or _month_number(before)
-        if recent and (triggered or _PERIOD_BEFORE.search(text, max(0, start - 40), start)) and not (
-            _suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha())
+        if (
+            recent
+            and (triggered or _PERIOD_BEFORE.search(text, max(0, start - 40), start))
+            and not (_suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha()))
         ):
             return _fixed(text, start, pos, float(mantissa), "year"), pos
     if pos < len(text) and text[pos].isalpha() and not _suffix_follows(text, pos):
@@ -515,6 +519,25 @@ def _amount(
     elif unit is None:
         noun = _noun(text, pos)
     return Quantity(value, unit, kind, text[start:pos], start, pos, noun=noun, step=step), pos
+
+
+def _early_year(value: int, year_word: re.Match[str], text: str, start: int) -> bool:
+    """Whether a number before 1900 with a year word after it is a year rather than a length: the
+    word is in a form a length of ``value`` years never takes ("817 года", "в 102 году", "1147
+    жылы"), where "102 года", "101 год", "500 жыл" are lengths; an abbreviation ("в 988 г.")
+    only after a preposition ("500 г." is also grams); English "year" never ("a 102 year old")."""
+    kazakh = year_word.group("kk")
+    if kazakh:
+        return kazakh.lower() != "жыл"  # "500 жылы" the year 500, "500 жыл" five hundred years
+    word = year_word.group(0).lower().split()[-1]
+    if not word.startswith("год"):
+        return word.startswith("г") and _prev_word(text, start).lower() in _YEAR_TRIGGERS
+    last, tens = value % 10, value % 100 // 10
+    if word == "год":  # a length: "101 год", "21 год"
+        return not (last == 1 and tens != 1)
+    if word == "года":  # a length: "102 года", "23 года"
+        return not (2 <= last <= 4 and tens != 1)
+    return True  # "году", "годах", "годов": never a length after a number
 
 
 def _suffix_follows(text: str, pos: int) -> bool:
