@@ -22,9 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
 # the measuring sets: totals only, their turns are never shown
-MEASURING = frozenset(
-    {f"report-dialogues-{n}.jsonl" for n in (11, 12, 13, 14, 15)}
-)
+MEASURING = frozenset({f"report-dialogues-{n}.jsonl" for n in (11, 12, 13, 14, 15)})
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -27,8 +27,8 @@ from reportqa.answer.short import _dates, short_answer
 from reportqa.evidence.features import FEATURES, Candidate, expected_best
 from reportqa.evidence.model import EvidenceModel, load_model
 from reportqa.evidence.question import read_question
-from reportqa.lang.numbers import parse_quantities
 from reportqa.lang.detect import detect_language
+from reportqa.lang.numbers import parse_quantities
 from reportqa.models import Document
 from reportqa.retrieval import HybridSearcher
 

@@ -18,12 +18,12 @@ from reportqa.lang.tokens import (
     content_keys,
     content_words,
     lexical_terms,
+    other_keys,
     pos_of,
     prefix_term,
     tokens,
     word_key,
     words_of,
-    other_keys,
 )
 
 # -- tokens and keys ---------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts
 from ..evidence.question import Question, find_phrases
 from ..lang import resources
 from ..lang.names import same_name
-from ..lang.tokens import prefix_term
 from ..lang.numbers import Quantity
+from ..lang.tokens import prefix_term
 from ..models import ShortAnswer
 
 __all__ = ["short_answer"]
@@ -137,7 +137,7 @@ def _dates(facts: SentenceFacts, question: Question) -> list[tuple[int, int]]:
     """Spans (in the sentence) of its dates: a day, month and year written together are one
     ("7 января 1796", "в октябре 1998"), a year is its digits without its word ("1946" of "в
     1946 году"; a decade keeps it: "1990-х годов"), less the years the question names."""
-    found = [q for q in facts.quantities]
+    found = list(facts.quantities)
     spans: list[tuple[int, int]] = []
     used: set[int] = set()
     for i, q in enumerate(found):

@@ -273,7 +273,7 @@ def _features(
     idle = {
         i
         for first, last in find_phrases(toks, _relative(table))
-        + _surface_spans(words, toks, table, "existential")
+        + _surface_spans(toks, table, "existential")
         for i in range(first, last + 1)
     }
     references = {w for p in _surface(table, "references") for w in p}
@@ -623,15 +623,13 @@ def _surface_at(words: Sequence[Token], at: int, table: str, group: str) -> int:
     return 0
 
 
-def _surface_spans(
-    words: Sequence[Token], toks: Sequence[Token], table: str, group: str
-) -> list[tuple[int, int]]:
-    """Where the phrases of a ``followup_words`` group occur among ``words`` (as written): (first,
-    last) indexes into ``toks``."""
-    at = {id(t): i for i, t in enumerate(toks)}
+def _surface_spans(toks: Sequence[Token], table: str, group: str) -> list[tuple[int, int]]:
+    """Where the phrases of a ``followup_words`` group occur (as written, longest first at each
+    word, ``_surface_at``): (first, last) indexes into ``toks``."""
+    positions = [i for i, t in enumerate(toks) if t.kind != "punct"]
+    words = [toks[i] for i in positions]
     found = []
-    for start in range(len(words)):
-        for phrase in _surface(table, group):
-            if _matches(words, start, phrase):
-                found.append((at[id(words[start])], at[id(words[start + len(phrase) - 1])]))
+    for at in range(len(words)):
+        if n := _surface_at(words, at, table, group):
+            found.append((positions[at], positions[at + n - 1]))
     return found

@@ -238,9 +238,10 @@ class EvidenceBuilder:
                 )
             )
         content = [t for t in analysis.tokens if t.kind == "word" and not is_stopword(t)]
+        keys = frozenset(t.key for t in content)
         facts = _PassageFacts(
-            keys=frozenset(t.key for t in content),
-            held_keys=frozenset(t.key for t in content) | _other_keys(content),
+            keys=keys,
+            held_keys=keys | _other_keys(content),
             prefixes=frozenset(prefix_term(t) for t in content),
             spellings=frozenset(spelling_key(t.text) for t in content),
             entities=analysis.entities,
@@ -429,7 +430,13 @@ class EvidenceBuilder:
             near = np.array(
                 [
                     _held(
-                        t, c, x, facts.held_keys, facts.prefixes, facts.spellings, t.start in name_starts
+                        t,
+                        c,
+                        x,
+                        facts.held_keys,
+                        facts.prefixes,
+                        facts.spellings,
+                        t.start in name_starts,
                     )
                     for t, c, x in zip(words, corrections, translated)
                 ]
