@@ -5,6 +5,9 @@ answer rendered in its place. Driven through the handler the page registers, wit
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -212,3 +215,28 @@ def test_choosing_documents_does_not_queue_beside_a_question(
     queued = {f.fn.__name__: f.queue for f in page.fns.values() if f.fn is not None}
     assert queued["rescope"] is False
     assert queued["respond"] is True  # answers stream through the queue
+
+
+def test_the_exported_conversations_folder_goes_with_the_process(tmp_path: Path) -> None:
+    """Each page made a temporary folder for its exported conversations and left it behind
+    (one test run left 175 of them in /tmp). It is removed when the page is, or at exit:
+    Gradio keeps a served page alive for the process."""
+    script = (
+        "from pathlib import Path\n"
+        "from reportqa.index.corpus import load_corpus\n"
+        "from reportqa.web.feedback import FeedbackLog\n"
+        "from reportqa.web.page import build_page\n"
+        "import test_web_stream as t\n"
+        "qa = t.StreamingQA(tuple(load_corpus(t.CORPUS)), [])\n"
+        "page = build_page(qa, FeedbackLog(Path('unused.jsonl')), max_question_chars=500)\n"
+        "import tempfile\n"
+        "print(len(list(Path(tempfile.gettempdir()).glob('reportqa-export-*'))))\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "1"  # made while the page lived
+    assert not list(tmp_path.glob("reportqa-export-*"))

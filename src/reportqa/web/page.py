@@ -43,7 +43,9 @@ Left out: per-user history across reloads, a Gradio API endpoint for the fact-ch
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,6 +104,8 @@ def build_page(
         """The library's documents now (an upload adds to them)."""
         return {d.id: d for d in qa.documents}
 
+    # Each session's exported conversation, removed with the page (or at exit): Gradio serves a
+    # copy from its own cache, so nothing here outlives the page.
     export_root = Path(tempfile.mkdtemp(prefix="reportqa-export-"))
     lang0 = DEFAULT_LANGUAGE
 
@@ -503,6 +507,7 @@ def build_page(
         page.load(start, embed_hint, relabelled, js=_EMBED_DOCS, **_PRIVATE)
         gr.api(api_ask, api_name="ask")
     page.queue(default_concurrency_limit=8)
+    weakref.finalize(page, shutil.rmtree, export_root, ignore_errors=True)
     return page
 
 
