@@ -40,6 +40,15 @@ from reportqa.lang import resources
         ("Какой правитель завоевал Уэльс?", "ru", "agent"),
         ("Как называется процесс?", "ru", "other"),
         ("Производство выросло?", "ru", "other"),
+        # the first question word decides, even one of no kind ("other" rows)
+        ("Что происходит с нормой, когда число умножается на p?", "ru", "other"),
+        ("How does the plant work when demand falls?", "en", "other"),
+        ("Зауыт қалай жұмыс істейді, қашан ашылды?", "kk", "other"),
+        # a Russian which word governs the first noun it reaches: no kind, or animate (agent)
+        ("Какая партия в настоящее время крупнейшая?", "ru", "other"),
+        ("Какой актёр исполнил эту роль?", "ru", "agent"),
+        ("Какие учёные изучали кислород?", "ru", "agent"),
+        ("Какой обьем инновационой продукции?", "ru", "other"),  # a misspelling: no guess
     ],
 )
 def test_question_kinds(question: str, language: str, kind: str) -> None:

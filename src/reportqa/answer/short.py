@@ -21,7 +21,7 @@ from ..evidence.question import Question, find_phrases
 from ..lang import resources
 from ..lang.names import same_name
 from ..lang.numbers import Quantity
-from ..lang.tokens import prefix_term
+from ..lang.tokens import Token, prefix_term, tokens
 from ..models import ShortAnswer
 
 __all__ = ["short_answer"]
@@ -42,7 +42,7 @@ def short_answer(
     language (the evidence layer's cross-lingual matching): they anchor the span as the words
     the two share do. ``rarity`` weighs the question's words by key (rarer words say more of
     where the answer is)."""
-    options = _options(question, facts)
+    options = _options(question, facts, translated)
     if not options:
         return None
     asked = {t.key for t in question.words} | {prefix_term(t) for t in question.words}
@@ -78,11 +78,14 @@ def _distance(facts: SentenceFacts, anchor: int, start: int, end: int) -> float:
     return (hi - lo) / 40.0 + sum(between.count(ch) for ch in ",;")
 
 
-def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, float]]:
+def _options(
+    question: Question, facts: SentenceFacts, translated: frozenset[int] = frozenset()
+) -> list[tuple[int, int, float]]:
     """(start, end, bonus) of each span of the kind asked for; offsets in the document."""
     kind = question.kind
     out: list[tuple[int, int, float]] = []
     if kind == "quantity":
+        asked_keys = {t.key for t in question.tokens if t.kind == "word"}
         asked = {q.value for q in question.quantities}
         units = MEASURE_UNITS.get(question.measure or "", frozenset())
         for figure in read_figures(facts.text):
@@ -96,8 +99,11 @@ def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, f
             )
             start = at if at >= 0 else q.start
             end = start + len(figure.text) if at >= 0 else q.end
+            end = _unasked_end(
+                facts, facts.start + q.end, facts.start + end, asked_keys, translated
+            )
             bonus = _MEASURE_BONUS if q.unit in units else 0.0
-            out.append((facts.start + start, facts.start + end, bonus))
+            out.append((facts.start + start, end, bonus))
     elif kind == "date":
         for start, end in _dates(facts, question):
             out.append((facts.start + start, facts.start + end, 0.0))
@@ -116,13 +122,57 @@ def _options(question: Question, facts: SentenceFacts) -> list[tuple[int, int, f
                 out.append((start, facts.tokens[last].end, 0.0))
     elif kind in ("place", "agent"):
         wanted = ("LOC",) if kind == "place" else ("ORG", "PER", "NAME")
-        for e in facts.entities:
-            if e.kind in wanted and not any(
+        found = [
+            (e.start, e.end)
+            for e in facts.entities
+            if e.kind in wanted
+            and not any(
                 same_name(w, t.text)
                 for t in question.names
                 for w in e.text.replace("-", " ").split()
+            )
+        ]
+        out.extend((start, end, 0.0) for start, end in _listed(facts, sorted(found)))
+    return out
+
+
+def _unasked_end(
+    facts: SentenceFacts, number_end: int, end: int, asked: set[str], translated: frozenset[int]
+) -> int:
+    """Where a figure's span ends once the words the question already says are left off: its
+    counted noun, with the words before it ("Сколько команд?": "две", not "две разных
+    команды"), and a trailing unit ("Сколько лет?": "39", not "39 лет"). Offsets in the
+    document; at least the number stays."""
+
+    def said(t: Token) -> bool:
+        return t.kind == "word" and (t.key in asked or t.start in translated)
+
+    after = [t for t in facts.tokens if number_end <= t.start < end]
+    if any(said(t) for t in after):
+        end = number_end
+    inside = [t for t in facts.tokens if t.end <= end and t.start < number_end]
+    while len(inside) > 1 and said(inside[-1]) and inside[-2].kind != "punct":
+        inside.pop()
+        end = inside[-1].end
+    return end
+
+
+def _listed(facts: SentenceFacts, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of names listed together joined into one ("Марокко и Эфиопии", "Гриссом, Уайт и
+    Чаффи"): a list answers a question as a whole. Joined by a comma or a word of the
+    ``list_joiners`` table of the sentence's language."""
+    joiners = {" ".join(p) for p in resources.phrases(facts_language(facts), "list_joiners")}
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and out[-1][1] <= start:
+            between = facts.text[out[-1][1] - facts.start : start - facts.start]
+            gap = between.strip().strip(",").strip()
+            if (gap == "" and "," in between) or (
+                gap and " ".join(t.key for t in tokens(gap, facts.language)) in joiners
             ):
-                out.append((e.start, e.end, 0.0))
+                out[-1] = (out[-1][0], end)
+                continue
+        out.append((start, end))
     return out
 
 

@@ -19,7 +19,15 @@ from functools import lru_cache
 from ..lang import resources
 from ..lang.detect import detect_language
 from ..lang.numbers import Quantity, parse_quantities
-from ..lang.tokens import QUOTES, Token, is_stopword, quoted_spans, tokens
+from ..lang.tokens import (
+    QUOTES,
+    Token,
+    is_animate_noun,
+    is_stopword,
+    pos_of,
+    quoted_spans,
+    tokens,
+)
 
 __all__ = [
     "Question",
@@ -158,14 +166,18 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
     """The kind of answer asked for, from the first question word of the question, or a "which"
     word and the noun it governs ("қай компания" asks for an agent even though "қай" alone is
     how "қайда" begins; at the end of the question, the noun before it: "қуаты қандай?"), the
-    longest match at the first place one starts; and the token indexes of those words."""
+    longest match at the first place one starts; and the token indexes of those words. The
+    first question word decides even when it asks for no kind ("Что происходит, когда …?",
+    "Какая партия в настоящее время …?": the ``other`` group of ``question_words``, a "which"
+    word whose Russian noun is of no kind); a Russian "which" word governs the first noun it
+    reaches, and asks for an agent when that noun is animate ("какой актёр")."""
     positions = _word_positions(toks)
     words = resources.grouped_phrases(language, "question_words")
     which = resources.phrases(language, "which_words")
     nouns = resources.grouped_phrases(language, "which_nouns")
     for at in range(len(positions)):
         found: list[tuple[int, str, set[int]]] = []
-        for kind in KINDS:
+        for kind in (*KINDS, "other"):
             for phrase in words.get(kind, ()):
                 if phrase_at(toks, positions, at, phrase):
                     found.append((len(phrase), kind, set(positions[at : at + len(phrase)])))
@@ -173,6 +185,8 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
             if not phrase_at(toks, positions, at, phrase):
                 continue
             after = at + len(phrase)
+            # the "which" word asks: of nothing below unless it governs a noun of a kind
+            found.append((len(phrase), "other", set(positions[at:after])))
             # a "which" word that ends the question is a predicate and governs the noun before
             # it: "қуаты қандай?", "мощность какая?"
             if after == len(positions):
@@ -187,9 +201,17 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
                                 positions[reach : reach + len(noun)]
                             )
                             found.append((len(span), kind, span))
+                word = toks[positions[reach]].text
+                if language == "ru" and pos_of(word) == "NOUN":
+                    # it governs the first noun it reaches ("какая партия в … время"); one
+                    # that names a person or a being asks for an agent ("какой актёр")
+                    if is_animate_noun(word):
+                        span = set(positions[at:after]) | {positions[reach]}
+                        found.append((len(span), "agent", span))
+                    break
         if found:
-            _, kind, span = max(found, key=lambda f: f[0])
-            return kind, span
+            _, kind, span = max(found, key=lambda f: (f[0], f[1] != "other"))
+            return kind, (span if kind != "other" else set())
     return "other", set()
 
 

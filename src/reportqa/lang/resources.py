@@ -64,6 +64,7 @@ TABLES = (
     "bound_endings",
     "month_names",
     "period_words",
+    "list_joiners",
 )
 
 

@@ -363,6 +363,24 @@ def form_of(word: str) -> tuple[str, str | None] | None:
     return str(tag.POS), str(tag.case) if tag.case else None
 
 
+@lru_cache(maxsize=50_000)
+def is_animate_noun(word: str) -> bool:
+    """Whether a Russian word's most likely parse (``pymorphy3``) is an animate common noun of
+    its dictionary: a person or a being ("актёр", "инвесторы"), not a thing ("компания"), a
+    name or a guess for an unknown word ("обьем")."""
+    morph = _morph()
+    lower = word.lower()
+    with _morph_lock:
+        if not morph.word_is_known(lower):
+            return False
+        parses = morph.parse(lower)
+    if not parses:
+        return False
+    tag = parses[0].tag
+    names = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
+    return tag.POS == "NOUN" and tag.animacy == "anim" and not names & set(tag.grammemes)
+
+
 def other_keys(token: Token) -> frozenset[str]:
     """The other dictionary forms a Russian word of a text may stand for, besides its key (its
     most likely one): "стали" is "стать" in "стали известны" and "сталь" in "стали — на 6,6%".
