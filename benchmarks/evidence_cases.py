@@ -26,7 +26,7 @@ from evidence_data import (
 from reportqa.evidence.features import FEATURES
 from reportqa.index.embeddings import load_embedder
 
-DATASETS = ("report", "xquad", "tydi")
+DATASETS = ("report", "xquad", "tydi", "offtopic")
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "reportqa"
 
 

@@ -73,6 +73,9 @@ REPORT_FIT = (
     "report-test7-en",
     "report-test7-kk",
 )
+# Every how many-th question of XQuAD-ru and TyDi-ru A is asked of the report as an off-topic
+# negative (the "offtopic" dataset): about 400 questions.
+OFFTOPIC_EVERY = 4
 REPORT_TEST = ("report-test-ru", "report-test-en", "report-test-kk")
 # The claim sets in the order they were written (benchmarks/data/README.md), without the one
 # that measures the current models (report-claims-test8).
@@ -223,7 +226,32 @@ def load_dataset(
 ) -> Dataset:
     """One dataset with its index built (or loaded) in ``work/name``."""
     folder = work / name
-    if name in ("xquad", "tydi"):
+    if name == "offtopic":
+        # Questions about other subjects asked of the report: every one unanswerable there.
+        # Every OFFTOPIC_EVERY-th question of XQuAD-ru and TyDi-ru A, grouped (for the folds)
+        # by the article it was written on.
+        corpus = ROOT / "corpus"
+        questions = []
+        for prefix in ("xquad-ru", "tydiqa-ru-a"):
+            titles = {
+                p["id"]: p.get("title") or p["id"]
+                for p in read_jsonl(EVAL / f"{prefix}.passages.jsonl")
+            }
+            for row in read_jsonl(EVAL / f"{prefix}.questions.jsonl")[::OFFTOPIC_EVERY]:
+                group = titles.get(row["passage_id"], row["passage_id"])
+                questions.append(
+                    {
+                        "id": row["id"],
+                        "question": row["question"],
+                        "answers": [],
+                        "lang": "ru",
+                        "set": "offtopic",
+                        "group": f"{prefix}:{group}",
+                        "gold_document": None,
+                        "kind": "off_topic",
+                    }
+                )
+    elif name in ("xquad", "tydi"):
         prefix = "xquad-ru" if name == "xquad" else "tydiqa-ru-a"
         corpus = folder / "corpus"
         _write_passages(corpus, EVAL / f"{prefix}.passages.jsonl")

@@ -4,7 +4,9 @@
     python benchmarks/train_evidence.py [--work /tmp/reportqa-train] [--dry-run]
 
 Data (``evidence_data.py``): XQuAD-ru, TyDi-ru half A and the report's fitting sets, each
-answerable question as asked and with its gold passage removed. The model is a logistic regression
+answerable question as asked and with its gold passage removed; with ``--offtopic``, off-topic
+negatives too: every fourth question of XQuAD-ru and TyDi-ru A asked of the report, which answers
+none of them (measured once, not kept: README, Benchmarks). The model is a logistic regression
 over ``evidence.features.FEATURES`` (standardised), with report cases weighted ``REPORT_WEIGHT``
 times: they are the only English and Kazakh data. Out-of-fold figures come from 5-fold
 cross-validation grouped by article (XQuAD, TyDi) and by question set (report), so no article or
@@ -32,7 +34,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from evidence_cases import build_all  # noqa: E402
+from evidence_cases import DATASETS, build_all  # noqa: E402
 from evidence_data import REPORT_FIT, ROOT, fit_logistic, fit_trees, write_model  # noqa: E402
 
 from reportqa.evidence.features import FEATURES  # noqa: E402
@@ -128,11 +130,17 @@ def main() -> None:
     parser.add_argument("--report-weight", type=float, default=REPORT_WEIGHT)
     parser.add_argument("--unanswerable-weight", type=float, default=UNANSWERABLE_WEIGHT)
     parser.add_argument("--kind", choices=("trees", "logistic"), default="trees")
+    parser.add_argument(
+        "--offtopic",
+        action="store_true",
+        help="add off-topic negatives: every 4th XQuAD-ru and TyDi-ru question asked of the report",
+    )
     args = parser.parse_args()
     from sklearn.model_selection import GroupKFold
 
-    data = build_all(args.work)
-    cases = [c for name in ("report", "xquad", "tydi") for c in data[name]]
+    data = build_all(args.work, names=DATASETS if args.offtopic else DATASETS[:3])
+    names = ("report", "xquad", "tydi") + (("offtopic",) if args.offtopic else ())
+    cases = [c for name in names for c in data[name]]
     X = np.concatenate([c.features for c in cases])
     y = np.concatenate([c.labels for c in cases])
     owner = np.concatenate([[i] * len(c.labels) for i, c in enumerate(cases)])
@@ -176,11 +184,20 @@ def main() -> None:
         params,
         {
             "command": "python benchmarks/train_evidence.py"
-            + ("" if args.kind == "trees" else " --kind logistic"),
+            + ("" if args.kind == "trees" else " --kind logistic")
+            + (" --offtopic" if args.offtopic else ""),
             "date": datetime.date.today().isoformat(),
             "data": {
                 "xquad": "../shared/eval/xquad-ru.*: every question as asked and with its gold passage removed",
                 "tydi": "../shared/eval/tydiqa-ru-a.*: the same",
+                **(
+                    {
+                        "offtopic": "every 4th question of XQuAD-ru and TyDi-ru A asked of the"
+                        " report (unanswerable there)"
+                    }
+                    if args.offtopic
+                    else {}
+                ),
                 "report": f"benchmarks/data: {', '.join(REPORT_FIT)} (as asked; answerable ones"
                 " also with their gold paragraph removed)",
             },
