@@ -221,6 +221,13 @@ def _write_passages(folder: Path, passages_file: Path) -> None:
             )
 
 
+def _titles(prefix: str) -> dict[str, str]:
+    """The article title of each passage of ``EVAL/<prefix>.passages.jsonl`` (its id if none)."""
+    return {
+        p["id"]: p.get("title") or p["id"] for p in read_jsonl(EVAL / f"{prefix}.passages.jsonl")
+    }
+
+
 def load_dataset(
     name: str, work: Path, embedder: CachingEmbedder, sets: tuple[str, ...] = REPORT_FIT
 ) -> Dataset:
@@ -233,10 +240,7 @@ def load_dataset(
         corpus = ROOT / "corpus"
         questions = []
         for prefix in ("xquad-ru", "tydiqa-ru-a"):
-            titles = {
-                p["id"]: p.get("title") or p["id"]
-                for p in read_jsonl(EVAL / f"{prefix}.passages.jsonl")
-            }
+            titles = _titles(prefix)
             for row in read_jsonl(EVAL / f"{prefix}.questions.jsonl")[::OFFTOPIC_EVERY]:
                 group = titles.get(row["passage_id"], row["passage_id"])
                 questions.append(
@@ -255,10 +259,7 @@ def load_dataset(
         prefix = "xquad-ru" if name == "xquad" else "tydiqa-ru-a"
         corpus = folder / "corpus"
         _write_passages(corpus, EVAL / f"{prefix}.passages.jsonl")
-        titles = {
-            p["id"]: p.get("title") or p["id"]
-            for p in read_jsonl(EVAL / f"{prefix}.passages.jsonl")
-        }
+        titles = _titles(prefix)
         questions = []
         for row in read_jsonl(EVAL / f"{prefix}.questions.jsonl"):
             row = dict(

@@ -34,7 +34,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from evidence_cases import DATASETS, build_all  # noqa: E402
+from evidence_cases import build_all  # noqa: E402
 from evidence_data import REPORT_FIT, ROOT, fit_logistic, fit_trees, write_model  # noqa: E402
 
 from reportqa.evidence.features import FEATURES  # noqa: E402
@@ -138,8 +138,8 @@ def main() -> None:
     args = parser.parse_args()
     from sklearn.model_selection import GroupKFold
 
-    data = build_all(args.work, names=DATASETS if args.offtopic else DATASETS[:3])
     names = ("report", "xquad", "tydi") + (("offtopic",) if args.offtopic else ())
+    data = build_all(args.work, names=names)
     cases = [c for name in names for c in data[name]]
     X = np.concatenate([c.features for c in cases])
     y = np.concatenate([c.labels for c in cases])

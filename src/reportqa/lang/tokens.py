@@ -351,16 +351,26 @@ def pos_of(word: str) -> str | None:
 
 
 @lru_cache(maxsize=50_000)
+def _best_parse(lower: str) -> Any:
+    """The most likely ``pymorphy3`` parse of a lower-cased Russian word, or None."""
+    morph = _morph()
+    with _morph_lock:
+        parses = morph.parse(lower)
+    return parses[0] if parses else None
+
+
+@lru_cache(maxsize=50_000)
 def form_of(word: str) -> tuple[str, str | None] | None:
     """The part of speech and case of a Russian word's most likely parse (``pymorphy3``):
     ("ADJF", "gent") for "крупных", ("VERB", None) for "выпустили"; None when it has none."""
-    morph = _morph()
-    with _morph_lock:
-        parses = morph.parse(word.lower())
-    if not parses or not parses[0].tag.POS:
+    parse = _best_parse(word.lower())
+    if parse is None or not parse.tag.POS:
         return None
-    tag = parses[0].tag
+    tag = parse.tag
     return str(tag.POS), str(tag.case) if tag.case else None
+
+
+_NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
 @lru_cache(maxsize=50_000)
@@ -368,17 +378,14 @@ def is_animate_noun(word: str) -> bool:
     """Whether a Russian word's most likely parse (``pymorphy3``) is an animate common noun of
     its dictionary: a person or a being ("актёр", "инвесторы"), not a thing ("компания"), a
     name or a guess for an unknown word ("обьем")."""
-    morph = _morph()
     lower = word.lower()
-    with _morph_lock:
-        if not morph.word_is_known(lower):
-            return False
-        parses = morph.parse(lower)
-    if not parses:
+    if not is_russian_word(lower):
         return False
-    tag = parses[0].tag
-    names = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
-    return tag.POS == "NOUN" and tag.animacy == "anim" and not names & set(tag.grammemes)
+    parse = _best_parse(lower)
+    if parse is None:
+        return False
+    tag = parse.tag
+    return tag.POS == "NOUN" and tag.animacy == "anim" and not _NAME_GRAMMEMES & tag.grammemes
 
 
 def other_keys(token: Token) -> frozenset[str]:
