@@ -560,6 +560,32 @@ def test_the_verdict_model_gives_what_scikit_learn_gives() -> None:
     assert again.decide(np.array([0.3, 0.6, 0.1])) == "contradicted"
 
 
+def test_the_verdict_trees_give_what_lightgbm_gives() -> None:
+    """The multiclass trees, evaluated class by class with numpy and a softmax, give LightGBM's
+    own probabilities, through their JSON form too."""
+    lgb = pytest.importorskip("lightgbm")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from train_verdicts import TREES, model_of
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(600, len(CLAIM_FEATURES)))
+    # three classes that need interactions of features
+    y = (X[:, 0] * X[:, 1] > 0).astype(int) + ((X[:, 2] > 0.5) & (X[:, 3] < 0)).astype(int)
+    model = model_of(X, y, (8, 30), 0.7, {}, "trees")
+    booster = lgb.train(
+        {"verbose": -1, "num_threads": 2, **TREES, "num_leaves": 8},
+        lgb.Dataset(X, y),
+        num_boost_round=30,
+    )
+    rows = rng.normal(size=(100, len(CLAIM_FEATURES)))
+    given = np.array([model.probabilities(row) for row in rows])
+    assert given == pytest.approx(booster.predict(rows), abs=1e-9)
+    again = VerdictModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.kind == "trees" and again.shapes_fit()
+    assert again.probabilities(rows[0]) == pytest.approx(given[0], abs=1e-12)
+    assert model.mean == pytest.approx(X.mean(0), abs=1e-6)
+
+
 def test_a_verdict_model_of_other_features_is_refused(tmp_path: Path) -> None:
     data = load_verdict_model().to_json()
     data["features"] = data["features"][:-1] + ["something_else"]
@@ -573,11 +599,12 @@ def test_the_shipped_verdict_model_weighs_the_rules_findings_the_right_way() -> 
     """A refit that took a figure that differs for a sign of support, or a matching one for a
     sign of contradiction, would be wrong whatever its out-of-fold figure. The features are
     correlated, so single weights mean little: the claims compared differ only in the findings,
-    everything else at the fitting data's mean."""
+    everything else at a typical fitting claim (``VerdictModel.reference``, the median: trees
+    are read at a point like those they were fitted on, not at a mean of flags)."""
     model = load_verdict_model()
 
     def probabilities(**values: float) -> np.ndarray:
-        x = model.mean.copy()
+        x = model.reference.copy()
         for name, value in values.items():
             x[CLAIM_FEATURES.index(name)] = value
         return model.probabilities(x)

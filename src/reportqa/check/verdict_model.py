@@ -1,10 +1,17 @@
 """The fact-checker's verdict model: P(supported), P(contradicted), P(not_found) for a claim,
 from what the rules found (``claim_features``).
 
-A multinomial logistic regression on standardised features, fitted by
-``benchmarks/train_verdicts.py`` on the claim sets written before the measuring ones, and stored
-as JSON in ``verdict_model.json`` beside this module with its provenance (data, command, date,
-out-of-fold figures). Nothing is unpickled.
+Fitted by ``benchmarks/train_verdicts.py`` on the claim sets written before the measuring ones,
+and stored as JSON in ``verdict_model.json`` beside this module with its provenance (data,
+command, date, out-of-fold figures). Nothing is unpickled. Two forms are read:
+
+- ``trees``: gradient-boosted trees (LightGBM, multiclass), one forest per class evaluated with
+  numpy (``evidence.model.Forest``), their sums turned into probabilities by a softmax; the
+  findings act together (a matched figure means little in a sentence about another company);
+- ``softmax``: a multinomial logistic regression on standardised features.
+
+Either stores the fitting data's mean feature vector (``mean``) and its median (``median``): the
+median is a claim like those fitted on (each flag 0 or 1), the point tests compare findings at.
 
 The verdict is the most probable one, except that ``supported`` needs a probability of at least
 ``supported_threshold`` and gives way to ``not_found`` below it: a journalist who trusts a wrong
@@ -16,39 +23,62 @@ counted as three errors (``train_verdicts.SUPPORTED_COST``). A model whose featu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ReportQAError
-from ..evidence.model import read_model_json
+from ..evidence.model import Forest, read_model_json
 from .claim_features import CLAIM_FEATURES
 
-__all__ = ["VerdictModel", "load_verdict_model", "VERDICT_MODEL_FILE", "CLASSES"]
+__all__ = ["VerdictModel", "load_verdict_model", "VERDICT_MODEL_FILE", "CLASSES", "KINDS"]
 
 VERDICT_MODEL_FILE = "verdict_model.json"
 CLASSES = ("supported", "contradicted", "not_found")
+KINDS = ("trees", "softmax")
 
 
 @dataclass(frozen=True)
 class VerdictModel:
-    """A fitted multinomial logistic model of a claim's verdict."""
+    """A fitted model of a claim's verdict: ``params`` holds ``mean``, and ``scale``,
+    ``weights`` (one row per class of ``CLASSES``) and ``bias`` for a softmax, or ``trees`` (as
+    LightGBM dumps them, class by class within each round) for trees."""
 
     features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray  # one row per class of CLASSES
-    bias: np.ndarray
+    kind: str
+    params: dict[str, Any]
     supported_threshold: float
     provenance: dict[str, Any]
 
+    @property
+    def mean(self) -> np.ndarray:
+        """The fitting data's mean feature vector."""
+        return np.asarray(self.params["mean"], dtype=float)
+
+    @property
+    def reference(self) -> np.ndarray:
+        """A typical claim of the fitting data: its median feature vector (its mean for a model
+        stored without one)."""
+        return np.asarray(self.params.get("median", self.params["mean"]), dtype=float)
+
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """The probability of each class of ``CLASSES`` for the feature vector ``x``."""
-        z = self.weights @ ((x - self.mean) / self.scale) + self.bias
+        if self.kind == "softmax":
+            p = self.params
+            z = np.asarray(p["weights"]) @ ((x - self.mean) / np.asarray(p["scale"]))
+            z = z + np.asarray(p["bias"])
+        else:
+            row = np.asarray(x, dtype=float)[None, :]
+            z = np.array([forest.raw(row)[0] for forest in self._forests])
         z = np.exp(z - z.max())
         return np.asarray(z / z.sum())
+
+    @cached_property
+    def _forests(self) -> tuple[Forest, ...]:
+        trees = [tree["tree_structure"] for tree in self.params["trees"]]
+        return tuple(Forest.read(trees[c :: len(CLASSES)]) for c in range(len(CLASSES)))
 
     def decide(self, probabilities: np.ndarray) -> str:
         """The verdict from the class probabilities (see the module's docstring)."""
@@ -59,33 +89,39 @@ class VerdictModel:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": "softmax",
+            "kind": self.kind,
             "classes": list(CLASSES),
             "features": list(self.features),
             "supported_threshold": self.supported_threshold,
-            "params": {
-                "mean": self.mean.round(6).tolist(),
-                "scale": self.scale.round(6).tolist(),
-                "weights": self.weights.round(6).tolist(),
-                "bias": self.bias.round(6).tolist(),
-            },
+            "params": self.params,
             "provenance": self.provenance,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> VerdictModel:
-        if data.get("kind") != "softmax" or tuple(data.get("classes", ())) != CLASSES:
-            raise ReportQAError("the verdict model is not a softmax over " + ", ".join(CLASSES))
-        params = data["params"]
+        if data.get("kind") not in KINDS or tuple(data.get("classes", ())) != CLASSES:
+            raise ReportQAError(
+                "the verdict model is neither trees nor a softmax over " + ", ".join(CLASSES)
+            )
         return cls(
             features=tuple(data["features"]),
-            mean=np.asarray(params["mean"], dtype=float),
-            scale=np.asarray(params["scale"], dtype=float),
-            weights=np.asarray(params["weights"], dtype=float),
-            bias=np.asarray(params["bias"], dtype=float),
+            kind=data["kind"],
+            params=data["params"],
             supported_threshold=float(data["supported_threshold"]),
             provenance=data.get("provenance", {}),
         )
+
+    def shapes_fit(self) -> bool:
+        """Whether the stored parameters have the shapes ``CLAIM_FEATURES`` and ``CLASSES``
+        call for."""
+        n, k = len(CLAIM_FEATURES), len(CLASSES)
+        if len(self.params.get("mean", ())) != n:
+            return False
+        if self.kind == "trees":
+            trees = self.params.get("trees", ())
+            return bool(trees) and len(trees) % k == 0
+        p = self.params
+        return (len(p["scale"]), np.shape(p["weights"]), len(p["bias"])) == (n, (k, n), k)
 
 
 def load_verdict_model(path: Path | str | None = None) -> VerdictModel:
@@ -96,13 +132,7 @@ def load_verdict_model(path: Path | str | None = None) -> VerdictModel:
 @lru_cache(maxsize=4)
 def _load(path: str) -> VerdictModel:
     model = VerdictModel.from_json(read_model_json(path, "reportqa.check"))
-    shapes = (len(model.mean), len(model.scale), model.weights.shape, len(model.bias))
-    if model.features != CLAIM_FEATURES or shapes != (
-        len(CLAIM_FEATURES),
-        len(CLAIM_FEATURES),
-        (len(CLASSES), len(CLAIM_FEATURES)),
-        len(CLASSES),
-    ):
+    if model.features != CLAIM_FEATURES or not model.shapes_fit():
         raise ReportQAError(
             f"the verdict model {path} was fitted on other features than this code computes: "
             "refit it (benchmarks/train_verdicts.py)"

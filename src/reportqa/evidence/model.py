@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import ReportQAError
 from .features import FEATURES
 
-__all__ = ["EvidenceModel", "load_model", "read_model_json", "MODEL_FILE"]
+__all__ = ["EvidenceModel", "Forest", "load_model", "read_model_json", "MODEL_FILE"]
 
 MODEL_FILE = "evidence_model.json"
 
@@ -59,8 +59,8 @@ class EvidenceModel:
         return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
 
     @cached_property
-    def _forest(self) -> _Forest:
-        return _Forest.read([tree["tree_structure"] for tree in self.params["trees"]])
+    def _forest(self) -> Forest:
+        return Forest.read([tree["tree_structure"] for tree in self.params["trees"]])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,8 +73,9 @@ class EvidenceModel:
 
 
 @dataclass(frozen=True)
-class _Forest:
-    """LightGBM trees as flat arrays, evaluated for every row and tree at once.
+class Forest:
+    """LightGBM trees as flat arrays, evaluated for every row and tree at once (the evidence
+    model's, and each class's of the fact-checker's verdict model).
 
     The split nodes of all trees are numbered together from 0, and so are the leaves; a child
     code ``c < 0`` is leaf ``-c - 1``. Each step moves every (row, tree) pair that is still at a
@@ -91,7 +92,7 @@ class _Forest:
     value: np.ndarray  # (leaves,)
 
     @classmethod
-    def read(cls, trees: list[dict[str, Any]]) -> _Forest:
+    def read(cls, trees: list[dict[str, Any]]) -> Forest:
         splits: list[tuple[int, float, bool]] = []
         children: list[list[int]] = []
         leaves: list[float] = []
