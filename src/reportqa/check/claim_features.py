@@ -63,6 +63,8 @@ CLAIM_FEATURES = (
     "value_differs_top",  # the most confident sentence has a figure of its kind, another value
     "finding_confidence",  # the subject confidence of the best sentence paired or stating it
     "probability_gap",  # the best sentence's evidence probability over the second's
+    "top_cosine",  # the highest cosine of the claim with a retrieved sentence (a paraphrase's)
+    "top_standout",  # the highest standout of a retrieved sentence (evidence feature)
 )
 _INDEX = {name: i for i, name in enumerate(CLAIM_FEATURES)}
 _OUTCOMES = {"period": "differ_period", "direction": "differ_direction"}
@@ -96,6 +98,8 @@ def claim_features(a: Assessment, stated_confidence: float) -> np.ndarray:
             put(name, top.feature(name))
         if len(a.ranked) > 1:
             put("probability_gap", top.probability - a.ranked[1].probability)
+        put("top_cosine", max(e.feature("cosine") for e in a.ranked))
+        put("top_standout", max(e.feature("standout") for e in a.ranked))
     first = a.candidates[0] if a.candidates else None
     if first is not None:
         put("top_confidence", first.confidence)

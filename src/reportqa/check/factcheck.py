@@ -52,7 +52,7 @@ compared side by side.
    every figure, coverage, the evidence model's probabilities, a claimed value found in a
    sentence about another named thing, years and directions), fitted on labelled claim sets by
    ``benchmarks/train_verdicts.py``. The rules weigh each finding alone; out of fold the model
-   gets 0.85 of verdicts right against their 0.77, calling fewer claims supported wrongly (17
+   gets 0.86 of verdicts right against their 0.77, calling fewer claims supported wrongly (15
    of 1143 against 25). Where the two differ the explanation says the verdict weighs all the
    evidence, and quotes the best sentence when no figure was paired.
 
