@@ -257,6 +257,31 @@ def test_a_fragment_after_a_completed_question_keeps_its_brackets_whole() -> Non
     assert read.interpreted_as == "How many of them are small ones (manufacturing enterprises)?"
 
 
+@pytest.mark.parametrize(
+    "first, question, expected",
+    [
+        (
+            "Сколько шин выпустили в 2024 году?",
+            "А как их делают?",
+            "Как их делают (шин, в 2024 году)?",
+        ),
+        (
+            "Кто ведёт изыскания на месторождении Куйректыколь?",
+            "Что ещё нашли?",
+            "Что ещё нашли (Куйректыколь)?",
+        ),
+    ],
+)
+def test_a_question_word_of_no_kind_is_not_a_fragment(
+    first: str, question: str, expected: str
+) -> None:
+    """Words like "как" and "что" (the ``other`` group of ``question_words``) ask a question
+    of their own: it gets the thread in brackets, not spliced into the last question as a
+    fragment would be."""
+    read = resolve(question, thread(first))
+    assert read.followup and read.standalone == expected
+
+
 def test_another_period_replaces_the_one_in_brackets() -> None:
     history = thread(
         "How many investment projects are planned for 2025?", "What is their total cost?"

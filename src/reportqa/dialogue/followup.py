@@ -309,9 +309,11 @@ def _measured_only(read: Question, table: str) -> bool:
 
 
 def _is_fragment(read: Question, table: str) -> bool:
-    """No question word of its own: neither a kind, nor why, nor a "which" word."""
+    """No question word of its own: neither a kind, nor why, nor a "which" word, nor one of the
+    ``other`` group of ``question_words`` ("Что ещё нашли?", "How big is it?")."""
     which = find_phrases(read.tokens, resources.phrases(table, "which_words"))
-    return read.kind == "other" and not read.why and not which
+    other = find_phrases(read.tokens, resources.phrases(table, "question_words", "other"))
+    return read.kind == "other" and not read.why and not which and not other
 
 
 # -- completing the question ---------------------------------------------------------------------
