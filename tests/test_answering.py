@@ -90,6 +90,34 @@ def test_a_how_many_question_asks_for_an_amount(small: Small) -> None:
     assert other.feature("kind_quantity") == other.feature("has_kind") == 0.0
 
 
+@pytest.mark.parametrize(
+    "question, before",
+    [
+        ("What is the capacity of the wind power station?", 0.667),
+        ("Жел электр станциясының қуаты қандай?", 0.333),
+    ],
+)
+def test_a_translation_may_be_the_head_of_a_compound(
+    tmp_path: Path, question: str, before: float
+) -> None:
+    """What English and Kazakh write in several words Russian may write in one: "station" and
+    "станция" are held by "ветроэлектростанции" as its head (as a prefix is held), where the
+    sentence held only the words the lexicon translates to the whole compound (``before``)."""
+    text = (
+        "Ветроэнергетика\n\nВ этом году завершится строительство ветроэлектростанции "
+        "мощностью 150 МВт. Завод выпустил 372 тысячи шин.\n"
+    )
+    documents, data, embedder = fake_index(tmp_path / "corpus", tmp_path / "index", text)
+    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
+    answerer = ExtractiveAnswerer(searcher, documents)
+    found = {
+        c.sentence.text[:10]: c.feature("coverage")
+        for c in answerer.evidence(question, searcher.search(question, 3))
+    }
+    assert found["В этом год"] > before + 0.15
+    assert found["Завод выпу"] == 0.0
+
+
 def test_a_year_the_sentence_contradicts_is_a_year_conflict(small: Small) -> None:
     asked = small.sentence("Сколько шин произвели в 2022 году?", "В 2024 году завод")
     assert asked.feature("year_conflict") == 1.0 and asked.feature("year_match") == 0.0

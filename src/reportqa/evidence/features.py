@@ -13,7 +13,9 @@ them) fall into five groups:
   sentence naming the exchange), and its passage; a word is held when a word of the sentence
   has the same key (lemma), the same prefix, the same spelling across scripts (``lang.names``),
   is its misspelling corrected against the corpus vocabulary (``lang.spelling``), or, across
-  languages, stands out as its translation in the embedding space (``crosslingual.py``);
+  languages, is translated by the lexicon into it or into the head of a compound ("station" and
+  "ветроэлектростанция"), or stands out as its translation in the embedding space
+  (``crosslingual.py``);
 - *what is asked*: the kind of answer (amount, date, place, agent), whether the sentence (or its
   passage) holds one (numbers, years, NER places, organisations and people not named in the
   question), and one of the measure asked for (tenge for "how much money");
@@ -121,6 +123,7 @@ AMOUNT_KINDS = frozenset({"number", "percent", "duration"})
 _DATE_KINDS = frozenset({"year", "year_range", "date"})
 _CONTEXT_CREDIT = 0.5
 _PREFIX_CREDIT = 0.8
+_HEAD, _HEAD_AFTER = 6, 3  # a compound's head and what comes before it, in letters
 _SPELLING_CREDIT = 0.8
 _TRANSLATED = 1 / 3  # a cross-lingual match from which a word anchors a short answer
 
@@ -242,7 +245,7 @@ class EvidenceBuilder:
         facts = _PassageFacts(
             keys=keys,
             held_keys=keys | _other_keys(content),
-            prefixes=frozenset(prefix_term(t) for t in content),
+            prefixes=frozenset(prefix_term(t) for t in content) | _heads(keys),
             spellings=frozenset(spelling_key(t.text) for t in content),
             entities=analysis.entities,
             sentences=sentences,
@@ -552,7 +555,7 @@ def _facts(
         tokens=toks,
         keys=keys,
         held_keys=keys | _other_keys(content),
-        prefixes=frozenset(prefix_term(t) for t in content),
+        prefixes=frozenset(prefix_term(t) for t in content) | _heads(keys),
         spellings=frozenset(spelling_key(t.text) for t in content),
         word_keys=frozenset(t.key for t in toks if t.kind == "word"),
         word_spellings=frozenset(spelling_key(t.text) for t in toks if t.kind == "word"),
@@ -589,6 +592,19 @@ def stated_years(
     if year is not None:
         found.update(year + shift for shift in relative_years(tuple(toks), language))
     return frozenset(found)
+
+
+def _heads(keys: Iterable[str]) -> frozenset[str]:
+    """The heads a compound of ``keys`` may end in ("станция", "электростанция" of
+    "ветроэлектростанция"): its endings of ``_HEAD`` letters or more after ``_HEAD_AFTER`` or
+    more. A translation of a question word that is such a head is held as a prefix is, since
+    one language writes in one word what another writes in several ("жел электр станциясы")."""
+    return frozenset(
+        key[i:]
+        for key in keys
+        if len(key) >= _HEAD + _HEAD_AFTER
+        for i in range(_HEAD_AFTER, len(key) - _HEAD + 1)
+    )
 
 
 def _held(
