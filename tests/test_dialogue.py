@@ -18,7 +18,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from reportqa import Answer, InputError, ReportQA, Settings, answer_to_dict
 from reportqa.cli import main
-from reportqa.dialogue import Turn, followup, read_history, resolve
+from reportqa.dialogue import Turn, followup, read_history, resolve, setting_of
 from reportqa.dialogue.followup import FEATURES, GROUPS, TABLE
 from reportqa.dialogue.rewrite import Rewriter, added_words
 from reportqa.lang import resources
@@ -390,6 +390,32 @@ def test_ask_with_history_answers_the_completed_question(report_qa: ReportQA) ->
     assert not answer.refused and "1400" in answer.answer
     streamed = list(report_qa.stream("А автобусов?", history=as_history(first.question, first)))
     assert streamed == [answer]
+
+
+def test_the_report_s_own_setting_is_not_the_thread_s_entity(report_qa: ReportQA) -> None:
+    """A name of the report's title ("Карагандинской" of "Промышленное развитие Карагандинской
+    области") is where every question is set, not what a follow-up asks about: the thread
+    carries the phrase the last question asked about instead. Other names are carried as
+    before."""
+    assert "карагандинский" in report_qa.setting
+    assert setting_of(report_qa.documents) == report_qa.setting
+    first = "Какой объём промышленного производства был в Карагандинской области в 2024 году?"
+    follow = "Это на сколько больше, чем годом ранее?"
+    plain = resolve(follow, thread(first))
+    assert plain.standalone == "Это на сколько больше, чем годом ранее (Карагандинской)?"
+    read = resolve(follow, thread(first), report_qa.setting)
+    assert read.standalone == "Это на сколько больше, чем годом ранее (промышленного производства)?"
+    asked = report_qa.ask(follow, history=[{"role": "user", "content": first}])
+    assert asked.interpreted_as == read.standalone
+    named = resolve("Сколько там рабочих мест?", thread("Сколько участников в СЭЗ «Сарыарка»?"))
+    assert (
+        named.standalone
+        == resolve(
+            "Сколько там рабочих мест?",
+            thread("Сколько участников в СЭЗ «Сарыарка»?"),
+            report_qa.setting,
+        ).standalone
+    )
 
 
 def test_a_long_history_loses_its_oldest_turns_and_says_so(report_qa: ReportQA) -> None:

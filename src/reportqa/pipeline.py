@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .answer.extractive import ExtractiveAnswerer
 from .config import Settings
-from .dialogue import read_history, resolve
+from .dialogue import read_history, resolve, setting_of
 from .errors import IndexCorruptError, IndexMismatchError, InputError
 from .index.chunking import chunk_documents
 from .index.corpus import Skipped, corpus_hash, paragraph_places, read_corpus
@@ -82,6 +82,8 @@ class ReportQA:
         self.notices = notices  # what open() had to do: build, rebuild, and why
         self.corpus_hash = str(data.manifest["corpus_hash"])
         self.places = paragraph_places(documents)  # the page and section of cited paragraphs
+        # the words of the reports' titles: what every question of them is set in
+        self.setting = setting_of(documents)
         self.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
         # The extractive answerer decides refusal whichever answers; fact-checks use it too.
         self.extractive = extractive = ExtractiveAnswerer(
@@ -289,7 +291,7 @@ class ReportQA:
                 f"the {history.dropped} oldest turn(s) of the conversation were left out "
                 f"(limits: {s.max_history_turns} turns, {s.max_history_chars} characters)"
             )
-        resolution = resolve(clean, history.turns)
+        resolution = resolve(clean, history.turns, self.setting)
         if self.rewriter is not None and history.turns:
             resolution, notice = self.rewriter.rewrite(clean, history.turns, resolution)
             if notice:

@@ -23,7 +23,8 @@ from and what the thread lent it in brackets, so a thread of follow-ups rolls on
 - a question with its own question word ("Когда его будут финансировать?", "Where are they
   from?"), or a fragment naming only what is measured ("And the cost?"), gets in brackets the
   entity it lacks and the period when it names none: "Когда его будут финансировать
-  («Картех»)?". The entity is the last question's names, else the phrase it asked about
+  («Картех»)?". The entity is the last question's names, those of the report's title aside
+  (where every question is set: "Карагандинской"), else the phrase it asked about
   ("manufacturing enterprises", never the measured noun: "wind farm", not "capacity"); after
   an answer to "which one, who, where", the names the answer gives, those in its own words
   first, then those of its quote.
@@ -50,10 +51,11 @@ from importlib import resources as importlib_resources
 from ..evidence.question import Question, find_phrases, read_question
 from ..lang import resources
 from ..lang.detect import detect_language
-from ..lang.tokens import QUOTES, Token, form_of, is_stopword, pos_of, quoted_spans
+from ..lang.tokens import QUOTES, Token, form_of, is_stopword, pos_of, quoted_spans, tokens
+from ..models import Document
 from .turns import Turn
 
-__all__ = ["Resolution", "resolve", "FEATURES", "TABLE", "followup_probability"]
+__all__ = ["Resolution", "resolve", "setting_of", "FEATURES", "TABLE", "followup_probability"]
 
 TABLE = "followup_words"
 GROUPS = ("openers", "closers", "references", "periods", "fragment_heads", "existential")
@@ -95,13 +97,18 @@ class Resolution:
         return self.standalone if self.standalone != self.question else None
 
 
-def resolve(question: str, history: Sequence[Turn]) -> Resolution:
-    """``question`` read against ``history`` (oldest turn first)."""
+def resolve(
+    question: str, history: Sequence[Turn], setting: frozenset[str] = frozenset()
+) -> Resolution:
+    """``question`` read against ``history`` (oldest turn first). ``setting``: the keys of the
+    words of the reports' titles (``setting_of``), which name what every question of a report
+    is set in ("Карагандинской" of "Промышленное развитие Карагандинской области"), so that a
+    name among them is not the thing a follow-up asks about."""
     thread: _Thread | None = None
     cited: tuple[tuple[str, int], ...] = ()
     for turn in history:
         if turn.role == "user" and turn.content:
-            thread = _step(turn.content, thread)[1]
+            thread = _step(turn.content, thread, setting)[1]
             cited = ()
         elif turn.role == "assistant":
             if turn.citations:
@@ -110,8 +117,18 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolution:
                 thread = _answered_by(thread, turn)
     if thread is None:  # nothing asked before: what _step would say, without reading a thread
         return Resolution(question, question, False, 0.0, cited)
-    resolution, _ = _step(question, thread)
+    resolution, _ = _step(question, thread, setting)
     return dataclasses.replace(resolution, cited=cited)
+
+
+def setting_of(documents: Sequence[Document]) -> frozenset[str]:
+    """The keys of the words of the documents' titles, for ``resolve``."""
+    return frozenset(
+        t.key
+        for d in documents
+        for t in tokens(d.title, d.language or detect_language(d.title))
+        if t.kind == "word"
+    )
 
 
 @dataclass(frozen=True)
@@ -139,14 +156,16 @@ def _compose(base: str, context: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _step(question: str, thread: _Thread | None) -> tuple[Resolution, _Thread]:
+def _step(
+    question: str, thread: _Thread | None, setting: frozenset[str] = frozenset()
+) -> tuple[Resolution, _Thread]:
     """One question read against the thread so far, and the thread after it. Cached: every
     question of a conversation rereads the turns before it, which then cost nothing."""
     language = detect_language(question)
     table = language if language in resources.LANGUAGES else "ru"
     whole = _read(question, language)
     if thread is None:
-        return Resolution(question, question, False, 0.0), _start(whole, table)
+        return Resolution(question, question, False, 0.0), _start(whole, table, setting)
     core = _core(question, whole.tokens, table)
     read = _read(core, language) if core else whole
     prior = _read(thread.standalone, detect_language(thread.standalone))
@@ -154,26 +173,26 @@ def _step(question: str, thread: _Thread | None) -> tuple[Resolution, _Thread]:
     probability = followup_probability(features)
     if probability < _threshold():
         return Resolution(question, question, False, probability, (), features), _start(
-            whole, table
+            whole, table, setting
         )
     if features["fragment"] and not _measured_only(read, table):
-        after = _fragment(core, read, thread, table, language)
+        after = _fragment(core, read, thread, table, language, setting)
     else:
         base = core or question
         own = _period_span(read, table)
         after = _Thread(
             base,
-            _context(read, thread, table),
-            _entity(read, table) if read.names else thread.entity,
+            _context(read, thread, table, setting),
+            _entity(read, table, setting) if _named(read, setting) else thread.entity,
             read.text[own[0] : own[1]] if own else thread.period,
         )
     return Resolution(question, after.standalone, True, probability, (), features), after
 
 
-def _start(read: Question, table: str) -> _Thread:
+def _start(read: Question, table: str, setting: frozenset[str] = frozenset()) -> _Thread:
     span = _period_span(read, table)
     period = read.text[span[0] : span[1]] if span else ""
-    return _Thread(read.text, (), _entity(read, table), period, _asks_entity(read, table))
+    return _Thread(read.text, (), _entity(read, table, setting), period, _asks_entity(read, table))
 
 
 def _asks_entity(read: Question, table: str) -> bool:
@@ -212,12 +231,18 @@ def _unquoted(text: str) -> str:
     return " ".join("".join(out).replace("[", " ").replace("]", " ").split())
 
 
-def _entity(read: Question, table: str) -> str:
+def _named(read: Question, setting: frozenset[str]) -> list[Token]:
+    """The question's names other than those of the setting."""
+    return [t for t in read.names if t.key not in setting]
+
+
+def _entity(read: Question, table: str, setting: frozenset[str] = frozenset()) -> str:
     """What a question is about: its names, else the phrase it asks about ("manufacturing
     enterprises"). With names, that phrase is mostly what is counted or measured of them
     ("участников" of «Сарыарка»), which a follow-up asks again of the same names."""
-    if read.names:
-        return _names_text(read.text, read.names)
+    names = _named(read, setting)
+    if names:
+        return _names_text(read.text, names)
     focus = _focus(read, table)
     if focus is None:
         return ""
@@ -319,7 +344,14 @@ def _is_fragment(read: Question, table: str) -> bool:
 # -- completing the question ---------------------------------------------------------------------
 
 
-def _fragment(core: str, read: Question, thread: _Thread, table: str, language: str) -> _Thread:
+def _fragment(
+    core: str,
+    read: Question,
+    thread: _Thread,
+    table: str,
+    language: str,
+    setting: frozenset[str] = frozenset(),
+) -> _Thread:
     """The thread's question with the fragment put in place of what it replaces (its brackets
     kept), and the fragment as the period when it names one."""
     base = thread.base.rstrip().rstrip("?!.").rstrip()
@@ -358,7 +390,7 @@ def _fragment(core: str, read: Question, thread: _Thread, table: str, language: 
         run = _stood_for(_run_around(prior, candidates, target), target, forms)
         base = _splice(base, (run[0].start, run[-1].end), core)
     done = _read(base, language)
-    return _Thread(base, context, _entity(done, table) or thread.entity, thread.period)
+    return _Thread(base, context, _entity(done, table, setting) or thread.entity, thread.period)
 
 
 def _is_adjunct(token: Token, table: str) -> bool:
@@ -410,12 +442,14 @@ def _stood_for(
     return run[first : last + 1]
 
 
-def _context(read: Question, thread: _Thread, table: str) -> tuple[str, ...]:
+def _context(
+    read: Question, thread: _Thread, table: str, setting: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """What a question of its own lacks of the thread, to add in brackets: the entity, the
     period."""
     context: list[str] = []
     keys = {t.key for t in read.tokens}
-    if not read.names and thread.entity:
+    if not _named(read, setting) and thread.entity:
         entity_keys = {t.key for t in _read(thread.entity).tokens if t.kind == "word"}
         if not entity_keys <= keys:
             context.append(thread.entity)
