@@ -107,22 +107,18 @@ def params_of(X: np.ndarray, y: np.ndarray, kind: str, setting: Any) -> dict[str
     C for a softmax, (leaves, rounds) for trees."""
     if set(y.tolist()) != set(range(len(CLASSES))):
         raise ValueError("every verdict must occur in the fitting claims")
+    reference = {"mean": X.mean(0).tolist(), "median": np.median(X, axis=0).tolist()}
     if kind == "softmax":
-        mean, scale, fitted = fit(X, y, setting)
+        _, scale, fitted = fit(X, y, setting)
         return {
-            "mean": mean.tolist(),
-            "median": np.median(X, axis=0).tolist(),
+            **reference,
             "scale": scale.tolist(),
             "weights": fitted.coef_.tolist(),
             "bias": fitted.intercept_.tolist(),
         }
     leaves, rounds = setting
     trees = fit_trees(X, y, np.ones(len(y)), {**TREES, "num_leaves": leaves}, rounds)
-    return {
-        "mean": X.mean(0).tolist(),
-        "median": np.median(X, axis=0).tolist(),
-        "trees": trees["trees"],
-    }
+    return {**reference, "trees": trees["trees"]}
 
 
 def model_of(

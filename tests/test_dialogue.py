@@ -24,6 +24,7 @@ from reportqa.dialogue.rewrite import Rewriter, added_words
 from reportqa.lang import resources
 from reportqa.lang.tokens import words_of
 from reportqa.models import Citation
+from reportqa.pipeline import document_languages
 from reportqa.serialize import citation_to_dict
 from reportqa.web.app import create_app
 from reportqa.web.live import LiveServer
@@ -398,7 +399,8 @@ def test_the_report_s_own_setting_is_not_the_thread_s_entity(report_qa: ReportQA
     carries the phrase the last question asked about instead. Other names are carried as
     before."""
     assert "карагандинский" in report_qa.setting
-    assert setting_of(report_qa.documents) == report_qa.setting
+    languages = document_languages(report_qa.documents)
+    assert setting_of(report_qa.documents, languages) == report_qa.setting
     first = "Какой объём промышленного производства был в Карагандинской области в 2024 году?"
     follow = "Это на сколько больше, чем годом ранее?"
     plain = resolve(follow, thread(first))

@@ -82,9 +82,10 @@ class ReportQA:
         self.notices = notices  # what open() had to do: build, rebuild, and why
         self.corpus_hash = str(data.manifest["corpus_hash"])
         self.places = paragraph_places(documents)  # the page and section of cited paragraphs
+        languages = document_languages(documents)
         # the words of the reports' titles: what every question of them is set in
-        self.setting = setting_of(documents)
-        self.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
+        self.setting = setting_of(documents, languages)
+        self.searcher = HybridSearcher(data, embedder, languages=languages)
         # The extractive answerer decides refusal whichever answers; fact-checks use it too.
         self.extractive = extractive = ExtractiveAnswerer(
             self.searcher, documents, settings.min_confidence

@@ -43,7 +43,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources as importlib_resources
@@ -121,13 +121,11 @@ def resolve(
     return dataclasses.replace(resolution, cited=cited)
 
 
-def setting_of(documents: Sequence[Document]) -> frozenset[str]:
-    """The keys of the words of the documents' titles, for ``resolve``."""
+def setting_of(documents: Sequence[Document], languages: Mapping[str, str]) -> frozenset[str]:
+    """The keys of the words of the documents' titles, for ``resolve``; ``languages`` maps each
+    document's id to its language (``pipeline.document_languages``)."""
     return frozenset(
-        t.key
-        for d in documents
-        for t in tokens(d.title, d.language or detect_language(d.title))
-        if t.kind == "word"
+        t.key for d in documents for t in tokens(d.title, languages[d.id]) if t.kind == "word"
     )
 
 
