@@ -42,6 +42,19 @@ def test_the_first_new_words_are_written_at_once(
     assert store.exists()
 
 
+def test_flush_writes_the_words_a_recent_write_held_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "SAVE_EVERY", 3600.0)
+    store = tmp_path / "word-vectors.npz"
+    matcher = CrossLingual(FakeEmbedder(), store)
+    matcher.scores(["colleges"], REPORT[:1])  # written at once: the first new words
+    matcher.scores(["colleges"], REPORT[1:])  # held back: the last write is too recent
+    assert len(CrossLingual(FakeEmbedder(), store)._passages) == 2
+    matcher.flush()
+    assert len(CrossLingual(FakeEmbedder(), store)._passages) == 5
+
+
 def test_another_models_vectors_are_not_used(tmp_path: Path) -> None:
     store = tmp_path / "word-vectors.npz"
     CrossLingual(FakeEmbedder(), store).scores(["colleges"], REPORT)

@@ -71,13 +71,16 @@ class CrossLingual:
             if store.exists():
                 _log.warning("word vectors in %s not read (%s); embedding them again", store, error)
 
-    def _save(self) -> None:
-        """Write the corpus's word vectors when new ones came and the last write is old."""
+    def _save(self, force: bool = False) -> None:
+        """Write the corpus's word vectors when new ones came and the last write is old (or
+        ``force``)."""
         if self._store is None:
             return
         with self._lock:
             now = time.monotonic()
-            if len(self._passages) == self._saved or now - self._last_save < SAVE_EVERY:
+            if len(self._passages) == self._saved:
+                return
+            if not force and now - self._last_save < SAVE_EVERY:
                 return
             words = list(self._passages)
             vectors = np.stack([self._passages[w] for w in words])
@@ -91,6 +94,10 @@ class CrossLingual:
             _log.info("word vectors not written to %s: %s", self._store, error)
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+    def flush(self) -> None:
+        """Write the corpus's word vectors now if any came since the last write."""
+        self._save(force=True)
 
     def missing_queries(self, words: Sequence[str]) -> list[str]:
         """Those of ``words`` (question words) not embedded yet, once each."""
