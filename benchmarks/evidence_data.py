@@ -126,6 +126,10 @@ CLAIM_SETS = (
     "report-claims-test11",
     "report-claims-test12",
     "report-claims-test13",
+    "report-claims-test14",
+    "report-claims-test15",
+    "report-claims-test16",
+    "report-claims-test17",
 )
 K = Settings().k
 
