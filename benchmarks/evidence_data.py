@@ -7,7 +7,7 @@ Datasets (each a corpus of its own, indexed once in ``--work``):
 - ``tydi``: TyDi QA Russian half A (``../shared/eval/tydiqa-ru-a.*``), native speakers'
   questions;
 - ``report``: the shipped report with the question sets of ``benchmarks/data`` named by
-  ``REPORT_FIT`` (the test sets and the dev set are never fitted on).
+  ``REPORT_FIT`` (the newest test sets, test18 on, and the dev set are never fitted on).
 
 For each answerable question two cases: as asked (a candidate is positive when it holds a gold
 answer, in the gold passage), and with its gold passage taken out of the retrieved passages and
