@@ -4,7 +4,7 @@
     python benchmarks/train_verdicts.py [--kind trees|softmax] [--dry-run]
 
 Data: the claim sets of ``FIT`` (``benchmarks/data``; every set written before the measuring sets
-``report-claims-test18`` on) and ``../shared/eval/report-dev-claims.jsonl`` when it is there.
+``report-claims-test14`` on) and ``../shared/eval/report-dev-claims.jsonl`` when it is there.
 Each claim is retrieved for and assessed by the checker's rules once (``FactChecker.assess``), and
 its ``claim_features`` are the model's input.
 
