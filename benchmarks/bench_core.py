@@ -196,5 +196,6 @@ def per_question(qa, asked: list[str], label: str) -> None:
         f"{statistics.mean(ours) / statistics.mean(floor):.2f}x (mean), {o50 / f50:.2f}x (p50)"
     )
 
+
 if __name__ == "__main__":
     main()
