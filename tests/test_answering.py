@@ -27,10 +27,14 @@ from reportqa.answer.short import _dates, _listed, _unasked_end, short_answer
 from reportqa.evidence.features import FEATURES, Candidate, expected_best
 from reportqa.evidence.model import EvidenceModel, load_model
 from reportqa.evidence.question import read_question
+from reportqa.index.chunking import chunk_documents
+from reportqa.index.corpus import load_corpus
+from reportqa.index.store import build_index
 from reportqa.lang.detect import detect_language
 from reportqa.lang.numbers import parse_quantities
 from reportqa.lang.tokens import tokens
 from reportqa.models import Document
+from reportqa.pipeline import document_languages
 from reportqa.retrieval import HybridSearcher
 
 from .conftest import FakeEmbedder, fake_index
@@ -144,6 +148,44 @@ def test_a_sentence_about_another_named_zone_is_a_name_conflict(small: Small) ->
     assert same.feature("name_conflict") == 0.0
     assert same.feature("name_in_passage") == 1.0 and same.feature("name_in_sentence") == 0.0
     assert other.probability < same.probability
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Сколько шин произвели в Карагандинской области?",
+        "How many tyres were made in the Karaganda region?",
+    ],
+)
+def test_a_name_of_the_documents_title_is_in_every_passage(tmp_path: Path, question: str) -> None:
+    """A report on a region does not repeat the region in each sentence: a name its title holds,
+    in any script or derived form ("Karaganda", "Карагандинской"), is not absent from a passage
+    that does not write it; a name the title does not hold still is."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "region.md").write_text(
+        "# Промышленность Карагандинской области\n\nЗавод выпустил 372 тысячи шин.\n",
+        encoding="utf-8",
+    )
+    documents = load_corpus(corpus)
+    embedder = FakeEmbedder()
+    languages = document_languages(documents)
+    data = build_index(
+        tmp_path / "index", chunk_documents(documents), embedder, {}, languages=languages
+    )
+    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
+    answerer = ExtractiveAnswerer(searcher, documents)
+
+    def tyres(asked: str) -> Candidate:
+        found = answerer.evidence(asked, searcher.search(asked, 3))
+        return next(c for c in found if "шин" in c.sentence.text)
+
+    titled = tyres(question)
+    assert titled.feature("name_in_passage") == 1.0 and titled.feature("name_absent") == 0.0
+    other = tyres(
+        question.replace("Карагандинской", "Павлодарской").replace("Karaganda", "Pavlodar")
+    )
+    assert other.feature("name_absent") == 1.0
 
 
 def test_the_window_holds_the_words_of_the_sentence_before(small: Small) -> None:

@@ -48,6 +48,7 @@ from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.spelling import Speller
 from ..lang.tokens import Token, is_stopword, key_of, other_keys, prefix_term
+from ..lang.tokens import tokens as split_tokens
 from ..models import Hit, Sentence
 from .crosslingual import CrossLingual
 from .question import (
@@ -466,7 +467,9 @@ class EvidenceBuilder:
             f[_INDEX["cross_lingual"]] = float(cross)
             if asked_noun is not None:
                 f[_INDEX["asked_noun_missing"]] = 1.0 - float(own[asked_noun])
-            self._asked(f, by_year[self.years.get(hit.chunk.document)], sf, facts, names, known)
+            title = (hit.chunk.title, self.languages.get(hit.chunk.document, "ru"))
+            question_then = by_year[self.years.get(hit.chunk.document)]
+            self._asked(f, question_then, sf, facts, names, known, title)
             f[_INDEX["new_words"]] = _new_share(sf.keys, question)
             f[_INDEX["question_words"]] = math.log1p(len(words))
             f[_INDEX["small_talk"]] = question.small_talk
@@ -492,9 +495,11 @@ class EvidenceBuilder:
         facts: _PassageFacts,
         names: list[Token],
         known: list[Token],
+        title: tuple[str, str],
     ) -> None:
         """The features of what the question asks and presumes (kind, measure, years, names,
-        direction)."""
+        direction); ``title`` is the document's title and language (a name it holds is in every
+        sentence's passage)."""
         kind = question.kind
         if kind != "other":
             f[_INDEX[f"kind_{kind}"]] = 1.0
@@ -526,7 +531,10 @@ class EvidenceBuilder:
                     f[_INDEX["year_conflict"]] = 0.5 * (not hit)
         if names:
             named = [_name_in(t, sf) for t in names]
-            near = [a or any(_name_in(t, s) for s in facts.sentences) for t, a in zip(names, named)]
+            near = [
+                a or _name_in_title(t, *title) or any(_name_in(t, s) for s in facts.sentences)
+                for t, a in zip(names, named)
+            ]
             f[_INDEX["name_in_sentence"]] = sum(named) / len(names)
             f[_INDEX["name_in_passage"]] = sum(near) / len(names)
             f[_INDEX["name_absent"]] = float(not any(near))
@@ -685,6 +693,30 @@ def _has_kind(
 
 def _name_in(token: Token, sf: SentenceFacts) -> bool:
     return token.key in sf.word_keys or _near_spelling(spelling_key(token.text), sf.word_spellings)
+
+
+# Letters of a name's spelling (``spelling_key``) that a word of the document's title must share:
+# a title names its setting in derived forms ("Karaganda", "Қарағанды", "Карагандинской").
+_TITLE_PREFIX = 7
+
+
+@lru_cache(maxsize=1024)
+def _title_spellings(title: str, language: str) -> frozenset[str]:
+    return frozenset(
+        spelling_key(t.text) for t in split_tokens(title, language) if t.kind == "word"
+    )
+
+
+def _name_in_title(token: Token, title: str, language: str) -> bool:
+    """Whether the document's title names it: what its title names, every sentence of a
+    document is about (a report on a region does not repeat the region in each sentence)."""
+    mine = spelling_key(token.text)
+    spellings = _title_spellings(title, language)
+    if _near_spelling(mine, spellings):
+        return True
+    return len(mine) >= _TITLE_PREFIX and any(
+        s[:_TITLE_PREFIX] == mine[:_TITLE_PREFIX] for s in spellings
+    )
 
 
 def _name_in_text(token: Token, text: str) -> bool:
