@@ -195,6 +195,19 @@ def per_question(qa, asked: list[str], label: str) -> None:
         f"{statistics.mean(ours):.1f} ms mean ({o50:.1f} p50); ratio "
         f"{statistics.mean(ours) / statistics.mean(floor):.2f}x (mean), {o50 / f50:.2f}x (p50)"
     )
+    from reportqa.lang.detect import detect_language
+
+    by_language: dict[str, list[int]] = {}
+    for i, q in enumerate(asked):
+        by_language.setdefault(detect_language(q), []).append(i)
+    print(
+        "  by language (mean ratio): "
+        + ", ".join(
+            f"{language} {sum(ours[i] for i in rows) / sum(floor[i] for i in rows):.2f}x "
+            f"({len(rows)})"
+            for language, rows in sorted(by_language.items())
+        )
+    )
 
 
 if __name__ == "__main__":
