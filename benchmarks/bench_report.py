@@ -8,7 +8,9 @@ Totals only, so that measuring the frozen test sets does not show which question
     python benchmarks/bench_report.py [--sets test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
-Sets (benchmarks/data/README.md tells when each was frozen and what it was used for): test18 =
+Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
+2026-12-03 the question sets of test8 to test17 are fitting data of the evidence model
+(``evidence_data.REPORT_FIT``), so their figures are in sample; their claim sets are not. test18 =
 report-test18-{ru,en,kk} and report-claims-test18, frozen at 23:33 UTC on 2026-12-02 (the
 default: the next change's measuring sets); test17 =
 report-test17-{ru,en,kk} and report-claims-test17, frozen at 18:50 UTC on 2026-12-02 and
