@@ -158,8 +158,10 @@ def main() -> None:
         [
             args.offtopic_weight
             if cases[i].dataset == "offtopic"
-            else (args.report_weight if cases[i].dataset == "report" else 1.0)
-            * (args.unanswerable_weight if _real_unanswerable(cases[i]) else 1.0)
+            else (
+                (args.report_weight if cases[i].dataset == "report" else 1.0)
+                * (args.unanswerable_weight if _real_unanswerable(cases[i]) else 1.0)
+            )
             for i in owner
         ]
     )

@@ -136,11 +136,15 @@ def extractive(report_qa: ReportQA) -> ExtractiveAnswerer:
 
 
 def fake_index(
-    folder: Path, index: Path, text: str = KAMENSK, info: dict[str, str] | None = None
+    folder: Path,
+    index: Path,
+    text: str = KAMENSK,
+    info: dict[str, str] | None = None,
+    name: str = "kamensk.txt",
 ) -> tuple[list[Document], IndexData, FakeEmbedder]:
-    """``text`` as ``folder/kamensk.txt``, indexed at ``index`` with the fake embedder."""
+    """``text`` as ``folder/name``, indexed at ``index`` with the fake embedder."""
     folder.mkdir()
-    (folder / "kamensk.txt").write_text(text, encoding="utf-8")
+    (folder / name).write_text(text, encoding="utf-8")
     documents = load_corpus(folder)
     embedder = FakeEmbedder()
     data = build_index(

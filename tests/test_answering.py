@@ -27,14 +27,10 @@ from reportqa.answer.short import _dates, _listed, _unasked_end, short_answer
 from reportqa.evidence.features import FEATURES, Candidate, expected_best
 from reportqa.evidence.model import EvidenceModel, load_model
 from reportqa.evidence.question import read_question
-from reportqa.index.chunking import chunk_documents
-from reportqa.index.corpus import load_corpus
-from reportqa.index.store import build_index
 from reportqa.lang.detect import detect_language
 from reportqa.lang.numbers import parse_quantities
 from reportqa.lang.tokens import tokens
 from reportqa.models import Document
-from reportqa.pipeline import document_languages
 from reportqa.retrieval import HybridSearcher
 
 from .conftest import FakeEmbedder, fake_index
@@ -161,17 +157,9 @@ def test_a_name_of_the_documents_title_is_in_every_passage(tmp_path: Path, quest
     """A report on a region does not repeat the region in each sentence: a name its title holds,
     in any script or derived form ("Karaganda", "Карагандинской"), is not absent from a passage
     that does not write it; a name the title does not hold still is."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "region.md").write_text(
-        "# Промышленность Карагандинской области\n\nЗавод выпустил 372 тысячи шин.\n",
-        encoding="utf-8",
-    )
-    documents = load_corpus(corpus)
-    embedder = FakeEmbedder()
-    languages = document_languages(documents)
-    data = build_index(
-        tmp_path / "index", chunk_documents(documents), embedder, {}, languages=languages
+    text = "# Промышленность Карагандинской области\n\nЗавод выпустил 372 тысячи шин.\n"
+    documents, data, embedder = fake_index(
+        tmp_path / "corpus", tmp_path / "index", text, name="region.md"
     )
     searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
     answerer = ExtractiveAnswerer(searcher, documents)

@@ -532,7 +532,7 @@ class EvidenceBuilder:
         if names:
             named = [_name_in(t, sf) for t in names]
             near = [
-                a or _name_in_title(t, *title) or any(_name_in(t, s) for s in facts.sentences)
+                a or _name_in_title(t.text, *title) or any(_name_in(t, s) for s in facts.sentences)
                 for t, a in zip(names, named)
             ]
             f[_INDEX["name_in_sentence"]] = sum(named) / len(names)
@@ -700,18 +700,15 @@ def _name_in(token: Token, sf: SentenceFacts) -> bool:
 _TITLE_PREFIX = 7
 
 
-@lru_cache(maxsize=1024)
-def _title_spellings(title: str, language: str) -> frozenset[str]:
-    return frozenset(
+@lru_cache(maxsize=4096)
+def _name_in_title(name: str, title: str, language: str) -> bool:
+    """Whether the document's title names ``name``: what its title names, every sentence of a
+    document is about (a report on a region does not repeat the region in each sentence).
+    Cached: the same for every sentence of a document."""
+    mine = spelling_key(name)
+    spellings = frozenset(
         spelling_key(t.text) for t in split_tokens(title, language) if t.kind == "word"
     )
-
-
-def _name_in_title(token: Token, title: str, language: str) -> bool:
-    """Whether the document's title names it: what its title names, every sentence of a
-    document is about (a report on a region does not repeat the region in each sentence)."""
-    mine = spelling_key(token.text)
-    spellings = _title_spellings(title, language)
     if _near_spelling(mine, spellings):
         return True
     return len(mine) >= _TITLE_PREFIX and any(
