@@ -563,6 +563,29 @@ def test_framing_follows_the_question_language(
 @pytest.mark.parametrize(
     "question, short",
     [
+        # "941 производственное предприятие, из них 36 крупных, 67 средних и 838 малых": a part
+        # counts what its total counts, so a question naming a part's own word asks for it
+        ("Сколько малых производственных предприятий работает в регионе?", "838"),
+        ("How many small manufacturing firms are there?", "838"),
+        ("Облыста қанша ірі кәсіпорын бар?", "36"),
+        # naming no part, the total
+        ("Сколько производственных предприятий в области?", "941"),
+        # "До 2028 года планируется инвестировать 1,6 трлн тенге, в том числе 572,9 млрд тенге
+        # уже вложено в 2024 году": "invested" is the part's word too, but not its own
+        ("How much is planned to be invested in QARMET until 2028?", "1,6 трлн тенге"),
+        ("Сколько уже вложено в QARMET в 2024 году?", "572,9 млрд тенге"),
+    ],
+)
+def test_a_part_of_a_total_is_the_answer_when_the_question_names_it(
+    report_qa: ReportQA, question: str, short: str
+) -> None:
+    answer = report_qa.ask(question)
+    assert answer.short_answer is not None and answer.short_answer.text == short
+
+
+@pytest.mark.parametrize(
+    "question, short",
+    [
         ("Сколько вузов в области?", "8"),
         # the noun matched across languages is said already too
         ("How many universities are in the region?", "8"),

@@ -258,13 +258,17 @@ class ReportQA:
         documents: frozenset[str] | None = None,
     ) -> list[Hit]:
         """The ranked passages, those of the ``cited`` paragraphs (of the last answer, for a
-        follow-up) first when they are among twice as many."""
+        follow-up) first when they are among twice as many, scored as the best of them: the
+        thread has found them already, and a follow-up's own words ("How many of them are
+        large?") say little of where its answer is."""
         k = self.settings.k
         if not cited:
             return self.retrieve(question, k, documents)
         hits = self.retrieve(question, 2 * k, documents)
         first = [h for h in hits if (h.chunk.document, h.chunk.paragraph) in cited]
-        return (first + [h for h in hits if h not in first])[:k]
+        top = max((h.score for h in hits), default=0.0)
+        raised = [dataclasses.replace(h, score=max(h.score, top)) for h in first]
+        return (raised + [h for h in hits if h not in first])[:k]
 
     def document(self, doc_id: str) -> Document | None:
         """The corpus document with this id (its path relative to the corpus folder)."""

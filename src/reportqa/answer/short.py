@@ -19,9 +19,10 @@ from ..check.figures import read_figures
 from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts
 from ..evidence.question import Question, find_phrases
 from ..lang import resources
+from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import same_name
 from ..lang.numbers import Quantity
-from ..lang.tokens import Token, prefix_term, tokens
+from ..lang.tokens import Token, other_keys, prefix_term, tokens
 from ..models import ShortAnswer
 
 __all__ = ["short_answer"]
@@ -55,6 +56,8 @@ def short_answer(
     counts = Counter(t.key for t in facts.tokens if t.kind == "word")
     rarity = rarity or {}
 
+    total, parts, asked_part = _parts(question, facts, options, anchors, translated)
+
     def score(option: tuple[int, int, float]) -> float:
         start, end, bonus = option
         inside = [t for t in anchors if start <= t.start < end]
@@ -64,9 +67,72 @@ def short_answer(
             return bonus
         return bonus - min(_distance(facts, t.start, start, end) for t in anchors)
 
-    start, end, _ = max(options, key=score)
+    chosen = asked_part or max(options, key=score)
+    if asked_part is None and chosen in parts and total is not None and total[2] >= chosen[2]:
+        chosen = total  # a part no word of the question names: the total ("until 2028?")
+    start, end, _ = chosen
     text = facts.text[start - facts.start : end - facts.start]
     return ShortAnswer(text=text, document=document, start=start, end=end, citation=citation)
+
+
+_Option = tuple[int, int, float]
+
+
+def _parts(
+    question: Question,
+    facts: SentenceFacts,
+    options: list[tuple[int, int, float]],
+    anchors: list[Token],
+    translated: frozenset[int],
+) -> tuple[_Option | None, list[_Option], _Option | None]:
+    """A total, the parts a ``partitive_words`` phrase lists after it, and the part the question
+    asks for, if it names one. A part ("941 производственное предприятие, из них 36 крупных, 67
+    средних и 838 малых") counts what its total counts, so the question asks for a part when it
+    names a word the part holds (up to the next figure) and the total does not ("малых
+    предприятий": "838 малых"; "крупных": "36 крупных"); of several, the one in the measure
+    asked for holding the most. (None, [], None) when the sentence lists no parts."""
+    toks = facts.tokens
+    marks = find_phrases(toks, resources.phrases(facts_language(facts), "partitive_words"))
+    if not marks or len(options) < 2:
+        return None, [], None
+    ordered = sorted(options)
+    first, last = marks[0]
+    mark_start, mark_end = toks[first].start, toks[last].end
+    listed = [o for o in ordered if o[0] >= mark_end]
+    before = [o for o in ordered if o[1] <= mark_start]
+    if not listed or not before:
+        return None, [], None  # the phrase opens no list of figures after a figure
+    covers = _covers(question, facts, anchors, translated)
+    held = {w for t in anchors if t.start < mark_start for w in covers[t.start]}
+    ends = [o[0] for o in listed[1:]] + [facts.start + len(facts.text)]
+    best, best_key = None, (0.0, 0)
+    for option, end in zip(listed, ends):
+        own = {w for t in anchors if option[0] <= t.start < end for w in covers[t.start]}
+        key = (option[2], len(own - held))
+        if key[1] and key > best_key:
+            best, best_key = option, key
+    return before[-1], listed, best
+
+
+def _covers(
+    question: Question, facts: SentenceFacts, anchors: list[Token], translated: frozenset[int]
+) -> dict[int, frozenset[str]]:
+    """For each anchor (by its offset), the question words it stands for: by key or prefix in
+    the question's language, else by the lexicon's translations; a word matched across languages
+    otherwise (``translated``) stands for itself."""
+    table = translations(question.language, facts.language)
+    out: dict[int, frozenset[str]] = {}
+    for t in anchors:
+        mine = {t.key, prefix_term(t)} | set(other_keys(t))
+        words = frozenset(
+            w.key
+            for w in question.words
+            if w.key in mine
+            or prefix_term(w) in mine
+            or bool(with_prefixes(table.get(w.key, frozenset()), facts.language) & mine)
+        )
+        out[t.start] = words or frozenset({t.key})
+    return out
 
 
 def _distance(facts: SentenceFacts, anchor: int, start: int, end: int) -> float:

@@ -48,17 +48,35 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources as importlib_resources
 
+from ..evidence.features import name_in_title
 from ..evidence.question import Question, find_phrases, read_question
 from ..lang import resources
 from ..lang.detect import detect_language
-from ..lang.tokens import QUOTES, Token, form_of, is_stopword, pos_of, quoted_spans, tokens
+from ..lang.tokens import QUOTES, Token, form_of, is_stopword, pos_of, quoted_spans
 from ..models import Document
 from .turns import Turn
 
-__all__ = ["Resolution", "resolve", "setting_of", "FEATURES", "TABLE", "followup_probability"]
+__all__ = [
+    "Resolution",
+    "resolve",
+    "setting_of",
+    "Setting",
+    "FEATURES",
+    "TABLE",
+    "followup_probability",
+]
 
 TABLE = "followup_words"
-GROUPS = ("openers", "closers", "references", "periods", "fragment_heads", "existential")
+GROUPS = (
+    "openers",
+    "closers",
+    "references",
+    "periods",
+    "fragment_heads",
+    "existential",
+    "period_before",
+    "period_after",
+)
 FEATURES = (
     "opener",
     "closer",
@@ -75,6 +93,8 @@ MODEL_FILE = "followup_model.json"
 _SHORT = 2  # a question of at most this many words of its own is short
 _PHRASE = 2  # words of the phrase a question asks about, from the word it asks about on
 _LONG = 6  # the ``length`` feature counts words of its own up to this many
+# the reports' titles and their languages: what every question is set in (``setting_of``)
+Setting = frozenset[tuple[str, str]]
 _PERIOD_KINDS = frozenset({"year", "year_range", "duration"})
 # pymorphy3's parts of speech of a predicate: verb, infinitive, gerund, short participle
 _PREDICATES = frozenset({"VERB", "INFN", "GRND", "PRTS"})
@@ -97,13 +117,12 @@ class Resolution:
         return self.standalone if self.standalone != self.question else None
 
 
-def resolve(
-    question: str, history: Sequence[Turn], setting: frozenset[str] = frozenset()
-) -> Resolution:
-    """``question`` read against ``history`` (oldest turn first). ``setting``: the keys of the
-    words of the reports' titles (``setting_of``), which name what every question of a report
-    is set in ("Карагандинской" of "Промышленное развитие Карагандинской области"), so that a
-    name among them is not the thing a follow-up asks about."""
+def resolve(question: str, history: Sequence[Turn], setting: Setting = frozenset()) -> Resolution:
+    """``question`` read against ``history`` (oldest turn first). ``setting``: the reports'
+    titles with their languages (``setting_of``), which name what every question of a report is
+    set in ("Карагандинской" of "Промышленное развитие Карагандинской области"), so that a name
+    of them, in any language or spelling ("Karaganda", "Қарағанды"), is not the thing a
+    follow-up asks about."""
     thread: _Thread | None = None
     cited: tuple[tuple[str, int], ...] = ()
     for turn in history:
@@ -121,12 +140,10 @@ def resolve(
     return dataclasses.replace(resolution, cited=cited)
 
 
-def setting_of(documents: Sequence[Document], languages: Mapping[str, str]) -> frozenset[str]:
-    """The keys of the words of the documents' titles, for ``resolve``; ``languages`` maps each
+def setting_of(documents: Sequence[Document], languages: Mapping[str, str]) -> Setting:
+    """The documents' titles with their languages, for ``resolve``; ``languages`` maps each
     document's id to its language (``pipeline.document_languages``)."""
-    return frozenset(
-        t.key for d in documents for t in tokens(d.title, languages[d.id]) if t.kind == "word"
-    )
+    return frozenset((d.title, languages[d.id]) for d in documents if d.title.strip())
 
 
 @dataclass(frozen=True)
@@ -155,7 +172,7 @@ def _compose(base: str, context: Sequence[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def _step(
-    question: str, thread: _Thread | None, setting: frozenset[str] = frozenset()
+    question: str, thread: _Thread | None, setting: Setting = frozenset()
 ) -> tuple[Resolution, _Thread]:
     """One question read against the thread so far, and the thread after it. Cached: every
     question of a conversation rereads the turns before it, which then cost nothing."""
@@ -187,15 +204,27 @@ def _step(
     return Resolution(question, after.standalone, True, probability, (), features), after
 
 
-def _start(read: Question, table: str, setting: frozenset[str] = frozenset()) -> _Thread:
+def _start(read: Question, table: str, setting: Setting = frozenset()) -> _Thread:
     span = _period_span(read, table)
     period = read.text[span[0] : span[1]] if span else ""
     return _Thread(read.text, (), _entity(read, table, setting), period, _asks_entity(read, table))
 
 
 def _asks_entity(read: Question, table: str) -> bool:
-    which = find_phrases(read.tokens, resources.phrases(table, "which_words"))
-    return read.kind in ("agent", "place") or (bool(which) and read.kind == "other")
+    """Whether a question asks which one, who or where, so that the answer names what the thread
+    is about next: an agent or place question, or a "which" word before a noun that is not a
+    measure ("which company", "қай зауыт"; not "what does", "какой объём")."""
+    if read.kind in ("agent", "place"):
+        return True
+    if read.kind != "other":
+        return False
+    measured = _which_nouns(table)
+    for _, last in find_phrases(read.tokens, resources.phrases(table, "which_words")):
+        following = next((t for t in read.tokens[last + 1 :] if t.kind != "punct"), None)
+        if following is not None and following.kind == "word" and not is_stopword(following):
+            if following.key not in measured:
+                return True
+    return False
 
 
 _MAX_ANSWER_NAMES = 4
@@ -229,26 +258,30 @@ def _unquoted(text: str) -> str:
     return " ".join("".join(out).replace("[", " ").replace("]", " ").split())
 
 
-def _named(read: Question, setting: frozenset[str]) -> list[Token]:
-    """The question's names other than those of the setting."""
-    return [t for t in read.names if t.key not in setting]
+def _named(read: Question, setting: Setting) -> list[Token]:
+    """The question's names other than those of the setting: a name that a title names, as the
+    evidence model reads it (``name_in_title``: the same spelling key, or its first letters)."""
+    return [t for t in read.names if not _in_setting(t, setting)]
 
 
-def _entity(read: Question, table: str, setting: frozenset[str] = frozenset()) -> str:
+def _entity(read: Question, table: str, setting: Setting = frozenset()) -> str:
     """What a question is about: its names, else the phrase it asks about ("manufacturing
     enterprises"). With names, that phrase is mostly what is counted or measured of them
     ("участников" of «Сарыарка»), which a follow-up asks again of the same names."""
     names = _named(read, setting)
     if names:
         return _names_text(read.text, names)
-    focus = _focus(read, table)
+    focus = _focus(read, table, setting)
     if focus is None:
         return ""
     replaceable = _replaceable(read, table)
     words = [t for t in replaceable if not _is_predicate(t, read, table)]
     run = _run_around(read, words if focus in words else replaceable, focus)
     at = run.index(focus)
-    run = run[at : at + _PHRASE]  # its head follows it: "manufacturing enterprises"
+    if _asked_before(read, focus, table) and at:
+        run = run[max(0, at + 1 - _PHRASE) : at + 1]  # "Картех технохабы қашан …"
+    else:
+        run = run[at : at + _PHRASE]  # its head follows it: "manufacturing enterprises"
     return read.text[run[0].start : run[-1].end]
 
 
@@ -348,7 +381,7 @@ def _fragment(
     thread: _Thread,
     table: str,
     language: str,
-    setting: frozenset[str] = frozenset(),
+    setting: Setting = frozenset(),
 ) -> _Thread:
     """The thread's question with the fragment put in place of what it replaces (its brackets
     kept), and the fragment as the period when it names one."""
@@ -441,7 +474,7 @@ def _stood_for(
 
 
 def _context(
-    read: Question, thread: _Thread, table: str, setting: frozenset[str] = frozenset()
+    read: Question, thread: _Thread, table: str, setting: Setting = frozenset()
 ) -> tuple[str, ...]:
     """What a question of its own lacks of the thread, to add in brackets: the entity, the
     period."""
@@ -468,9 +501,11 @@ def _replaceable(read: Question, table: str) -> list[Token]:
     ]
 
 
-def _focus(read: Question, table: str) -> Token | None:
+def _focus(read: Question, table: str, setting: Setting = frozenset()) -> Token | None:
     """The word a question asks about: the first replaceable word after its question word
-    ("Сколько вузов", "which companies"), else its first replaceable word."""
+    ("Сколько вузов", "which companies"), else, when the question word ends the question (a
+    Kazakh "… өнім көлемі қанша?"), the last one before it; a name of the setting
+    ("Karaganda") only when there is no other."""
     candidates = _replaceable(read, table)
     if not candidates:
         return None
@@ -487,7 +522,22 @@ def _focus(read: Question, table: str) -> Token | None:
     measured = _which_nouns(table)
     ranked = [t for t in candidates if t.key not in measured] or candidates
     ranked = [t for t in ranked if not _is_predicate(t, read, table)] or ranked
-    return next((t for t in ranked if t.start > after), ranked[0])
+    names = {t.start for t in read.names}
+    ranked = [t for t in ranked if t.start not in names or not _in_setting(t, setting)] or ranked
+    following = [t for t in ranked if t.start > after]
+    return following[0] if following else ranked[-1]
+
+
+def _asked_before(read: Question, focus: Token, table: str) -> bool:
+    """Whether the word asked about comes before every question word ("Картех технохабы қашан
+    ашылады?"): then its phrase ends with it, as a Kazakh head ends its phrase."""
+    return not any(
+        t.start < focus.start for t in read.tokens if t.kind == "word" and _is_asking(t, table)
+    )
+
+
+def _in_setting(token: Token, setting: Setting) -> bool:
+    return any(name_in_title(token.text, *s) for s in setting)
 
 
 def _is_predicate(token: Token, read: Question, table: str) -> bool:
@@ -572,14 +622,23 @@ def _in_period(token: Token, read: Question, table: str) -> bool:
 
 def _period_span(read: Question, table: str) -> tuple[int, int] | None:
     """Where the question names its period, from its first to its last mention, with the
-    preposition before it ("в 2024 году", "in 2024")."""
+    preposition before it or the postposition after it (the ``period_before`` and
+    ``period_after`` rows: "в 2024 году", "in 2024", "2028 жылға дейін")."""
     spans = _period_tokens(read, table)
     if not spans:
         return None
     start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    before = [t for t in read.tokens if t.end <= start and t.kind != "punct"]
-    if before and before[-1].kind == "word" and is_stopword(before[-1]):
-        start = before[-1].start
+    words = [t for t in read.tokens if t.kind != "punct"]
+    before = [t for t in words if t.end <= start]
+    for phrase in _surface(table, "period_before"):
+        if len(before) >= len(phrase) and _matches(before, len(before) - len(phrase), phrase):
+            start = before[len(before) - len(phrase)].start
+            break
+    after = [t for t in words if t.start >= end]
+    for phrase in _surface(table, "period_after"):
+        if _matches(after, 0, phrase):
+            end = after[len(phrase) - 1].end
+            break
     return start, end
 
 

@@ -66,6 +66,7 @@ __all__ = [
     "SentenceFacts",
     "expected_best",
     "stated_years",
+    "name_in_title",
     "AMOUNT_KINDS",
     "MEASURE_UNITS",
 ]
@@ -532,7 +533,7 @@ class EvidenceBuilder:
         if names:
             named = [_name_in(t, sf) for t in names]
             near = [
-                a or _name_in_title(t.text, *title) or any(_name_in(t, s) for s in facts.sentences)
+                a or name_in_title(t.text, *title) or any(_name_in(t, s) for s in facts.sentences)
                 for t, a in zip(names, named)
             ]
             f[_INDEX["name_in_sentence"]] = sum(named) / len(names)
@@ -701,7 +702,7 @@ _TITLE_PREFIX = 7
 
 
 @lru_cache(maxsize=4096)
-def _name_in_title(name: str, title: str, language: str) -> bool:
+def name_in_title(name: str, title: str, language: str) -> bool:
     """Whether the document's title names ``name``: what its title names, every sentence of a
     document is about (a report on a region does not repeat the region in each sentence).
     Cached: the same for every sentence of a document."""

@@ -65,6 +65,7 @@ TABLES = (
     "month_names",
     "period_words",
     "list_joiners",
+    "partitive_words",
 )
 
 
