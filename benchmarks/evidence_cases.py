@@ -122,9 +122,15 @@ def build_all(
                 print(error, flush=True)
         started = time.perf_counter()
         dataset = load_dataset(
-            "report" if name.startswith("report") else name, work, embedder, dataset_sets
+            "report" if name.startswith("report") or name == "followups" else name,
+            work,
+            embedder,
+            dataset_sets,
         )
         items = list(cases(dataset, gold_removed=not name.endswith("test")))
+        if name == "followups":  # report questions, kept apart for their weight and figures
+            for item in items:
+                item.dataset = name
         embedder.save()
         save_cases(path, items, dataset_sets)
         found[name] = items

@@ -103,6 +103,15 @@ REPORT_FIT = (
     "report-test17-en",
     "report-test17-kk",
 )
+# The development dialogues (benchmarks/data/README.md): each follow-up turn, completed from the
+# user turns before it as ``dialogue.followup`` completes it, is a report question of the
+# ``followups`` dataset (``train_evidence.py --followups``). The measuring dialogue sets (-11 to
+# -15, -17, -20) are never fitted on.
+DIALOGUE_PREFIX = "dialogues:"
+DIALOGUE_FIT = tuple(
+    f"{DIALOGUE_PREFIX}report-dialogues{suffix}"
+    for suffix in ("", *(f"-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 18, 19)))
+)
 # Every how many-th question of XQuAD-ru and TyDi-ru A is asked of the report as an off-topic
 # negative (the "offtopic" dataset): about 400 questions.
 OFFTOPIC_EVERY = 4
@@ -268,6 +277,37 @@ def _titles(prefix: str) -> dict[str, str]:
     }
 
 
+def _followups(name: str, corpus: Path) -> list[dict[str, Any]]:
+    """The follow-up turns of a dialogue set as report questions: each read against the user
+    turns before it (the answers left out, as ``train_followup.py`` reads them), as the standalone
+    question the pipeline would answer; a turn not read as a follow-up stays as asked."""
+    from reportqa.dialogue import Turn, resolve, setting_of
+
+    documents = load_corpus(corpus)
+    setting = setting_of(documents, document_languages(documents))
+    out = []
+    for dialogue in read_jsonl(DATA / f"{name}.jsonl"):
+        history: list[Turn] = []
+        for i, turn in enumerate(dialogue["turns"]):
+            if i:
+                resolution = resolve(turn["question"], history, setting)
+                out.append(
+                    {
+                        "id": f"{dialogue['id']}.{i}",
+                        "lang": dialogue["lang"],
+                        "question": resolution.standalone,
+                        "answers": turn["answers"],
+                        "paragraph": turn["paragraph"],
+                        "set": name,
+                        "group": name,
+                        "gold_document": "karaganda-industry.txt" if turn["answers"] else None,
+                        "kind": "followup",
+                    }
+                )
+            history += [Turn("user", turn["question"]), Turn("assistant", "…")]
+    return out
+
+
 def load_dataset(
     name: str, work: Path, embedder: CachingEmbedder, sets: tuple[str, ...] = REPORT_FIT
 ) -> Dataset:
@@ -311,6 +351,9 @@ def load_dataset(
         corpus = ROOT / "corpus"
         questions = []
         for set_name in sets:
+            if set_name.startswith(DIALOGUE_PREFIX):
+                questions += _followups(set_name.removeprefix(DIALOGUE_PREFIX), corpus)
+                continue
             for row in read_jsonl(DATA / f"{set_name}.jsonl"):
                 row = dict(row, set=set_name, group=set_name)
                 row["gold_document"] = "karaganda-industry.txt" if row.get("answers") else None
