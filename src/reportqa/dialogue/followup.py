@@ -476,17 +476,28 @@ def _stood_for(
 def _context(
     read: Question, thread: _Thread, table: str, setting: Setting = frozenset()
 ) -> tuple[str, ...]:
-    """What a question of its own lacks of the thread, to add in brackets: the entity, the
-    period."""
+    """What a question of its own lacks of the thread, to add in brackets: the entity, and the
+    period when it asks of the same measure (``_same_measure``)."""
     context: list[str] = []
     keys = {t.key for t in read.tokens}
     if not _named(read, setting) and thread.entity:
         entity_keys = {t.key for t in _read(thread.entity).tokens if t.kind == "word"}
         if not entity_keys <= keys:
             context.append(thread.entity)
-    if thread.period and not _period_tokens(read, table):
+    if thread.period and not _period_tokens(read, table) and _same_measure(read, thread, table):
         context.append(thread.period)
     return tuple(context)
+
+
+def _same_measure(read: Question, thread: _Thread, table: str) -> bool:
+    """Whether a question asks of what the thread's question measured, so that its period holds
+    for it too: it shares a topic word with it ("А сколько из них крупных?") or names only a
+    measure ("На какую сумму?"). A question of another thing ("Насколько выросло производство
+    стали?" after "Сколько вложат в QARMET до 2028 года?") is not set in that period."""
+    own = [t for t in _topic_words(read, table) if not _in_period(t, read, table)]
+    prior = {t.key for t in _topic_words(_read(thread.standalone), table)}
+    measured = _which_nouns(table)
+    return any(t.key in prior for t in own) or all(t.key in measured for t in own)
 
 
 def _replaceable(read: Question, table: str) -> list[Token]:
