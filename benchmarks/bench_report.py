@@ -5,14 +5,15 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets fresh|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
 2026-12-03 the question sets of test8 to test17 are fitting data of the evidence model
 (``evidence_data.REPORT_FIT``), so their figures are in sample; their claim sets are not. test19 =
-report-test19-{ru,en,kk} and report-claims-test19, frozen at 03:10 UTC on 2026-12-03 (the
-default: the next change's measuring sets); test18 = report-test18-{ru,en,kk} and
+report-test19-{ru,en,kk} and report-claims-test19, frozen at 03:10 UTC on 2026-12-03, and test20
+and test21, frozen at 03:41 UTC (their claims at 03:50), are the measuring sets; ``fresh``, the
+default, is the three together; test18 = report-test18-{ru,en,kk} and
 report-claims-test18, frozen at 23:33 UTC on 2026-12-02 and measured since (totals only); test17 =
 report-test17-{ru,en,kk} and report-claims-test17, frozen at 18:50 UTC on 2026-12-02 and
 measured since (totals only); test16 = report-test16-{ru,en,kk}
@@ -61,6 +62,8 @@ SETS = {
     **{
         name: _frozen(name)
         for name in (
+            "test21",
+            "test20",
             "test19",
             "test18",
             "test17",
@@ -82,6 +85,8 @@ SETS = {
             "test2",
         )
     },
+    # the measuring rounds of 2026-12-03, together: 567 questions and 234 claims
+    "fresh": [f for name in ("test19", "test20", "test21") for f in _frozen(name)],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
@@ -91,13 +96,17 @@ SETS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", choices=[*SETS, "all"], default="test19")
+    parser.add_argument("--sets", choices=[*SETS, "all"], default="fresh")
     parser.add_argument("--only", choices=["questions", "claims"], help="one kind of set")
     args = parser.parse_args()
     from reportqa import ReportQA, Settings
     from reportqa.evaluate import evaluate_claims, evaluate_questions, is_claims_file, read_jsonl
 
-    files = [f for name in (SETS if args.sets == "all" else [args.sets]) for f in SETS[name]]
+    files = list(
+        dict.fromkeys(
+            f for name in (SETS if args.sets == "all" else [args.sets]) for f in SETS[name]
+        )
+    )
     with tempfile.TemporaryDirectory() as tmp:
         qa = ReportQA.open(Settings(corpus=ROOT / "corpus", index=Path(tmp) / "index"))
         for path in files:
