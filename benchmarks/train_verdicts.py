@@ -24,6 +24,10 @@ finding's weight depends on the others (a matched figure in a sentence about ano
 a paraphrase across languages with no figure), which one weight per feature cannot say. With the
 claim's best cosine and standout among the features (``top_cosine``, ``top_standout``: how
 closely a sentence says the same thing), 0.860 with 15.
+
+The shipped model's threshold was re-chosen after the fit, with the same cost, on claim sets it
+was never fitted on (``bench_verdict_threshold.py``): a refit writes its own out-of-fold choice,
+which that script should check again.
 """
 
 from __future__ import annotations
