@@ -431,6 +431,12 @@ def test_the_report_s_own_setting_is_not_the_thread_s_entity(report_qa: ReportQA
             "How many of them are large?",
             "manufacturing enterprises",
         ),
+        # the region's word beside its name is the setting too, lower case or not
+        (
+            "how big is the karaganda region's investment pool up to 2030?",
+            "How many projects does it include?",
+            "investment pool",
+        ),
         (
             "Биылғы жылдың 7 айында Қарағанды облысында қанша өнім өндірілді?",
             "Бұл өткен жылдың сол кезеңімен салыстырғанда қаншаға көп?",
@@ -559,3 +565,19 @@ def test_eval_scores_first_turns_and_follow_ups_apart(report_index: Path, tmp_pa
     totals = json.loads(lines[-1])
     assert totals["first"]["turns"] == 1 and totals["followup"]["turns"] == 1
     assert totals["followup"]["by_language"]["ru"]["accuracy"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "standalone"),
+    [
+        ("Сколько шин выпустили в 2024 году?", "А 2023?", "Сколько шин выпустили в 2023 году?"),
+        ("How many tyres were made in 2024?", "And 2023?", "How many tyres were made in 2023?"),
+        ("2024 жылы қанша шина шығарылды?", "Ал 2023 ше?", "2023 жылы қанша шина шығарылды?"),
+    ],
+)
+def test_a_bare_year_is_a_period_that_takes_the_thread_s_place(
+    first: str, follow: str, standalone: str
+) -> None:
+    """A fragment of four digits counting nothing is a year: it takes the year's place in the
+    thread's period, whose preposition and year word stay, not the place of a counted noun."""
+    assert resolve(follow, thread(first)).standalone == standalone

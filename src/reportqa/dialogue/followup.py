@@ -52,6 +52,8 @@ from ..evidence.features import name_in_title
 from ..evidence.question import Question, find_phrases, read_question
 from ..lang import resources
 from ..lang.detect import detect_language
+from ..lang.lexicon import translations
+from ..lang.numbers import Quantity
 from ..lang.tokens import QUOTES, Token, form_of, is_stopword, pos_of, quoted_spans
 from ..models import Document
 from .turns import Turn
@@ -96,6 +98,7 @@ _LONG = 6  # the ``length`` feature counts words of its own up to this many
 # the reports' titles and their languages: what every question is set in (``setting_of``)
 Setting = frozenset[tuple[str, str]]
 _PERIOD_KINDS = frozenset({"year", "year_range", "duration"})
+_YEARS = (1900, 2100)  # a bare number in these is a year (``_bare_year``)
 # pymorphy3's parts of speech of a predicate: verb, infinitive, gerund, short participle
 _PREDICATES = frozenset({"VERB", "INFN", "GRND", "PRTS"})
 
@@ -391,6 +394,7 @@ def _fragment(
     if not core:
         return dataclasses.replace(thread, base=base)
     if _period_tokens(read, table):
+        core = _as_period(core, read, thread.period)
         if thread.period and thread.period in base:
             at = base.rindex(thread.period)
             base = _splice(base, (at, at + len(thread.period)), core)
@@ -533,8 +537,8 @@ def _focus(read: Question, table: str, setting: Setting = frozenset()) -> Token 
     measured = _which_nouns(table)
     ranked = [t for t in candidates if t.key not in measured] or candidates
     ranked = [t for t in ranked if not _is_predicate(t, read, table)] or ranked
-    names = {t.start for t in read.names}
-    ranked = [t for t in ranked if t.start not in names or not _in_setting(t, setting)] or ranked
+    named = _setting_words(read, setting)
+    ranked = [t for t in ranked if t.start not in named] or ranked
     following = [t for t in ranked if t.start > after]
     return following[0] if following else ranked[-1]
 
@@ -548,7 +552,44 @@ def _asked_before(read: Question, focus: Token, table: str) -> bool:
 
 
 def _in_setting(token: Token, setting: Setting) -> bool:
-    return any(name_in_title(token.text, *s) for s in setting)
+    return any(name_in_title(token.text, _title_names(title), lang) for title, lang in setting)
+
+
+def _setting_words(read: Question, setting: Setting) -> frozenset[int]:
+    """The offsets of a question's words that name its setting: a name of a title
+    (``_in_setting``: "Karaganda", "karaganda", "Қарағанды"), and a word beside it that is a word
+    of that title or translates to one ("region" of "Karaganda region", for "Карагандинской
+    области")."""
+    words = [t for t in read.tokens if t.kind == "word"]
+    named = {i for i, t in enumerate(words) if len(t.text) > 2 and _in_setting(t, setting)}
+    out = {words[i].start for i in named}
+    for i in named:
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(words) and j not in named and _of_titles(words[j], setting):
+                out.add(words[j].start)
+    return frozenset(out)
+
+
+def _of_titles(token: Token, setting: Setting) -> bool:
+    """Whether a word is a word of a title, or translates to one."""
+    for title, lang in setting:
+        keys = _title_keys(title, lang)
+        mine = {token.key} | set(translations(token.language or lang, lang).get(token.key, ()))
+        if keys & mine:
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _title_names(title: str) -> str:
+    """The names of a title: its words past the first that start with a capital
+    ("Карагандинской" of "Промышленное развитие Карагандинской области")."""
+    return " ".join(w for w in title.split()[1:] if w[:1].isupper())
+
+
+@lru_cache(maxsize=64)
+def _title_keys(title: str, language: str) -> frozenset[str]:
+    return frozenset(t.key for t in read_question(title, language).tokens if t.kind == "word")
 
 
 def _is_predicate(token: Token, read: Question, table: str) -> bool:
@@ -618,13 +659,41 @@ def _topic_words(read: Question, table: str) -> list[Token]:
 @lru_cache(maxsize=4096)
 def _period_tokens(read: Question, table: str) -> tuple[tuple[int, int], ...]:
     """Character spans of what names a period: years, durations, relative years, period words."""
-    spans = [(q.start, q.end) for q in read.quantities if q.kind in _PERIOD_KINDS]
+    spans = [(q.start, q.end) for q in read.quantities if q.kind in _PERIOD_KINDS or _bare_year(q)]
     toks = read.tokens
     for first, last in find_phrases(toks, _relative(table)):
         spans.append((toks[first].start, toks[last].end))
     periods = resources.keys(table, TABLE, "periods")
     spans += [(t.start, t.end) for t in toks if t.kind == "word" and t.key in periods]
     return tuple(spans)
+
+
+def _as_period(core: str, read: Question, period: str) -> str:
+    """A fragment that is a bare year ("А 2023?") as the thread's period with that year in it
+    ("в 2024 году" -> "в 2023 году"); any other fragment as it is."""
+    years = [q for q in read.quantities if _bare_year(q)]
+    words = [t for t in read.tokens if t.kind == "word"]
+    if len(years) != 1 or words or not period:
+        return core
+    for q in _read(period).quantities:
+        digits = next((i for i in range(len(q.text) - 3) if q.text[i : i + 4].isdigit()), None)
+        if q.kind in ("year", "number") and digits is not None:
+            at = q.start + digits
+            return period[:at] + years[0].text + period[at + 4 :]
+    return core
+
+
+def _bare_year(q: Quantity) -> bool:
+    """A number of four digits that counts nothing, in the years a report speaks of: a period
+    in a follow-up ("А 2023?", "what about 2025"), where no year word follows it."""
+    return (
+        q.kind == "number"
+        and q.noun is None
+        and q.unit is None
+        and len(q.text) == 4
+        and q.text.isdigit()
+        and _YEARS[0] <= q.value <= _YEARS[1]
+    )
 
 
 def _in_period(token: Token, read: Question, table: str) -> bool:
