@@ -314,6 +314,18 @@ def test_they_after_a_which_question_are_the_names_the_answer_quoted() -> None:
     assert read.interpreted_as is not None and "IG Global" in read.interpreted_as
 
 
+def test_after_a_which_question_the_name_beside_the_word_asked_is_the_entity() -> None:
+    """Of the names an answer's quote gives, the one beside the most words of the question
+    ("industrial", "hub": "индустриальный технохаб") is what "it" refers to next, not every
+    name of the sentence ("Совет" is beside "области" only, "region")."""
+    quote = 'В области действует Совет по науке, открывается индустриальный технохаб "Картех".'
+    cited = (Citation(1, "r.txt", "T", 9, quote, 0, 9, 0.9),)
+    asked = Turn("user", "Which industrial tech hub is opening in the region?")
+    read = resolve("Who pays for it?", [asked, Turn("assistant", "…", cited)])
+    assert read.interpreted_as is not None
+    assert "Картех" in read.interpreted_as and "Совет" not in read.interpreted_as
+
+
 # -- the LLM rewrite, checked ------------------------------------------------------------------
 
 HISTORY = thread("На сколько выросло производство чугуна?")

@@ -235,19 +235,49 @@ _MAX_ANSWER_NAMES = 4
 
 def _answered_by(thread: _Thread, turn: Turn) -> _Thread:
     """The thread after an answer to "which one, who, where": the names the answer gives that
-    the question did not have, those it states in its own words (outside its quotes) first, then
-    those of its first quote, are what "they", "it", "there" refer to next."""
+    the question did not have are what "they", "it", "there" refer to next. Those it states in
+    its own words (outside its quotes: the short answer) when it states any, else those of its
+    first quote, and of these the ones beside a word of the question ("технохаб "Картех"" for
+    "which tech hub?", not the "Совет" of the same sentence) when there are such."""
     asked = _read(thread.standalone)
     known = {t.key for t in asked.tokens}
-    pieces: list[str] = []
     for text in (_unquoted(turn.content), " ".join(c.quote for c in turn.citations[:1])):
-        names = [t for t in _read(text).names if t.key not in known] if text.strip() else []
-        known |= {t.key for t in names}
-        if names:
-            pieces.append(_names_text(text, names[: _MAX_ANSWER_NAMES - len(pieces)]))
-    if not pieces:
-        return thread
-    return dataclasses.replace(thread, entity=" ".join(pieces), asks_entity=False)
+        read = _read(text) if text.strip() else None
+        names = [t for t in read.names if t.key not in known] if read is not None else []
+        if names and read is not None:
+            near = _beside_asked(read, names, asked)
+            chosen = (near or names)[:_MAX_ANSWER_NAMES]
+            return dataclasses.replace(thread, entity=_names_text(text, chosen), asks_entity=False)
+    return thread
+
+
+_BESIDE = 2  # words between a name and the question's word it goes with
+
+
+def _beside_asked(read: Question, names: list[Token], asked: Question) -> list[Token]:
+    """The ``names`` of an answer beside the most words of the question (within ``_BESIDE``
+    words), a word matched by key, or by a translation into the answer's language, or as the
+    head of a compound ("hub": "технохаб"); none when no name is beside any."""
+    words = [t for t in read.tokens if t.kind == "word"]
+    at = {t.start: i for i, t in enumerate(words)}
+    meanings = []
+    for t in asked.words:
+        lang = t.language or asked.language
+        meanings.append({t.key} | set(translations(lang, read.language).get(t.key, frozenset())))
+
+    def matches(word: Token, keys: set[str]) -> bool:
+        return word.key in keys or any(len(k) >= 3 and word.key.endswith(k) for k in keys)
+
+    def beside(name: Token) -> int:
+        i = at.get(name.start)
+        if i is None:
+            return 0
+        around = words[max(0, i - _BESIDE) : i + _BESIDE + 1]
+        return sum(any(matches(w, keys) for w in around if w is not name) for keys in meanings)
+
+    counts = [beside(n) for n in names]
+    best = max(counts, default=0)
+    return [n for n, c in zip(names, counts) if c == best] if best else []
 
 
 def _unquoted(text: str) -> str:
