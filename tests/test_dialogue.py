@@ -593,3 +593,11 @@ def test_a_bare_year_is_a_period_that_takes_the_thread_s_place(
     """A fragment of four digits counting nothing is a year: it takes the year's place in the
     thread's period, whose preposition and year word stay, not the place of a counted noun."""
     assert resolve(follow, thread(first)).standalone == standalone
+
+
+def test_a_kazakh_what_question_is_its_own_question_not_a_fragment() -> None:
+    """"не" ("what") is a question word of the ``other`` group, as "что" is in Russian: a
+    follow-up asking it is completed in brackets, not spliced into the last question."""
+    read = resolve("Ал Қарағандыда не өндірілмек?", thread("2025 жылы қанша жоба іске асырылмақ?"))
+    assert read.standalone.startswith("Қарағандыда не өндірілмек")
+    assert "қанша" not in read.standalone
