@@ -9,7 +9,7 @@ to -9.jsonl are development data (their turns have been read, and the follow-up 
 on them, ``train_followup.py``); report-dialogues-10.jsonl, measured four times, is development
 data now, and so are report-dialogues-16.jsonl (measured three times, then its turns read on
 2026-12-02), -18.jsonl and -19.jsonl (their English and Kazakh failures read on 2026-12-03);
-report-dialogues-11.jsonl to -15.jsonl, -17.jsonl and -20.jsonl are measuring sets
+report-dialogues-11.jsonl to -15.jsonl, -17.jsonl and -20.jsonl to -24.jsonl are measuring sets
 (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a
 development set: how it was read (``interpreted_as``) and whether it was right.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
 # the measuring sets: totals only, their turns are never shown
-MEASURING = frozenset({f"report-dialogues-{n}.jsonl" for n in (11, 12, 13, 14, 15, 17, 20)})
+MEASURING = frozenset({f"report-dialogues-{n}.jsonl" for n in (11, 12, 13, 14, 15, 17, 20, 21, 22, 23, 24)})
 
 
 def main() -> None:

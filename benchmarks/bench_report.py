@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets fresh|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets fresh|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
@@ -13,7 +13,8 @@ Sets (benchmarks/data/README.md tells when each was frozen and what it was used 
 (``evidence_data.REPORT_FIT``), so their figures are in sample; their claim sets are not. test19 =
 report-test19-{ru,en,kk} and report-claims-test19, frozen at 03:10 UTC on 2026-12-03, and test20
 and test21, frozen at 03:41 UTC (their claims at 03:50), are the measuring sets; ``fresh``, the
-default, is the three together; test18 = report-test18-{ru,en,kk} and
+default, is the three together; test22, frozen at 04:20 UTC, was the session's last check (measured
+once at its start and once at its end); test18 = report-test18-{ru,en,kk} and
 report-claims-test18, frozen at 23:33 UTC on 2026-12-02 and measured since (totals only); test17 =
 report-test17-{ru,en,kk} and report-claims-test17, frozen at 18:50 UTC on 2026-12-02 and
 measured since (totals only); test16 = report-test16-{ru,en,kk}
@@ -62,6 +63,7 @@ SETS = {
     **{
         name: _frozen(name)
         for name in (
+            "test22",
             "test21",
             "test20",
             "test19",
