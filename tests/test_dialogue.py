@@ -434,7 +434,6 @@ def test_the_report_s_own_setting_is_not_the_thread_s_entity(report_qa: ReportQA
     )
 
 
-
 @pytest.mark.parametrize(
     ("first", "follow", "asked_about"),
     [
@@ -466,6 +465,7 @@ def test_the_setting_is_not_the_entity_in_any_language(
     assert asked_about not in plain.standalone.split("(")[-1]
     read = resolve(follow, thread(first), report_qa.setting)
     assert read.standalone.endswith(f"({asked_about})?"), read.standalone
+
 
 def test_a_long_history_loses_its_oldest_turns_and_says_so(report_qa: ReportQA) -> None:
     turns = [{"role": "user", "content": f"Вопрос номер {i}?"} for i in range(25)]
@@ -596,7 +596,7 @@ def test_a_bare_year_is_a_period_that_takes_the_thread_s_place(
 
 
 def test_a_kazakh_what_question_is_its_own_question_not_a_fragment() -> None:
-    """"не" ("what") is a question word of the ``other`` group, as "что" is in Russian: a
+    """Kazakh "не" ("what") is a question word of the ``other`` group, as "что" is in Russian: a
     follow-up asking it is completed in brackets, not spliced into the last question."""
     read = resolve("Ал Қарағандыда не өндірілмек?", thread("2025 жылы қанша жоба іске асырылмақ?"))
     assert read.standalone.startswith("Қарағандыда не өндірілмек")
