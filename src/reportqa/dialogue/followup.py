@@ -16,21 +16,24 @@ from and what the thread lent it in brackets, so a thread of follow-ups rolls on
 
 - a fragment ("А проката?", "And tyres?", "Ал шиналар ше?") takes the last question and puts
   itself in place of what it replaces, the brackets kept: a period in place of the period ("А в
-  2023 году?", in the brackets too), a phrase starting with a preposition added at the end ("А в
-  промышленности?"), otherwise a word in place of the last question's word it shares the most
-  final letters with (the same case ending: "чугуна" for "проката"), else the word asked about
-  ("buses" for "tyres");
+  2023 году?", in the brackets too; a bare year takes the year's place, "А 2023?" -> "в 2023
+  году"), a phrase starting with a preposition added at the end ("А в промышленности?"),
+  otherwise a word in place of the last question's word it shares the most final letters with
+  (the same case ending: "чугуна" for "проката"), else the word asked about ("buses" for
+  "tyres");
 - a question with its own question word ("Когда его будут финансировать?", "Where are they
   from?"), or a fragment naming only what is measured ("And the cost?"), gets in brackets the
-  entity it lacks and the period when it names none: "Когда его будут финансировать
-  («Картех»)?". The entity is the last question's names, those of the report's title aside
-  (where every question is set: "Карагандинской"), else the phrase it asked about
-  ("manufacturing enterprises", never the measured noun: "wind farm", not "capacity"); after
-  an answer to "which one, who, where", the names the answer gives, those in its own words
-  first, then those of its quote.
+  entity it lacks, and the period when it names none and asks of the same measure (a topic word
+  of the last question, or only a measure): "Когда его будут финансировать («Картех»)?". The
+  entity is the last question's names, those of the report's title aside in any language and
+  case, with a title word beside them (where every question is set: "Карагандинской",
+  "Karaganda region", "Қарағанды"), else the phrase it asked about ("manufacturing
+  enterprises", never the measured noun: "wind farm", not "capacity"); after an answer to
+  "which one, who, where", the names the answer gives in its own words, else those of its
+  quote beside the most words of the question ("tech hub": технохаб "Картех").
 
-The paragraphs the last answer cited are kept in ``Resolution.cited``: the pipeline prefers them
-when retrieving for a follow-up.
+The paragraphs the last answer cited are kept in ``Resolution.cited``: the pipeline retrieves
+them first for a follow-up, scored as the best it retrieved.
 
 Left out: syntax (which word a pronoun stands for is not parsed; the entity stands in for all of
 them, and the phrase asked about is its first words, not a parsed noun phrase), translating the
