@@ -7,6 +7,9 @@ a year without its word: "1946" of "в 1946 году"), months and relative year
 places, or its organisations, people and quoted names, less those the question itself names. Of
 several, the one in the measure asked for (tenge for "how much money") and nearest the words the
 sentence shares with the question is taken ("Сколько шин?": "372 тысячи шин", not "1400 единиц").
+A total and the parts a ``partitive_words`` phrase lists after it ("941 предприятие, из них 36
+крупных, … 838 малых") are read together: a part is the answer when the question names a word it
+holds and its total does not ("малых": 838), else the total.
 
 Left out: spans of other questions (what, how, why): their answer is the sentence.
 """
