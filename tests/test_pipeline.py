@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from reportqa import IndexMismatchError, InputError, ReportQA, Settings
+from reportqa import IndexMismatchError, InputError, ReportQA, Settings, pipeline
 from reportqa.index.store import load_index
 from reportqa.inputs import clean_question
 
@@ -37,6 +37,25 @@ def test_changed_corpus_is_detected_rebuilt_and_reuses_vectors(
     assert {d.id for d in qa.documents} == {"karaganda-industry.txt", "extra.md"}
     answer = qa.ask("Что открыто в области?")
     assert answer.retrieved[0].chunk.document == "extra.md"
+
+
+def test_an_index_of_another_word_analysis_is_rebuilt_and_the_user_told(
+    report_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index stores each word's key; when the language tables or the analysers that work keys
+    out change, its keys are not the code's any more, so it is stale, as for a changed corpus."""
+    settings = Settings(corpus=report_corpus, index=tmp_path / "ix")
+    ReportQA.open(settings)
+    assert load_index(settings.index).manifest["analysis"] == pipeline.analysis_version()
+    monkeypatch.setattr(pipeline, "analysis_version", lambda: "another analysis")
+    messages: list[str] = []
+    qa = ReportQA.open(settings, progress=messages.append)
+    assert any("the word analysis changed" in m for m in messages), messages
+    assert load_index(settings.index).manifest["analysis"] == "another analysis"
+    assert not qa.ask("Сколько вузов в области?").refused
+    messages.clear()
+    ReportQA.open(settings, progress=messages.append)
+    assert messages == []
 
 
 def test_truncated_index_is_rebuilt_and_the_user_told(report_corpus: Path, tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """The wiring: corpus -> index -> retriever -> answerer, behind ``ReportQA``.
 
-``ReportQA.open`` loads the index, building or rebuilding it when it is missing, stale (corpus or
-chunk settings changed) or damaged, and says so through ``progress``. ``ask`` runs the steps of
+``ReportQA.open`` loads the index, building or rebuilding it when it is missing, stale (corpus,
+chunk settings or the word analysis changed) or damaged, and says so through ``progress``. ``ask`` runs the steps of
 one chain: ``prepare`` (validate the question, retrieve) then the answerer. ``stream`` runs the
 same ``prepare`` and streams the same answering step. The CLI, the HTTP API, the widget and the
 chat page all call one of the two and render the ``Answer`` it returns.
@@ -31,6 +31,7 @@ from .answer.extractive import ExtractiveAnswerer
 from .config import Settings
 from .dialogue import read_history, resolve, setting_of
 from .errors import IndexCorruptError, IndexMismatchError, InputError
+from .index.analysis import analysis_version
 from .index.chunking import chunk_documents
 from .index.corpus import Skipped, corpus_hash, paragraph_places, read_corpus
 from .index.embeddings import load_embedder
@@ -136,6 +137,7 @@ class ReportQA:
             "chunk_chars": settings.chunk_chars,
             "chunk_overlap": settings.chunk_overlap,
             "documents": [{"id": d.id, "sha256": d.sha256, "title": d.title} for d in documents],
+            "analysis": analysis_version(),
             # Recorded only when off, so that indexes built before the setting stay current.
             **({} if settings.sentence_vectors else {"sentence_vectors": False}),
         }
@@ -152,12 +154,22 @@ class ReportQA:
             else:
                 stale = [
                     key
-                    for key in ("corpus_hash", "chunk_chars", "chunk_overlap", "sentence_vectors")
+                    for key in (
+                        "corpus_hash",
+                        "chunk_chars",
+                        "chunk_overlap",
+                        "sentence_vectors",
+                        "analysis",
+                    )
                     if data.manifest.get(key, True) != build_info.get(key, True)
                 ]
                 if stale:
                     reason = (
-                        "the corpus changed" if "corpus_hash" in stale else "chunk settings changed"
+                        "the corpus changed"
+                        if "corpus_hash" in stale
+                        else "the word analysis changed (language tables or analysers)"
+                        if stale == ["analysis"]
+                        else "chunk settings changed"
                     )
                     data = None
         else:

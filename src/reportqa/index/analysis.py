@@ -11,17 +11,38 @@ names but no NER (the model is Russian).
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from importlib import resources as importlib_resources
 from typing import Any
 
+from ..lang import resources
 from ..lang.ner import Entity, entities
 from ..lang.tokens import Token, quoted_spans, tokens
 from ..models import Chunk
 
-__all__ = ["ChunkAnalysis", "analyse_chunks", "analysis_record", "analysis_from_record"]
+__all__ = [
+    "ChunkAnalysis",
+    "analyse_chunks",
+    "analysis_record",
+    "analysis_from_record",
+    "analysis_version",
+]
 
+# what the stored keys and entities are worked out by: the language tables, and the packages that
+# lemmatise, stem, split and tag (``analysis_version``)
+_ANALYSERS = (
+    "pymorphy3",
+    "pymorphy3-dicts-ru",
+    "PyStemmer",
+    "snowballstemmer",
+    "razdel",
+    "slovnet",
+)
 _KINDS = {"word": "w", "number": "n", "punct": "p"}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
 
@@ -32,6 +53,26 @@ class ChunkAnalysis:
 
     tokens: tuple[Token, ...]
     entities: tuple[Entity, ...]
+
+
+@lru_cache(maxsize=1)
+def analysis_version() -> str:
+    """A fingerprint of what works out the stored analysis: every language table
+    (``lang/resources``: the Kazakh stems come from its suffixes and dictionary, token languages
+    from its function words) and the versions of the packages that lemmatise, stem, split and tag.
+    An index whose analysis has another fingerprint holds keys the code no longer computes: it is
+    stale (``pipeline.ReportQA.open`` rebuilds it)."""
+    digest = hashlib.sha256()
+    folder = importlib_resources.files("reportqa.lang").joinpath("resources")
+    for name in sorted(f"{lang}.json" for lang in (*resources.LANGUAGES, "scripts")):
+        digest.update(name.encode() + b"\0" + folder.joinpath(name).read_bytes())
+    for package in _ANALYSERS:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{package}={version}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def analyse_chunks(chunks: Sequence[Chunk], languages: dict[str, str]) -> list[ChunkAnalysis]:
