@@ -136,6 +136,13 @@ CLAIM_SETS = (
     "report-claims-test11",
     "report-claims-test12",
     "report-claims-test13",
+    # development data since 2026-12-03 06:54 UTC: they chose the 0.95 threshold, then their
+    # failures were read
+    "report-claims-test14",
+    "report-claims-test15",
+    "report-claims-test16",
+    "report-claims-test17",
+    "report-claims-test18",
 )
 K = Settings().k
 

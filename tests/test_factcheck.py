@@ -627,12 +627,15 @@ def test_the_shipped_verdict_model_weighs_the_rules_findings_the_right_way() -> 
         "differs": (0, 0, 1, 0, 0, 0, 1, 1),
         "unpaired": (0, 0, 0, 1, 0, 0, 0, 0),
     }
+    # a figure paired with none has no finding's confidence (``claim_features``): the median's
+    # would describe a claim the checker cannot produce
     matched, differs, unpaired = (
         probabilities(
             has_figures=1.0,
             figures=0.25,
             rule_contradicted=float(case == "differs"),
             **dict(zip(names, map(float, values))),
+            **({"finding_confidence": 0.0} if case == "unpaired" else {}),
         )
         for case, values in cases.items()
     )

@@ -129,6 +129,10 @@ def test_years_inherited_from_the_paragraph_are_marked() -> None:
         ("1000-ға жуық адам", "about", "1000-ға жуық"),
         ("шамамен 500 адам", "about", "шамамен 500"),
         ("облыста 20 аз емес", None, "20"),  # no ablative: "аз" is no bound here
+        # the preposition of a change's amount between the bound word and the figure
+        ("выпуск вырос более чем на 7%", "min", "более чем на 7%"),
+        ("выпуск вырос почти на 7%", "about", "почти на 7%"),
+        ("выпуск вырос на 7%", None, "7%"),
     ],
 )
 def test_bounds(text: str, bound: str | None, shown: str) -> None:
@@ -171,6 +175,15 @@ def test_shown_text_keeps_what_is_counted() -> None:
         ("20-дан астам", "24 участника", "match"),
         ("120 млрд теңгеден асып түсті", "превысил 124 млрд тенге", "match"),
         ("1300-ден аз", "более 1300 постоянных рабочих мест", "differ"),
+        ("вырос более чем на 7%", "на 7,3% больше", "match"),
+        ("вырос менее чем на 7%", "на 7,3% больше", "differ"),
+        # units of one dimension, compared in its base unit
+        ("150 000 кВт", "150 МВт", "match"),
+        ("200 000 кВт", "150 МВт", "differ"),
+        ("0,15 ГВт", "150 МВт", "match"),
+        ("150 км²", "15 тыс. гектаров", "match"),
+        ("5 гектаров", "50 тыс. м²", "match"),
+        ("15 мың гектарлық парк", "15 тыс. гектаров", "match"),  # a Kazakh ending on the unit
     ],
 )
 def test_compare(claimed: str, reported: str, outcome: str) -> None:
@@ -206,6 +219,9 @@ def test_a_written_figure_matches_itself_and_not_its_double(
     [
         ("150 МВт", "150 MW", True),
         ("150 МВт", "150 тонн", False),  # two units
+        ("150 000 кВт", "150 МВт", True),  # one dimension
+        ("150 000 кг", "150 т", True),
+        ("150 кВт", "150 гектаров", False),
         ("5 электростанций", "150 МВт", False),  # a counted noun against a unit
         ("472 млрд", "472 млрд тенге", True),  # no unit against a unit
         ("7,3%", "7,3", False),  # a percent is not a number

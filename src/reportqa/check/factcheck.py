@@ -87,7 +87,7 @@ from ..evidence.features import Candidate as Evidence
 from ..evidence.question import read_question
 from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import same_name
-from ..lang.numbers import Quantity, parse_quantities
+from ..lang.numbers import Quantity, in_base_unit, parse_quantities
 from ..lang.tokens import content_words, key_of, pos_of, prefix_of
 from ..models import Document, Hit, Verdict
 from .claim_features import claim_features
@@ -506,7 +506,8 @@ def _names_item(reported: Figure, words: list[str], matcher: ClaimWords) -> bool
 def _bonus(c: Figure, r: Figure) -> float:
     """What besides their words makes two figures likely to state the same thing (rule 2)."""
     bonus = 0.0
-    if c.quantity.unit is not None and c.quantity.unit == r.quantity.unit:
+    cq, rq = in_base_unit(c.quantity), in_base_unit(r.quantity)
+    if cq.unit is not None and cq.unit == rq.unit:
         bonus += _BONUS["unit"]
     if c.years and r.years and not r.inherited:
         bonus += _BONUS["period"] if c.years <= r.years else _BONUS["other_period"]
@@ -514,7 +515,7 @@ def _bonus(c: Figure, r: Figure) -> float:
         bonus += _BONUS["position"]
     if compare(c, r) == "match":
         bonus += _BONUS["value"]
-    a, b = abs(c.quantity.value), abs(r.quantity.value)
+    a, b = abs(cq.value), abs(rq.value)
     if a and b:  # a wrong figure is mostly of the order of the right one: 2 трлн for 1,6 трлн
         bonus += _BONUS["magnitude"] * max(0.0, 1 - abs(math.log10(a / b)))
     return bonus

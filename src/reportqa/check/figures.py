@@ -42,7 +42,7 @@ from functools import cache
 from typing import Protocol
 
 from ..lang import resources
-from ..lang.numbers import Quantity, parse_quantities, quantities_match
+from ..lang.numbers import Quantity, in_base_unit, parse_quantities, quantities_match
 from ..lang.tokens import content_words as _content_tokens
 
 __all__ = [
@@ -105,12 +105,15 @@ _KINDS = ("min", "max", "about")
 def _bounds() -> dict[str, re.Pattern[str]]:
     """The bound words before a figure (``bound_words``: "более", "up to", "шамамен"), by the
     bound they make, each as a pattern of the words that end a text; a "more" word may be
-    followed by its ``than`` ("более чем")."""
+    followed by its ``than`` ("более чем"), and any of them by a preposition of the amount of
+    a change (``by``: "почти на 7%", "более чем на 7%")."""
     than = resources.alternation("bound_words", "than")
+    by = resources.alternation("bound_words", "by")
     out = {}
     for kind in _KINDS:
         words = resources.alternation("bound_words", kind)
         tail = rf"(?:\s+(?:{than}))?" if kind == "min" and than else ""
+        tail += rf"(?:\s+(?:{by}))?" if by else ""
         out[kind] = re.compile(rf"(?<!\w)(?:{words}){tail}\s*$", re.IGNORECASE)
     return out
 
@@ -332,7 +335,9 @@ def _bound_after(text: str, start: int, end: int) -> tuple[str, int] | None:
 
 def compatible(claimed: Quantity, reported: Quantity) -> bool:
     """Whether two quantities can state the same thing: the same kind, and no unit against
-    another unit or against a counted noun ("150 МВт" is not "5 электростанций")."""
+    another unit or against a counted noun ("150 МВт" is not "5 электростанций"); units of one
+    dimension are one ("150 000 кВт" and "150 МВт")."""
+    claimed, reported = in_base_unit(claimed), in_base_unit(reported)
     if claimed.kind != reported.kind:
         return False
     if claimed.unit is not None and reported.unit is not None:
@@ -346,7 +351,7 @@ def compatible(claimed: Quantity, reported: Quantity) -> bool:
 
 def compare(claimed: Figure, reported: Figure) -> str:
     """ "match", "differ" or "unclear" (see the module docstring)."""
-    a, b = claimed.quantity, reported.quantity
+    a, b = in_base_unit(claimed.quantity), in_base_unit(reported.quantity)
     if quantities_match(a, b):
         return "differ" if {claimed.bound, reported.bound} == {"min", "max"} else "match"
     if "about" in (claimed.bound, reported.bound):
@@ -364,7 +369,7 @@ def compare(claimed: Figure, reported: Figure) -> str:
 
 
 def _interval(f: Figure) -> tuple[float, float]:
-    v = f.quantity.value
+    v = in_base_unit(f.quantity).value
     if f.bound == "min":
         return v, math.inf
     if f.bound == "max":

@@ -16,9 +16,8 @@ median is a claim like those fitted on (each flag 0 or 1), the point tests compa
 The verdict is the most probable one, except that ``supported`` needs a probability of at least
 ``supported_threshold`` and gives way to ``not_found`` below it: a journalist who trusts a wrong
 "supported" publishes an error, so the threshold is chosen with a wrong "supported" counted as
-three errors (``train_verdicts.SUPPORTED_COST``): out of fold when fitted, and since 2026-12-03
-on claim sets the model was never fitted on (``benchmarks/bench_verdict_threshold.py``; the
-provenance records it). A model whose feature names differ from
+three errors (``train_verdicts.SUPPORTED_COST``), on claim sets the model was never fitted on
+(``train_verdicts.py --threshold-on``; the provenance records them and the table of thresholds). A model whose feature names differ from
 ``CLAIM_FEATURES`` is an error: the code and the fitted weights must agree.
 """
 

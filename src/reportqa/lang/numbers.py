@@ -50,9 +50,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["Quantity", "format_quantity", "parse_quantities", "quantities_match"]
+__all__ = [
+    "Quantity",
+    "format_quantity",
+    "in_base_unit",
+    "parse_quantities",
+    "quantities_match",
+]
 
 
 @dataclass(frozen=True)
@@ -180,8 +186,8 @@ _DURATION = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _UNITS = (
-    ("KZT", r"тенге|теңге\w*|тг\.|tenge|KZT|₸"),  # Kazakh inflects: "теңгені", "теңгеге"
-    ("USD", r"доллар[а-яё]*(?:\s+США)?|долл\.|USD|US\$|\$|dollars?"),
+    ("KZT", r"тенге|теңге\w*|тг\.|tenge|KZT|₸"),  # Kazakh inflects units: "теңгені", "гектарлық"
+    ("USD", r"доллар\w*(?:\s+США)?|долл\.|USD|US\$|\$|dollars?"),
     ("EUR", r"евро|euros?|EUR|€"),
     ("RUB", r"рубл[а-яё]*|руб\.|roubles?|rubles?|RUB|₽"),
     ("GBP", r"GBP|£"),
@@ -190,14 +196,14 @@ _UNITS = (
         "m2",
         r"кв\.\s?м\.?|м²|м2|квадратн\w*\s+метр\w*|шаршы\s+метр\w*|m²|m2|sq\.?\s?m|square\s+met\w+",
     ),
-    ("ha", r"гектар[а-яё]*|га|hectares?|ha"),
-    ("km", r"км|километр[а-яё]*|km|kilomet(?:re|er)s?"),
-    ("m", r"метр[а-яё]*|м|met(?:re|er)s?"),
-    ("GW", r"ГВт|гигаватт[а-яё]*|GW|gigawatts?"),
-    ("MW", r"МВт|мегаватт[а-яё]*|MW|megawatts?"),
-    ("kW", r"кВт|киловатт[а-яё]*|kW|kilowatts?"),
-    ("kg", r"кг|килограмм[а-яё]*|kg|kilograms?"),
-    ("t", r"тонн[а-яё]*|тн|т(?!\.\s?[а-яё]\.)|tonnes?|tons?"),  # but not "т.е.", "т. д."
+    ("ha", r"гектар\w*|га|hectares?|ha"),
+    ("km", r"км|километр\w*|km|kilomet(?:re|er)s?"),
+    ("m", r"метр\w*|м|met(?:re|er)s?"),
+    ("GW", r"ГВт|гигаватт\w*|GW|gigawatts?"),
+    ("MW", r"МВт|мегаватт\w*|MW|megawatts?"),
+    ("kW", r"кВт|киловатт\w*|kW|kilowatts?"),
+    ("kg", r"кг|килограмм\w*|kg|kilograms?"),
+    ("t", r"тонн\w*|тн|т(?!\.\s?[а-яё]\.)|tonnes?|tons?"),  # but not "т.е.", "т. д."
     ("pcs", r"штук[а-яё]*|шт\.|pcs\.?|pieces?"),
 )
 _UNIT = re.compile(
@@ -605,9 +611,32 @@ def _noun(text: str, pos: int) -> str | None:
     return None
 
 
+# Units of one dimension that are compared in another: "150 000 кВт" is "150 МВт", "15 тыс.
+# гектаров" is "150 км²". Each unit's base unit and how many of the base one it makes.
+_BASE_UNITS = {
+    "kW": ("MW", 1e-3),
+    "GW": ("MW", 1e3),
+    "kg": ("t", 1e-3),
+    "km2": ("ha", 100.0),
+    "m2": ("ha", 1e-4),
+}
+
+
+def in_base_unit(q: Quantity) -> Quantity:
+    """``q`` in the base unit of its dimension (``_BASE_UNITS``), its value, end value and
+    step converted; ``q`` itself when its unit is a base unit or none."""
+    if q.unit not in _BASE_UNITS:
+        return q
+    unit, factor = _BASE_UNITS[q.unit]
+    end_value = None if q.end_value is None else q.end_value * factor
+    return replace(q, value=q.value * factor, unit=unit, end_value=end_value, step=q.step * factor)
+
+
 def quantities_match(a: Quantity, b: Quantity) -> bool:
     """Whether ``a`` and ``b`` state the same figure: same kind, compatible unit, equal value
-    allowing for rounding at the coarser one's last written digit (see the module docstring)."""
+    allowing for rounding at the coarser one's last written digit (see the module docstring).
+    Units of one dimension are compared in its base unit ("150 000 кВт" is "150 МВт")."""
+    a, b = in_base_unit(a), in_base_unit(b)
     if a.kind != b.kind or (a.unit != b.unit and a.unit is not None and b.unit is not None):
         return False
     if (a.end_value is None) != (b.end_value is None):
