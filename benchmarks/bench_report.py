@@ -5,16 +5,17 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets fresh|new|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets new|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
 2026-12-03 the question sets of test8 to test17 are fitting data of the evidence model
 (``evidence_data.REPORT_FIT``), so their figures are in sample; their claim sets are not. test19 =
 report-test19-{ru,en,kk} and report-claims-test19, frozen at 03:10 UTC on 2026-12-03, and test20
-and test21, frozen at 03:41 UTC (their claims at 03:50), are the measuring sets; ``fresh``, the
-default, is the three together; test22, frozen at 04:20 UTC, was the session's last check (measured
-once at its start and once at its end); ``new`` = report-test23-{ru,en,kk} with
+and test21, frozen at 03:41 UTC (their claims at 03:50), measured the session of 03:07 UTC and
+are fitting data since 06:54 UTC (their questions of the evidence model, their claims chose the
+verdict model's threshold); ``fresh`` is the three together; test22, frozen at 04:20 UTC, was the session's last check (measured
+once at its start and once at its end); ``new``, the default, = report-test23-{ru,en,kk} with
 report-claims-test23 and -test24, frozen at 06:54 UTC on 2026-12-03, measure the session from
 ``7018054``; test18 = report-test18-{ru,en,kk} and
 report-claims-test18, frozen at 23:33 UTC on 2026-12-02 and measured since (totals only); test17 =
@@ -103,7 +104,7 @@ SETS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", choices=[*SETS, "all"], default="fresh")
+    parser.add_argument("--sets", choices=[*SETS, "all"], default="new")
     parser.add_argument("--only", choices=["questions", "claims"], help="one kind of set")
     args = parser.parse_args()
     from reportqa import ReportQA, Settings

@@ -102,6 +102,9 @@ REPORT_FIT = (
     "report-test17-ru",
     "report-test17-en",
     "report-test17-kk",
+    # fitting data since 2026-12-03 06:54 UTC: test18's failures were read, test19 to test21
+    # measured the session before
+    *(f"report-test{n}-{lang}" for n in (18, 19, 20, 21) for lang in ("ru", "en", "kk")),
 )
 # The development dialogues (benchmarks/data/README.md): each follow-up turn, completed from the
 # user turns before it as ``dialogue.followup`` completes it, is a report question of the
