@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets new|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets new|last|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
@@ -17,7 +17,8 @@ are fitting data since 06:54 UTC (their questions of the evidence model, their c
 verdict model's threshold); ``fresh`` is the three together; test22, frozen at 04:20 UTC, was the session's last check (measured
 once at its start and once at its end); ``new``, the default, = report-test23-{ru,en,kk} with
 report-claims-test23 and -test24, frozen at 06:54 UTC on 2026-12-03, measure the session from
-``7018054``; test18 = report-test18-{ru,en,kk} and
+``7018054``; ``last`` = report-test24-{ru,en,kk} with report-claims-test25, frozen at 07:29 UTC,
+is that session's last check (measured at its baseline and at its end); test18 = report-test18-{ru,en,kk} and
 report-claims-test18, frozen at 23:33 UTC on 2026-12-02 and measured since (totals only); test17 =
 report-test17-{ru,en,kk} and report-claims-test17, frozen at 18:50 UTC on 2026-12-02 and
 measured since (totals only); test16 = report-test16-{ru,en,kk}
@@ -66,6 +67,7 @@ SETS = {
     **{
         name: _frozen(name)
         for name in (
+            "test24",
             "test23",
             "test22",
             "test21",
@@ -95,6 +97,11 @@ SETS = {
     "fresh": [f for name in ("test19", "test20", "test21") for f in _frozen(name)],
     # the round frozen at 06:54 UTC on 2026-12-03: 189 questions and two claim sets (156 claims)
     "new": [*_frozen("test23"), DATA / "report-claims-test24.jsonl"],
+    # the last check of that session, frozen at 07:29 UTC: 189 questions and 78 claims
+    "last": [
+        *(DATA / f"report-test24-{lang}.jsonl" for lang in ("ru", "en", "kk")),
+        DATA / "report-claims-test25.jsonl",
+    ],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
