@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
 # the measuring sets: totals only, their turns are never shown
 MEASURING = frozenset(
-    {f"report-dialogues-{n}.jsonl" for n in (11, 12, 13, 14, 15, 17, 20, 21, 22, 23, 24, 25, 26, 27, 28)}
+    {
+        f"report-dialogues-{n}.jsonl"
+        for n in (11, 12, 13, 14, 15, 17, 20, 21, 22, 23, 24, 25, 26, 27, 28)
+    }
 )
 
 
