@@ -574,6 +574,10 @@ def test_framing_follows_the_question_language(
         # уже вложено в 2024 году": "invested" is the part's word too, but not its own
         ("How much is planned to be invested in QARMET until 2028?", "1,6 трлн тенге"),
         ("Сколько уже вложено в QARMET в 2024 году?", "572,9 млрд тенге"),
+        # "29 инвестиционных проектов, в том числе 15 — в промышленности, общей стоимостью 173
+        # млрд тенге": a part holding a word asked for, but not in the measure asked for
+        ("Какова общая стоимость проектов 2025 года?", "173 млрд тенге"),
+        ("Сколько проектов в промышленности реализуют в 2025 году?", "15"),
     ],
 )
 def test_a_part_of_a_total_is_the_answer_when_the_question_names_it(

@@ -93,7 +93,8 @@ def _parts(
     средних и 838 малых") counts what its total counts, so the question asks for a part when it
     names a word the part holds (up to the next figure) and the total does not ("малых
     предприятий": "838 малых"; "крупных": "36 крупных"); of several, the one in the measure
-    asked for holding the most. (None, [], None) when the sentence lists no parts."""
+    asked for holding the most, and none in another measure than a figure of the sentence
+    is in. (None, [], None) when the sentence lists no parts."""
     toks = facts.tokens
     marks = find_phrases(toks, resources.phrases(facts_language(facts), "partitive_words"))
     if not marks or len(options) < 2:
@@ -114,6 +115,8 @@ def _parts(
         key = (option[2], len(own - held))
         if key[1] and key > best_key:
             best, best_key = option, key
+    if best is not None and best[2] < max(o[2] for o in options):
+        best = None  # a part in another measure than the one asked for ("15" for "сумма")
     return before[-1], listed, best
 
 
