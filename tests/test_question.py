@@ -90,6 +90,8 @@ def test_every_kind_and_measure_has_its_words_in_every_language(language: str) -
         ("На сколько гектаров расширят парк?", "area"),
         ("By how much money did the budget grow?", "money"),
         ("На сколько выросла выплавка?", "percent"),
+        ("Болат өндірісі қаншаға артты?", "percent"),  # "by how much" with a verb of change
+        ("Қанша шина шығарылды?", None),
     ],
 )
 def test_measure(question: str, measure: str | None) -> None:
@@ -243,6 +245,11 @@ def test_a_given_language_picks_the_tables() -> None:
         ("Былтыр ше?", {-1}),
         ("Сколько шин произвели в 2024 году?", set()),
         ("Это годный вопрос?", set()),
+        # a year compared with is the base of a change, not the period asked about
+        ("На сколько выросло производство по сравнению с прошлым годом?", set()),
+        ("By how much did output grow compared with the same period last year?", set()),
+        ("Өткен жылмен салыстырғанда өндіріс қаншаға өсті?", set()),
+        ("Насколько в этом году больше, чем в прошлом году?", {0}),
     ],
 )
 def test_relative_years_are_read_and_resolved_by_the_documents_date(

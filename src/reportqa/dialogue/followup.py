@@ -811,8 +811,9 @@ def _which_nouns(table: str) -> frozenset[str]:
 
 @cache
 def _relative(table: str) -> tuple[tuple[str, ...], ...]:
-    groups = resources.grouped_phrases(table, "relative_years").values()
-    return tuple(sorted({p for g in groups for p in g}, key=len, reverse=True))
+    groups = resources.grouped_phrases(table, "relative_years")
+    named = (groups.get(group, ()) for group in ("this", "last", "next"))
+    return tuple(sorted({p for g in named for p in g}, key=len, reverse=True))
 
 
 def _matches(words: Sequence[Token], at: int, phrase: tuple[str, ...]) -> bool:

@@ -262,13 +262,35 @@ def dated(question: Question, year: int | None) -> Question:
 
 
 _SHIFTS = (("this", 0), ("last", -1), ("next", 1))
+# A relative year at most this many words from a comparison phrase is what is compared with
+_BASELINE_REACH = 4
 
 
 def relative_years(toks: tuple[Token, ...], language: str) -> frozenset[int]:
     """The years ``toks`` speak of relative to a date: 0 for "this year", -1 for "last year",
-    1 for "next year" (``relative_years`` table)."""
+    1 for "next year" (``relative_years`` table), but not one that is compared with: a
+    ``baseline`` phrase of the table a few words before it ("по сравнению с прошлым годом",
+    "than the same period last year") or a ``baseline_after`` one a few words after it
+    ("өткен жылмен салыстырғанда") makes it the base of a change, not the period spoken of."""
     groups = resources.grouped_phrases(language, "relative_years")
-    return frozenset(shift for group, shift in _SHIFTS if find_phrases(toks, groups.get(group, ())))
+    word_at = {p: i for i, p in enumerate(_word_positions(toks))}
+
+    def found(group: str) -> list[tuple[int, int]]:
+        return [(word_at[a], word_at[b]) for a, b in find_phrases(toks, groups.get(group, ()))]
+
+    before, after = found("baseline"), found("baseline_after")
+
+    def compared(first: int, last: int) -> bool:
+        a, b = word_at[first], word_at[last]
+        return any(0 < a - end <= _BASELINE_REACH for _, end in before) or any(
+            0 < start - b <= _BASELINE_REACH for start, _ in after
+        )
+
+    return frozenset(
+        shift
+        for group, shift in _SHIFTS
+        if any(not compared(*at) for at in find_phrases(toks, groups.get(group, ())))
+    )
 
 
 def _years(quantities: tuple[Quantity, ...]) -> tuple[frozenset[int], frozenset[int]]:
