@@ -257,7 +257,34 @@ def test_a_fragment_after_a_completed_question_keeps_its_brackets_whole() -> Non
     first = resolve("How many of them are large?", history[:2]).interpreted_as
     assert first == "How many of them are large (manufacturing enterprises)?"
     read = resolve("And small ones?", history)
-    assert read.interpreted_as == "How many of them are small ones (manufacturing enterprises)?"
+    assert read.interpreted_as == "How many of them are small (manufacturing enterprises)?"
+
+
+@pytest.mark.parametrize(
+    "previous, question, expected",
+    [
+        # a pro-form stands for the noun asked about: its modifiers give way to the fragment's
+        (
+            "Which US company is doing exploration in the region?",
+            "And the Turkish one?",
+            "Which Turkish company is doing exploration in the region?",
+        ),
+        (
+            "How many large enterprises are there in the region?",
+            "And the small ones?",
+            "How many small enterprises are there in the region?",
+        ),
+        (
+            "How many enterprises are there in the region?",
+            "What about the medium ones?",
+            "How many medium enterprises are there in the region?",
+        ),
+    ],
+)
+def test_a_pro_form_keeps_the_noun_it_stands_for(
+    previous: str, question: str, expected: str
+) -> None:
+    assert resolve(question, thread(previous)).interpreted_as == expected
 
 
 @pytest.mark.parametrize(

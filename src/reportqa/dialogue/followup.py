@@ -81,6 +81,7 @@ GROUPS = (
     "existential",
     "period_before",
     "period_after",
+    "pro_forms",
 )
 FEATURES = (
     "opener",
@@ -454,11 +455,67 @@ def _fragment(
             agrees = t.language == "ru" and form_of(t.text) in forms
             return agrees, ending, asked is not None and t.start == asked.start, -t.start
 
-        target = max(candidates, key=rank)
-        run = _stood_for(_run_around(prior, candidates, target), target, forms)
-        base = _splice(base, (run[0].start, run[-1].end), core)
+        modifier = _pro_form_modifier(core, read, table)
+        if modifier is not None and asked is not None:
+            # "the Turkish one" after "Which US company …?": the words before the noun asked
+            # about give way to the fragment's ("Which Turkish company …?")
+            first, head, asking = _noun_phrase(prior, candidates, asked, table)
+            if first is not head or asking:
+                base = _splice(base, (first.start, head.start), f"{modifier} ")
+            else:  # "How many of them are large?": "small ones" stands for "large"
+                base = _splice(base, (head.start, head.end), modifier)
+        else:
+            target = max(candidates, key=rank)
+            run = _stood_for(_run_around(prior, candidates, target), target, forms)
+            base = _splice(base, (run[0].start, run[-1].end), core)
     done = _read(base, language)
     return _Thread(base, context, _entity(done, table, setting) or thread.entity, thread.period)
+
+
+def _pro_form_modifier(core: str, read: Question, table: str) -> str | None:
+    """The words a fragment ending in a pro-form (``pro_forms``: "the Turkish one", "the
+    small ones") gives the noun it stands for, less the articles and determiners before them
+    (``fragment_heads``): "Turkish". None for a fragment without one, or with nothing else."""
+    words = [t for t in read.tokens if t.kind == "word"]
+    if not words or words[-1].lower not in _surface_words(table, "pro_forms"):
+        return None
+    heads = _surface_words(table, "fragment_heads")
+    first = next((i for i, t in enumerate(words[:-1]) if t.lower not in heads), None)
+    if first is None:
+        return None
+    return core[words[first].start : words[-2].end]
+
+
+def _noun_phrase(
+    read: Question, candidates: list[Token], asked: Token, table: str
+) -> tuple[Token, Token, bool]:
+    """The first word and the head of the noun phrase of the word a question asks about: the
+    replaceable words around it, the last of them the head, and the content words right before
+    them that ask nothing ("US" of "Which US company", "large" of "How many large
+    enterprises"); and whether a word of a question phrase comes right before it ("many" of
+    "How many enterprises"), so that the phrase is the noun asked about."""
+    run = _run_around(read, candidates, asked)
+    words = [t for t in read.tokens if t.kind != "punct"]
+    at = next(i for i, t in enumerate(words) if t.start == run[0].start)
+    while (
+        at > 0
+        and words[at - 1].kind == "word"
+        and not is_stopword(words[at - 1])
+        and not _is_asking(words[at - 1], table)
+    ):
+        at -= 1
+    asking = at > 0 and words[at - 1].lower in _question_phrase_words(table)
+    return words[at], run[-1], asking
+
+
+@cache
+def _question_phrase_words(table: str) -> frozenset[str]:
+    """Every word of the question and "which" phrases of the tables, as written ("how",
+    "many", "which")."""
+    raw = resources.raw(table)
+    entries = [e for group in raw["question_words"].values() for e in group]
+    entries += list(raw["which_words"])
+    return frozenset(w for e in entries for w in e.lower().replace("ё", "е").split())
 
 
 def _is_adjunct(token: Token, table: str) -> bool:
