@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets new|last|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
@@ -18,7 +18,9 @@ verdict model's threshold); ``fresh`` is the three together; test22, frozen at 0
 once at its start and once at its end); ``new``, the default, = report-test23-{ru,en,kk} with
 report-claims-test23 and -test24, frozen at 06:54 UTC on 2026-12-03, measure the session from
 ``7018054``; ``last`` = report-test24-{ru,en,kk} with report-claims-test25, frozen at 07:29 UTC,
-is that session's last check (measured at its baseline and at its end); test18 = report-test18-{ru,en,kk} and
+is that session's last check (measured at its baseline and at its end); ``rounds`` =
+report-test25-{ru,en,kk} with report-claims-test26, frozen at 08:36 UTC, measured the evidence
+model's 1000 rounds against 300; test18 = report-test18-{ru,en,kk} and
 report-claims-test18, frozen at 23:33 UTC on 2026-12-02 and measured since (totals only); test17 =
 report-test17-{ru,en,kk} and report-claims-test17, frozen at 18:50 UTC on 2026-12-02 and
 measured since (totals only); test16 = report-test16-{ru,en,kk}
@@ -67,6 +69,7 @@ SETS = {
     **{
         name: _frozen(name)
         for name in (
+            "test25",
             "test24",
             "test23",
             "test22",
@@ -101,6 +104,11 @@ SETS = {
     "last": [
         *(DATA / f"report-test24-{lang}.jsonl" for lang in ("ru", "en", "kk")),
         DATA / "report-claims-test25.jsonl",
+    ],
+    # frozen at 08:36 UTC for the evidence model's number of rounds: 189 questions, 78 claims
+    "rounds": [
+        *(DATA / f"report-test25-{lang}.jsonl" for lang in ("ru", "en", "kk")),
+        DATA / "report-claims-test26.jsonl",
     ],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
