@@ -93,38 +93,50 @@ class Forest:
 
     @classmethod
     def read(cls, trees: list[dict[str, Any]]) -> Forest:
-        splits: list[tuple[int, float, bool]] = []
-        children: list[list[int]] = []
+        """The forest of LightGBM's dumped trees (``tree_structure`` of each), numbered depth
+        first; one loop over the nodes with an explicit stack, since a one-question process
+        reads a thousand trees before its first answer."""
+        feature: list[int] = []
+        threshold: list[float] = []
+        default_left: list[bool] = []
+        left: list[int] = []
+        right: list[int] = []
         leaves: list[float] = []
-
-        def number(node: dict[str, Any]) -> int:
-            if "leaf_value" in node:
-                leaves.append(float(node["leaf_value"]))
-                return -len(leaves)
-            if node.get("decision_type", "<=") != "<=":
-                raise ReportQAError("the evidence model has a split this code cannot evaluate")
-            index = len(splits)
-            splits.append(
-                (
-                    int(node["split_feature"]),
-                    float(node["threshold"]),
-                    node.get("default_left", True),
-                )
-            )
-            children.append([0, 0])
-            children[index][0] = number(node["left_child"])
-            children[index][1] = number(node["right_child"])
-            return index
-
-        roots = [number(tree) for tree in trees]
-        codes = np.asarray(children, dtype=np.int64).reshape(-1, 2)
+        roots: list[int] = []
+        for tree in trees:
+            # (node, the split whose child it is, which side: 0 left, 1 right; -1 for a root)
+            stack: list[tuple[dict[str, Any], int, int]] = [(tree, -1, 0)]
+            while stack:
+                node, parent, side = stack.pop()
+                if "leaf_value" in node:
+                    leaves.append(float(node["leaf_value"]))
+                    code = -len(leaves)
+                else:
+                    if node.get("decision_type", "<=") != "<=":
+                        raise ReportQAError(
+                            "the evidence model has a split this code cannot evaluate"
+                        )
+                    code = len(feature)
+                    feature.append(int(node["split_feature"]))
+                    threshold.append(float(node["threshold"]))
+                    default_left.append(node.get("default_left", True))
+                    left.append(0)
+                    right.append(0)
+                    stack.append((node["right_child"], code, 1))
+                    stack.append((node["left_child"], code, 0))
+                if parent < 0:
+                    roots.append(code)
+                elif side:
+                    right[parent] = code
+                else:
+                    left[parent] = code
         return cls(
             root=np.asarray(roots, dtype=np.int64),
-            feature=np.asarray([f for f, _, _ in splits], dtype=np.int64),
-            threshold=np.asarray([t for _, t, _ in splits], dtype=np.float64),
-            default_left=np.asarray([d for _, _, d in splits], dtype=bool),
-            left=codes[:, 0].copy(),
-            right=codes[:, 1].copy(),
+            feature=np.asarray(feature, dtype=np.int64),
+            threshold=np.asarray(threshold, dtype=np.float64),
+            default_left=np.asarray(default_left, dtype=bool),
+            left=np.asarray(left, dtype=np.int64),
+            right=np.asarray(right, dtype=np.int64),
             value=np.asarray(leaves, dtype=np.float64),
         )
 
