@@ -672,3 +672,29 @@ def test_this_year_in_a_question_is_the_reports_year(report_qa: ReportQA) -> Non
     assert (tyres.feature("year_conflict"), tyres.feature("year_match")) == (1.0, 0.0)
     zones = sentence("Какие промышленные зоны достраивают в этом году?", "В этом году завершает")
     assert (zones.feature("year_conflict"), zones.feature("year_match")) == (0.0, 1.0)
+
+
+def test_a_forest_evaluates_lightgbm_trees_as_dumped() -> None:
+    """Two hand-written trees in LightGBM's dump format: each row takes the branch its value
+    and the split's threshold choose, a missing value the split's default side, and the
+    forest's raw score is the sum of the leaves reached."""
+    from reportqa.evidence.model import Forest
+
+    def split(feature: int, threshold: float, left: dict, right: dict, default_left: bool = True):
+        return {
+            "split_feature": feature,
+            "threshold": threshold,
+            "decision_type": "<=",
+            "default_left": default_left,
+            "left_child": left,
+            "right_child": right,
+        }
+
+    def leaf(value: float) -> dict:
+        return {"leaf_value": value}
+
+    first = split(0, 0.5, leaf(1.0), split(1, 2.0, leaf(2.0), leaf(3.0), default_left=False))
+    second = leaf(10.0)
+    forest = Forest.read([first, second])
+    rows = np.array([[0.2, 9.0], [0.7, 1.0], [0.7, 5.0], [np.nan, 5.0], [0.7, np.nan]])
+    assert forest.raw(rows).tolist() == [11.0, 12.0, 13.0, 11.0, 13.0]
