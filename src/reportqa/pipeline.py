@@ -1,10 +1,11 @@
 """The wiring: corpus -> index -> retriever -> answerer, behind ``ReportQA``.
 
 ``ReportQA.open`` loads the index, building or rebuilding it when it is missing, stale (corpus,
-chunk settings or the word analysis changed) or damaged, and says so through ``progress``. ``ask`` runs the steps of
-one chain: ``prepare`` (validate the question, retrieve) then the answerer. ``stream`` runs the
-same ``prepare`` and streams the same answering step. The CLI, the HTTP API, the widget and the
-chat page all call one of the two and render the ``Answer`` it returns.
+chunk settings or the word analysis changed) or damaged, and says so through ``progress``.
+``ask`` runs the steps of one chain: ``prepare`` (validate the question, retrieve) then the
+answerer. ``stream`` runs the same ``prepare`` and streams the same answering step. The CLI, the
+HTTP API, the widget and the chat page all call one of the two and render the ``Answer`` it
+returns.
 
 ``chain`` (and ``prepare``, ``retriever``) are the LangChain faces of those very steps, for
 composing them with other runnables (and for LangChain's callbacks and tracing). They are built
