@@ -78,7 +78,7 @@ FOLLOWUP_WEIGHT = 1.0
 # answers), a missing word or a conflict never raises it. Out of fold the constraints cost
 # little (0.778 against 0.781), and they keep a sparse corner of feature space from answering
 # an off-topic question because a missing noun happened to score well there.
-RAISING = ("coverage", "coverage_window")
+RAISING = ("coverage", "coverage_window", "own_coverage")
 LOWERING = (
     "missing",
     "asked_noun_missing",

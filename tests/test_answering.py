@@ -24,7 +24,7 @@ import pytest
 from reportqa import ReportQA, ReportQAError, answer_to_dict
 from reportqa.answer.extractive import ExtractiveAnswerer
 from reportqa.answer.short import _dates, _listed, _unasked_end, short_answer
-from reportqa.evidence.features import FEATURES, Candidate, expected_best
+from reportqa.evidence.features import FEATURES, Candidate, expected_best, lent_span
 from reportqa.evidence.model import EvidenceModel, load_model
 from reportqa.evidence.question import read_question
 from reportqa.lang.detect import detect_language
@@ -75,6 +75,24 @@ def test_every_candidate_carries_the_features_in_the_models_order(small: Small) 
         assert [c.feature(name) for name in FEATURES] == list(c.features)
     probabilities = [c.probability for c in candidates]
     assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_the_words_a_thread_lent_a_follow_up_are_features_apart(small: Small) -> None:
+    """The brackets that end a completed follow-up hold what the thread lent it: their share of
+    the question's weight is ``lent``, and ``own_coverage`` is the coverage of the rest, so a
+    sentence that answers what the user typed is not judged by the lent words alone."""
+    completed = "Когда его будут финансировать («Картех»)?"
+    start, end = lent_span(completed)
+    assert completed[start:end] == "«Картех»"
+    assert lent_span("Сколько шин (автомобильных) произвели?") == (0, 0)
+    assert lent_span("(Шины) сколько?") == (0, 0)
+    plain = small.evidence("Сколько шин произвели?")
+    assert all(c.feature("lent") == 0 for c in plain)
+    assert all(c.feature("own_coverage") == c.feature("coverage") for c in plain)
+    lent = small.evidence("Сколько шин произвели (Тау-Кен Темир)?")
+    assert all(0 < c.feature("lent") < 1 for c in lent)
+    best = max(lent, key=lambda c: c.feature("own_coverage"))
+    assert best.feature("own_coverage") > best.feature("coverage")
 
 
 def test_a_how_many_question_asks_for_an_amount(small: Small) -> None:

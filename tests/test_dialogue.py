@@ -312,6 +312,39 @@ def test_a_question_word_of_no_kind_is_not_a_fragment(
     assert read.followup and read.standalone == expected
 
 
+@pytest.mark.parametrize(
+    "first, question, opens",
+    [
+        ("How much money exactly?", "Is there a science council in the region too?", "Is there"),
+        ("What is the total cost of the projects planned for 2025?", "Name one of them.", "Name"),
+        ("Сколько шин выпустили в 2024 году?", "А экспорт шин есть ли?", "Экспорт шин есть ли"),
+        ("Қанша шина шығарылды?", "Экспортқа жіберілді ме?", "Экспортқа жіберілді ме"),
+    ],
+)
+def test_a_yes_no_question_or_a_request_is_not_a_fragment(
+    first: str, question: str, opens: str
+) -> None:
+    """A question with no question word that asks by itself (``asking_first``: "Is there …?",
+    "Name …"; ``asking_particles``: "ли", "ме") keeps its own words: the thread goes in
+    brackets, never the last question spliced around it."""
+    read = resolve(question, thread(first))
+    assert read.standalone.startswith(opens), read.standalone
+    assert not read.features.get("fragment")
+
+
+def test_a_name_of_the_setting_in_an_answer_is_not_what_it_refers_to_next() -> None:
+    """After "whose", the names the answer gives are the thread's entity, less those of the
+    report's setting ("Карагандинской" of the title, quoted beside the answer)."""
+    quote = "В Карагандинской области реализуются приоритеты, обозначенные в Послании Президента."
+    cited = (Citation(1, "r.txt", "T", 1, quote, 0, 9, 0.9),)
+    asked = Turn("user", "Whose priorities is the Karaganda region implementing?")
+    setting = frozenset({("Промышленное развитие Карагандинской области", "ru")})
+    history = [asked, Turn("assistant", f"«{quote}» [1]", cited)]
+    read = resolve("Who reported it?", history, setting)
+    assert read.interpreted_as is not None and "Карагандинской" not in read.interpreted_as
+    assert "Карагандинской" in (resolve("Who reported it?", history).interpreted_as or "")
+
+
 def test_another_period_replaces_the_one_in_brackets() -> None:
     history = thread(
         "How many investment projects are planned for 2025?", "What is their total cost?"

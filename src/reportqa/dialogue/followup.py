@@ -82,6 +82,8 @@ GROUPS = (
     "period_before",
     "period_after",
     "pro_forms",
+    "asking_first",
+    "asking_particles",
 )
 FEATURES = (
     "opener",
@@ -140,7 +142,7 @@ def resolve(question: str, history: Sequence[Turn], setting: Setting = frozenset
             if turn.citations:
                 cited = tuple(dict.fromkeys((c.document, c.paragraph) for c in turn.citations))
             if thread is not None and thread.asks_entity:
-                thread = _answered_by(thread, turn)
+                thread = _answered_by(thread, turn, setting)
     if thread is None:  # nothing asked before: what _step would say, without reading a thread
         return Resolution(question, question, False, 0.0, cited)
     resolution, _ = _step(question, thread, setting)
@@ -237,17 +239,18 @@ def _asks_entity(read: Question, table: str) -> bool:
 _MAX_ANSWER_NAMES = 4
 
 
-def _answered_by(thread: _Thread, turn: Turn) -> _Thread:
+def _answered_by(thread: _Thread, turn: Turn, setting: Setting = frozenset()) -> _Thread:
     """The thread after an answer to "which one, who, where": the names the answer gives that
     the question did not have are what "they", "it", "there" refer to next. Those it states in
     its own words (outside its quotes: the short answer) when it states any, else those of its
     first quote, and of these the ones beside a word of the question ("технохаб "Картех"" for
-    "which tech hub?", not the "Совет" of the same sentence) when there are such."""
+    "which tech hub?", not the "Совет" of the same sentence) when there are such; never a name
+    of the setting ("Карагандинской" of the quote, as the question's own names, ``_named``)."""
     asked = _read(thread.standalone)
     known = {t.key for t in asked.tokens}
     for text in (_unquoted(turn.content), " ".join(c.quote for c in turn.citations[:1])):
         read = _read(text) if text.strip() else None
-        names = [t for t in read.names if t.key not in known] if read is not None else []
+        names = [t for t in _named(read, setting) if t.key not in known] if read is not None else []
         if names and read is not None:
             near = _beside_asked(read, names, asked)
             chosen = (near or names)[:_MAX_ANSWER_NAMES]
@@ -403,10 +406,15 @@ def _measured_only(read: Question, table: str) -> bool:
 
 def _is_fragment(read: Question, table: str) -> bool:
     """No question word of its own: neither a kind, nor why, nor a "which" word, nor one of the
-    ``other`` group of ``question_words`` ("Что ещё нашли?", "How big is it?")."""
+    ``other`` group of ``question_words`` ("Что ещё нашли?", "How big is it?"), nor what asks
+    without one (``asking_first`` opening it: "Is there …?", "Name one of them"; a word of
+    ``asking_particles`` anywhere: "Есть ли …?", "… бар ма?")."""
     which = find_phrases(read.tokens, resources.phrases(table, "which_words"))
     other = find_phrases(read.tokens, resources.phrases(table, "question_words", "other"))
-    return read.kind == "other" and not read.why and not which and not other
+    words = [t for t in read.tokens if t.kind != "punct"]
+    asking = bool(words) and bool(_surface_at(words, 0, table, "asking_first"))
+    asking = asking or any(t.lower in _surface_words(table, "asking_particles") for t in words)
+    return read.kind == "other" and not read.why and not which and not other and not asking
 
 
 # -- completing the question ---------------------------------------------------------------------

@@ -15,7 +15,9 @@ them) fall into five groups:
   is its misspelling corrected against the corpus vocabulary (``lang.spelling``), or, across
   languages, is translated by the lexicon into it or into the head of a compound ("station" and
   "ветроэлектростанция"), or stands out as its translation in the embedding space
-  (``crosslingual.py``);
+  (``crosslingual.py``); and, for a follow-up completed from its conversation, the share of
+  the question's weight the thread lent it in brackets (``lent``, ``lent_span``) and the
+  coverage of its own words alone (``own_coverage``);
 - *what is asked*: the kind of answer (amount, date, place, agent), whether the sentence (or its
   passage) holds one (numbers, years, NER places, organisations and people not named in the
   question), and one of the measure asked for (tenge for "how much money");
@@ -65,6 +67,7 @@ __all__ = [
     "EvidenceBuilder",
     "SentenceFacts",
     "expected_best",
+    "lent_span",
     "stated_years",
     "name_in_title",
     "AMOUNT_KINDS",
@@ -112,6 +115,8 @@ FEATURES = (
     "compose",
     "why",
     "first_sentence",
+    "lent",
+    "own_coverage",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 MEASURE_UNITS = {
@@ -128,6 +133,17 @@ _PREFIX_CREDIT = 0.8
 _HEAD, _HEAD_AFTER = 6, 3  # a compound's head and what comes before it, in letters
 _SPELLING_CREDIT = 0.8
 _TRANSLATED = 1 / 3  # a cross-lingual match from which a word anchors a short answer
+
+
+def lent_span(text: str) -> tuple[int, int]:
+    """Where in a question the words lent by a conversation's thread are: the brackets that end
+    a follow-up as ``dialogue.followup`` completes it ("Когда его будут финансировать
+    («Картех»)?"); (0, 0) for a question without them."""
+    end = len(text.rstrip("?!. "))
+    if not text[:end].endswith(")"):
+        return (0, 0)
+    start = text.rfind("(", 0, end)
+    return (start + 1, end - 1) if start > 0 else (0, 0)
 
 
 def expected_best(n: int) -> float:
@@ -379,6 +395,11 @@ class EvidenceBuilder:
         name_starts = {t.start for t in names}
         attribute = np.array([0.0 if t.start in name_starts else w for t, w in zip(words, weights)])
         attribute_total = float(attribute.sum())
+        # the words a follow-up's thread lent it (``lent_span``), and the question's own
+        lent_at = lent_span(question.text)
+        lent = np.array([float(lent_at[0] <= t.start < lent_at[1]) for t in words])
+        own_weights = weights * (1.0 - lent)
+        own_total = float(own_weights.sum())
         rows = []
         seen: set[tuple[str, int]] = set()
         for rank, hit in enumerate(hits, start=1):
@@ -477,6 +498,10 @@ class EvidenceBuilder:
             f[_INDEX["compose"]] = float(question.compose)
             f[_INDEX["why"]] = float(question.why)
             f[_INDEX["first_sentence"]] = float(sentence.start == hit.chunk.sentences[0].start)
+            f[_INDEX["lent"]] = float(weights @ lent) / total if words else 0.0
+            f[_INDEX["own_coverage"]] = (
+                float(own_weights @ own) / own_total if own_total else f[_INDEX["coverage"]]
+            )
             out.append((hit, sentence, row))
         matrix[:, _INDEX["cosine_gap"]] = (
             matrix[:, _INDEX["cosine"]] - matrix[:, _INDEX["cosine"]].max()
