@@ -152,6 +152,13 @@ CLAIM_SETS = (
     "report-claims-test16",
     "report-claims-test17",
     "report-claims-test18",
+    # fitting data since 2026-12-03 09:50 UTC: they measured the sessions before (test19 to
+    # test21 choose the threshold, and are never fitted on)
+    "report-claims-test22",
+    "report-claims-test23",
+    "report-claims-test24",
+    "report-claims-test25",
+    "report-claims-test26",
 )
 K = Settings().k
 
