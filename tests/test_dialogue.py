@@ -332,6 +332,35 @@ def test_a_yes_no_question_or_a_request_is_not_a_fragment(
     assert not read.features.get("fragment")
 
 
+@pytest.mark.parametrize(
+    "first, question, expected",
+    [
+        (
+            "Сколько участников зарегистрировано в СЭЗ «Сарыарка»?",
+            "А в индустриальной зоне «Сарань»?",
+            "Сколько участников зарегистрировано в индустриальной зоне «Сарань»?",
+        ),
+        (
+            "«Сарыарка» арнайы экономикалық аймағында қанша қатысушы тіркелген?",
+            "Ал «Сарань» индустриялық аймағында ше?",
+            "«Сарань» индустриялық аймағында қанша қатысушы тіркелген?",
+        ),
+        (
+            "How many participants are registered in the Saryarka SEZ?",
+            "And the Saran industrial zone?",
+            "How many participants are registered in the Saran industrial zone?",
+        ),
+        ("What did Samsung launch in Saran?", "And QARMET?", "What did QARMET launch in Saran?"),
+    ],
+)
+def test_a_fragment_s_own_names_take_the_place_of_the_last_question_s(
+    first: str, question: str, expected: str
+) -> None:
+    """A fragment that names its own names replaces the last question's names, with the words
+    that go with them when the fragment has such words too, and keeps its quote marks whole."""
+    assert resolve(question, thread(first)).standalone == expected
+
+
 def test_a_name_of_the_setting_in_an_answer_is_not_what_it_refers_to_next() -> None:
     """After "whose", the names the answer gives are the thread's entity, less those of the
     report's setting ("Карагандинской" of the title, quoted beside the answer)."""

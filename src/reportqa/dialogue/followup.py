@@ -17,12 +17,15 @@ from and what the thread lent it in brackets, so a thread of follow-ups rolls on
 - a fragment ("А проката?", "And tyres?", "Ал шиналар ше?") takes the last question and puts
   itself in place of what it replaces, the brackets kept: a period in place of the period ("А в
   2023 году?", in the brackets too; a bare year takes the year's place, "А 2023?" -> "в 2023
-  году"), a phrase starting with a preposition added at the end ("А в промышленности?"),
-  otherwise a word in place of the last question's word it shares the most final letters with
+  году"), its own names in place of the last question's names, with the words that go with
+  them when it has such words too ("А в индустриальной зоне «Сарань»?" after "… в СЭЗ
+  «Сарыарка»?"), a phrase starting with a preposition added at the end ("А в
+  промышленности?"), otherwise a word in place of the last question's word it shares the most final letters with
   (the same case ending: "чугуна" for "проката"), else the word asked about ("buses" for
   "tyres");
 - a question with its own question word ("Когда его будут финансировать?", "Where are they
-  from?"), or a fragment naming only what is measured ("And the cost?"), gets in brackets the
+  from?"), or one that asks without one (a yes/no question, a request: "Is there …?", "Name one
+  of them", "Есть ли …?"), or a fragment naming only what is measured ("And the cost?"), gets in brackets the
   entity it lacks, and the period when it names none and asks of the same measure (a topic word
   of the last question, or only a measure): "Когда его будут финансировать («Картех»)?". The
   entity is the last question's names, those of the report's title aside in any language and
@@ -448,7 +451,13 @@ def _fragment(
         return _Thread(base, context, thread.entity, core)
     first = next((t for t in read.tokens if t.kind != "punct"), None)
     candidates = _replaceable(prior, table)
-    if (first is not None and first.kind == "word" and _is_adjunct(first, table)) or not candidates:
+    modifier = _pro_form_modifier(core, read, table)
+    named = None if modifier else _names_run(prior, read, candidates, first, table, setting)
+    if named is not None:  # "А «Сарань»?" after "… в СЭЗ «Сарыарка»?": its names for those
+        base = _splice(base, named, core)
+    elif (
+        first is not None and first.kind == "word" and _is_adjunct(first, table)
+    ) or not candidates:
         base = f"{base} {core}"  # "в промышленности": an adjunct, added
     else:
         asked = _focus(prior, table)
@@ -463,7 +472,6 @@ def _fragment(
             agrees = t.language == "ru" and form_of(t.text) in forms
             return agrees, ending, asked is not None and t.start == asked.start, -t.start
 
-        modifier = _pro_form_modifier(core, read, table)
         if modifier is not None and asked is not None:
             # "the Turkish one" after "Which US company …?": the words before the noun asked
             # about give way to the fragment's ("Which Turkish company …?")
@@ -478,6 +486,42 @@ def _fragment(
             base = _splice(base, (run[0].start, run[-1].end), core)
     done = _read(base, language)
     return _Thread(base, context, _entity(done, table, setting) or thread.entity, thread.period)
+
+
+def _names_run(
+    prior: Question,
+    read: Question,
+    candidates: list[Token],
+    first: Token | None,
+    table: str,
+    setting: Setting,
+) -> tuple[int, int] | None:
+    """Where in the last question a fragment that names its own names goes: the last
+    question's first names (the setting's aside) with their quote marks, and, when the fragment
+    has words besides its names, the replaceable words next to them that say nothing happens
+    ("СЭЗ «Сарыарка»", "«Сарыарка» арнайы экономикалық аймағында"; "And QARMET?" after "What
+    did Samsung launch …?" takes the name's place alone), with the stop word before them when
+    the fragment starts with one too ("в СЭЗ «Сарыарка»" for "в индустриальной зоне «Сарань»",
+    "the Saryarka SEZ" for "the Saran industrial zone"). None when either names none."""
+    mine = _named(read, setting)
+    names = _named(prior, setting) if mine else []
+    if not names:
+        return None
+    words = [t for t in prior.tokens if t.kind != "punct"]
+    own = {t.start for t in mine}
+    described = any(t.start not in own for t in _topic_words(read, table))
+    nouns = [t for t in candidates if not _is_predicate(t, prior, table)] if described else []
+    ok = {t.start for t in nouns} | {t.start for t in names}
+    at = next(i for i, t in enumerate(words) if t.start == names[0].start)
+    begin = end = at
+    while begin > 0 and words[begin - 1].start in ok:
+        begin -= 1
+    while end + 1 < len(words) and words[end + 1].start in ok:
+        end += 1
+    leading = first is not None and first.kind == "word" and is_stopword(first)
+    if leading and begin > 0 and is_stopword(words[begin - 1]):
+        begin -= 1
+    return _with_quotes(prior.text, words[begin].start, words[end].end)
 
 
 def _pro_form_modifier(core: str, read: Question, table: str) -> str | None:
@@ -729,7 +773,19 @@ def _core(question: str, toks: Sequence[Token], table: str) -> str:
             break
     if begin >= end:
         return ""
-    return question[words[begin].start : words[end - 1].end]
+    start, stop = _with_quotes(question, words[begin].start, words[end - 1].end)
+    return question[start:stop]
+
+
+def _with_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``start:end`` of ``text`` with the quote marks right around it (``QUOTES``):
+    "«Сарань»" of "Ал «Сарань» ше?", not "Сарань»"."""
+    opening, closing = set(QUOTES), set(QUOTES.values())
+    while start > 0 and text[start - 1] in opening:
+        start -= 1
+    while end < len(text) and text[end] in closing:
+        end += 1
+    return start, end
 
 
 def _topic_words(read: Question, table: str) -> list[Token]:
