@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets session|check|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
@@ -17,7 +17,8 @@ are fitting data since 06:54 UTC (their questions of the evidence model, their c
 verdict model's threshold); ``fresh`` is the three together; test22, frozen at 04:20 UTC, was the session's last check (measured
 once at its start and once at its end); ``session``, the default, = report-test26-{ru,en,kk} with report-claims-test27, frozen at 09:30
 UTC on 2026-12-03, measure the session from ``e04ca87``, and ``check`` = report-test27-{ru,en,kk}
-with report-claims-test28, frozen with them, is its last check; ``new`` = report-test23-{ru,en,kk} with
+with report-claims-test28, frozen with them, is its last check; ``next`` = report-test28-{ru,en,kk}
+with report-claims-test29, frozen at 10:42 UTC for the changes after; ``new`` = report-test23-{ru,en,kk} with
 report-claims-test23 and -test24, frozen at 06:54 UTC on 2026-12-03, measure the session from
 ``7018054``; ``last`` = report-test24-{ru,en,kk} with report-claims-test25, frozen at 07:29 UTC,
 is that session's last check (measured at its baseline and at its end); ``rounds`` =
@@ -71,6 +72,7 @@ SETS = {
     **{
         name: _frozen(name)
         for name in (
+            "test28",
             "test27",
             "test26",
             "test25",
@@ -118,6 +120,8 @@ SETS = {
     # checked once at each end on test27 ("check"); 189 questions and 78 claims each
     "session": _frozen("test26")[:3] + [DATA / "report-claims-test27.jsonl"],
     "check": _frozen("test27")[:3] + [DATA / "report-claims-test28.jsonl"],
+    # frozen at 10:42 UTC, after the session's changes: 189 questions and 78 claims
+    "next": _frozen("test28")[:3] + [DATA / "report-claims-test29.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
