@@ -104,10 +104,11 @@ REPORT_FIT = (
     "report-test17-kk",
     # fitting data since 2026-12-03 06:54 UTC: test18's failures were read, test19 to test21
     # measured the session before; test22 to test25 since 09:40 UTC (they measured the sessions
-    # of 2026-12-03 up to 08:36 UTC; test26 and test27 measure the next)
+    # of 2026-12-03 up to 08:36 UTC), test26 and test27 since 10:45 UTC (they measured the
+    # session from 09:26 UTC; test28 measures what comes after)
     *(
         f"report-test{n}-{lang}"
-        for n in (18, 19, 20, 21, 22, 23, 24, 25)
+        for n in (18, 19, 20, 21, 22, 23, 24, 25, 26, 27)
         for lang in ("ru", "en", "kk")
     ),
 )
@@ -115,11 +116,11 @@ REPORT_FIT = (
 # user turns before it as ``dialogue.followup`` completes it, is a report question of the
 # ``followups`` dataset (``train_evidence.py --followups``). The dialogue sets that measured the
 # sessions up to 08:36 UTC on 2026-12-03 (-11 to -15, -17, -20 to -30) are fitting data since
-# 09:40 UTC; those frozen at 09:30 (-31 to -34) are never fitted on.
+# 09:40 UTC, and those frozen at 09:30 (-31 to -34) since 10:45; -35 and -36 are never fitted on.
 DIALOGUE_PREFIX = "dialogues:"
 DIALOGUE_FIT = tuple(
     f"{DIALOGUE_PREFIX}report-dialogues{suffix}"
-    for suffix in ("", *(f"-{n}" for n in range(2, 31)))
+    for suffix in ("", *(f"-{n}" for n in range(2, 35)))
 )
 # Every how many-th question of XQuAD-ru and TyDi-ru A is asked of the report as an off-topic
 # negative (the "offtopic" dataset): about 400 questions.
@@ -159,6 +160,9 @@ CLAIM_SETS = (
     "report-claims-test24",
     "report-claims-test25",
     "report-claims-test26",
+    # since 10:45 UTC: they measured the session from 09:26 UTC
+    "report-claims-test27",
+    "report-claims-test28",
 )
 K = Settings().k
 
