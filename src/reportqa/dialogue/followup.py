@@ -55,7 +55,7 @@ from functools import cache, lru_cache
 from importlib import resources as importlib_resources
 
 from ..evidence.features import name_in_title
-from ..evidence.question import Question, find_phrases, read_question
+from ..evidence.question import SHIFTS, Question, find_phrases, read_question
 from ..lang import resources
 from ..lang.detect import detect_language
 from ..lang.lexicon import translations
@@ -507,21 +507,16 @@ def _names_run(
     names = _named(prior, setting) if mine else []
     if not names:
         return None
-    words = [t for t in prior.tokens if t.kind != "punct"]
     own = {t.start for t in mine}
     described = any(t.start not in own for t in _topic_words(read, table))
     nouns = [t for t in candidates if not _is_predicate(t, prior, table)] if described else []
-    ok = {t.start for t in nouns} | {t.start for t in names}
-    at = next(i for i, t in enumerate(words) if t.start == names[0].start)
-    begin = end = at
-    while begin > 0 and words[begin - 1].start in ok:
-        begin -= 1
-    while end + 1 < len(words) and words[end + 1].start in ok:
-        end += 1
+    run = _run_around(prior, [*nouns, *names], names[0])
+    words = [t for t in prior.tokens if t.kind != "punct"]
+    begin = next(i for i, t in enumerate(words) if t.start == run[0].start)
     leading = first is not None and first.kind == "word" and is_stopword(first)
     if leading and begin > 0 and is_stopword(words[begin - 1]):
         begin -= 1
-    return _with_quotes(prior.text, words[begin].start, words[end].end)
+    return _with_quotes(prior.text, words[begin].start, run[-1].end)
 
 
 def _pro_form_modifier(core: str, read: Question, table: str) -> str | None:
@@ -933,7 +928,7 @@ def _which_nouns(table: str) -> frozenset[str]:
 @cache
 def _relative(table: str) -> tuple[tuple[str, ...], ...]:
     groups = resources.grouped_phrases(table, "relative_years")
-    named = (groups.get(group, ()) for group in ("this", "last", "next"))
+    named = (groups.get(group, ()) for group, _ in SHIFTS)
     return tuple(sorted({p for g in named for p in g}, key=len, reverse=True))
 
 

@@ -437,6 +437,7 @@ class EvidenceBuilder:
             spoken = frozenset().union(*(s.years for r in rows for s in r[4].sentences))
             matrix[:, _INDEX["year_absent"]] = float(not asked_years & spoken)
         total = float(weights.sum()) or 1.0
+        lent_share = float(weights @ lent) / total if words else 0.0  # the same for every row
         # the sentence before: its chunk's id, its place there, the words it holds
         previous: tuple[int, int, np.ndarray] | None = None
         for i, (hit, rank, sentence, sf, facts, cross, row, place) in enumerate(rows):
@@ -498,7 +499,7 @@ class EvidenceBuilder:
             f[_INDEX["compose"]] = float(question.compose)
             f[_INDEX["why"]] = float(question.why)
             f[_INDEX["first_sentence"]] = float(sentence.start == hit.chunk.sentences[0].start)
-            f[_INDEX["lent"]] = float(weights @ lent) / total if words else 0.0
+            f[_INDEX["lent"]] = lent_share
             f[_INDEX["own_coverage"]] = (
                 float(own_weights @ own) / own_total if own_total else f[_INDEX["coverage"]]
             )

@@ -34,6 +34,7 @@ __all__ = [
     "read_question",
     "dated",
     "relative_years",
+    "SHIFTS",
     "KINDS",
     "MEASURES",
     "phrase_at",
@@ -261,7 +262,8 @@ def dated(question: Question, year: int | None) -> Question:
     return dataclasses.replace(question, years=question.years | resolved)
 
 
-_SHIFTS = (("this", 0), ("last", -1), ("next", 1))
+# the groups of ``relative_years`` that name a year, and its shift from the document's year
+SHIFTS = (("this", 0), ("last", -1), ("next", 1))
 # A relative year at most this many words from a comparison phrase is what is compared with
 _BASELINE_REACH = 4
 
@@ -288,7 +290,7 @@ def relative_years(toks: tuple[Token, ...], language: str) -> frozenset[int]:
 
     return frozenset(
         shift
-        for group, shift in _SHIFTS
+        for group, shift in SHIFTS
         if any(not compared(*at) for at in find_phrases(toks, groups.get(group, ())))
     )
 
