@@ -194,6 +194,25 @@ def test_a_name_of_the_documents_title_is_in_every_passage(tmp_path: Path, quest
     assert other.feature("name_absent") == 1.0
 
 
+def test_an_adjective_of_a_name_is_the_name_in_a_sentence(tmp_path: Path) -> None:
+    """ "Саранском индустриальном парке" names the town «Сарань» a question asks about: the
+    sentence has the name, and is not about another named thing."""
+    text = (
+        "Инвестиции\n\nИндустриальная зона «Сарыарка» привлекла 211 млрд тенге. Среди проектов "
+        "— локализационный центр бытовой техники в Саранском индустриальном парке.\n"
+    )
+    documents, data, embedder = fake_index(tmp_path / "corpus", tmp_path / "index", text)
+    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
+    answerer = ExtractiveAnswerer(searcher, documents)
+    question = "Что планируется в индустриальном парке «Сарань»?"
+    found = {
+        c.sentence.text[:12]: c for c in answerer.evidence(question, searcher.search(question, 3))
+    }
+    park = found["Среди проекто"[:12]]
+    assert park.feature("name_in_sentence") == 1.0 and park.feature("name_conflict") == 0.0
+    assert found["Индустриальн"].feature("name_in_sentence") == 0.0
+
+
 def test_the_window_holds_the_words_of_the_sentence_before(small: Small) -> None:
     # "В ней зарегистрировано 24 участника" follows the sentence naming the zone
     question = "Сколько участников зарегистрировано в зоне «Сарыарка»?"

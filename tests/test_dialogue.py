@@ -389,6 +389,28 @@ def test_what_is_measured_is_not_the_entity_carried_on() -> None:
     assert read.interpreted_as == "Who is building it (wind farm)?"
 
 
+@pytest.mark.parametrize(
+    "first, question, lent",
+    [
+        ("How often do new specialties open?", "At whose request?", "specialties"),
+        ("Как часто открываются новые специальности?", "По чьему запросу?", "специальности"),
+    ],
+)
+def test_a_question_phrase_is_not_the_entity_carried_on(
+    first: str, question: str, lent: str
+) -> None:
+    """ "How often" asks like "when" (a ``question_words`` row): the thread carries what it was
+    asked of, not "often"."""
+    read = resolve(question, thread(first))
+    assert read.interpreted_as is not None and lent in read.interpreted_as, read.interpreted_as
+    assert "often" not in read.interpreted_as and "часто" not in read.interpreted_as
+
+
+def test_the_rest_refers_to_the_thread_and_is_not_its_entity() -> None:
+    read = resolve("Which companies are they?", thread("Which companies explore?", "And the rest?"))
+    assert "rest" not in (read.interpreted_as or "")
+
+
 def test_the_paragraphs_the_last_answer_cited_are_kept() -> None:
     cited = Citation(1, "report.txt", "T", 7, "quote", 0, 5, 0.9)
     history = [Turn("user", "Сколько шин произведено?"), Turn("assistant", "…", (cited,))]

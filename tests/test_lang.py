@@ -11,7 +11,7 @@ from reportqa.evidence.question import read_question
 from reportqa.lang import resources
 from reportqa.lang.detect import detect_language
 from reportqa.lang.lexicon import translations
-from reportqa.lang.names import edit_distance, same_name, spelling_key
+from reportqa.lang.names import derived_name, edit_distance, same_name, spelling_key
 from reportqa.lang.sentences import split_sentences
 from reportqa.lang.spelling import Speller
 from reportqa.lang.tokens import (
@@ -275,6 +275,32 @@ def test_same_name_allows_one_edit_for_long_names_only() -> None:
     assert not same_name("Kazakhstan", "Kazakh")
     assert not same_name("Kant", "Kent")  # one edit, but short names must agree exactly
     assert not same_name("", "")
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [
+        ("Саранском", "Saran"),  # an adjective of a town
+        ("Карагандинской", "Karaganda"),  # the name less its last letter, then the suffix
+        ("сарыаркинский", "Сарыарка"),
+        ("Теміртаулық", "Temirtau"),  # a Kazakh noun of a place
+    ],
+)
+def test_a_word_made_of_a_name_is_that_name(word: str, name: str) -> None:
+    assert derived_name(spelling_key(word), spelling_key(name))
+
+
+@pytest.mark.parametrize(
+    ("word", "name"),
+    [
+        ("Kazakhstan", "Kazakh"),  # no suffix of the table follows
+        ("Саранда", "Saran"),
+        ("Сарань", "Saran"),  # the name itself is ``same_name``'s
+        ("Kantsk", "Kant"),  # too short a name to read derived words of
+    ],
+)
+def test_a_word_that_only_begins_like_a_name_is_not_made_of_it(word: str, name: str) -> None:
+    assert not derived_name(spelling_key(word), spelling_key(name))
 
 
 def test_edit_distance_stops_past_its_limit() -> None:

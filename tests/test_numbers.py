@@ -305,6 +305,40 @@ def test_month_names_in_kazakh_and_russian(text: str, month: int) -> None:
     assert parse_quantities("Қазақстан") == []  # a name that begins like "қазан" (October)
 
 
+def test_to_or_through_before_a_number_makes_it_a_year_only_where_its_clause_ends() -> None:
+    assert [(q.kind, q.value, q.relation) for q in parse_quantities("The pool runs to 2035.")] == [
+        ("year", 2035, "by")
+    ]
+    start, end = parse_quantities("from 2025 through 2027")
+    assert (start.kind, start.relation, end.kind, end.value, end.relation) == (
+        "year",
+        "since",
+        "year",
+        2027,
+        "by",
+    )
+    assert only("output rose to 2000 units").kind == "number"  # a noun follows: an amount
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("a 0.15-gigawatt wind farm", 0.15, "GW"),
+        ("a 150-MW plant", 150, "MW"),
+        ("a 15,000-hectare park", 15000, "ha"),
+        ("a 15 thousand-hectare park", 15000, "ha"),
+    ],
+)
+def test_a_unit_joined_to_its_number_by_a_hyphen(text: str, value: float, unit: str) -> None:
+    found = only(text)
+    assert (found.value, found.unit) == (value, unit)
+    assert quantities_match(only("a 0.15-gigawatt wind farm"), only("150 МВт"))
+
+
+def test_a_hyphen_before_one_letter_is_no_unit() -> None:
+    assert (only("в 2024-м").kind, only("в 2024-м").value) == ("year", 2024)
+
+
 def test_month_name_then_year() -> None:
     month, year = parse_quantities("in May 2024")
     assert (month.kind, month.value, year.kind, year.value) == ("date", 5, "year", 2024)

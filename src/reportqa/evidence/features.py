@@ -45,7 +45,7 @@ import numpy as np
 
 from ..lang import resources
 from ..lang.lexicon import translations, with_prefixes
-from ..lang.names import edit_distance, same_name, spelling_key
+from ..lang.names import derived_name, edit_distance, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.spelling import Speller
@@ -719,7 +719,14 @@ def _has_kind(
 
 
 def _name_in(token: Token, sf: SentenceFacts) -> bool:
-    return token.key in sf.word_keys or _near_spelling(spelling_key(token.text), sf.word_spellings)
+    """Whether a sentence has the name ``token``: by key, spelling, or a word made of it
+    ("Саранском" for "Saran": ``lang.names.derived_name``)."""
+    if token.key in sf.word_keys:
+        return True
+    mine = spelling_key(token.text)
+    return _near_spelling(mine, sf.word_spellings) or any(
+        derived_name(s, mine) for s in sf.word_spellings
+    )
 
 
 # Letters of a name's spelling (``spelling_key``) that a word of the document's title must share:

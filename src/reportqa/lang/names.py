@@ -4,6 +4,8 @@
 ``spelling_key`` writes a word in Latin letters (``to_latin`` of ``resources/scripts.json``) and
 folds spellings that sound alike (``fold``: q and k, w and v, y and i ...). Two names are the same
 when their keys are equal or one edit apart (``same_name``, for names of five letters or more).
+A word made of a name by a suffix of ``derived_suffixes`` ("Саранском" of "Сарань", "Теміртаулық"
+of "Temirtau") is that name too (``derived_name``).
 
 Left out: names whose transliteration differs by more than one letter, word order.
 """
@@ -14,7 +16,7 @@ import json
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
-__all__ = ["spelling_key", "same_name", "edit_distance"]
+__all__ = ["spelling_key", "same_name", "derived_name", "edit_distance"]
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +59,31 @@ def same_name(a: str, b: str) -> bool:
     if ka == kb:
         return bool(ka)
     return min(len(ka), len(kb)) >= 5 and edit_distance(ka, kb, 1) <= 1
+
+
+@lru_cache(maxsize=1)
+def _derived_suffixes() -> tuple[str, ...]:
+    text = (
+        importlib_resources.files("reportqa.lang")
+        .joinpath("resources", "scripts.json")
+        .read_text(encoding="utf-8")
+    )
+    return tuple(json.loads(text)["derived_suffixes"])
+
+
+_DERIVED_MIN = 5  # letters of a name's key from which its derived words are read
+
+
+def derived_name(word_key: str, name_key: str) -> bool:
+    """Whether a word's spelling key is a name's (five letters or more) made an adjective or a
+    Kazakh noun: the name's key, or that less its last letter, then a suffix of
+    ``derived_suffixes`` ("saranskom" of "saran", "karagandinskoi" of "karaganda")."""
+    if len(name_key) < _DERIVED_MIN or len(word_key) <= len(name_key) - 1:
+        return False
+    return any(
+        word_key.startswith(stem) and word_key[len(stem) :].startswith(_derived_suffixes())
+        for stem in (name_key, name_key[:-1])
+    )
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

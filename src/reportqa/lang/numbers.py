@@ -206,8 +206,12 @@ _UNITS = (
     ("t", r"тонн\w*|тн|т(?!\.\s?[а-яё]\.)|tonnes?|tons?"),  # but not "т.е.", "т. д."
     ("pcs", r"штук[а-яё]*|шт\.|pcs\.?|pieces?"),
 )
+# A unit after a blank, or after a hyphen in an English compound ("a 0.15-gigawatt plant", "a
+# 15,000-hectare park"); never a hyphen before one letter ("2024-м" is an ordinal)
 _UNIT = re.compile(
-    rf"{_SP}*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, p) in enumerate(_UNITS)) + r")(?!\w)",
+    rf"(?:{_SP}*|-(?=\w\w))(?:"
+    + "|".join(f"(?P<u{i}>{p})" for i, (_, p) in enumerate(_UNITS))
+    + r")(?!\w)",
     re.IGNORECASE,
 )
 _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "₸": "KZT", "₽": "RUB", "£": "GBP"}
@@ -253,7 +257,11 @@ _RELATIONS: dict[str, str | None] = {
     "на": "for",
     "year": None,
 }
-_YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}  # "на 2000 больше" is an amount
+_YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}
+# These before a number from 1900 on make it a year only where its clause ends ("runs to 2035.",
+# "from 2025 through 2027"): before a noun they give an amount ("rose to 2000 units").
+_YEAR_TRIGGERS_AT_END = {"to": "by", "through": "by"}
+_CLAUSE_ENDS = re.compile(rf"{_SP}*(?:[^\w\s]|\n|\Z)")  # "на 2000 больше" is an amount
 # A part of a year right before a number makes it the year: "за 7 месяцев 2025", "the first seven
 # months of 2025", "в первом полугодии 2025", "жеті айда 2025".
 _PERIOD_BEFORE = re.compile(
@@ -498,12 +506,14 @@ def _amount(
             ), year_word.end()
         before = _prev_word(text, start)
         triggered = before.lower() in _YEAR_TRIGGERS or _month_number(before)
+        ending = before.lower() in _YEAR_TRIGGERS_AT_END and _CLAUSE_ENDS.match(text, pos)
         if (
             recent
-            and (triggered or _PERIOD_BEFORE.search(text, max(0, start - 40), start))
+            and (triggered or ending or _PERIOD_BEFORE.search(text, max(0, start - 40), start))
             and not (_suffix_follows(text, pos) or (pos < len(text) and text[pos].isalpha()))
         ):
-            return _fixed(text, start, pos, float(mantissa), "year"), pos
+            relation = _YEAR_TRIGGERS_AT_END.get(before.lower()) if ending else None
+            return _fixed(text, start, pos, float(mantissa), "year", relation=relation), pos
     if pos < len(text) and text[pos].isalpha() and not _suffix_follows(text, pos):
         while pos < len(text) and text[pos].isalnum():
             pos += 1
