@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets round29|round30|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets round29|round30|round31|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
@@ -15,9 +15,10 @@ report-test19-{ru,en,kk} and report-claims-test19, frozen at 03:10 UTC on 2026-1
 and test21, frozen at 03:41 UTC (their claims at 03:50), measured the session of 03:07 UTC and
 are fitting data since 06:54 UTC (their questions of the evidence model, their claims chose the
 verdict model's threshold); ``round29``, the default, = report-test29-{ru,en,kk} with
-report-claims-test30, frozen at 12:00 UTC on 2026-12-03, measure the session from ``fd75386``, and
-``round30`` = report-test30-{ru,en,kk} with report-claims-test31, frozen at 12:10 UTC, is its last
-check; ``fresh`` is the three together; test22, frozen at 04:20 UTC, was the session's last check (measured
+report-claims-test30, frozen at 11:56 UTC on 2026-12-03, measure the session from ``fd75386``;
+``round30`` = report-test30-{ru,en,kk} with report-claims-test31, frozen with them, checked
+``b1d4766``; ``round31`` = report-test31-{ru,en,kk} with report-claims-test32, frozen at 12:33
+UTC, measures the changes after it; ``fresh`` is the three together; test22, frozen at 04:20 UTC, was the session's last check (measured
 once at its start and once at its end); ``session`` = report-test26-{ru,en,kk} with report-claims-test27, frozen at 09:30
 UTC on 2026-12-03, measure the session from ``e04ca87``, and ``check`` = report-test27-{ru,en,kk}
 with report-claims-test28, frozen with them, is its last check; ``next`` = report-test28-{ru,en,kk}
@@ -75,6 +76,7 @@ SETS = {
     **{
         name: _frozen(name)
         for name in (
+            "test31",
             "test30",
             "test29",
             "test28",
@@ -127,10 +129,12 @@ SETS = {
     "check": _frozen("test27")[:3] + [DATA / "report-claims-test28.jsonl"],
     # frozen at 10:42 UTC, after the session's changes: 189 questions and 78 claims
     "next": _frozen("test28")[:3] + [DATA / "report-claims-test29.jsonl"],
-    # frozen at 12:00 UTC (the questions and claims of test30 at 12:10), before the session of
-    # 11:52 UTC changed anything: it is measured on round29 and checked once at its end on round30
+    # frozen at 11:56 UTC, before the session of 11:52 UTC changed anything: it was measured on
+    # round29 and checked at b1d4766 on round30; round31, frozen at 12:33 UTC, measures the
+    # changes after b1d4766. 189 questions and 78 claims each
     "round29": _frozen("test29")[:3] + [DATA / "report-claims-test30.jsonl"],
     "round30": _frozen("test30")[:3] + [DATA / "report-claims-test31.jsonl"],
+    "round31": _frozen("test31")[:3] + [DATA / "report-claims-test32.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
