@@ -33,7 +33,7 @@ from reportqa.lang.tokens import tokens
 from reportqa.models import Document
 from reportqa.retrieval import HybridSearcher
 
-from .conftest import FakeEmbedder, fake_index
+from .conftest import KAMENSK, FakeEmbedder, fake_index
 
 
 @dataclass
@@ -44,8 +44,8 @@ class Small:
     searcher: HybridSearcher
     answerer: ExtractiveAnswerer
 
-    def evidence(self, question: str) -> list[Candidate]:
-        return self.answerer.evidence(question, self.searcher.search(question, k=5))
+    def evidence(self, question: str, k: int = 5) -> list[Candidate]:
+        return self.answerer.evidence(question, self.searcher.search(question, k=k))
 
     def sentence(self, question: str, starts: str) -> Candidate:
         """The candidate sentence starting with ``starts``, as evidence for ``question``."""
@@ -57,11 +57,18 @@ class Small:
         return ExtractiveAnswerer(self.searcher, [self.document], min_confidence)
 
 
-@pytest.fixture
-def small(tmp_path: Path) -> Small:
-    documents, data, embedder = fake_index(tmp_path / "corpus", tmp_path / "small-index")
+def indexed(tmp_path: Path, text: str = KAMENSK, name: str = "kamensk.txt") -> Small:
+    """``text`` indexed with the fake embedder under ``tmp_path``, and an answerer over it."""
+    documents, data, embedder = fake_index(
+        tmp_path / "corpus", tmp_path / "small-index", text, name=name
+    )
     searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
     return Small(documents[0], searcher, ExtractiveAnswerer(searcher, documents))
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Small:
+    return indexed(tmp_path)
 
 
 # --- features: what is asked, and what it presumes ------------------------------------------------
@@ -125,12 +132,9 @@ def test_a_translation_may_be_the_head_of_a_compound(
         "Ветроэнергетика\n\nВ этом году завершится строительство ветроэлектростанции "
         "мощностью 150 МВт. Завод выпустил 372 тысячи шин.\n"
     )
-    documents, data, embedder = fake_index(tmp_path / "corpus", tmp_path / "index", text)
-    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
-    answerer = ExtractiveAnswerer(searcher, documents)
     found = {
         c.sentence.text[:10]: c.feature("coverage")
-        for c in answerer.evidence(question, searcher.search(question, 3))
+        for c in indexed(tmp_path, text).evidence(question, 3)
     }
     assert found["В этом год"] > before + 0.15
     assert found["Завод выпу"] == 0.0
@@ -176,15 +180,10 @@ def test_a_name_of_the_documents_title_is_in_every_passage(tmp_path: Path, quest
     in any script or derived form ("Karaganda", "Карагандинской"), is not absent from a passage
     that does not write it; a name the title does not hold still is."""
     text = "# Промышленность Карагандинской области\n\nЗавод выпустил 372 тысячи шин.\n"
-    documents, data, embedder = fake_index(
-        tmp_path / "corpus", tmp_path / "index", text, name="region.md"
-    )
-    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
-    answerer = ExtractiveAnswerer(searcher, documents)
+    region = indexed(tmp_path, text, name="region.md")
 
     def tyres(asked: str) -> Candidate:
-        found = answerer.evidence(asked, searcher.search(asked, 3))
-        return next(c for c in found if "шин" in c.sentence.text)
+        return next(c for c in region.evidence(asked, 3) if "шин" in c.sentence.text)
 
     titled = tyres(question)
     assert titled.feature("name_in_passage") == 1.0 and titled.feature("name_absent") == 0.0
@@ -195,20 +194,15 @@ def test_a_name_of_the_documents_title_is_in_every_passage(tmp_path: Path, quest
 
 
 def test_an_adjective_of_a_name_is_the_name_in_a_sentence(tmp_path: Path) -> None:
-    """ "Саранском индустриальном парке" names the town «Сарань» a question asks about: the
-    sentence has the name, and is not about another named thing."""
+    """An adjective of a name ("в Саранском индустриальном парке") names the town «Сарань» a
+    question asks about: the sentence has the name, and is not about another named thing."""
     text = (
         "Инвестиции\n\nИндустриальная зона «Сарыарка» привлекла 211 млрд тенге. Среди проектов "
         "— локализационный центр бытовой техники в Саранском индустриальном парке.\n"
     )
-    documents, data, embedder = fake_index(tmp_path / "corpus", tmp_path / "index", text)
-    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
-    answerer = ExtractiveAnswerer(searcher, documents)
     question = "Что планируется в индустриальном парке «Сарань»?"
-    found = {
-        c.sentence.text[:12]: c for c in answerer.evidence(question, searcher.search(question, 3))
-    }
-    park = found["Среди проекто"[:12]]
+    found = {c.sentence.text[:12]: c for c in indexed(tmp_path, text).evidence(question, 3)}
+    park = found["Среди проект"]
     assert park.feature("name_in_sentence") == 1.0 and park.feature("name_conflict") == 0.0
     assert found["Индустриальн"].feature("name_in_sentence") == 0.0
 

@@ -15,18 +15,24 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources as importlib_resources
+from typing import Any
 
 __all__ = ["spelling_key", "same_name", "derived_name", "edit_distance"]
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+def _scripts() -> dict[str, Any]:
     text = (
         importlib_resources.files("reportqa.lang")
         .joinpath("resources", "scripts.json")
         .read_text(encoding="utf-8")
     )
-    data = json.loads(text)
+    return dict(json.loads(text))
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    data = _scripts()
     fold = tuple(sorted(data["fold"].items(), key=lambda kv: len(kv[0]), reverse=True))
     return data["to_latin"], fold
 
@@ -63,12 +69,7 @@ def same_name(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _derived_suffixes() -> tuple[str, ...]:
-    text = (
-        importlib_resources.files("reportqa.lang")
-        .joinpath("resources", "scripts.json")
-        .read_text(encoding="utf-8")
-    )
-    return tuple(json.loads(text)["derived_suffixes"])
+    return tuple(_scripts()["derived_suffixes"])
 
 
 _DERIVED_MIN = 5  # letters of a name's key from which its derived words are read

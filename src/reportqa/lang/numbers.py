@@ -257,11 +257,11 @@ _RELATIONS: dict[str, str | None] = {
     "на": "for",
     "year": None,
 }
-_YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}
+_YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}  # "на 2000 больше" is an amount
 # These before a number from 1900 on make it a year only where its clause ends ("runs to 2035.",
 # "from 2025 through 2027"): before a noun they give an amount ("rose to 2000 units").
 _YEAR_TRIGGERS_AT_END = {"to": "by", "through": "by"}
-_CLAUSE_ENDS = re.compile(rf"{_SP}*(?:[^\w\s]|\n|\Z)")  # "на 2000 больше" is an amount
+_CLAUSE_ENDS = re.compile(rf"{_SP}*(?:[^\w\s]|\n|\Z)")
 # A part of a year right before a number makes it the year: "за 7 месяцев 2025", "the first seven
 # months of 2025", "в первом полугодии 2025", "жеті айда 2025".
 _PERIOD_BEFORE = re.compile(
