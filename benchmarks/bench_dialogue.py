@@ -27,7 +27,31 @@ DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
 MEASURING = frozenset(
     {
         f"report-dialogues-{n}.jsonl"
-        for n in (11, 12, 13, 14, 15, 17, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 45, 46, 47, 48, 49, 50)
+        for n in (
+            11,
+            12,
+            13,
+            14,
+            15,
+            17,
+            20,
+            21,
+            22,
+            23,
+            24,
+            25,
+            26,
+            27,
+            28,
+            29,
+            30,
+            45,
+            46,
+            47,
+            48,
+            49,
+            50,
+        )
     }
 )
 

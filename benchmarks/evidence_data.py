@@ -37,7 +37,7 @@ from reportqa.evidence.features import FEATURES  # noqa: E402
 from reportqa.evidence.model import EvidenceModel  # noqa: E402
 from reportqa.evidence.question import read_question  # noqa: E402
 from reportqa.index.chunking import chunk_documents  # noqa: E402
-from reportqa.index.corpus import corpus_hash, load_corpus  # noqa: E402
+from reportqa.index.corpus import corpus_hash, document_sources, load_corpus  # noqa: E402
 from reportqa.index.store import build_index, load_index  # noqa: E402
 from reportqa.pipeline import document_languages  # noqa: E402
 from reportqa.retrieval.hybrid import HybridSearcher  # noqa: E402
@@ -410,7 +410,12 @@ def load_dataset(
         )
         embedder.save()
     dataset.documents = documents
-    dataset.searcher = HybridSearcher(data, embedder, languages=document_languages(documents))
+    dataset.searcher = HybridSearcher(
+        data,
+        embedder,
+        languages=document_languages(documents),
+        sources=document_sources(documents),
+    )
     dummy = EvidenceModel(
         "logistic",
         FEATURES,

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -141,10 +142,14 @@ def fake_index(
     text: str = KAMENSK,
     info: dict[str, str] | None = None,
     name: str = "kamensk.txt",
+    meta: dict[str, str] | None = None,
 ) -> tuple[list[Document], IndexData, FakeEmbedder]:
-    """``text`` as ``folder/name``, indexed at ``index`` with the fake embedder."""
-    folder.mkdir()
+    """``text`` as ``folder/name`` (with ``meta`` as its ``NAME.meta.json``), indexed at
+    ``index`` with the fake embedder."""
+    folder.mkdir(parents=True)
     (folder / name).write_text(text, encoding="utf-8")
+    if meta is not None:
+        (folder / f"{name}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
     documents = load_corpus(folder)
     embedder = FakeEmbedder()
     data = build_index(

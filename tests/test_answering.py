@@ -27,6 +27,7 @@ from reportqa.answer.short import _dates, _listed, _unasked_end, short_answer
 from reportqa.evidence.features import FEATURES, Candidate, expected_best, lent_span
 from reportqa.evidence.model import EvidenceModel, load_model
 from reportqa.evidence.question import read_question
+from reportqa.index.corpus import document_sources
 from reportqa.lang.detect import detect_language
 from reportqa.lang.numbers import parse_quantities
 from reportqa.lang.tokens import tokens
@@ -57,12 +58,24 @@ class Small:
         return ExtractiveAnswerer(self.searcher, [self.document], min_confidence)
 
 
-def indexed(tmp_path: Path, text: str = KAMENSK, name: str = "kamensk.txt") -> Small:
-    """``text`` indexed with the fake embedder under ``tmp_path``, and an answerer over it."""
+def indexed(
+    tmp_path: Path,
+    text: str = KAMENSK,
+    name: str = "kamensk.txt",
+    meta: dict[str, str] | None = None,
+) -> Small:
+    """``text`` (with ``meta``, its metadata) indexed with the fake embedder under
+    ``tmp_path``, and an answerer over it."""
     documents, data, embedder = fake_index(
-        tmp_path / "corpus", tmp_path / "small-index", text, name=name
+        tmp_path / "corpus", tmp_path / "small-index", text, name=name, meta=meta
     )
-    searcher = HybridSearcher(data, embedder, dense_weight=0.3, sentence_weight=0.3)
+    searcher = HybridSearcher(
+        data,
+        embedder,
+        dense_weight=0.3,
+        sentence_weight=0.3,
+        sources=document_sources(documents),
+    )
     return Small(documents[0], searcher, ExtractiveAnswerer(searcher, documents))
 
 
@@ -205,6 +218,79 @@ def test_an_adjective_of_a_name_is_the_name_in_a_sentence(tmp_path: Path) -> Non
     park = found["Среди проект"]
     assert park.feature("name_in_sentence") == 1.0 and park.feature("name_conflict") == 0.0
     assert found["Индустриальн"].feature("name_in_sentence") == 0.0
+
+
+SOURCED = (
+    "Промышленность Каменска\n\nРегион наращивает выпуск, передает KamInfo.kz. В 2024 году "
+    "завод произвёл 1400 единиц автобусов и 372 тысячи шин.\n\nИндустриальная зона «Сарань» "
+    "привлекла 472 млрд тенге инвестиций.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which outlet reported it?",
+        "Какое издание это опубликовало?",
+        "Бұл жаңалықты қай басылым таратты?",
+    ],
+)
+def test_the_sentence_naming_the_documents_source_holds_a_question_on_it(
+    tmp_path: Path, question: str
+) -> None:
+    """A question on who published the report ("which outlet", "какое издание", "қай
+    басылым": the ``source_words`` tables) is held by the sentence that names the document's
+    source (the ``source`` of its metadata), and that sentence alone has ``source_asked``. The
+    same text without that metadata gives it neither."""
+    sourced = indexed(tmp_path / "a", SOURCED, meta={"source": "KamInfo.kz"})
+    plain = indexed(tmp_path / "b", SOURCED)
+    for small, named in ((sourced, True), (plain, False)):
+        found = {c.sentence.text[:7]: c for c in small.evidence(question)}
+        assert {"Регион ", "В 2024 ", "Индустр"} <= set(found)
+        source = found["Регион "]
+        assert (source.feature("coverage") == 1.0) is named
+        assert (source.feature("source_asked") > 0) is named
+        assert found["В 2024 "].feature("source_asked") == 0.0
+        assert found["Индустр"].feature("source_asked") == 0.0
+    # a question that asks nothing of the source has no source_asked anywhere
+    tyres = sourced.evidence("Сколько шин произвели?")
+    assert all(c.feature("source_asked") == 0.0 for c in tyres)
+
+
+def test_the_passage_naming_the_source_is_found_by_a_source_word(tmp_path: Path) -> None:
+    """Retrieval finds the passage that names its document's source by a word asking for one,
+    whatever word the passage reports it with ("издание" for "передает"); that word adds
+    nothing to the passage's length."""
+    sourced = indexed(tmp_path / "a", SOURCED, meta={"source": "KamInfo.kz"})
+    plain = indexed(tmp_path / "b", SOURCED)
+    chunks = sourced.searcher.data.chunks
+    (named,) = [i for i, c in enumerate(chunks) if "KamInfo" in c.text]
+    scores = sourced.searcher.bm25.scores(["издание"])
+    assert scores[named] > 0
+    assert not np.delete(scores, named).any()
+    assert not plain.searcher.bm25.scores(["издание"]).any()
+    assert list(sourced.searcher.bm25.lengths) == list(plain.searcher.bm25.lengths)
+    tyres = sourced.searcher.bm25.scores(["шина"])
+    assert tyres[named] > 0 and tyres[named] == plain.searcher.bm25.scores(["шина"])[named]
+
+
+@pytest.mark.parametrize(
+    "question, content, document",
+    [
+        ("Что пишет эта статья о шинах?", "шина", "статья"),
+        ("What does the article say about tyres?", "tyre", "articl"),
+        ("Бұл мақалада шиналар туралы не делінген?", "шина", "мақала"),
+    ],
+)
+def test_the_words_naming_the_document_are_no_content_words(
+    question: str, content: str, document: str
+) -> None:
+    """ "This article", "the news" (the ``document_words`` tables) refer to the document, not to
+    what is asked; a word of both tables asks for the source ("who reported it")."""
+    keys = {t.key for t in read_question(question).words}
+    assert document not in keys
+    assert any(k.startswith(content) for k in keys), keys
+    assert "report" in {t.key for t in read_question("Who reported the news?").words}
 
 
 def test_the_window_holds_the_words_of_the_sentence_before(small: Small) -> None:

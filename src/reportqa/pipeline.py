@@ -34,7 +34,7 @@ from .dialogue import read_history, resolve, setting_of
 from .errors import IndexCorruptError, IndexMismatchError, InputError
 from .index.analysis import analysis_version
 from .index.chunking import chunk_documents
-from .index.corpus import Skipped, corpus_hash, paragraph_places, read_corpus
+from .index.corpus import Skipped, corpus_hash, document_sources, paragraph_places, read_corpus
 from .index.embeddings import load_embedder
 from .index.store import IndexData, build_index, load_index
 from .inputs import clean_claim, clean_question
@@ -87,7 +87,9 @@ class ReportQA:
         languages = document_languages(documents)
         # the words of the reports' titles: what every question of them is set in
         self.setting = setting_of(documents, languages)
-        self.searcher = HybridSearcher(data, embedder, languages=languages)
+        self.searcher = HybridSearcher(
+            data, embedder, languages=languages, sources=document_sources(documents)
+        )
         # The extractive answerer decides refusal whichever answers; fact-checks use it too.
         self.extractive = extractive = ExtractiveAnswerer(
             self.searcher, documents, settings.min_confidence

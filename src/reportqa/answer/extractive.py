@@ -21,6 +21,7 @@ import numpy as np
 from ..evidence.features import Candidate, EvidenceBuilder
 from ..evidence.model import EvidenceModel, load_model
 from ..evidence.question import Question, read_question
+from ..index.corpus import document_sources
 from ..lang.detect import detect_language
 from ..messages import message
 from ..models import Answer, Citation, Document, Hit, SeeAlso
@@ -50,7 +51,10 @@ class ExtractiveAnswerer:
         self.texts = {d.id: d.text for d in documents}
         years = {d.id: _year(d.date) for d in documents}
         self.builder = EvidenceBuilder(
-            searcher, self.languages, {k: v for k, v in years.items() if v}
+            searcher,
+            self.languages,
+            {k: v for k, v in years.items() if v},
+            document_sources(documents),
         )
         self.model = model or load_model()
         self.min_confidence = self.model.threshold if min_confidence is None else min_confidence

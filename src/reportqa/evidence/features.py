@@ -36,7 +36,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from statistics import NormalDist
 from threading import Lock
 from typing import Any
@@ -117,6 +117,7 @@ FEATURES = (
     "first_sentence",
     "lent",
     "own_coverage",
+    "source_asked",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 MEASURE_UNITS = {
@@ -190,6 +191,7 @@ class SentenceFacts:
     direction: int
     language: str
     date_words: bool  # a century, decade or month name of the ``date_words`` table
+    names_source: bool  # it names its document's source ("… передает BAQ.kz")
 
 
 @dataclass
@@ -207,13 +209,20 @@ class EvidenceBuilder:
 
     ``searcher`` is the hybrid searcher (sentence cosines, BM25 statistics, the index);
     ``languages`` maps document ids to their language, ``years`` to the year of their date (for
-    "this year")."""
+    "this year"), ``sources`` to the source of their metadata (the outlet that published it)."""
 
-    def __init__(self, searcher: Any, languages: dict[str, str], years: dict[str, int]) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        languages: dict[str, str],
+        years: dict[str, int],
+        sources: dict[str, str] | None = None,
+    ) -> None:
         self.searcher = searcher
         self.data = searcher.data
         self.languages = languages
         self.years = years
+        self.sources = sources or {}
         self._rows = {
             (c.document, s.start, s.end): row
             for c, rows in zip(self.data.chunks, self.data.sentence_rows)
@@ -246,6 +255,7 @@ class EvidenceBuilder:
         analysis = self.data.analyses[chunk_id]
         language = self.languages.get(chunk.document, "ru")
         year = self.years.get(chunk.document)
+        source = self.sources.get(chunk.document)
         sentences = []
         for s in chunk.sentences:
             toks = tuple(t for t in analysis.tokens if s.start <= t.start < s.end)
@@ -256,13 +266,15 @@ class EvidenceBuilder:
                     [e for e in analysis.entities if s.start <= e.start < s.end],
                     language,
                     year,
+                    source,
                 )
             )
         content = [t for t in analysis.tokens if t.kind == "word" and not is_stopword(t)]
         keys = frozenset(t.key for t in content)
+        named = any(sf.names_source for sf in sentences)
         facts = _PassageFacts(
             keys=keys,
-            held_keys=keys | _other_keys(content),
+            held_keys=keys | _other_keys(content) | (source_keys() if named else frozenset()),
             prefixes=frozenset(prefix_term(t) for t in content) | _heads(keys),
             spellings=frozenset(spelling_key(t.text) for t in content),
             entities=analysis.entities,
@@ -437,6 +449,11 @@ class EvidenceBuilder:
             spoken = frozenset().union(*(s.years for r in rows for s in r[4].sentences))
             matrix[:, _INDEX["year_absent"]] = float(not asked_years & spoken)
         total = float(weights.sum()) or 1.0
+        # the share of the question that asks for a document's source ("which outlet")
+        asked_source = (
+            float(weights @ np.array([t.key in source_keys() for t in words], dtype=np.float64))
+            / total
+        )
         lent_share = float(weights @ lent) / total if words else 0.0  # the same for every row
         # the sentence before: its chunk's id, its place there, the words it holds
         previous: tuple[int, int, np.ndarray] | None = None
@@ -500,6 +517,7 @@ class EvidenceBuilder:
             f[_INDEX["why"]] = float(question.why)
             f[_INDEX["first_sentence"]] = float(sentence.start == hit.chunk.sentences[0].start)
             f[_INDEX["lent"]] = lent_share
+            f[_INDEX["source_asked"]] = asked_source if sf.names_source else 0.0
             f[_INDEX["own_coverage"]] = (
                 float(own_weights @ own) / own_total if own_total else f[_INDEX["coverage"]]
             )
@@ -579,17 +597,20 @@ def _facts(
     found: list[Entity],
     language: str,
     year: int | None,
+    source: str | None = None,
 ) -> SentenceFacts:
     content = [t for t in toks if t.kind == "word" and not is_stopword(t)]
     keys = frozenset(t.key for t in content) | frozenset(t.key for t in toks if t.kind == "number")
     quantities = _quantities(sentence.text)
     table = language if language in resources.LANGUAGES else "ru"
+    # the sentence that names its document's source holds what a question on the source asks
+    named = names_source(sentence.text, source)
     return SentenceFacts(
         start=sentence.start,
         text=sentence.text,
         tokens=toks,
         keys=keys,
-        held_keys=keys | _other_keys(content),
+        held_keys=keys | _other_keys(content) | (source_keys() if named else frozenset()),
         prefixes=frozenset(prefix_term(t) for t in content) | _heads(keys),
         spellings=frozenset(spelling_key(t.text) for t in content),
         word_keys=frozenset(t.key for t in toks if t.kind == "word"),
@@ -601,6 +622,24 @@ def _facts(
         direction=direction_of(toks, table),
         language=language,
         date_words=any(t.key in resources.keys(table, "date_words") for t in toks),
+        names_source=named,
+    )
+
+
+def names_source(text: str, source: str | None) -> bool:
+    """Whether ``text`` names ``source``, its document's source ("… передает BAQ.kz")."""
+    if not source:
+        return False
+    return source.casefold() in text.casefold()
+
+
+@cache
+def source_keys() -> frozenset[str]:
+    """The keys of the ``source_words`` of every language: what a question on a document's
+    source asks ("outlet", "издание", "басылым"), held by a sentence naming that source, since
+    a question in any language may be asked of it."""
+    return frozenset().union(
+        *(resources.keys(lang, "source_words") for lang in resources.LANGUAGES)
     )
 
 

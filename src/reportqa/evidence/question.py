@@ -55,7 +55,8 @@ class Question:
     text: str
     language: str
     tokens: tuple[Token, ...]
-    words: tuple[Token, ...]  # content words (no stop words, question words or kind words)
+    # content words (no stop words, question words, kind words or words naming the document)
+    words: tuple[Token, ...]
     kind: str  # "quantity", "date", "place", "agent" or "other"
     measure: str | None  # "money", "percent", ... when the question names what it measures
     quantities: tuple[Quantity, ...]
@@ -93,6 +94,11 @@ def _read(text: str, language: str) -> Question:
     quantities = tuple(parse_quantities(text))
     years, bounded = _years(quantities)
     kind_words = resources.keys(table_lang, "answer_kind_words")
+    # "this article", "the news": the document itself, no word of what is asked ("report" of a
+    # question on who reported it is a source word, ``features.source_keys``)
+    document_words = resources.keys(table_lang, "document_words") - resources.keys(
+        table_lang, "source_words"
+    )
     why_spans = find_phrases(toks, resources.phrases(table_lang, "why_words"))
     for first, last in why_spans:
         spans.update(range(first, last + 1))
@@ -104,6 +110,7 @@ def _read(text: str, language: str) -> Question:
         and not is_stopword(t)
         and i not in spans
         and t.key not in kind_words
+        and t.key not in document_words
     )
     small = resources.surface(table_lang, "small_talk") | resources.surface(table_lang, "stopwords")
     small_keys = resources.keys(table_lang, "small_talk")

@@ -23,20 +23,31 @@ __all__ = ["BM25"]
 class BM25:
     """Okapi BM25 over pre-tokenised documents (here: chunks)."""
 
-    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(
+        self,
+        docs: Sequence[Sequence[str]],
+        k1: float = 1.2,
+        b: float = 0.75,
+        extra: Sequence[Sequence[str]] = (),
+    ) -> None:
+        """``extra``, when given, holds more terms for each document that do not count in its
+        length (``retrieval.hybrid.source_terms``)."""
         self.k1 = k1
         self.b = b
         self.n_docs = len(docs)
         self.lengths = np.array([len(d) for d in docs], dtype=np.float32)
         self.avg_length = float(self.lengths.mean()) if self.n_docs else 0.0
+        if extra:
+            docs = [[*d, *e] for d, e in zip(docs, extra)]
         vocabulary: dict[str, int] = {}
+        counted = np.array([len(d) for d in docs], dtype=np.int64)
         ids = np.fromiter(
             (vocabulary.setdefault(t, len(vocabulary)) for d in docs for t in d),
             dtype=np.int64,
-            count=int(self.lengths.sum()),
+            count=int(counted.sum()),
         )
         self._vocabulary = vocabulary
-        doc_of = np.repeat(np.arange(self.n_docs, dtype=np.int64), self.lengths.astype(np.int64))
+        doc_of = np.repeat(np.arange(self.n_docs, dtype=np.int64), counted)
         # (term, chunk) pairs sorted by term then chunk, with how often each occurs: the
         # matrix's entries in column order.
         pairs, tf = np.unique(ids * max(self.n_docs, 1) + doc_of, return_counts=True)

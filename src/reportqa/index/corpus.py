@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -207,6 +208,11 @@ def add_to_corpus(
                 os.replace(tmp, dest)
         added.append(Added(replace(doc, id=target.name), status))
     return tuple(added)
+
+
+def document_sources(documents: Sequence[Document]) -> dict[str, str]:
+    """The source of each document that has one in its metadata (the outlet that published it)."""
+    return {d.id: d.source for d in documents if d.source}
 
 
 def paragraph_places(

@@ -66,6 +66,8 @@ TABLES = (
     "period_words",
     "list_joiners",
     "partitive_words",
+    "source_words",
+    "document_words",
 )
 
 

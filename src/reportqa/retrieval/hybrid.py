@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..evidence.features import names_source, source_keys
 from ..evidence.model import EvidenceModel, load_model
 from ..index.bm25 import BM25
 from ..index.store import IndexData
@@ -80,6 +81,7 @@ class HybridSearcher:
         sentence_weight: float | None = None,
         languages: dict[str, str] | None = None,
         fusion: EvidenceModel | None = None,
+        sources: dict[str, str] | None = None,
     ) -> None:
         self.data = data
         self.embedder = embedder
@@ -93,7 +95,7 @@ class HybridSearcher:
         )
         self._chunk_documents = np.array([c.document for c in data.chunks], dtype=object)
         self._corpus_languages = frozenset(self._chunk_languages.tolist())
-        self.bm25 = BM25(data.tokens)
+        self.bm25 = BM25(data.tokens, extra=source_terms(data, sources or {}))
         n = data.chunk_index.ntotal
         self.chunk_vectors = (
             data.chunk_index.reconstruct_n(0, n) if n else np.zeros((0, embedder.dim), np.float32)
@@ -253,6 +255,21 @@ class HybridSearcher:
             )
             for i in order
         ]
+
+
+def source_terms(data: IndexData, sources: dict[str, str]) -> list[list[str]]:
+    """More BM25 terms for each chunk: for a chunk that names its document's source
+    (``sources``, by document id: the ``source`` of its metadata), the words that ask for a
+    source in every language (``features.source_keys``), so that "which outlet", "какое
+    издание" and "қай басылым" find the chunk that says "передает BAQ.kz"; none for the
+    others."""
+    if not sources:
+        return []
+    extra = sorted(source_keys())
+    return [
+        extra if names_source(chunk.text, sources.get(chunk.document)) else []
+        for chunk in data.chunks
+    ]
 
 
 def _top(values: np.ndarray, n: int, partial: bool) -> np.ndarray:
