@@ -220,9 +220,6 @@ _YEAR_WORD = re.compile(
     rf"(?:-[а-яё]{{1,2}})?{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|year(?!\w)|(?P<kk>жыл\w*))",
     re.IGNORECASE,
 )
-# Kazakh puts the relation in the year word's ending: "2021 жылы", "2023 жылдан бері", "2028
-# жылға дейін".
-_KAZAKH_YEAR_RELATIONS = (("жылдан", "since"), ("жылға", "by"), ("жыл", "in"))
 # A number from 1900 to 2100 is a year with a year word after it or a preposition before it; an
 # earlier one (from 100 on: "около 817 года", "в 1147 году") only with a year word after it, in
 # a form that is not a duration (``_early_year``: "817 лет", "102 года", "100 years" and Kazakh
@@ -236,31 +233,34 @@ _ORDINAL = re.compile(r"-(?:й|я|е|го|му|м|ой|ом|ый|ий|ая|ое|
 _PREV_WORD = re.compile(r"([^\W\d_]+)[^\S\n]*\Z")
 _NEXT_WORD = re.compile(r"[^\S\n]+([^\W\d_]+(?:-[^\W\d_]+)*)")
 
-_RELATIONS: dict[str, str | None] = {
-    "в": "in",
-    "во": "in",
-    "итогам": "in",
-    "in": "in",
-    "during": "in",
-    "до": "by",
-    "к": "by",
-    "by": "by",
-    "until": "by",
-    "till": "by",
-    "before": "by",
-    "с": "since",
-    "со": "since",
-    "since": "since",
-    "from": "since",
-    "за": "for",
-    "for": "for",
-    "на": "for",
-    "year": None,
-}
-_YEAR_TRIGGERS = frozenset(_RELATIONS) - {"на"}  # "на 2000 больше" is an amount
-# These before a number from 1900 on make it a year only where its clause ends ("runs to 2035.",
-# "from 2025 through 2027"): before a noun they give an amount ("rose to 2000 units").
-_YEAR_TRIGGERS_AT_END = {"to": "by", "through": "by"}
+
+def _year_relations() -> tuple[
+    dict[str, str | None], frozenset[str], dict[str, str], tuple[tuple[str, str], ...]
+]:
+    """The ``year_relations`` tables of every language: the words before a number that make it
+    a year, with the relation each gives it ("до 2028" is "by"); those of them that alone leave
+    it an amount ("на 2000 больше"); those that make it a year only where its clause ends
+    ("runs to 2035.", but "rose to 2000 units"); and the forms of a year word after it that
+    carry the relation, longest first (Kazakh "2028 жылға дейін", "2023 жылдан бері")."""
+    from . import resources
+
+    relations: dict[str, str | None] = {}
+    amounts: set[str] = set()
+    at_end: dict[str, str] = {}
+    endings: list[tuple[str, str]] = []
+    for language in resources.LANGUAGES:
+        table = resources.raw(language)["year_relations"]
+        for relation in ("in", "by", "since", "for"):
+            relations.update((w, relation) for w in table[relation])
+            endings.extend((w, relation) for w in table.get(f"year_word_{relation}", ()))
+        relations.update((w, None) for w in table["mark"])
+        amounts.update(table["amount_too"])
+        at_end.update((w, "by") for w in table["by_at_clause_end"])
+    endings.sort(key=lambda e: -len(e[0]))
+    return relations, frozenset(relations) - amounts, at_end, tuple(endings)
+
+
+_RELATIONS, _YEAR_TRIGGERS, _YEAR_TRIGGERS_AT_END, _KAZAKH_YEAR_RELATIONS = _year_relations()
 _CLAUSE_ENDS = re.compile(rf"{_SP}*(?:[^\w\s]|\n|\Z)")
 # A part of a year right before a number makes it the year: "за 7 месяцев 2025", "the first seven
 # months of 2025", "в первом полугодии 2025", "жеті айда 2025".
@@ -269,84 +269,18 @@ _PERIOD_BEFORE = re.compile(
     rf"(?:[^\S\n]+(?:{_period_words('link')}))?[^\S\n]+\Z",
     re.IGNORECASE,
 )
-_NOT_NOUNS = frozenset(
-    {
-        "и",
-        "в",
-        "во",
-        "на",
-        "из",
-        "с",
-        "со",
-        "к",
-        "ко",
-        "по",
-        "до",
-        "за",
-        "от",
-        "о",
-        "об",
-        "а",
-        "но",
-        "или",
-        "что",
-        "как",
-        "же",
-        "ли",
-        "не",
-        "ни",
-        "уже",
-        "ещё",
-        "еще",
-        "для",
-        "при",
-        "под",
-        "над",
-        "между",
-        "через",
-        "около",
-        "более",
-        "менее",
-        "свыше",
-        "почти",
-        "также",
-        "это",
-        "то",
-        "and",
-        "or",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "to",
-        "from",
-        "with",
-        "the",
-        "a",
-        "an",
-        "than",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "per",
-        "that",
-        "which",
-        "this",
-        "these",
-        "those",
-        "more",
-        "less",
-        "over",
-        "under",
-        "about",
-    }
-)  # words after a number that are not what it counts
+
+
+def _not_counted() -> frozenset[str]:
+    """The words after a number that are not what it counts: the ``not_counted`` tables."""
+    from . import resources
+
+    return frozenset(
+        w for language in resources.LANGUAGES for w in resources.raw(language)["not_counted"]
+    )
+
+
+_NOT_NOUNS = _not_counted()
 _ADJECTIVE_ENDINGS = (
     "ых",
     "их",

@@ -68,6 +68,8 @@ TABLES = (
     "partitive_words",
     "source_words",
     "document_words",
+    "year_relations",
+    "not_counted",
 )
 
 
