@@ -759,6 +759,26 @@ def test_a_latin_look_alike_of_a_name_is_not_that_name(report_qa: ReportQA) -> N
     assert not answer.refused and "1,6 трлн" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Which outlet reported it?", "Какое издание это передало?", "Бұл жаңалықты қай сайт таратты?"],
+)
+def test_a_question_on_who_published_the_report_is_answered_by_its_source(
+    report_qa: ReportQA, question: str
+) -> None:
+    """The report's metadata names BAQ.kz as its source, and its first paragraph says
+    "… передает BAQ.kz": asked who published it, in any language, the answer is that outlet,
+    quoted from that sentence; asked who wrote it, the report does not say (it names no
+    author)."""
+    answer = report_qa.ask(question)
+    assert not answer.refused
+    assert answer.short_answer is not None and answer.short_answer.text == "BAQ.kz"
+    cited = answer.citations[answer.short_answer.citation - 1]
+    assert cited.paragraph == 1 and "передает BAQ.kz" in cited.quote
+    text = report_qa.document(cited.document).text
+    assert text[answer.short_answer.start : answer.short_answer.end] == "BAQ.kz"
+
+
 def test_a_distinct_question_costs_one_query_embedding(
     report_qa: ReportQA, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,7 +25,7 @@ from ..index.corpus import document_sources
 from ..lang.detect import detect_language
 from ..messages import message
 from ..models import Answer, Citation, Document, Hit, SeeAlso
-from .short import short_answer
+from .short import short_answer, source_answer
 
 __all__ = ["ExtractiveAnswerer", "cite", "SECOND_SENTENCE_MARGIN"]
 
@@ -104,7 +104,12 @@ class ExtractiveAnswerer:
             translated = self.builder.translated_words(read, best.hit.chunk.id, facts)
         rarity = {t.key: self.builder.weight(t) for t in read.words}
         n = chosen.index(best) + 1  # the marker of the best sentence's quote
-        short = short_answer(read, facts, best.hit.chunk.document, n, translated, rarity)
+        short = None
+        if best.feature("source_asked") > 0 and read.kind not in ("quantity", "date"):
+            source = self.builder.sources.get(best.hit.chunk.document)
+            short = source_answer(facts, source, best.hit.chunk.document, n)
+        if short is None:
+            short = short_answer(read, facts, best.hit.chunk.document, n, translated, rarity)
         quotes = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
         if short is not None:
             text = f"{short.text} — {quotes}"

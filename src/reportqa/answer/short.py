@@ -28,7 +28,7 @@ from ..lang.numbers import Quantity
 from ..lang.tokens import Token, other_keys, prefix_term, tokens
 from ..models import ShortAnswer
 
-__all__ = ["short_answer"]
+__all__ = ["short_answer", "source_answer"]
 
 _MEASURE_BONUS = 3.0
 
@@ -296,3 +296,20 @@ def _year_end(q: Quantity) -> int:
     digits = [i for i, ch in enumerate(q.text) if ch.isdigit()]
     last = digits[-1] + 1 if digits else len(q.text)
     return q.start + last if q.text[last : last + 1].isspace() else q.end
+
+
+def source_answer(
+    facts: SentenceFacts, source: str | None, document: str, citation: int
+) -> ShortAnswer | None:
+    """The document's source as it is written in the sentence ``facts`` describe ("BAQ.kz" of
+    "… передает BAQ.kz"): the short answer to a question on who published the report, when
+    the evidence layer found it asking for one there (``source_asked``)."""
+    if not source:
+        return None
+    at = facts.text.casefold().find(source.casefold())
+    if at < 0:
+        return None
+    start = facts.start + at
+    return ShortAnswer(
+        facts.text[at : at + len(source)], document, start, start + len(source), citation
+    )
