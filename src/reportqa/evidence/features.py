@@ -36,13 +36,14 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from statistics import NormalDist
 from threading import Lock
 from typing import Any
 
 import numpy as np
 
+from ..index.corpus import names_source
 from ..lang import resources
 from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import derived_name, edit_distance, same_name, spelling_key
@@ -274,7 +275,7 @@ class EvidenceBuilder:
         named = any(sf.names_source for sf in sentences)
         facts = _PassageFacts(
             keys=keys,
-            held_keys=keys | _other_keys(content) | (source_keys() if named else frozenset()),
+            held_keys=keys | _other_keys(content) | (_source_keys() if named else frozenset()),
             prefixes=frozenset(prefix_term(t) for t in content) | _heads(keys),
             spellings=frozenset(spelling_key(t.text) for t in content),
             entities=analysis.entities,
@@ -451,7 +452,7 @@ class EvidenceBuilder:
         total = float(weights.sum()) or 1.0
         # the share of the question that asks for a document's source ("which outlet")
         asked_source = (
-            float(weights @ np.array([t.key in source_keys() for t in words], dtype=np.float64))
+            float(weights @ np.array([t.key in _source_keys() for t in words], dtype=np.float64))
             / total
         )
         lent_share = float(weights @ lent) / total if words else 0.0  # the same for every row
@@ -610,7 +611,7 @@ def _facts(
         text=sentence.text,
         tokens=toks,
         keys=keys,
-        held_keys=keys | _other_keys(content) | (source_keys() if named else frozenset()),
+        held_keys=keys | _other_keys(content) | (_source_keys() if named else frozenset()),
         prefixes=frozenset(prefix_term(t) for t in content) | _heads(keys),
         spellings=frozenset(spelling_key(t.text) for t in content),
         word_keys=frozenset(t.key for t in toks if t.kind == "word"),
@@ -626,21 +627,10 @@ def _facts(
     )
 
 
-def names_source(text: str, source: str | None) -> bool:
-    """Whether ``text`` names ``source``, its document's source ("… передает BAQ.kz")."""
-    if not source:
-        return False
-    return source.casefold() in text.casefold()
-
-
-@cache
-def source_keys() -> frozenset[str]:
-    """The keys of the ``source_words`` of every language: what a question on a document's
-    source asks ("outlet", "издание", "басылым"), held by a sentence naming that source, since
-    a question in any language may be asked of it."""
-    return frozenset().union(
-        *(resources.keys(lang, "source_words") for lang in resources.LANGUAGES)
-    )
+def _source_keys() -> frozenset[str]:
+    """What a question on a document's source asks, in any language ("outlet", "издание",
+    "басылым"): held by the sentence naming that source (read at first use, cached)."""
+    return resources.every_language_keys("source_words")
 
 
 def _other_keys(words: Sequence[Token]) -> frozenset[str]:

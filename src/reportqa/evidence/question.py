@@ -95,7 +95,7 @@ def _read(text: str, language: str) -> Question:
     years, bounded = _years(quantities)
     kind_words = resources.keys(table_lang, "answer_kind_words")
     # "this article", "the news": the document itself, no word of what is asked ("report" of a
-    # question on who reported it is a source word, ``features.source_keys``)
+    # question on who reported it is a source word, ``features._source_keys``)
     document_words = resources.keys(table_lang, "document_words") - resources.keys(
         table_lang, "source_words"
     )

@@ -215,6 +215,13 @@ def document_sources(documents: Sequence[Document]) -> dict[str, str]:
     return {d.id: d.source for d in documents if d.source}
 
 
+def names_source(text: str, source: str | None) -> bool:
+    """Whether ``text`` names ``source``, its document's source ("… передает BAQ.kz")."""
+    if not source:
+        return False
+    return source.casefold() in text.casefold()
+
+
 def paragraph_places(
     documents: tuple[Document, ...],
 ) -> dict[tuple[str, int], tuple[int | None, str | None]]:

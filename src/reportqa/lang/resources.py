@@ -32,6 +32,7 @@ __all__ = [
     "grouped_phrases",
     "surface",
     "every_language",
+    "every_language_keys",
     "as_pattern",
     "alternation",
     "typed",
@@ -165,6 +166,13 @@ def keys(language: str, name: str, group: str | None = None) -> frozenset[str]:
 def grouped_phrases(language: str, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     """Each group of a grouped table (``question_words``, ``measures``, ...) as phrases."""
     return {group: phrases(language, name, group) for group in raw(language)[name]}
+
+
+@cache
+def every_language_keys(name: str) -> frozenset[str]:
+    """The one-word entries of a flat table of every language, as word keys (``keys``): for
+    words a question in any language may use of the same text ("outlet", "издание")."""
+    return frozenset().union(*(keys(language, name) for language in LANGUAGES))
 
 
 def every_language(name: str, group: str) -> list[str]:

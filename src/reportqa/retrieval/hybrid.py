@@ -25,10 +25,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..evidence.features import names_source, source_keys
 from ..evidence.model import EvidenceModel, load_model
 from ..index.bm25 import BM25
+from ..index.corpus import names_source
 from ..index.store import IndexData
+from ..lang import resources
 from ..lang.detect import detect_language
 from ..lang.lexicon import translations
 from ..lang.tokens import lexical_terms
@@ -260,12 +261,12 @@ class HybridSearcher:
 def source_terms(data: IndexData, sources: dict[str, str]) -> list[list[str]]:
     """More BM25 terms for each chunk: for a chunk that names its document's source
     (``sources``, by document id: the ``source`` of its metadata), the words that ask for a
-    source in every language (``features.source_keys``), so that "which outlet", "какое
+    source in every language (the ``source_words`` tables), so that "which outlet", "какое
     издание" and "қай басылым" find the chunk that says "передает BAQ.kz"; none for the
     others."""
     if not sources:
         return []
-    extra = sorted(source_keys())
+    extra = sorted(resources.every_language_keys("source_words"))
     return [
         extra if names_source(chunk.text, sources.get(chunk.document)) else []
         for chunk in data.chunks
