@@ -37,8 +37,8 @@ class BM25:
         self.n_docs = len(docs)
         self.lengths = np.array([len(d) for d in docs], dtype=np.float32)
         self.avg_length = float(self.lengths.mean()) if self.n_docs else 0.0
-        if extra:
-            docs = [[*d, *e] for d, e in zip(docs, extra)]
+        if extra:  # a copy of the documents that have more terms only
+            docs = [[*d, *e] if e else d for d, e in zip(docs, extra)]
         vocabulary: dict[str, int] = {}
         counted = np.array([len(d) for d in docs], dtype=np.int64)
         ids = np.fromiter(
