@@ -21,6 +21,7 @@ from collections import Counter
 from ..check.figures import read_figures
 from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts
 from ..evidence.question import Question, find_phrases
+from ..index.corpus import source_span
 from ..lang import resources
 from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import same_name
@@ -304,12 +305,10 @@ def source_answer(
     """The document's source as it is written in the sentence ``facts`` describe ("BAQ.kz" of
     "… передает BAQ.kz"): the short answer to a question on who published the report, when
     the evidence layer found it asking for one there (``source_asked``)."""
-    if not source:
+    span = source_span(facts.text, source)
+    if span is None:
         return None
-    at = facts.text.casefold().find(source.casefold())
-    if at < 0:
-        return None
-    start = facts.start + at
+    first, last = span
     return ShortAnswer(
-        facts.text[at : at + len(source)], document, start, start + len(source), citation
+        facts.text[first:last], document, facts.start + first, facts.start + last, citation
     )

@@ -215,11 +215,18 @@ def document_sources(documents: Sequence[Document]) -> dict[str, str]:
     return {d.id: d.source for d in documents if d.source}
 
 
-def names_source(text: str, source: str | None) -> bool:
-    """Whether ``text`` names ``source``, its document's source ("… передает BAQ.kz")."""
+def source_span(text: str, source: str | None) -> tuple[int, int] | None:
+    """Where ``text`` names ``source``, its document's source, in any case ("… передает
+    BAQ.kz"); None where it does not (or there is no source)."""
     if not source:
-        return False
-    return source.casefold() in text.casefold()
+        return None
+    at = text.casefold().find(source.casefold())
+    return None if at < 0 else (at, at + len(source))
+
+
+def names_source(text: str, source: str | None) -> bool:
+    """Whether ``text`` names ``source``, its document's source (``source_span``)."""
+    return source_span(text, source) is not None
 
 
 def paragraph_places(
