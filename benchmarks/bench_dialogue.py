@@ -51,6 +51,8 @@ MEASURING = frozenset(
             48,
             49,
             50,
+            51,
+            52,
         )
     }
 )
