@@ -53,6 +53,8 @@ MEASURING = frozenset(
             50,
             51,
             52,
+            53,
+            54,
         )
     }
 )
