@@ -16,7 +16,9 @@ cross-validation grouped by article (XQuAD, TyDi) and by question set (report), 
 set is scored by a model that saw it. The threshold is the one that maximises the mean of five
 out-of-fold accuracies: the report's in each of its three languages (the mean of answered with
 the gold sentence and refused when the report cannot answer), and XQuAD-ru's and TyDi-ru's
-answered with the gold sentence (every question there is answerable, so a refusal is an error).
+answered with the gold sentence (every question there is answerable, so a refusal is an error),
+among the thresholds at which every report language refuses at least ``REFUSAL_TARGET`` of its
+unanswerable questions out of fold.
 
 The model is gradient-boosted trees (LightGBM, ``--kind trees``, the default): out of fold it
 beats the logistic regression (``--kind logistic``) by about 0.05 on that criterion, since the
@@ -121,6 +123,13 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.61, 0.05))
 # 0.065-0.093 against 0.084-0.113, TyDi-ru 0.116 against 0.147) where false refusals already
 # miss their target (0.05)
 TIE = 0.002
+# The share of the report's unanswerable questions, out of fold and in each language, that a
+# threshold must refuse to be chosen (the answer-model issue's target): a journalist needs "the
+# report does not say" more than a guess. On 2026-12-03 (18:10 UTC) the criterion alone chose
+# 0.1 (0.8289 against 0.8257 at 0.15), where Kazakh unanswerable questions were refused 0.832
+# out of fold (0.878 at 0.15) and an off-topic question ("Сколько стоит билет в кино?") was
+# answered with P 0.117 (a test caught it).
+REFUSAL_TARGET = 0.85
 
 
 def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, kind: str) -> dict:
@@ -237,10 +246,21 @@ def main() -> None:
                 + [s["xquad"]["gold"], s["tydi"]["gold"]]
             )
         )
-    top = max(criterion.values())
+    # the thresholds at which the report's unanswerable questions are refused as often as the
+    # target asks in every language (all of them when none is)
+    eligible = [
+        t
+        for t in THRESHOLDS
+        if all(
+            (v["unanswerable_refused"] or 0.0) >= REFUSAL_TARGET
+            for k, v in table[t].items()
+            if k.startswith("report-")
+        )
+    ] or list(THRESHOLDS)
+    top = max(criterion[t] for t in eligible)
     # the lowest threshold within TIE of the best: a refusal of an answerable question is an
     # error the criterion weighs no more than another, and false refusals miss their target
-    best = min(t for t in THRESHOLDS if criterion[t] >= top - TIE)
+    best = min(t for t in eligible if criterion[t] >= top - TIE)
     best_score = criterion[best]
     print(
         "criterion (mean of the five accuracies) by threshold: "
@@ -297,6 +317,7 @@ def main() -> None:
                 "grouped_by": "article (XQuAD, TyDi), question set (report); 5 folds",
                 "threshold": best,
                 "tie": TIE,
+                "refusal_target": REFUSAL_TARGET,
                 "criterion": {str(t): round(c, 4) for t, c in criterion.items()},
                 "figures": table[best],
             },
