@@ -37,7 +37,7 @@ def test_build_then_load_round_trips_chunks_and_vectors(
     assert m["embedding"] == "fake:word-lengths" and m["dimension"] == 8
     assert m["corpus_hash"] == "h"
     assert {"python", "faiss", "numpy"} <= set(m["versions"])
-    assert set(m["files"]) == {"chunks.faiss", "sentences.npy", "chunks.jsonl"}
+    assert set(m["files"]) == {"chunks.faiss", "sentences.npy", "chunks.jsonl", "word-keys.json"}
     assert m["counts"] == {"chunks": 10, "sentences": 44}
 
 

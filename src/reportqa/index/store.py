@@ -13,11 +13,18 @@ Layout of the index folder::
         chunks.jsonl       chunks with their sentences and offsets, page and section where
                            known, and their analysis: every token with its key (lemma) and
                            every named entity (analysis.py), and their BM25 terms
+        word-keys.json     the key of every word of the chunks, their titles and the language
+                           tables, the other readings of the chunks' Russian words, with what
+                           worked them out (wordkeys.py): read at load, so that a process need not
+                           work them out again
 
 Nothing here is loaded with pickle: FAISS reads its own format and numpy loads with
 ``allow_pickle=False``, so loading an index never runs code from disk. A build writes a new version
 folder and only then points CURRENT at it, so a failed or interrupted build leaves the previous
 index usable.
+
+An index written before word-keys.json existed lacks it and is used as it is; one whose keys were
+worked out by other code (another lemmatiser, other tables) is used without them.
 
 Damage is found in two steps. Loading checks the manifest against its checksum and the size of
 every file (cheap at any size: an archive's index is hundreds of megabytes, and hashing it at each
@@ -52,6 +59,7 @@ from ..lang.tokens import is_stopword, prefix_term
 from ..models import Chunk, Sentence
 from .analysis import ChunkAnalysis, analyse_chunks, analysis_from_record, analysis_record
 from .dense import ANN_THRESHOLD, configure_dense_index, dense_spec, make_dense_index
+from .wordkeys import WordKeys, read_word_keys, seed_word_keys, write_word_keys
 
 __all__ = [
     "IndexData",
@@ -63,7 +71,9 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 3
-_FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl")
+_FILES = ("chunks.faiss", "sentences.npy", "chunks.jsonl", "word-keys.json")
+# Files an index written before them lacks (and is whole without).
+_LATER_FILES = frozenset({"word-keys.json"})
 _MANIFEST_SUM = "manifest.sha256"
 
 
@@ -203,6 +213,10 @@ def _build(
             ):
                 record = _chunk_record(chunk, chunk_rows, analysis, chunk_terms)
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        keyed = time.perf_counter()
+        titles = {(c.title, languages.get(c.document, "ru")) for c in chunks}
+        write_word_keys(tmp / "word-keys.json", analyses, titles)
+        seconds["word_keys"] = time.perf_counter() - keyed
         manifest = {
             "format": FORMAT_VERSION,
             **build_info,
@@ -217,7 +231,7 @@ def _build(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "files": {name: _file_info(tmp / name) for name in _FILES},
         }
-        seconds["write"] = time.perf_counter() - started
+        seconds["write"] = time.perf_counter() - started - seconds["word_keys"]
         manifest["build_seconds"] = {k: round(v, 3) for k, v in seconds.items()}
         _write_json(tmp / "manifest.json", manifest)
         _write_manifest_checksum(tmp)
@@ -293,7 +307,7 @@ def _check_files(version: Path, manifest: dict[str, Any], full: bool) -> None:
                 "from manifest.sha256): run `reportqa index` to rebuild it"
             )
     files = manifest.get("files")
-    if not isinstance(files, dict) or set(files) != set(_FILES):
+    if not isinstance(files, dict) or not set(_FILES) - _LATER_FILES <= set(files) <= set(_FILES):
         raise IndexCorruptError(
             f"index manifest {version / 'manifest.json'} does not list the index's files: "
             "run `reportqa index` to rebuild it"
@@ -315,6 +329,8 @@ def _check_files(version: Path, manifest: dict[str, Any], full: bool) -> None:
 
 
 def _read_version(version: Path, manifest: dict[str, Any]) -> IndexData:
+    """The index in ``version``; the word keys it carries, if any, go to ``lang.tokens``."""
+    word_keys: WordKeys | None = None
     try:
         chunk_index = configure_dense_index(
             faiss.read_index(str(version / "chunks.faiss")), manifest.get("dense_index", {})
@@ -335,6 +351,8 @@ def _read_version(version: Path, manifest: dict[str, Any]) -> IndexData:
                     terms.append(lexical_terms_of(analysis))
                 else:
                     terms.append(tuple(sys.intern(str(t)) for t in stored))
+        if "word-keys.json" in manifest["files"]:
+            word_keys = read_word_keys(version / "word-keys.json")
     except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IndexCorruptError(
             f"index in {version} cannot be read ({type(exc).__name__}): run `reportqa index`"
@@ -345,6 +363,8 @@ def _read_version(version: Path, manifest: dict[str, Any]) -> IndexData:
         or len(sentence_vectors) != 1 + max((r for rs in rows for r in rs), default=-1)
     ):
         raise IndexCorruptError(f"index in {version} is inconsistent: run `reportqa index`")
+    if word_keys is not None:
+        seed_word_keys(word_keys)
     return IndexData(
         manifest=manifest,
         chunks=tuple(chunks),

@@ -12,13 +12,17 @@ words are compared by:
 Keys are lower case with "ё" as "е". A token glued across scripts ("Qarmet-те", a Kazakh ending on
 a Latin name) is two words. A number is its own key.
 
+Keys are cached per process, and an index carries the keys of its words and of the resource
+tables (``index/wordkeys.py``): ``seed_keys`` hands them in when it is opened, so that a process
+whose words are all there never loads ``pymorphy3``'s dictionaries.
+
 Left out: lemmas in context (the most likely parse of a word alone is taken), compound splitting.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,7 +49,14 @@ __all__ = [
     "prefix_of",
     "is_russian_word",
     "other_keys",
+    "seed_keys",
+    "KEY_VERSION",
 ]
+
+# The version of how a word's key and other readings are worked out, beyond the packages and
+# tables that do it: raise it when ``word_key`` or ``_other_readings`` change, so that the keys an
+# index carries (``index/wordkeys.py``) from before the change are not used.
+KEY_VERSION = 1
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 PREFIX = 5  # letters of a word's prefix term (BM25 and loose matching)
@@ -135,6 +146,9 @@ def words_of(text: str, language: str | None = None) -> list[Token]:
 def word_key(word: str, language: str) -> str:
     """The key of one word in ``language`` ("ru", "en" or "kk")."""
     lower = word.lower().replace("ё", "е")
+    seeded = _seeded_keys.get(language)
+    if seeded is not None and (key := seeded.get(lower)) is not None:
+        return key
     if language == "en":
         return _snowball().stemWord(lower)
     if language == "kk":
@@ -219,6 +233,39 @@ def lexical_terms(text: str, language: str | None = None) -> list[str]:
     return terms
 
 
+# What was worked out before, handed in by ``seed_keys``: language -> lower-cased word -> key,
+# Russian word -> its readings, word -> whether it is Russian. Each is replaced whole, never
+# changed in place, so a reader in another thread sees the old table or the new one.
+_seeded_keys: dict[str, dict[str, str]] = {}
+_seeded_readings: dict[str, frozenset[str]] = {}
+_seeded_known: dict[str, bool] = {}
+_seed_lock = threading.Lock()
+
+
+def seed_keys(
+    keys: Mapping[str, Mapping[str, str]],
+    readings: Mapping[str, Iterable[str]],
+    known: Mapping[str, bool],
+) -> None:
+    """Take in what this very code worked out before (the caller checks that it is this code),
+    so that ``word_key``, the other readings of Russian words and ``is_russian_word`` return it
+    without ``pymorphy3``. ``keys``: language -> lower-cased word (with "ё" as "е") ->
+    ``word_key`` of it; ``readings``: Russian word (the same form) -> the dictionary forms
+    ``other_keys`` reads from; ``known``: word -> ``is_russian_word`` of it. Added to what was
+    seeded before (several indexes in one process)."""
+    global _seeded_keys, _seeded_readings, _seeded_known
+    with _seed_lock:
+        merged = {lang: dict(table) for lang, table in _seeded_keys.items()}
+        for language, table in keys.items():
+            merged.setdefault(language, {}).update(table)
+        _seeded_keys = merged
+        _seeded_readings = {
+            **_seeded_readings,
+            **{word: frozenset(forms) for word, forms in readings.items()},
+        }
+        _seeded_known = {**_seeded_known, **known}
+
+
 _local = threading.local()
 
 
@@ -249,6 +296,9 @@ def _load_morph() -> Any:
 
 @lru_cache(maxsize=200_000)
 def _lemma(word: str) -> str:
+    seeded = _seeded_keys.get("ru")
+    if seeded is not None and (key := seeded.get(word)) is not None:
+        return key
     morph = _morph()
     with _morph_lock:
         parses = morph.parse(word)
@@ -339,6 +389,9 @@ def _typed_stem(word: str) -> str | None:
 @lru_cache(maxsize=50_000)
 def is_russian_word(word: str) -> bool:
     """Whether ``pymorphy3``'s dictionary has ``word`` (lower case) as a Russian word form."""
+    seeded = _seeded_known.get(word)
+    if seeded is not None:
+        return seeded
     morph = _morph()
     with _morph_lock:
         return bool(morph.word_is_known(word))
@@ -401,6 +454,9 @@ def other_keys(token: Token) -> frozenset[str]:
 
 @lru_cache(maxsize=50_000)
 def _other_readings(word: str) -> frozenset[str]:
+    seeded = _seeded_readings.get(word)
+    if seeded is not None:
+        return seeded
     morph = _morph()
     with _morph_lock:
         parses = morph.parse(word)
