@@ -159,8 +159,9 @@ def test_damaged_word_keys_are_found_and_the_index_rebuilt_not_a_crash(
     corpus.mkdir()
     (corpus / "kamensk.txt").write_text(KAMENSK, encoding="utf-8")
     settings = Settings(corpus=corpus, index=tmp_path / "index", embedding=embedder.name)
-    question = "Сколько шин произвёл завод?"
+    question = "Сколько шин произвёл завод в 2024 году?"
     before = ReportQA.open(settings).ask(question)
+    assert not before.refused
 
     path = load_index(settings.index).path / "word-keys.json"
     path.write_bytes(damage(path.read_bytes()))
@@ -234,9 +235,9 @@ def test_a_question_of_keyed_words_loads_no_pymorphy3_and_a_new_word_loads_it(
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     fake_index(corpus, index, info={"corpus_hash": "kamensk"})
     # every word of the first is in the report or the tables; "выпустил" is in neither
-    asked = ("Сколько шин произвёл завод?", "Сколько шин выпустил завод?")
+    asked = ("Сколько шин произвёл завод в 2024 году?", "Сколько шин выпустил завод в 2024 году?")
     known = set(_word_keys(load_index(index).path)["keys"]["ru"])
-    assert {"сколько", "шин", "произвел", "завод"} <= known and "выпустил" not in known
+    assert {"сколько", "шин", "произвел", "завод", "году"} <= known and "выпустил" not in known
 
     seeded = _ask_in_a_new_process(corpus, index, "use", *asked)
     assert [a["pymorphy3"] for a in seeded] == [0, 1]
