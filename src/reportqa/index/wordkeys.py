@@ -150,21 +150,9 @@ def _table_texts() -> Iterator[tuple[str, str]]:
             if name in _NOT_WORDS:
                 continue
             if name != "translations":
-                yield from ((text, language) for text in _strings(table))
+                yield from ((text, language) for text in resources.strings(table))
                 continue
             for target, pairs in table.items():
                 for word, meanings in pairs.items():
                     yield word, language
                     yield from ((m, target) for m in meanings)
-
-
-def _strings(value: Any) -> Iterator[str]:
-    """The strings of a table: its entries, in lists or groups (a group's name is not one)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)

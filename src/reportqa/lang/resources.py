@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources as importlib_resources
 from typing import Any
@@ -33,6 +34,7 @@ __all__ = [
     "surface",
     "every_language",
     "every_language_keys",
+    "strings",
     "as_pattern",
     "alternation",
     "typed",
@@ -119,26 +121,28 @@ def typed_spellings(language: str) -> dict[str, frozenset[str]]:
     return {spelling: frozenset(ws) for spelling, ws in found.items()}
 
 
+def strings(value: Any) -> Iterator[str]:
+    """The strings of a table: its entries, in lists or groups (a group's name is not one)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
 @cache
 def words(language: str) -> frozenset[str]:
     """Every word of the tables of ``language`` (each word of every entry, lower-cased), and the
     words its ``translations`` translate from: the words of the language the code knows."""
     data = raw(language)
     found: set[str] = set()
-
-    def add(value: Any) -> None:
-        if isinstance(value, str):
-            found.update(w.strip("*").lower().replace("ё", "е") for w in value.split())
-        elif isinstance(value, dict):
-            for v in value.values():
-                add(v)
-        elif isinstance(value, list):
-            for v in value:
-                add(v)
-
     for name in TABLES:
         if name != "translations":
-            add(data[name])
+            for entry in strings(data[name]):
+                found.update(w.strip("*").lower().replace("ё", "е") for w in entry.split())
     for table in data["translations"].values():
         found.update(w.lower().replace("ё", "е") for w in table)
     return frozenset(w for w in found if w.isalpha())

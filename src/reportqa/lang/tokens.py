@@ -296,9 +296,6 @@ def _load_morph() -> Any:
 
 @lru_cache(maxsize=200_000)
 def _lemma(word: str) -> str:
-    seeded = _seeded_keys.get("ru")
-    if seeded is not None and (key := seeded.get(word)) is not None:
-        return key
     morph = _morph()
     with _morph_lock:
         parses = morph.parse(word)
