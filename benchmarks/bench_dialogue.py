@@ -55,6 +55,8 @@ MEASURING = frozenset(
             52,
             53,
             54,
+            55,
+            56,
         )
     }
 )
