@@ -57,6 +57,8 @@ MEASURING = frozenset(
             54,
             55,
             56,
+            57,
+            58,
         )
     }
 )
