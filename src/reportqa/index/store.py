@@ -46,6 +46,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -59,7 +60,13 @@ from ..lang.tokens import is_stopword, prefix_term
 from ..models import Chunk, Sentence
 from .analysis import ChunkAnalysis, analyse_chunks, analysis_from_record, analysis_record
 from .dense import ANN_THRESHOLD, configure_dense_index, dense_spec, make_dense_index
-from .wordkeys import WordKeys, read_word_keys, seed_word_keys, write_word_keys
+from .wordkeys import (
+    WordKeys,
+    read_word_keys,
+    seed_word_keys,
+    word_keys_record,
+    write_word_keys,
+)
 
 __all__ = [
     "IndexData",
@@ -168,29 +175,41 @@ def _build(
 
     chunk_texts = [c.text for c in chunks]
     own_sentences = build_info.get("sentence_vectors", True)
-    started = time.perf_counter()
-    # One row per distinct text: a sentence that is its whole chunk, or text repeated across
-    # documents, is embedded once.
-    distinct = list(dict.fromkeys((*chunk_texts, *(sentence_texts if own_sentences else ()))))
-    row_of = {text: i for i, text in enumerate(distinct)}
-    todo = sum(_text_key(t) not in reuse for t in distinct)
-    vectors, fresh = _embed(distinct, embedder, reuse, _Ticker(todo, embedded))
-    chunk_vectors = vectors[[row_of[t] for t in chunk_texts]]
-    if own_sentences:
-        sentence_vectors = vectors[[row_of[t] for t in sentence_texts]]
-    else:  # a sentence stands for itself with its chunk's vector
-        sentence_vectors = chunk_vectors[owners].reshape(len(owners), embedder.dim)
-    seconds["embed"] = time.perf_counter() - started
+    titles = {(c.title, languages.get(c.document, "ru")) for c in chunks}
+    # The words are analysed and keyed in a second thread while the model embeds: the embedding
+    # runs in native code without the interpreter's lock, the analysis mostly in Python.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportqa-analyse") as pool:
+        lexical = pool.submit(_analyse, chunks, languages, titles)
+        started = time.perf_counter()
+        # One row per distinct text: a sentence that is its whole chunk, or text repeated
+        # across documents, is embedded once.
+        distinct = list(dict.fromkeys((*chunk_texts, *(sentence_texts if own_sentences else ()))))
+        row_of = {text: i for i, text in enumerate(distinct)}
+        todo = sum(_text_key(t) not in reuse for t in distinct)
+        try:
+            vectors, fresh = _embed(distinct, embedder, reuse, _Ticker(todo, embedded))
+        except BaseException:
+            lexical.cancel()
+            raise
+        chunk_vectors = vectors[[row_of[t] for t in chunk_texts]]
+        if own_sentences:
+            sentence_vectors = vectors[[row_of[t] for t in sentence_texts]]
+        else:  # a sentence stands for itself with its chunk's vector
+            sentence_vectors = chunk_vectors[owners].reshape(len(owners), embedder.dim)
+        seconds["embed"] = time.perf_counter() - started
+        say(
+            f"embedded {fresh} new texts, reused {len(distinct) - fresh} ({len(chunks)} chunks, "
+            f"{len(sentence_texts)} sentences, {len(distinct)} distinct texts) in "
+            f"{seconds['embed']:.1f} s"
+        )
+        started = time.perf_counter()
+        analyses, terms, keys, lexical_seconds = lexical.result()
+    seconds["analyse"], seconds["word_keys"] = lexical_seconds
+    seconds["analyse_wait"] = time.perf_counter() - started
     say(
-        f"embedded {fresh} new texts, reused {len(distinct) - fresh} ({len(chunks)} chunks, "
-        f"{len(sentence_texts)} sentences, {len(distinct)} distinct texts) in "
-        f"{seconds['embed']:.1f} s"
+        f"analysed the words of {len(chunks)} chunks in {seconds['analyse']:.1f} s "
+        f"(beside the embedding)"
     )
-    started = time.perf_counter()
-    analyses = analyse_chunks(chunks, languages)
-    terms = [lexical_terms_of(a) for a in analyses]
-    seconds["analyse"] = time.perf_counter() - started
-    say(f"analysed the words of {len(chunks)} chunks in {seconds['analyse']:.1f} s")
 
     version = (
         index_dir
@@ -213,10 +232,7 @@ def _build(
             ):
                 record = _chunk_record(chunk, chunk_rows, analysis, chunk_terms)
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
-        keyed = time.perf_counter()
-        titles = {(c.title, languages.get(c.document, "ru")) for c in chunks}
-        write_word_keys(tmp / "word-keys.json", analyses, titles)
-        seconds["word_keys"] = time.perf_counter() - keyed
+        write_word_keys(tmp / "word-keys.json", keys)
         manifest = {
             "format": FORMAT_VERSION,
             **build_info,
@@ -231,7 +247,7 @@ def _build(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "files": {name: _file_info(tmp / name) for name in _FILES},
         }
-        seconds["write"] = time.perf_counter() - started - seconds["word_keys"]
+        seconds["write"] = time.perf_counter() - started
         manifest["build_seconds"] = {k: round(v, 3) for k, v in seconds.items()}
         _write_json(tmp / "manifest.json", manifest)
         _write_manifest_checksum(tmp)
@@ -375,6 +391,19 @@ def _read_version(version: Path, manifest: dict[str, Any]) -> IndexData:
         analyses=tuple(analyses),
         path=version,
     )
+
+
+def _analyse(
+    chunks: Sequence[Chunk], languages: dict[str, str], titles: set[tuple[str, str]]
+) -> tuple[list[ChunkAnalysis], list[Any], dict[str, Any], tuple[float, float]]:
+    """The chunks' analyses, their lexical terms, the record of ``word-keys.json``, and the
+    seconds the analysis and the keys took."""
+    started = time.perf_counter()
+    analyses = analyse_chunks(chunks, languages)
+    terms = [lexical_terms_of(a) for a in analyses]
+    analysed = time.perf_counter()
+    keys = word_keys_record(analyses, titles)
+    return analyses, terms, keys, (analysed - started, time.perf_counter() - analysed)
 
 
 class _Ticker:

@@ -42,7 +42,14 @@ from ..lang import resources
 from ..lang.tokens import KEY_VERSION, _other_readings, is_russian_word, seed_keys, tokens
 from .analysis import ChunkAnalysis
 
-__all__ = ["WordKeys", "fingerprint", "write_word_keys", "read_word_keys", "seed_word_keys"]
+__all__ = [
+    "WordKeys",
+    "fingerprint",
+    "word_keys_record",
+    "write_word_keys",
+    "read_word_keys",
+    "seed_word_keys",
+]
 
 # The packages that work out the keys: the lemmatiser and its dictionary, the English stemmer.
 _KEYERS = ("pymorphy3", "pymorphy3-dicts-ru", "PyStemmer")
@@ -79,13 +86,13 @@ def fingerprint() -> dict[str, Any]:
     return found
 
 
-def write_word_keys(
-    path: Path, analyses: Sequence[ChunkAnalysis], titles: Iterable[tuple[str, str]]
-) -> None:
-    """``word-keys.json`` at ``path``: the keys of the words of ``analyses`` (as stored in
-    them), of ``titles`` (each with its document's language) and of the resource tables, the
-    readings of the words of ``analyses`` keyed in Russian, and which Kazakh table words typed
-    without Kazakh letters are Russian."""
+def word_keys_record(
+    analyses: Sequence[ChunkAnalysis], titles: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
+    """What ``word-keys.json`` holds: the keys of the words of ``analyses`` (as stored in them),
+    of ``titles`` (each with its document's language) and of the resource tables, the readings
+    of the words of ``analyses`` keyed in Russian, and which Kazakh table words typed without
+    Kazakh letters are Russian."""
     keys: dict[str, dict[str, str]] = {}
     for analysis in analyses:
         for t in analysis.tokens:
@@ -97,12 +104,16 @@ def write_word_keys(
             if t.kind == "word":
                 keys.setdefault(t.language, {})[t.lower] = t.key
     readings = {w: sorted(_other_readings(w)) for w in russian}
-    record = {
+    return {
         "fingerprint": fingerprint(),
         "keys": {lang: dict(sorted(table.items())) for lang, table in sorted(keys.items())},
         "readings": readings,
         "known": {w: is_russian_word(w) for w in sorted(resources.typed_spellings("kk"))},
     }
+
+
+def write_word_keys(path: Path, record: dict[str, Any]) -> None:
+    """``record`` (``word_keys_record``) as ``word-keys.json`` at ``path``."""
     with open(path, "w", encoding="utf-8") as f:
         json.dump(record, f, ensure_ascii=False, separators=(",", ":"))
 
