@@ -481,8 +481,9 @@ def cases(dataset: Dataset, gold_removed: bool = True, limit: int = 0) -> Iterat
         answers = [str(a) for a in row.get("answers") or []]
         gold_doc = row.get("gold_document")
         gold_paragraph = row.get("paragraph") if dataset.name == "report" else 0
-        question = read_question(row["question"])
-        hits = searcher.search(row["question"], K + 4)
+        text = answerer.builder.respell(row["question"])  # as ``ReportQA.ask`` reads it
+        question = read_question(text)
+        hits = searcher.search(text, K + 4)
         variants = [("asked", hits[:K], ())]
         if answers and gold_removed:
             place = (gold_doc, gold_paragraph)

@@ -13,7 +13,7 @@ from reportqa.lang.detect import detect_language
 from reportqa.lang.lexicon import translations
 from reportqa.lang.names import derived_name, edit_distance, same_name, spelling_key
 from reportqa.lang.sentences import split_sentences
-from reportqa.lang.spelling import Speller
+from reportqa.lang.spelling import Speller, one_edit, respell, table_word
 from reportqa.lang.tokens import (
     content_keys,
     content_words,
@@ -325,6 +325,66 @@ def test_speller_allows_two_edits_for_long_words_only() -> None:
     speller = Speller(VOCABULARY)
     assert speller.correct("металургическй") == ["металлургический"]
     assert speller.correct("зоуод") == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("сколко", "сколько", True),  # a letter left out
+        ("сколькоо", "сколько", True),  # one added
+        ("завод", "зовод", True),  # one changed
+        ("завод", "заовд", True),  # two neighbours swapped
+        ("завод", "зоувд", False),
+        ("завод", "завод", False),
+        ("завод", "заводы", True),
+        ("завод", "заводам", False),
+    ],
+)
+def test_one_edit(a: str, b: str, near: bool) -> None:
+    assert one_edit(a, b) is near
+    assert one_edit(b, a) is near
+
+
+def test_a_misspelt_question_word_is_the_table_word_it_stands_for() -> None:
+    assert table_word("сколькоо", "ru") == "сколько"
+    assert table_word("наскоько", "ru") == "насколько"
+    assert table_word("сколко", "ru") in {"сколько", "скоко"}  # both amount words
+    assert table_word("сколько", "ru") is None  # a table word itself
+    assert table_word("столько", "ru") is None  # a word the dictionary knows
+    assert table_word("howw", "en") is None  # no dictionary to tell a misspelling from a word
+
+
+def _corpus_words(counts: dict[str, int]):
+    return lambda token: token.lower in counts
+
+
+def test_respell_writes_misspelt_words_as_the_corpus_and_the_tables_do() -> None:
+    counts = {**VOCABULARY, "технохаб": 2, "области": 5, "метро": 1}
+    speller = Speller(counts)
+    asked = "Скоко колледжй и где технохап в облости?"
+    assert respell(asked, _corpus_words(counts), speller) == (
+        "Скоко колледжей и где технохаб в области?"  # "колледжи" too, of the same key
+    )
+    # words it knows are left as they are; so are a name, words the dictionary knows but the
+    # corpus does not ("чугунна" is a short form of "чугунный"), short words, and English
+    for text in (
+        "Когда вышел прогноз метео?",
+        "Где технохаб?",
+        "Что строит Зовод?",
+        "Сколько нефти добыли?",
+        "Чугунна ли ограда?",
+        "How many zovods are there?",
+    ):
+        assert respell(text, _corpus_words(counts), speller) == text
+
+
+def test_a_misspelt_question_is_answered_as_respelt_and_says_so(report_qa) -> None:
+    answer = report_qa.ask("Как называеться индустриальный технохап в Карагандинской облости?")
+    assert answer.interpreted_as == (
+        "Как называеться индустриальный технохаб в Карагандинской области?"
+    )
+    assert not answer.refused and "Картех" in answer.answer
+    assert report_qa.ask("Как называется индустриальный технохаб?").interpreted_as is None
 
 
 def test_speller_leaves_corpus_words_and_short_words_alone() -> None:

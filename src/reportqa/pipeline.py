@@ -311,15 +311,21 @@ class ReportQA:
                 f"the {history.dropped} oldest turn(s) of the conversation were left out "
                 f"(limits: {s.max_history_turns} turns, {s.max_history_chars} characters)"
             )
-        resolution = resolve(clean, history.turns, self.setting)
+        # misspelt words as the report writes them ("технохап" is "технохаб"), shown to the
+        # user as the question answered
+        respelt = self.extractive.builder.respell(clean)
+        resolution = resolve(respelt, history.turns, self.setting)
         if self.rewriter is not None and history.turns:
-            resolution, notice = self.rewriter.rewrite(clean, history.turns, resolution)
+            resolution, notice = self.rewriter.rewrite(respelt, history.turns, resolution)
             if notice:
                 notices.append(notice)
+        question = resolution.standalone
+        if question != respelt:  # completed from the thread, whose words may be misspelt too
+            question = self.extractive.builder.respell(question)
         return {
             "asked": clean,
-            "question": resolution.standalone,
-            "interpreted_as": resolution.interpreted_as,
+            "question": question,
+            "interpreted_as": question if question != clean else None,
             "cited": resolution.cited if resolution.followup else (),
             "documents": documents,
             "notices": tuple(notices),

@@ -49,7 +49,7 @@ from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import derived_name, edit_distance, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
-from ..lang.spelling import Speller
+from ..lang.spelling import Speller, respell
 from ..lang.tokens import Token, is_stopword, key_of, other_keys, prefix_term
 from ..lang.tokens import tokens as split_tokens
 from ..models import Hit, Sentence
@@ -369,6 +369,11 @@ class EvidenceBuilder:
         if token.key in self._keys or token.lower in self._vocabulary:
             return True
         return spelling_key(token.text) in self._spellings
+
+    def respell(self, text: str) -> str:
+        """``text`` with its misspelt Russian words as the corpus or the tables write them
+        (``lang.spelling.respell``): what retrieval and the evidence read of a question."""
+        return respell(text, self.known, self.speller)
 
     def corrections(self, token: Token) -> frozenset[str]:
         """Keys of the corpus words a misspelt question word may stand for."""

@@ -5,16 +5,43 @@ A ``Speller`` is built from the words of the corpus (lower case) and their count
 word outside the vocabulary needs it. ``correct`` gives the corpus words closest to a word: one
 edit away for words of four to seven letters, two for longer ones; the most frequent first.
 
+``respell`` writes a Russian question's misspelt words as the corpus or the tables write them, so
+that the query embedding, the keys and the question words all see the word that was meant
+("Как называеться технохап в Карагандинской облости?" is asked as "Как называется технохаб в
+Карагандинской области?"). A word is respelt only when neither the corpus, nor the tables, nor
+the Russian dictionary knows it, it is not written as a name (capitalised past the first word),
+it has at least ``RESPELL_MIN`` letters (table words: ``TABLE_MIN`` less one), and its nearest
+spellings are one word (one key).
+
+``table_word`` does the same for the words the code reads a question by (the resource tables of
+its language: question words, stop words, kind words): "сколко" is "сколько", "называеться" is
+"называется". It corrects only a word that the language's dictionary does not know (Russian,
+``tokens.is_russian_word``; English and Kazakh have no dictionary here, so none of their words is
+corrected this way) and that is one edit (a letter left out, added, changed, or two swapped) from
+table words of at least ``TABLE_MIN`` letters with the same first letter, all of the same tables
+(one, or variants such as "скоко" and "сколько").
+
 Left out: words shorter than four letters (too many neighbours), splitting glued words.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Speller"]
+from . import resources
+
+if TYPE_CHECKING:
+    from .tokens import Token
+
+__all__ = ["Speller", "respell", "table_word", "one_edit"]
+
+TABLE_MIN = 5  # letters of a table word that a misspelling may stand for
+# letters of a word ``respell`` corrects against the corpus: a shorter one is too often a word
+# the dictionary lacks ("метео" is not "метро")
+RESPELL_MIN = 6
 
 
 class Speller:
@@ -47,3 +74,112 @@ class Speller:
         limit = 1 if len(word) < 8 else 2
         found = self._index().lookup(word, Verbosity.CLOSEST, max_edit_distance=limit)
         return [s.term for s in found if s.term != word][:3]
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter left out, added or changed, or two adjacent letters
+    swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i, (x, y) in enumerate(zip(short, long)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
+
+
+@cache
+def _table_words(language: str) -> dict[tuple[str, int], tuple[str, ...]]:
+    """The words of ``language``'s tables of at least ``TABLE_MIN`` letters, by first letter and
+    length."""
+    found: dict[tuple[str, int], list[str]] = {}
+    for word in sorted(resources.words(language)):
+        if len(word) >= TABLE_MIN:
+            found.setdefault((word[0], len(word)), []).append(word)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+@lru_cache(maxsize=20_000)
+def table_word(word: str, language: str) -> str | None:
+    """The word of the resource tables of ``language`` that ``word`` misspells (lower case), or
+    None: for a table word, a word the language's dictionary knows, a language without a
+    dictionary, or a word near none or several table words."""
+    lower = word.lower().replace("ё", "е")
+    if language != "ru" or len(lower) < TABLE_MIN - 1 or lower in resources.words(language):
+        return None
+    table = _table_words(language)
+    near = [
+        w
+        for n in (len(lower) - 1, len(lower), len(lower) + 1)
+        for w in table.get((lower[0], n), ())
+        if one_edit(lower, w)
+    ]
+    if not near or len({_roles(language).get(w) for w in near}) != 1:
+        return None
+    from .tokens import is_russian_word
+
+    return None if is_russian_word(lower) else near[0]
+
+
+@cache
+def _roles(language: str) -> dict[str, frozenset[tuple[str, str]]]:
+    """Each table word of ``language``: the tables (and groups) it is a word of. Two words of the
+    same tables read a question alike ("скоко" and "сколько" are both amount words)."""
+    data = resources.raw(language)
+    found: dict[str, set[tuple[str, str]]] = {}
+    for name in resources.TABLES:
+        value = data[name]
+        groups = value.items() if isinstance(value, dict) else [("", value)]
+        for group, entries in groups:
+            for entry in resources.strings(entries):
+                for w in entry.split():
+                    found.setdefault(w.strip("*").lower().replace("ё", "е"), set()).add(
+                        (name, group)
+                    )
+    return {w: frozenset(roles) for w, roles in found.items()}
+
+
+def respell(text: str, known: Callable[[Token], bool], speller: Speller) -> str:
+    """``text`` with its misspelt Russian words written as the tables (``table_word``) or the
+    corpus (``speller``) write them; ``known`` says whether the corpus has a word. Unchanged when
+    it is not Russian: only Russian has a dictionary here to tell a misspelling from a word."""
+    from .detect import detect_language
+    from .tokens import is_russian_word, key_of, tokens
+
+    if detect_language(text) != "ru":
+        return text
+    table = resources.words("ru")
+    out: list[str] = []
+    last = 0
+    first = True
+    for t in tokens(text, "ru"):
+        if t.kind != "word":
+            continue
+        name = not first and t.text[:1].isupper()
+        first = False
+        if name or t.language != "ru" or t.lower in table or known(t):
+            continue
+        fix = table_word(t.lower, "ru")
+        if fix is None:
+            if len(t.lower) < RESPELL_MIN or is_russian_word(t.lower):
+                continue
+            near = speller.correct(t.lower)
+            if not near or len({key_of(w, "ru") for w in near}) != 1:
+                continue
+            fix = near[0]
+        out += [text[last : t.start], _cased(fix, t.text)]
+        last = t.end
+    return "".join(out) + text[last:] if out else text
+
+
+def _cased(word: str, like: str) -> str:
+    """``word`` in the case of ``like``: all capitals, a capital first, or as it is."""
+    if len(like) > 1 and like.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
