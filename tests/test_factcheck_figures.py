@@ -119,6 +119,11 @@ def test_years_inherited_from_the_paragraph_are_marked() -> None:
         ("объём производства превысил 3 трлн тенге", "min", "превысил 3 трлн тенге"),
         ("Over 1,300 jobs were created", "min", "Over 1,300 jobs"),
         ("менее 5% рынка", "max", "менее 5%"),
+        # a bound said as a verb: short of a figure, or past it
+        ("объём производства не достиг 3 трлн тенге", "max", "не достиг 3 трлн тенге"),
+        ("output fell short of 3 trillion tenge", "max", "fell short of 3 trillion"),
+        ("объём производства перевалил за 3 трлн тенге", "min", "перевалил за 3 трлн"),
+        ("output topped 3 trillion tenge", "min", "topped 3 trillion"),
         ("около 40% экономики", "about", "около 40%"),
         ("в области 40 колледжей", None, "40 колледжей"),
         ("недоход 40 тенге", None, "40 тенге"),  # "до" inside a word is no bound
