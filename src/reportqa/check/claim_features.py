@@ -65,6 +65,8 @@ CLAIM_FEATURES = (
     "probability_gap",  # the best sentence's evidence probability over the second's
     "top_cosine",  # the highest cosine of the claim with a retrieved sentence (a paraphrase's)
     "top_standout",  # the highest standout of a retrieved sentence (evidence feature)
+    "name_absent",  # the claim names things none of the best sentence's passage names (evidence)
+    "name_in_passage",  # the share of the claim's names that passage holds (evidence)
 )
 _INDEX = {name: i for i, name in enumerate(CLAIM_FEATURES)}
 _OUTCOMES = {"period": "differ_period", "direction": "differ_direction"}
@@ -94,7 +96,14 @@ def claim_features(a: Assessment, stated_confidence: float) -> np.ndarray:
     if a.ranked:
         top = a.ranked[0]
         put("top_probability", top.probability)
-        for name in ("name_conflict", "name_in_sentence", "measure_conflict", "asked_noun_missing"):
+        for name in (
+            "name_conflict",
+            "name_in_sentence",
+            "name_absent",
+            "name_in_passage",
+            "measure_conflict",
+            "asked_noun_missing",
+        ):
             put(name, top.feature(name))
         if len(a.ranked) > 1:
             put("probability_gap", top.probability - a.ranked[1].probability)
