@@ -758,8 +758,9 @@ def _name_in(token: Token, sf: SentenceFacts) -> bool:
     if token.key in sf.word_keys:
         return True
     mine = spelling_key(token.text)
+    stem = mine[:-1]  # what a word made of the name starts with (``derived_name``)
     return _near_spelling(mine, sf.word_spellings) or any(
-        derived_name(s, mine) for s in sf.word_spellings
+        s.startswith(stem) and derived_name(s, mine) for s in sf.word_spellings
     )
 
 

@@ -152,15 +152,28 @@ def phrase_at(
     return all(toks[positions[at + j]].key == key for j, key in enumerate(phrase))
 
 
+@lru_cache(maxsize=256)
+def _by_first_key(
+    phrases: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``phrases`` by their first key, each group in the order of ``phrases``."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            found.setdefault(phrase[0], []).append(phrase)
+    return {key: tuple(group) for key, group in found.items()}
+
+
 def find_phrases(
     toks: tuple[Token, ...], phrases: tuple[tuple[str, ...], ...]
 ) -> list[tuple[int, int]]:
     """Where the phrases occur: (first, last) token indexes, in order, not overlapping."""
     positions = _word_positions(toks)
+    starting = _by_first_key(phrases)
     found = []
     at = 0
     while at < len(positions):
-        for phrase in phrases:  # longest first
+        for phrase in starting.get(toks[positions[at]].key, ()):  # longest first
             if phrase_at(toks, positions, at, phrase):
                 found.append((positions[at], positions[at + len(phrase) - 1]))
                 at += len(phrase)
