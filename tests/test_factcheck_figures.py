@@ -132,6 +132,9 @@ def test_years_inherited_from_the_paragraph_are_marked() -> None:
         ("өнім көлемі 120 млрд теңгеден асып түсті", "min", "120 млрд теңгеден асып"),
         ("1300-ден аз жұмыс орны", "max", "1300-ден аз"),
         ("1000-ға жуық адам", "about", "1000-ға жуық"),
+        # a bound whose word takes the dative: not reaching a figure
+        ("көлемі 3 трлн теңгеге жетпеді", "max", "3 трлн теңгеге жетпеді"),
+        ("800-ге жетпейтін кәсіпорын", "max", "800-ге жетпейтін"),
         ("шамамен 500 адам", "about", "шамамен 500"),
         ("облыста 20 аз емес", None, "20"),  # no ablative: "аз" is no bound here
         # the preposition of a change's amount between the bound word and the figure

@@ -134,8 +134,11 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
             case = ""
         elif kind in resources.every_language("bound_endings", "optional"):
             case = rf"(?:-?(?:{given}))?"
-        else:  # endings of one length: a look-behind needs a fixed width
-            case = rf"(?:-(?:{given})|(?<=(?:{given})))"
+        else:  # one look-behind per ending: each needs a fixed width
+            behind = "|".join(
+                rf"(?<={re.escape(e)})" for e in resources.every_language("bound_endings", kind)
+            )
+            case = rf"(?:-(?:{given})|{behind})"
         out[kind] = re.compile(rf"{case}[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
     return out
 
