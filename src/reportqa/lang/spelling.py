@@ -120,17 +120,24 @@ def table_word(word: str, language: str) -> str | None:
         for w in table.get((lower[0], n), ())
         if one_edit(lower, w)
     ]
-    if not near or len({_roles(language).get(w) for w in near}) != 1:
+    roles = _roles(language)
+    if not near or len({roles.get(w) for w in near}) != 1:
         return None
     from .tokens import is_russian_word
 
-    return None if is_russian_word(lower) else near[0]
+    if is_russian_word(lower):
+        return None
+    # the one the tables list first: the standard spelling before its variants ("сколько"
+    # before "скоко")
+    order = {w: i for i, w in enumerate(roles)}
+    return min(near, key=lambda w: order.get(w, len(order)))
 
 
 @cache
 def _roles(language: str) -> dict[str, frozenset[tuple[str, str]]]:
-    """Each table word of ``language``: the tables (and groups) it is a word of. Two words of the
-    same tables read a question alike ("скоко" and "сколько" are both amount words)."""
+    """Each table word of ``language``: the tables (and groups) it is a word of, in the order the
+    tables list them. Two words of the same tables read a question alike ("скоко" and
+    "сколько" are both amount words)."""
     data = resources.raw(language)
     found: dict[str, set[tuple[str, str]]] = {}
     for name in resources.TABLES:
