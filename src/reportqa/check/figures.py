@@ -129,15 +129,14 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
         words = resources.alternation("bound_words_after", kind)
         if not words:
             continue
-        given = "|".join(re.escape(e) for e in resources.every_language("bound_endings", kind))
+        endings = resources.every_language("bound_endings", kind)
+        given = "|".join(re.escape(e) for e in endings)
         if not given:
             case = ""
         elif kind in resources.every_language("bound_endings", "optional"):
             case = rf"(?:-?(?:{given}))?"
         else:  # one look-behind per ending: each needs a fixed width
-            behind = "|".join(
-                rf"(?<={re.escape(e)})" for e in resources.every_language("bound_endings", kind)
-            )
+            behind = "|".join(rf"(?<={re.escape(e)})" for e in endings)
             case = rf"(?:-(?:{given})|{behind})"
         out[kind] = re.compile(rf"{case}[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
     return out

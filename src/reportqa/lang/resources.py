@@ -40,6 +40,7 @@ __all__ = [
     "typed",
     "typed_spellings",
     "words",
+    "word_roles",
 ]
 
 LANGUAGES = ("ru", "en", "kk")
@@ -134,18 +135,35 @@ def strings(value: Any) -> Iterator[str]:
 
 
 @cache
-def words(language: str) -> frozenset[str]:
-    """Every word of the tables of ``language`` (each word of every entry, lower-cased), and the
-    words its ``translations`` translate from: the words of the language the code knows."""
+def word_roles(language: str) -> dict[str, frozenset[tuple[str, str]]]:
+    """Every word of the tables of ``language`` (each word of every entry, lower-cased, with "ё"
+    as "е"), and the words its ``translations`` translate from, in the order the tables list
+    them: the tables and groups it is a word of (``(name, group)``; the group "" for a flat
+    table, the target language for ``translations``)."""
     data = raw(language)
-    found: set[str] = set()
+    found: dict[str, set[tuple[str, str]]] = {}
     for name in TABLES:
-        if name != "translations":
-            for entry in strings(data[name]):
-                found.update(w.strip("*").lower().replace("ё", "е") for w in entry.split())
-    for table in data["translations"].values():
-        found.update(w.lower().replace("ё", "е") for w in table)
-    return frozenset(w for w in found if w.isalpha())
+        value = data[name]
+        if name == "translations":  # the words translated from: the keys of each target's table
+            for target, table in value.items():
+                for w in table:
+                    found.setdefault(w.lower().replace("ё", "е"), set()).add((name, target))
+            continue
+        groups = value.items() if isinstance(value, dict) else [("", value)]
+        for group, entries in groups:
+            for entry in strings(entries):
+                for w in entry.split():
+                    found.setdefault(w.strip("*").lower().replace("ё", "е"), set()).add(
+                        (name, group)
+                    )
+    return {w: frozenset(roles) for w, roles in found.items()}
+
+
+@cache
+def words(language: str) -> frozenset[str]:
+    """Every word of the tables of ``language`` and the words its ``translations`` translate
+    from (``word_roles``), of letters only: the words of the language the code knows."""
+    return frozenset(w for w in word_roles(language) if w.isalpha())
 
 
 @cache

@@ -120,8 +120,10 @@ def table_word(word: str, language: str) -> str | None:
         for w in table.get((lower[0], n), ())
         if one_edit(lower, w)
     ]
-    roles = _roles(language)
-    if not near or len({roles.get(w) for w in near}) != 1:
+    # all of the same tables and groups: they read a question alike ("скоко" and "сколько" are
+    # both amount words)
+    roles = resources.word_roles(language)
+    if not near or len({roles[w] for w in near}) != 1:
         return None
     from .tokens import is_russian_word
 
@@ -129,27 +131,13 @@ def table_word(word: str, language: str) -> str | None:
         return None
     # the one the tables list first: the standard spelling before its variants ("сколько"
     # before "скоко")
-    order = {w: i for i, w in enumerate(roles)}
-    return min(near, key=lambda w: order.get(w, len(order)))
+    return min(near, key=_listed(language).__getitem__)
 
 
 @cache
-def _roles(language: str) -> dict[str, frozenset[tuple[str, str]]]:
-    """Each table word of ``language``: the tables (and groups) it is a word of, in the order the
-    tables list them. Two words of the same tables read a question alike ("скоко" and
-    "сколько" are both amount words)."""
-    data = resources.raw(language)
-    found: dict[str, set[tuple[str, str]]] = {}
-    for name in resources.TABLES:
-        value = data[name]
-        groups = value.items() if isinstance(value, dict) else [("", value)]
-        for group, entries in groups:
-            for entry in resources.strings(entries):
-                for w in entry.split():
-                    found.setdefault(w.strip("*").lower().replace("ё", "е"), set()).add(
-                        (name, group)
-                    )
-    return {w: frozenset(roles) for w, roles in found.items()}
+def _listed(language: str) -> dict[str, int]:
+    """Each table word of ``language`` by the place the tables first list it."""
+    return {w: i for i, w in enumerate(resources.word_roles(language))}
 
 
 def respell(text: str, known: Callable[[Token], bool], speller: Speller) -> str:
