@@ -186,11 +186,8 @@ def _build(
         distinct = list(dict.fromkeys((*chunk_texts, *(sentence_texts if own_sentences else ()))))
         row_of = {text: i for i, text in enumerate(distinct)}
         todo = sum(_text_key(t) not in reuse for t in distinct)
-        try:
-            vectors, fresh = _embed(distinct, embedder, reuse, _Ticker(todo, embedded))
-        except BaseException:
-            lexical.cancel()
-            raise
+        # (an error here leaves the pool waiting for the analysis, then propagates)
+        vectors, fresh = _embed(distinct, embedder, reuse, _Ticker(todo, embedded))
         chunk_vectors = vectors[[row_of[t] for t in chunk_texts]]
         if own_sentences:
             sentence_vectors = vectors[[row_of[t] for t in sentence_texts]]
