@@ -113,11 +113,13 @@ REPORT_FIT = (
     ),
     # fitting data since 2026-12-03 18:05 UTC: test28 to test34 measured the sessions up to
     # 17:30 UTC (totals only, but test31's failures were read); test35 and test36 since 20:45
-    # UTC (they measured the session from 17:50 UTC; test36's failures were read); round37
-    # (test37) measures the refit and is never fitted on
+    # UTC (they measured the session from 17:50 UTC; test36's failures were read); test37 to
+    # test39 since 2026-12-04 01:40 UTC (they measured the session from 20:31 UTC; their Kazakh
+    # failures were read); round40 (test40) measures the session from 01:24 UTC and is never
+    # fitted on
     *(
         f"report-test{n}-{lang}"
-        for n in (28, 29, 30, 31, 32, 33, 34, 35, 36)
+        for n in (28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39)
         for lang in ("ru", "en", "kk")
     ),
 )
@@ -127,11 +129,12 @@ REPORT_FIT = (
 # sessions up to 08:36 UTC on 2026-12-03 (-11 to -15, -17, -20 to -30) are fitting data since
 # 09:40 UTC, and those frozen at 09:30 (-31 to -34) since 10:45; -35 to -50, which measured the
 # sessions up to 17:30 UTC, since 18:05 UTC; -51 to -54, which measured the session from 17:50
-# UTC, since 20:45 UTC; -55 on are never fitted on.
+# UTC, since 20:45 UTC; -55 to -60, which measured the session from 20:31 UTC, since
+# 2026-12-04 01:40 UTC; -61 on are never fitted on.
 DIALOGUE_PREFIX = "dialogues:"
 DIALOGUE_FIT = tuple(
     f"{DIALOGUE_PREFIX}report-dialogues{suffix}"
-    for suffix in ("", *(f"-{n}" for n in range(2, 55)))
+    for suffix in ("", *(f"-{n}" for n in range(2, 61)))
 )
 # Every how many-th question of XQuAD-ru and TyDi-ru A is asked of the report as an off-topic
 # negative (the "offtopic" dataset): about 400 questions.
@@ -175,9 +178,10 @@ CLAIM_SETS = (
     "report-claims-test27",
     "report-claims-test28",
     # since 2026-12-03 18:05 UTC: they measured the sessions up to 17:30 UTC (totals only);
-    # test36 and test37 since 20:45 UTC (they measured the session from 17:50 UTC);
-    # report-claims-test38 measures the refit
-    *(f"report-claims-test{n}" for n in range(29, 38)),
+    # test36 and test37 since 20:45 UTC (they measured the session from 17:50 UTC); test38
+    # to test40 since 2026-12-04 01:40 UTC (they measured the session from 20:31 UTC);
+    # report-claims-test41 measures the session from 01:24 UTC
+    *(f"report-claims-test{n}" for n in range(29, 41)),
 )
 K = Settings().k
 

@@ -13,7 +13,7 @@ from reportqa.lang.detect import detect_language
 from reportqa.lang.lexicon import translations
 from reportqa.lang.names import derived_name, edit_distance, same_name, spelling_key
 from reportqa.lang.sentences import split_sentences
-from reportqa.lang.spelling import Speller, one_edit, respell, table_word
+from reportqa.lang.spelling import Speller, english_word, one_edit, respell, table_word
 from reportqa.lang.tokens import (
     content_keys,
     content_words,
@@ -379,6 +379,28 @@ def test_respell_writes_misspelt_words_as_the_corpus_and_the_tables_do() -> None
         assert respell(text, _corpus_words(counts), speller) == text
 
 
+def test_an_english_word_the_word_list_lacks_is_its_nearest_word() -> None:
+    assert english_word("manufacturng") == "manufacturing"
+    assert english_word("yeras") == "years"  # two letters swapped
+    assert english_word("tyers") == "tyre"  # a word of the tables first, by its stem
+    # a word of the list, a British spelling of one, a short word: left as typed
+    assert english_word("planed") is None
+    assert english_word("centre") is None
+    assert english_word("programme") is None
+    assert english_word("hwo") is None
+
+
+def test_respell_reads_an_english_question_against_the_word_list() -> None:
+    speller = Speller(VOCABULARY)
+    nothing = _corpus_words({})
+    assert respell("How many manufacturng enterprizes?", nothing, speller) == (
+        "How many manufacturing enterprises?"
+    )
+    # capitalised words may be names, even the first one; tables' words stay as written
+    for text in ("Glencore invested in Kazakhstan?", "What about Glencore?", "How many tyres?"):
+        assert respell(text, nothing, speller) == text
+
+
 def test_a_misspelt_question_is_answered_as_respelt_and_says_so(report_qa) -> None:
     answer = report_qa.ask("Как называеться индустриальный технохап в Карагандинской облости?")
     assert answer.interpreted_as == (
@@ -446,8 +468,13 @@ def test_translations_match_inflected_words_both_ways(
     assert wanted.key in translations(source, target)[token.key]
 
 
-def test_one_language_has_no_translations() -> None:
-    assert translations("ru", "ru") == {}
+def test_a_language_table_into_itself_reads_informal_words_as_formal_ones_one_way() -> None:
+    table = translations("ru", "ru")
+    [informal] = words_of("стиралки", "ru")
+    [formal] = words_of("машина", "ru")
+    assert formal.key in table[informal.key]
+    assert informal.key not in table.get(formal.key, frozenset())  # one way only
+    assert all(key not in meanings for key, meanings in table.items())  # no word is its own
 
 
 def test_an_unknown_language_has_no_tables() -> None:
@@ -499,3 +526,23 @@ def test_a_russian_word_of_a_text_also_has_its_other_likely_dictionary_forms() -
     # only Russian words have them, and never their key
     assert other_keys(next(iter(tokens("steel")))) == frozenset()
     assert all(t.key not in other_keys(t) for t in tokens("рост шин в регионе"))
+
+
+def test_a_kazakh_ending_after_a_hyphen_is_no_word_of_its_own() -> None:
+    words = [(t.text, t.key) for t in words_of("Сарыарқа АЭА-ға 15%-ға QARMET-тің", "kk")]
+    assert words == [("Сарыарқа", words[0][1]), ("АЭА", "аэа"), ("15", "15"), ("QARMET", "qarmet")]
+    # in a Russian text, and where what follows the hyphen is a word, nothing is cut
+    assert [t.text for t in words_of("бизнес-план Кызыл-Кия", "ru")] == ["бизнес-план", "Кызыл-Кия"]
+    assert [t.text for t in words_of("Теміртау-Қарағанды", "kk")] == ["Теміртау-Қарағанды"]
+
+
+def test_a_kazakh_stem_voiced_by_its_ending_is_keyed_as_the_dictionary_word() -> None:
+    import importlib
+
+    T = importlib.import_module("reportqa.lang.tokens")
+    voiced = T._voiced_dictionary()
+    assert voiced, "the alternations table voices some dictionary word"
+    written, word = next((w, d) for w, d in sorted(voiced.items()) if w + "ы" not in voiced)
+    assert T.word_key(written + "ы", "kk") == T.word_key(word, "kk")
+    # a word the dictionary has as written is not read through the alternation
+    assert T.word_key("жобасы", "kk") == "жоба"

@@ -30,6 +30,9 @@ from reportqa.lang import resources
         ("Кім барлау жүргізеді?", "kk", "agent"),
         # "қайда" (where) less its ending is "қай" (which): the longer which + noun match wins.
         ("Барлауды қай компания жүргізеді?", "kk", "agent"),
+        # and a bare "қай" before a noun of no kind does not ask for a place
+        ("Облыста қай брендтің теледидары шығарылды?", "kk", "agent"),
+        ("Облыста қай зауыттың өнімі шықты?", "kk", "other"),
         # a which word that ends the question governs the noun before it
         ("Ветроэлектростанцияның қуаты қандай?", "kk", "quantity"),
         ("Барлау жүргізетін компаниясы қандай?", "kk", "agent"),
@@ -185,6 +188,23 @@ def test_names_are_capitalised_latin_or_quoted_words() -> None:
     read = read_question("Сколько вложил «казцинк» в ERG и Темиртау?")
     assert [t.text for t in read.names] == ["казцинк", "ERG", "Темиртау"]
     assert read_question("Сколько вузов в области?").names == ()
+
+
+@pytest.mark.parametrize(
+    "question, names",
+    [
+        # a capitalised first word is a name when it is no common word of its language
+        ("Балқаш мыс зауытында қанша мыс өндірілді?", ["Балқаш"]),
+        ("Неліктен өндіріс өсті?", []),
+        ("Облыста қанша колледж бар?", []),
+        ("Темиртау получил инвестиции?", ["Темиртау"]),
+        ("Сколько шин выпустили?", []),
+        ("What did QARMET invest?", ["QARMET"]),
+        ("Where did Samsung open a plant?", ["Samsung"]),
+    ],
+)
+def test_a_first_word_is_a_name_unless_it_is_a_common_word(question: str, names: list) -> None:
+    assert [t.text for t in read_question(question).names] == names
 
 
 @pytest.mark.parametrize(

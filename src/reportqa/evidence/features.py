@@ -581,12 +581,13 @@ class EvidenceBuilder:
                     f[_INDEX["year_match"]] = 0.5 * hit
                     f[_INDEX["year_conflict"]] = 0.5 * (not hit)
         if names:
+            # what the document's title names, each of its sentences is about
             named = [_name_in(t, sf) for t in names]
+            titled = [a or name_in_title(t.text, *title) for t, a in zip(names, named)]
             near = [
-                a or name_in_title(t.text, *title) or any(_name_in(t, s) for s in facts.sentences)
-                for t, a in zip(names, named)
+                a or any(_name_in(t, s) for s in facts.sentences) for t, a in zip(names, titled)
             ]
-            f[_INDEX["name_in_sentence"]] = sum(named) / len(names)
+            f[_INDEX["name_in_sentence"]] = sum(titled) / len(names)
             f[_INDEX["name_in_passage"]] = sum(near) / len(names)
             f[_INDEX["name_absent"]] = float(not any(near))
             governing = _governing_entity(sf, facts)

@@ -23,6 +23,7 @@ from ..lang.tokens import (
     QUOTES,
     Token,
     is_animate_noun,
+    is_common_word,
     is_stopword,
     pos_of,
     quoted_spans,
@@ -201,13 +202,17 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
         for kind in (*KINDS, "other"):
             for phrase in words.get(kind, ()):
                 if phrase_at(toks, positions, at, phrase):
-                    found.append((len(phrase), kind, set(positions[at : at + len(phrase)])))
+                    found.append((len(phrase), 0, kind, set(positions[at : at + len(phrase)])))
         for phrase in which:
             if not phrase_at(toks, positions, at, phrase):
                 continue
             after = at + len(phrase)
-            # the "which" word asks: of nothing below unless it governs a noun of a kind
-            found.append((len(phrase), "other", set(positions[at:after])))
+            # the "which" word asks: of nothing below unless it governs a noun of a kind; when
+            # written bare, it wins over a question word of its length that shares its key
+            # ("қайда" is keyed "қай": "қай брендтің" does not ask for a place)
+            first = toks[positions[at]]
+            bare = int(first.text.lower() == first.key)
+            found.append((len(phrase), bare, "other", set(positions[at:after])))
             # a "which" word that ends the question is a predicate and governs the noun before
             # it: "қуаты қандай?", "мощность какая?"
             if after == len(positions):
@@ -221,17 +226,17 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
                             span = set(positions[at:after]) | set(
                                 positions[reach : reach + len(noun)]
                             )
-                            found.append((len(span), kind, span))
+                            found.append((len(span), 1, kind, span))
                 word = toks[positions[reach]].text
                 if language == "ru" and pos_of(word) == "NOUN":
                     # it governs the first noun it reaches ("какая партия в … время"); one
                     # that names a person or a being asks for an agent ("какой актёр")
                     if is_animate_noun(word):
                         span = set(positions[at:after]) | {positions[reach]}
-                        found.append((len(span), "agent", span))
+                        found.append((len(span), 1, "agent", span))
                     break
         if found:
-            _, kind, span = max(found, key=lambda f: (f[0], f[1] != "other"))
+            _, _, kind, span = max(found, key=lambda f: (f[0], f[1], f[2] != "other"))
             return kind, (span if kind != "other" else set())
     return "other", set()
 
@@ -331,9 +336,10 @@ def _years(quantities: tuple[Quantity, ...]) -> tuple[frozenset[int], frozenset[
 
 
 def _names(text: str, toks: tuple[Token, ...]) -> list[Token]:
-    """Words written as names: capitalised (the first word only when it is Latin in a text
-    that is not), in Latin letters in a Cyrillic text, in capitals, or inside quotes; not the
-    unit right after a number ("300 MW")."""
+    """Words written as names: capitalised (the first word only when it is no common word of
+    its language, ``tokens.is_common_word``: "Балқаш мыс зауыты …", not "Сколько …"), in Latin
+    letters in a Cyrillic text, in capitals, or inside quotes; not the unit right after a
+    number ("300 MW")."""
     quoted = quoted_spans(text, _NAME_QUOTES, max_chars=None)
     words = [t for t in toks if t.kind != "punct"]
     cyrillic = sum(t.language != "en" for t in words) >= sum(t.language == "en" for t in words)
@@ -344,7 +350,7 @@ def _names(text: str, toks: tuple[Token, ...]) -> list[Token]:
         if i and words[i - 1].kind == "number":
             continue  # a unit: "300 MW", "15 тыс."
         latin = cyrillic and t.language == "en"
-        capital = t.text[0].isupper() and (i > 0 or latin)
+        capital = t.text[0].isupper() and (i > 0 or latin or not is_common_word(t))
         inside = any(s <= t.start < e for s, e in quoted)
         if capital or latin or inside or t.text.isupper():
             out.append(t)

@@ -6,7 +6,9 @@ dictionary forms; both sides are turned into word keys (``tokens.word_key``) whe
 inflected question word ("tyres", "шиналар") finds an inflected report word ("шин").
 
 ``translations(source, target)`` reads the table both ways: a Russian question against an English
-report uses the English table read backwards.
+report uses the English table read backwards. A language's table into itself holds its informal
+words and the formal ones a report writes for them (``ru.json``: ``{"ru": {"телик":
+["телевизор"]}}``); it is read one way only, informal to formal.
 
 The embedding model matches words across languages too (``evidence/crosslingual.py``); a table
 is what holds where it is unsure ("tyres" is not close to "шин" for it), and costs no model call.
@@ -41,7 +43,13 @@ def _raw_pairs(source: str, target: str) -> dict[str, tuple[str, ...]]:
     translates to. Only the source side is keyed here."""
     out: dict[str, list[str]] = {}
     if source == target:
-        return {}
+        # informal words and the formal ones for them: one way only
+        if source in resources.LANGUAGES:
+            for word, meanings in resources.raw(source)["translations"].get(source, {}).items():
+                key = _key(word, source)
+                if key is not None:
+                    out.setdefault(key, []).extend(m for m in meanings if _key(m, source) != key)
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items() if v}
     if source in resources.LANGUAGES:
         for word, meanings in resources.raw(source)["translations"].get(target, {}).items():
             key = _key(word, source)
@@ -82,8 +90,8 @@ class _Table(Mapping[str, frozenset[str]]):
 
 @cache
 def translations(source: str, target: str) -> Mapping[str, frozenset[str]]:
-    """Word key of ``source`` -> the word keys of ``target`` it translates to (empty for one
-    language, or languages without a table)."""
+    """Word key of ``source`` -> the word keys of ``target`` it translates to (for one language,
+    its informal words -> the formal ones; empty for languages without a table)."""
     return _Table(source, target)
 
 

@@ -21,6 +21,13 @@ corrected this way) and that is one edit (a letter left out, added, changed, or 
 table words of at least ``TABLE_MIN`` letters with the same first letter, all of the same tables
 (one, or variants such as "скоко" and "сколько").
 
+An English question is respelt the same way against an English dictionary: the word list of
+``pyspellchecker`` (MIT), loaded the first time an English question has a word that neither the
+corpus nor the tables know. Such a word of at least ``EN_RESPELL_MIN`` letters that the list
+lacks becomes its most frequent word one edit away ("manufacturng" is "manufacturing", "yeras"
+is "years"); a word the list has ("planed") is left as typed. Kazakh has no dictionary here, so
+its words are left as typed.
+
 Left out: words shorter than four letters (too many neighbours), splitting glued words.
 """
 
@@ -36,12 +43,14 @@ from . import resources
 if TYPE_CHECKING:
     from .tokens import Token
 
-__all__ = ["Speller", "respell", "table_word", "one_edit"]
+__all__ = ["Speller", "respell", "table_word", "one_edit", "english_word"]
 
 TABLE_MIN = 5  # letters of a table word that a misspelling may stand for
 # letters of a word ``respell`` corrects against the corpus: a shorter one is too often a word
 # the dictionary lacks ("метео" is not "метро")
 RESPELL_MIN = 6
+# letters of an English word ``respell`` corrects against the English word list
+EN_RESPELL_MIN = 5
 
 
 class Speller:
@@ -135,6 +144,13 @@ def table_word(word: str, language: str) -> str | None:
 
 
 @cache
+def _table_keys(language: str) -> frozenset[str]:
+    from .tokens import key_of
+
+    return frozenset(key_of(w, language) for w in resources.words(language))
+
+
+@cache
 def _listed(language: str) -> dict[str, int]:
     """Each table word of ``language`` by the place the tables first list it."""
     return {w: i for i, w in enumerate(resources.word_roles(language))}
@@ -142,23 +158,34 @@ def _listed(language: str) -> dict[str, int]:
 
 def respell(text: str, known: Callable[[Token], bool], speller: Speller) -> str:
     """``text`` with its misspelt Russian words written as the tables (``table_word``) or the
-    corpus (``speller``) write them; ``known`` says whether the corpus has a word. Unchanged when
-    it is not Russian: only Russian has a dictionary here to tell a misspelling from a word."""
+    corpus (``speller``) write them, or its misspelt English words as the English word list
+    writes them (``english_word``); ``known`` says whether the corpus has a word. Unchanged in
+    another language: only these have a dictionary here to tell a misspelling from a word."""
     from .detect import detect_language
     from .tokens import is_russian_word, key_of, tokens
 
-    if detect_language(text) != "ru":
+    language = detect_language(text)
+    if language not in ("ru", "en"):
         return text
-    table = resources.words("ru")
+    table = resources.words(language)
     out: list[str] = []
     last = 0
     first = True
-    for t in tokens(text, "ru"):
+    for t in tokens(text, language):
         if t.kind != "word":
             continue
         name = not first and t.text[:1].isupper()
         first = False
-        if name or t.language != "ru" or t.lower in table or known(t):
+        if name or t.language != language or t.lower in table or known(t):
+            continue
+        if language == "en":
+            # a capitalised English word, even the first, may be a name ("Glencore …")
+            if t.text[:1].isupper() or t.key in _table_keys("en"):
+                continue
+            fix = english_word(t.lower)
+            if fix is not None:
+                out += [text[last : t.start], _cased(fix, t.text)]
+                last = t.end
             continue
         fix = table_word(t.lower, "ru")
         if fix is None:
@@ -171,6 +198,71 @@ def respell(text: str, known: Callable[[Token], bool], speller: Speller) -> str:
         out += [text[last : t.start], _cased(fix, t.text)]
         last = t.end
     return "".join(out) + text[last:] if out else text
+
+
+_english_lock = threading.Lock()
+_english_list: list[Any] = []
+
+
+def _english() -> Any:
+    """``pyspellchecker``'s English word list (about 0.3 s to load), loaded once."""
+    with _english_lock:
+        if not _english_list:
+            from spellchecker import SpellChecker
+
+            _english_list.append(SpellChecker(language="en", distance=1))
+        return _english_list[0]
+
+
+@lru_cache(maxsize=20_000)
+def english_word(word: str) -> str | None:
+    """The English word that ``word`` (lower case) misspells: the most frequent word of the
+    English word list one edit away (a letter left out, added, changed, or two swapped), or
+    None for a word the list has, a word of fewer than ``EN_RESPELL_MIN`` letters or of other
+    than Latin letters, or a word near none."""
+    if len(word) < EN_RESPELL_MIN or not word.isascii() or not word.isalpha():
+        return None
+    checker = _english()
+    if word in checker or any(v in checker for v in _variants(word)):
+        return None
+    # the tables' words first, by spelling or by stem ("tyers" is "tyres", "minning" is
+    # "mining", "exprts" is "export"), the most frequent of them
+    from .tokens import key_of
+
+    stem = key_of(word, "en")
+    listed = [
+        w
+        for w, key in _english_table().items()
+        if abs(len(w) - len(word)) <= 1
+        and one_edit(word, w)
+        or abs(len(key) - len(stem)) <= 1
+        and one_edit(stem, key)
+    ]
+    near = set(listed) or checker.candidates(word) or set()
+    # a first letter is seldom the one mistyped: "stell" is "steel" rather than "tell"
+    near = {w for w in near if w[:1] == word[:1]} or near
+    if not near or near == {word}:
+        return None
+    return max(sorted(near), key=checker.word_usage_frequency)
+
+
+@cache
+def _english_table() -> dict[str, str]:
+    """The English tables' words of ``TABLE_MIN`` letters or more ("tyre" too: a word of
+    ``EN_RESPELL_MIN`` letters may be it with an ending), and their keys."""
+    from .tokens import key_of
+
+    return {w: key_of(w, "en") for w in resources.words("en") if len(w) >= TABLE_MIN - 1}
+
+
+def _variants(word: str) -> list[str]:
+    """``word`` with a British ending written as the American one (the ``spelling_variants``
+    table of ``en.json``): "centre" is "center"."""
+    return [
+        word[: -len(british)] + american
+        for british, american in resources.raw("en").get("spelling_variants", [])
+        if word.endswith(british)
+    ]
 
 
 def _cased(word: str, like: str) -> str:

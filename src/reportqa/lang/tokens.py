@@ -51,12 +51,13 @@ __all__ = [
     "other_keys",
     "seed_keys",
     "KEY_VERSION",
+    "is_common_word",
 ]
 
 # The version of how a word's key and other readings are worked out, beyond the packages and
 # tables that do it: raise it when ``word_key`` or ``_other_readings`` change, so that the keys an
 # index carries (``index/wordkeys.py``) from before the change are not used.
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 PREFIX = 5  # letters of a word's prefix term (BM25 and loose matching)
@@ -92,10 +93,21 @@ def _script(ch: str) -> str:
     return ""
 
 
-def _parts(text: str, start: int) -> Iterable[tuple[str, int]]:
-    """A razdel token split where a hyphen joins words of two scripts ("Qarmet-те")."""
+def _parts(text: str, start: int, language: str | None) -> Iterable[tuple[str, int]]:
+    """A razdel token split where a hyphen joins words of two scripts ("Qarmet-те"). In a
+    Kazakh text, the case and possessive endings that Kazakh writes after a hyphen on an
+    abbreviation or a Latin name ("АЭА-ға", "QARMET-тің") are not a word of their own: the
+    word is what stands before them."""
     if "-" not in text:
         yield text, start
+        return
+    head, _, tail = text.rpartition("-")
+    if (
+        head
+        and (language == "kk" or KAZAKH_LETTERS.intersection(tail.lower()))
+        and (_endings_only(tail.lower()))
+    ):
+        yield from _parts(head, start, language)
         return
     pos = 0
     pieces = text.split("-")
@@ -107,6 +119,27 @@ def _parts(text: str, start: int) -> Iterable[tuple[str, int]]:
         if piece:
             yield piece, start + pos
         pos += len(piece) + 1
+
+
+def _hyphen_ending(before: list[Token], piece: str, start: int, language: str | None) -> bool:
+    """Whether ``piece`` is the Kazakh ending of what comes right before a hyphen right before
+    it ("15%-ға"), which razdel leaves as a word of its own."""
+    if len(before) < 2 or before[-1].text != "-" or before[-1].end != start:
+        return False
+    if before[-2].end != before[-1].start:
+        return False
+    kazakh = language == "kk" or bool(KAZAKH_LETTERS.intersection(piece.lower()))
+    return kazakh and _endings_only(piece.lower())
+
+
+def _endings_only(word: str) -> bool:
+    """Whether ``word`` is made of up to three endings of the Kazakh ``suffixes`` table."""
+    level = {word}
+    for _ in range(3):
+        if "" in level:
+            return True
+        level = {w[: -len(s)] for w in level for s in _kazakh_suffixes() if w.endswith(s)}
+    return "" in level
 
 
 def word_language(word: str, hint: str | None = None) -> str:
@@ -125,11 +158,13 @@ def tokens(text: str, language: str | None = None) -> list[Token]:
     Cyrillic word of a Kazakh text is keyed as Kazakh)."""
     out: list[Token] = []
     for t in razdel.tokenize(text):
-        for piece, start in _parts(t.text, t.start):
+        for piece, start in _parts(t.text, t.start, language):
             end = start + len(piece)
             if piece[0].isdigit():
                 out.append(Token(piece, start, end, "number", "", piece.replace(",", ".")))
-            elif any(ch.isalpha() for ch in piece):
+            elif any(ch.isalpha() for ch in piece) and not _hyphen_ending(
+                out, piece, start, language
+            ):
                 lang = word_language(piece, language)
                 out.append(Token(piece, start, end, "word", lang, word_key(piece, lang)))
             else:
@@ -331,7 +366,25 @@ def _kazakh_stem(word: str) -> str:
 def _dictionary_stem(word: str) -> str | None:
     known = _kazakh_dictionary()
     found = _stems_in(word, known, _kazakh_suffixes())
+    if not found:
+        # a stem whose last consonant an ending voiced ("телигі" is "телик" + "і"; the
+        # ``alternations`` table), looked up only when no stem is known as written
+        voiced = _voiced_dictionary()
+        found = [voiced[w] for w in _stems_in(word, voiced, _kazakh_suffixes()) if w != word]
     return min(found, key=lambda w: (len(w), w)) if found else None
+
+
+def _voiced_dictionary() -> dict[str, str]:
+    """The dictionary's words (``_kazakh_dictionary``) that end in a consonant an ending
+    voices (the ``alternations`` table), as written before such an ending: "телиг" -> "телик"."""
+    return _voiced_of(_kazakh_dictionary())
+
+
+@lru_cache(maxsize=2)
+def _voiced_of(known: frozenset[str]) -> dict[str, str]:
+    table = resources.raw("kk").get("alternations", {})
+    voiced = {plain.lower(): loud.lower() for plain, loud in table.items()}
+    return {w[:-1] + voiced[w[-1]]: w for w in known if w and w[-1] in voiced}
 
 
 def _stems_in(word: str, known: Any, suffixes: tuple[str, ...]) -> list[str]:
@@ -421,6 +474,47 @@ def form_of(word: str) -> tuple[str, str | None] | None:
 
 
 _NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+
+def is_common_word(token: Token) -> bool:
+    """Whether a word is one of its language's common words rather than a name: a Russian word
+    ``pymorphy3``'s dictionary has, as other than a name (no ``Geox``, ``Surn``, ... in its most
+    likely parse); a Kazakh word of the tables, of the lexicon's dictionary, or a Russian word;
+    any English word (an English question's first word is not told apart by its capital)."""
+    lower = token.lower.replace("ё", "е")
+    if token.language == "en":
+        return True
+    if token.language == "kk":
+        return (
+            lower in _table_words("kk")
+            or token.key in _table_keys("kk")
+            or token.key in _kazakh_dictionary()
+            # a word with a Kazakh-only letter is no Russian word (and needs no dictionary load)
+            or (not KAZAKH_LETTERS.intersection(lower) and is_russian_word(lower))
+        )
+    if not is_russian_word(lower):
+        return lower in _table_words("ru")
+    parse = _best_parse(lower)
+    return parse is None or not _NAME_GRAMMEMES & parse.tag.grammemes
+
+
+@lru_cache(maxsize=3)
+def _table_words(language: str) -> frozenset[str]:
+    """Every word of every table of ``language`` (not only ``resources.TABLES``: the pronouns of
+    ``followup_words`` too), lower-cased."""
+    data = resources.raw(language)
+    return frozenset(
+        w.strip("*").lower().replace("ё", "е")
+        for name, value in data.items()
+        if not name.startswith("_")
+        for entry in resources.strings(value)
+        for w in entry.split()
+    ) | resources.words(language)
+
+
+@lru_cache(maxsize=3)
+def _table_keys(language: str) -> frozenset[str]:
+    return frozenset(word_key(w, language) for w in _table_words(language) if w.isalpha())
 
 
 @lru_cache(maxsize=50_000)
