@@ -115,11 +115,12 @@ REPORT_FIT = (
     # 17:30 UTC (totals only, but test31's failures were read); test35 and test36 since 20:45
     # UTC (they measured the session from 17:50 UTC; test36's failures were read); test37 to
     # test39 since 2026-12-04 01:40 UTC (they measured the session from 20:31 UTC; their Kazakh
-    # failures were read); round40 (test40) measures the session from 01:24 UTC and is never
-    # fitted on
+    # failures were read); test40 since 2026-12-04 05:40 UTC (it measured the session from
+    # 01:24 UTC; its failures were read); round41 (test41) measures the session from 05:20 UTC
+    # and is never fitted on
     *(
         f"report-test{n}-{lang}"
-        for n in (28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39)
+        for n in (28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40)
         for lang in ("ru", "en", "kk")
     ),
 )
@@ -130,11 +131,12 @@ REPORT_FIT = (
 # 09:40 UTC, and those frozen at 09:30 (-31 to -34) since 10:45; -35 to -50, which measured the
 # sessions up to 17:30 UTC, since 18:05 UTC; -51 to -54, which measured the session from 17:50
 # UTC, since 20:45 UTC; -55 to -60, which measured the session from 20:31 UTC, since
-# 2026-12-04 01:40 UTC; -61 on are never fitted on.
+# 2026-12-04 01:40 UTC; -61 and -62, which measured the session from 01:24 UTC, since 05:40 UTC;
+# -63 on are never fitted on.
 DIALOGUE_PREFIX = "dialogues:"
 DIALOGUE_FIT = tuple(
     f"{DIALOGUE_PREFIX}report-dialogues{suffix}"
-    for suffix in ("", *(f"-{n}" for n in range(2, 61)))
+    for suffix in ("", *(f"-{n}" for n in range(2, 63)))
 )
 # Every how many-th question of XQuAD-ru and TyDi-ru A is asked of the report as an off-topic
 # negative (the "offtopic" dataset): about 400 questions.
@@ -180,8 +182,9 @@ CLAIM_SETS = (
     # since 2026-12-03 18:05 UTC: they measured the sessions up to 17:30 UTC (totals only);
     # test36 and test37 since 20:45 UTC (they measured the session from 17:50 UTC); test38
     # to test40 since 2026-12-04 01:40 UTC (they measured the session from 20:31 UTC);
-    # report-claims-test41 measures the session from 01:24 UTC
-    *(f"report-claims-test{n}" for n in range(29, 41)),
+    # test41 since 2026-12-04 05:40 UTC (it measured the session from 01:24 UTC);
+    # report-claims-test42 measures the session from 05:20 UTC
+    *(f"report-claims-test{n}" for n in range(29, 42)),
 )
 K = Settings().k
 

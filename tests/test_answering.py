@@ -220,6 +220,26 @@ def test_an_adjective_of_a_name_is_the_name_in_a_sentence(tmp_path: Path) -> Non
     assert found["Индустриальн"].feature("name_in_sentence") == 0.0
 
 
+def test_a_kazakh_name_with_a_case_ending_is_the_name_of_a_russian_sentence(
+    tmp_path: Path,
+) -> None:
+    """ "Теміртауда" (in Temirtau) is read as its key "теміртау" too, which is "Темиртау" across
+    scripts: the sentence has the name, not a name absent; a town it never names stays absent."""
+    text = (
+        "Индустрия\n\nПараллельно прорабатывается создание промышленного парка площадью 15 тыс. "
+        "гектаров в Темиртау. Завод выпустил 372 тысячи шин.\n"
+    )
+    region = indexed(tmp_path, text)
+
+    def park(asked: str) -> Candidate:
+        return next(c for c in region.evidence(asked, 3) if "парка" in c.sentence.text)
+
+    named = park("Теміртауда өнеркәсіп паркінің ауданы қандай?")
+    assert named.feature("name_in_sentence") == 1.0 and named.feature("name_absent") == 0.0
+    other = park("Екібастұзда өнеркәсіп паркінің ауданы қандай?")
+    assert other.feature("name_in_sentence") == 0.0 and other.feature("name_absent") == 1.0
+
+
 SOURCED = (
     "Промышленность Каменска\n\nРегион наращивает выпуск, передает KamInfo.kz. В 2024 году "
     "завод произвёл 1400 единиц автобусов и 372 тысячи шин.\n\nИндустриальная зона «Сарань» "

@@ -11,7 +11,13 @@ from reportqa.evidence.question import read_question
 from reportqa.lang import resources
 from reportqa.lang.detect import detect_language
 from reportqa.lang.lexicon import translations
-from reportqa.lang.names import derived_name, edit_distance, same_name, spelling_key
+from reportqa.lang.names import (
+    derived_name,
+    edit_distance,
+    name_spellings,
+    same_name,
+    spelling_key,
+)
 from reportqa.lang.sentences import split_sentences
 from reportqa.lang.spelling import Speller, english_word, one_edit, respell, table_word
 from reportqa.lang.tokens import (
@@ -275,6 +281,23 @@ def test_same_name_allows_one_edit_for_long_names_only() -> None:
     assert not same_name("Kazakhstan", "Kazakh")
     assert not same_name("Kant", "Kent")  # one edit, but short names must agree exactly
     assert not same_name("", "")
+
+
+def test_a_name_is_read_as_written_and_as_its_key() -> None:
+    # a Kazakh case ending dropped by the key: "Теміртауда" is "Темиртау" too
+    assert name_spellings("Теміртауда", "теміртау") == ("temirtauda", spelling_key("Темиртау"))
+    # no ending: one spelling
+    assert name_spellings("Теміртау", "теміртау") == (spelling_key("Теміртау"),)
+    # a key of fewer than five letters may be a stem cut too far ("Қарағанды" keyed "қара")
+    assert name_spellings("Қарағанды", "қара") == (spelling_key("Қарағанды"),)
+
+
+def test_a_claim_word_with_a_kazakh_ending_is_the_report_word_it_names() -> None:
+    from reportqa.check.factcheck import same_word
+
+    assert same_word("Теміртауда", "Темиртау")
+    assert not same_word("Теміртауда", "Экибастуз")
+    assert not same_word("Қазақмыс", "Казахстан")
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,9 @@ from reportqa.lang import resources
         # which + a measure, a capital, a ruler (rows of which_nouns)
         ("Какая высота горы Арарат?", "ru", "quantity"),
         ("What is the length of the bridge?", "en", "quantity"),
+        # a part of a whole is a share ("часть", "бөлік": "бөлігін" keyed through its voiced "г")
+        ("Какую часть экономики даёт промышленность?", "ru", "quantity"),
+        ("Өнеркәсіп экономиканың қандай бөлігін құрайды?", "kk", "quantity"),
         ("Какая столица у этой страны?", "ru", "place"),
         ("Какой правитель завоевал Уэльс?", "ru", "agent"),
         ("Как называется процесс?", "ru", "other"),

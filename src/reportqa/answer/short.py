@@ -19,12 +19,11 @@ from __future__ import annotations
 from collections import Counter
 
 from ..check.figures import read_figures
-from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts
+from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts, same_name_token
 from ..evidence.question import Question, find_phrases
 from ..index.corpus import source_span
 from ..lang import resources
 from ..lang.lexicon import translations, with_prefixes
-from ..lang.names import same_name
 from ..lang.numbers import Quantity
 from ..lang.tokens import Token, other_keys, prefix_term, tokens
 from ..models import ShortAnswer
@@ -200,7 +199,7 @@ def _options(
             for e in facts.entities
             if e.kind in wanted
             and not any(
-                same_name(w, t.text)
+                same_name_token(w, t)
                 for t in question.names
                 for w in e.text.replace("-", " ").split()
             )

@@ -228,7 +228,8 @@ class ClaimWords:
 
 
 def same_word(a: str, b: str) -> bool:
-    """The same lemma, the same prefix (five letters or more), or one name across scripts."""
+    """The same lemma, the same prefix (five letters or more), or one name across scripts, as
+    written or as keys ("Теміртауда", key "теміртау", is "Темиртау": ``lang.names.name_spellings``)."""
     if a == b:
         return True
     ka, kb = key_of(a), key_of(b)
@@ -236,7 +237,9 @@ def same_word(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) >= 5 and a[:5] == b[:5]:
         return True
-    return min(len(a), len(b)) >= 5 and same_name(a, b)
+    if min(len(a), len(b)) >= 5 and same_name(a, b):
+        return True
+    return min(len(ka), len(kb)) >= 5 and (ka, kb) != (a.lower(), b.lower()) and same_name(ka, kb)
 
 
 class FactChecker:

@@ -46,7 +46,7 @@ import numpy as np
 from ..index.corpus import names_source
 from ..lang import resources
 from ..lang.lexicon import translations, with_prefixes
-from ..lang.names import derived_name, edit_distance, same_name, spelling_key
+from ..lang.names import derived_name, edit_distance, name_spellings, same_name, spelling_key
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.spelling import Speller, respell
@@ -73,6 +73,7 @@ __all__ = [
     "name_in_title",
     "AMOUNT_KINDS",
     "MEASURE_UNITS",
+    "same_name_token",
 ]
 
 FEATURES = (
@@ -583,7 +584,10 @@ class EvidenceBuilder:
         if names:
             # what the document's title names, each of its sentences is about
             named = [_name_in(t, sf) for t in names]
-            titled = [a or name_in_title(t.text, *title) for t, a in zip(names, named)]
+            titled = [
+                a or any(name_in_title(n, *title) for n in (t.text, t.key)[: 1 + _keyed(t)])
+                for t, a in zip(names, named)
+            ]
             near = [
                 a or any(_name_in(t, s) for s in facts.sentences) for t, a in zip(names, titled)
             ]
@@ -702,6 +706,10 @@ def _held(
         mine = spelling_key(token.text)
         if mine in spellings or (name and _near_spelling(mine, spellings)):
             return _SPELLING_CREDIT
+        if name and any(
+            _near_spelling(k, spellings) for k in name_spellings(token.text, token.key)[1:]
+        ):
+            return _SPELLING_CREDIT
     return 0.0
 
 
@@ -758,11 +766,13 @@ def _name_in(token: Token, sf: SentenceFacts) -> bool:
     ("Саранском" for "Saran": ``lang.names.derived_name``)."""
     if token.key in sf.word_keys:
         return True
-    mine = spelling_key(token.text)
-    stem = mine[:-1]  # what a word made of the name starts with (``derived_name``)
-    return _near_spelling(mine, sf.word_spellings) or any(
-        s.startswith(stem) and derived_name(s, mine) for s in sf.word_spellings
-    )
+    for mine in name_spellings(token.text, token.key):
+        stem = mine[:-1]  # what a word made of the name starts with (``derived_name``)
+        if _near_spelling(mine, sf.word_spellings) or any(
+            s.startswith(stem) and derived_name(s, mine) for s in sf.word_spellings
+        ):
+            return True
+    return False
 
 
 # Letters of a name's spelling (``spelling_key``) that a word of the document's title must share:
@@ -787,7 +797,18 @@ def name_in_title(name: str, title: str, language: str) -> bool:
 
 
 def _name_in_text(token: Token, text: str) -> bool:
-    return any(same_name(w, token.text) for w in text.replace("-", " ").split())
+    return any(same_name_token(w, token) for w in text.replace("-", " ").split())
+
+
+def _keyed(token: Token) -> bool:
+    """Whether a name is read as its key too (``lang.names.name_spellings``)."""
+    return len(name_spellings(token.text, token.key)) > 1
+
+
+def same_name_token(word: str, token: Token) -> bool:
+    """Whether ``word`` is the name ``token`` across scripts, as written or as its key
+    (``lang.names.name_spellings``: "Теміртауда" is "Темиртау")."""
+    return same_name(word, token.text) or (_keyed(token) and same_name(word, token.key))
 
 
 def _governing_entity(sf: SentenceFacts, facts: _PassageFacts) -> Entity | None:

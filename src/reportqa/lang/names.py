@@ -5,7 +5,9 @@
 folds spellings that sound alike (``fold``: q and k, w and v, y and i ...). Two names are the same
 when their keys are equal or one edit apart (``same_name``, for names of five letters or more).
 A word made of a name by a suffix of ``derived_suffixes`` ("Саранском" of "Сарань", "Теміртаулық"
-of "Temirtau") is that name too (``derived_name``).
+of "Temirtau") is that name too (``derived_name``). A name with a case ending ("Теміртауда")
+is also read as its key, the word less the endings its language's key drops
+(``name_spellings``: "Теміртауда" is "temirtauda" and "temirtau", as "Темиртау" is).
 
 Left out: names whose transliteration differs by more than one letter, word order.
 """
@@ -17,7 +19,7 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-__all__ = ["spelling_key", "same_name", "derived_name", "edit_distance"]
+__all__ = ["spelling_key", "same_name", "derived_name", "edit_distance", "name_spellings"]
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +58,21 @@ def spelling_key(word: str) -> str:
     folded = "".join(out)
     # Doubled letters are often written single in the other script ("Холдинг", "Holding").
     return "".join(ch for j, ch in enumerate(folded) if j == 0 or ch != folded[j - 1])
+
+
+_KEY_MIN = 5  # letters of a name's key's spelling from which the key stands for the name
+
+
+def name_spellings(text: str, key: str) -> tuple[str, ...]:
+    """The spelling keys a name is read as: as written, and as its word key (the word less the
+    case endings its language's key drops: "Теміртауда", key "теміртау", is "temirtauda" and
+    "temirtau") when that differs and has five letters or more, since a shorter key may be a
+    stem cut too far ("Қарағанды" is keyed "қара")."""
+    written = spelling_key(text)
+    stem = spelling_key(key)
+    if stem == written or len(stem) < _KEY_MIN:
+        return (written,)
+    return (written, stem)
 
 
 def same_name(a: str, b: str) -> bool:
