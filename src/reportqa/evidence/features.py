@@ -585,7 +585,7 @@ class EvidenceBuilder:
             # what the document's title names, each of its sentences is about
             named = [_name_in(t, sf) for t in names]
             titled = [
-                a or any(name_in_title(n, *title) for n in (t.text, t.key)[: 1 + _keyed(t)])
+                a or any(name_in_title(n, *title) for n in _name_forms(t))
                 for t, a in zip(names, named)
             ]
             near = [
@@ -703,11 +703,9 @@ def _held(
     if len(token.text) >= 4 and prefix_term(token) in prefixes:
         return _PREFIX_CREDIT
     if len(token.text) >= 4:
-        mine = spelling_key(token.text)
-        if mine in spellings or (name and _near_spelling(mine, spellings)):
-            return _SPELLING_CREDIT
-        if name and any(
-            _near_spelling(k, spellings) for k in name_spellings(token.text, token.key)[1:]
+        if spelling_key(token.text) in spellings or (
+            name
+            and any(_near_spelling(k, spellings) for k in name_spellings(token.text, token.key))
         ):
             return _SPELLING_CREDIT
     return 0.0
@@ -800,15 +798,16 @@ def _name_in_text(token: Token, text: str) -> bool:
     return any(same_name_token(w, token) for w in text.replace("-", " ").split())
 
 
-def _keyed(token: Token) -> bool:
-    """Whether a name is read as its key too (``lang.names.name_spellings``)."""
-    return len(name_spellings(token.text, token.key)) > 1
+def _name_forms(token: Token) -> tuple[str, ...]:
+    """A name as written, and its key when it is read as that too (``lang.names.name_spellings``)."""
+    keyed = len(name_spellings(token.text, token.key)) > 1
+    return (token.text, token.key) if keyed else (token.text,)
 
 
 def same_name_token(word: str, token: Token) -> bool:
     """Whether ``word`` is the name ``token`` across scripts, as written or as its key
     (``lang.names.name_spellings``: "Теміртауда" is "Темиртау")."""
-    return same_name(word, token.text) or (_keyed(token) and same_name(word, token.key))
+    return any(same_name(word, form) for form in _name_forms(token))
 
 
 def _governing_entity(sf: SentenceFacts, facts: _PassageFacts) -> Entity | None:
