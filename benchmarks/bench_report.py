@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets round29|round30|round31|round32|round33|round34|round35|round36|round37|round38|round39|round40|round41|round42|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets round29|round30|round31|round32|round33|round34|round35|round36|round37|round38|round39|round40|round41|round42|round43|round44|round45|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
@@ -158,6 +158,13 @@ SETS = {
     "round41": _frozen("test41")[:3] + [DATA / "report-claims-test42.jsonl"],
     # frozen at 06:25 UTC on 2026-12-04, after round41 had measured that session's refit
     "round42": _frozen("test42")[:3] + [DATA / "report-claims-test43.jsonl"],
+    # frozen at 09:48 UTC on 2026-12-04, before the session of 09:45 UTC changed anything
+    "round43": _frozen("test43")[:3] + [DATA / "report-claims-test44.jsonl"],
+    # frozen at 10:26 UTC on 2026-12-04, after round43 had measured that session's refit
+    "round44": _frozen("test44")[:3] + [DATA / "report-claims-test45.jsonl"],
+    # frozen at 11:40 UTC on 2026-12-04, written during the session from 11:17 UTC before the
+    # refit it measures existed
+    "round45": _frozen("test45")[:3] + [DATA / "report-claims-test46.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],

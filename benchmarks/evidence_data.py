@@ -116,11 +116,12 @@ REPORT_FIT = (
     # UTC (they measured the session from 17:50 UTC; test36's failures were read); test37 to
     # test39 since 2026-12-04 01:40 UTC (they measured the session from 20:31 UTC; their Kazakh
     # failures were read); test40 since 2026-12-04 05:40 UTC (it measured the session from
-    # 01:24 UTC; its failures were read); round41 (test41) measures the session from 05:20 UTC
-    # and is never fitted on
+    # 01:24 UTC; its failures were read); test41 and test42 since 2026-12-04 10:00 UTC (they
+    # measured the session from 05:20 UTC; their failures were read); round43 (test43) measures
+    # the session from 09:45 UTC and is never fitted on
     *(
         f"report-test{n}-{lang}"
-        for n in (28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40)
+        for n in (28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42)
         for lang in ("ru", "en", "kk")
     ),
 )
@@ -132,11 +133,12 @@ REPORT_FIT = (
 # sessions up to 17:30 UTC, since 18:05 UTC; -51 to -54, which measured the session from 17:50
 # UTC, since 20:45 UTC; -55 to -60, which measured the session from 20:31 UTC, since
 # 2026-12-04 01:40 UTC; -61 and -62, which measured the session from 01:24 UTC, since 05:40 UTC;
-# -63 on are never fitted on.
+# -63 to -66, which measured the session from 05:20 UTC, since 10:00 UTC; -67 on are never
+# fitted on.
 DIALOGUE_PREFIX = "dialogues:"
 DIALOGUE_FIT = tuple(
     f"{DIALOGUE_PREFIX}report-dialogues{suffix}"
-    for suffix in ("", *(f"-{n}" for n in range(2, 63)))
+    for suffix in ("", *(f"-{n}" for n in range(2, 67)))
 )
 # Every how many-th question of XQuAD-ru and TyDi-ru A is asked of the report as an off-topic
 # negative (the "offtopic" dataset): about 400 questions.
@@ -183,8 +185,9 @@ CLAIM_SETS = (
     # test36 and test37 since 20:45 UTC (they measured the session from 17:50 UTC); test38
     # to test40 since 2026-12-04 01:40 UTC (they measured the session from 20:31 UTC);
     # test41 since 2026-12-04 05:40 UTC (it measured the session from 01:24 UTC);
-    # report-claims-test42 measures the session from 05:20 UTC
-    *(f"report-claims-test{n}" for n in range(29, 42)),
+    # test42 and test43 since 2026-12-04 10:00 UTC (they measured the session from 05:20 UTC);
+    # report-claims-test44 measures the session from 09:45 UTC
+    *(f"report-claims-test{n}" for n in range(29, 44)),
 )
 K = Settings().k
 

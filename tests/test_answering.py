@@ -165,6 +165,24 @@ def test_a_year_the_sentence_contradicts_is_a_year_conflict(small: Small) -> Non
     assert asked.probability < stated.probability
 
 
+@pytest.mark.parametrize(
+    "question, share",
+    [
+        ("Сколько шин произвели?", 0.0),  # both words are the report's ("произвёл")
+        ("Сколько стоит билет в кино?", 1.0),  # none of them in any form
+        # "бабки" (money) and "вложили" are in no form in this small report; "зону", "Сарань" are
+        ("Сколько бабок вложили в зону «Сарань»?", 0.5),
+        ("How many tyres were made?", 0.0),  # translated: "шина", "произвести" ("произвёл")
+        ("How many cinema tickets were sold?", 1.0),
+    ],
+)
+def test_unknown_words_are_the_share_the_corpus_has_in_no_form(
+    small: Small, question: str, share: float
+) -> None:
+    candidates = small.evidence(question)
+    assert {c.feature("unknown_words") for c in candidates} == {share}
+
+
 def test_a_sentence_about_another_named_zone_is_a_name_conflict(small: Small) -> None:
     # "В ней" follows the zone named in the sentence before it: «Сарыарка», not «Сарань» (which
     # the report names elsewhere)

@@ -174,6 +174,33 @@ def test_question_and_kind_words_are_not_content_words() -> None:
 
 
 @pytest.mark.parametrize(
+    "question, asking, counted",
+    [
+        ("Сколько студентов учится в колледжах?", "Сколько", "студентов"),
+        ("How many buses were made?", "many", "buses"),
+        # the question word inside the question, as Kazakh and colloquial Russian put it
+        ("Сарыарқа аймағында қанша жұмыс орны ашылды?", "қанша", "жұмыс"),
+        ("А в Сарани сколько участников?", "сколько", "участников"),
+    ],
+)
+def test_what_a_question_of_amount_counts_follows_its_question_word(
+    question: str, asking: str, counted: str
+) -> None:
+    from reportqa.evidence.features import _asked_noun
+
+    read = read_question(question)
+    assert read.kind == "quantity"
+    assert read.tokens[read.kind_end].text == asking
+    words = list(read.words)
+    at = _asked_noun(read, words)
+    assert at is not None and words[at].text == counted
+
+
+def test_a_question_of_no_kind_has_no_kind_words() -> None:
+    assert read_question("Расскажи о заводе цинкования.").kind_end == -1
+
+
+@pytest.mark.parametrize(
     "question, words",
     [
         ("Who has trained tyre makers since 2023?", ["trained", "tyre", "makers"]),

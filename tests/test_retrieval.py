@@ -12,6 +12,7 @@ from reportqa.index.corpus import load_corpus
 from reportqa.index.store import build_index
 from reportqa.lang.tokens import lexical_terms
 from reportqa.retrieval import HybridRetriever, HybridSearcher
+from reportqa.retrieval.hybrid import FUSION_FEATURES
 
 from .conftest import FakeEmbedder
 
@@ -75,6 +76,36 @@ def test_a_kazakh_question_finds_a_russian_chunk_by_its_key(tmp_path: Path) -> N
     assert [h.lexical for h in hits[1:]] == [0, 0]
 
 
+def test_reachable_counts_the_words_that_match_once_translated(tmp_path: Path) -> None:
+    data = small_index(
+        tmp_path,
+        ["Запущена печь завода металлургического кремния.", "Колледжи и вузы области."],
+        FakeEmbedder(),
+    )
+    searcher = HybridSearcher(data, FakeEmbedder(), dense_weight=0.0, sentence_weight=0.0)
+    # "металлургиялық" is not in the Russian index as written, but its translation is
+    _, features, _ = searcher.candidates("Металлургиялық кремний зауыты қайда?", k=2)
+    col = {name: i for i, name in enumerate(FUSION_FEATURES)}
+    assert features[0, col["reachable"]] > features[0, col["matchable"]]
+    # a Russian question over a Russian index: both count the same words
+    _, features, _ = searcher.candidates("Где завод металлургического кремния?", k=2)
+    assert features[0, col["reachable"]] == features[0, col["matchable"]] == 1.0
+
+
+def test_the_fusion_model_is_read_at_the_first_search_only(tmp_path: Path, monkeypatch) -> None:
+    import reportqa.retrieval.hybrid as hybrid
+
+    data = small_index(tmp_path, ["Шины и автобусы.", "Колледжи и вузы области."], FakeEmbedder())
+    read: list[str] = []
+    real = hybrid.load_model
+    monkeypatch.setattr(hybrid, "load_model", lambda *a: read.append(a[0]) or real(*a))
+    searcher = HybridSearcher(data, FakeEmbedder())
+    searcher.candidates("Сколько колледжей?", k=2)
+    assert read == []
+    assert searcher.search("Сколько колледжей?", k=1)[0].chunk.document == "d1.txt"
+    assert read == [hybrid.FUSION_FILE]
+
+
 def test_dense_search_agrees_with_brute_force(tmp_path: Path) -> None:
     texts = [
         " ".join("слово" * (i % 5 + 1) for _ in range(i % 7 + 1)) + f" текст{i}." for i in range(30)
@@ -112,9 +143,34 @@ def test_retriever_is_a_langchain_retriever_with_provenance(report_qa: ReportQA)
         ("How much will QARMET invest by 2028?", 3),
         ("Облыста қанша колледж бар?", 10),
         ("запасы редкоземельных металлов", 8),
+        # Kazakh words the report has only as translations ("металлургиялық кремний")
+        ("Облыста металлургиялық кремний шығаратын кәсіпорынның атауы қандай?", 7),
     ],
 )
 def test_hybrid_retrieval_puts_the_right_paragraph_first(
     report_qa: ReportQA, question: str, paragraph: int
 ) -> None:
     assert report_qa.retrieve(question)[0].chunk.paragraph == paragraph
+
+
+@pytest.mark.parametrize(
+    "unrelated",
+    [
+        "Сколько стоит билет в кино?",
+        pytest.param(
+            "How much does a cinema ticket cost?",
+            # A known failure of the fusion shipped at 11:50 UTC on 2026-12-04: its features are
+            # relative to the candidates, and its off-topic negatives are Russian questions, so
+            # "cost" found in the investment passage scores 0.83 (and the question is answered).
+            marks=pytest.mark.xfail(strict=True, reason="English off-topic question scores high"),
+        ),
+        "Кто написал «Войну и мир»?",
+    ],
+)
+def test_the_best_passage_scores_low_for_a_question_the_report_has_nothing_on(
+    report_qa: ReportQA, unrelated: str
+) -> None:
+    # The fusion is fitted with off-topic questions as negatives: its best score is no certainty
+    # that some passage answers (the evidence model reads it), unlike a question the report answers.
+    assert report_qa.retrieve(unrelated)[0].score < 0.5
+    assert report_qa.retrieve("Сколько вузов работает в области?")[0].score > 0.5

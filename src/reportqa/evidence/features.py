@@ -120,6 +120,7 @@ FEATURES = (
     "lent",
     "own_coverage",
     "source_asked",
+    "unknown_words",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 MEASURE_UNITS = {
@@ -355,6 +356,24 @@ class EvidenceBuilder:
         """The query vectors of ``companions``' words, embedded by the searcher."""
         self.crosslingual.remember_queries(words, vectors)
 
+    def unknown_share(self, words: Sequence[Token], language: str) -> float:
+        """The share of the question's content words that the corpus has in no form: not as
+        written, by key, prefix or spelling, nor as any of their translations (``lang.lexicon``,
+        the informal words of the question's own language too). A question none of whose words
+        the corpus has is about something else ("Сколько стоит билет в кино?"), whatever
+        sentence its embedding lands nearest."""
+        if not words:
+            return 0.0
+        tables = [translations(language, other) for other in {language, *self.languages.values()}]
+        bm25 = self.searcher.bm25
+
+        def has(t: Token) -> bool:
+            if self.known(t) or bm25.contains(prefix_term(t)):
+                return True
+            return any(k in self._keys for table in tables for k in table.get(t.key, ()))
+
+        return sum(not has(t) for t in words) / len(words)
+
     def weight(self, token: Token) -> float:
         """How much a question word counts: its rarity in the index (words the index never
         saw count as the rarest)."""
@@ -411,6 +430,7 @@ class EvidenceBuilder:
         # sentence speaks of ("TVs" and "MW" are not names of the report).
         known = [t for t in names if self.known(t)]
         asked_noun = _asked_noun(question, words)
+        unknown = self.unknown_share(words, question.language)
         name_starts = {t.start for t in names}
         attribute = np.array([0.0 if t.start in name_starts else w for t, w in zip(words, weights)])
         attribute_total = float(attribute.sum())
@@ -525,6 +545,7 @@ class EvidenceBuilder:
             f[_INDEX["first_sentence"]] = float(sentence.start == hit.chunk.sentences[0].start)
             f[_INDEX["lent"]] = lent_share
             f[_INDEX["source_asked"]] = asked_source if sf.names_source else 0.0
+            f[_INDEX["unknown_words"]] = unknown
             f[_INDEX["own_coverage"]] = (
                 float(own_weights @ own) / own_total if own_total else f[_INDEX["coverage"]]
             )
@@ -823,15 +844,13 @@ def _governing_entity(sf: SentenceFacts, facts: _PassageFacts) -> Entity | None:
 
 
 def _asked_noun(question: Question, words: list[Token]) -> int | None:
-    """For a question of amount, the index (among ``words``) of the word after its question word:
-    what it counts ("Сколько студентов", "how many buses", "қанша шина")."""
-    if question.kind != "quantity" or not words:
+    """For a question of amount, the index (among ``words``) of the first word after the words
+    that ask it: what it counts ("Сколько студентов", "how many buses", "Сарыарқада қанша жұмыс
+    орны"), or None when no word follows them."""
+    if question.kind != "quantity" or not words or question.kind_end < 0:
         return None
-    first_word = next((t for t in question.tokens if t.kind == "word"), None)
-    for i, t in enumerate(words):
-        if first_word is None or t.start > first_word.start:
-            return i
-    return None
+    after = question.tokens[question.kind_end].start
+    return next((i for i, t in enumerate(words) if t.start > after), None)
 
 
 def _new_share(keys: frozenset[str], question: Question) -> float:

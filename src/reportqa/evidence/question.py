@@ -59,6 +59,10 @@ class Question:
     # content words (no stop words, question words, kind words or words naming the document)
     words: tuple[Token, ...]
     kind: str  # "quantity", "date", "place", "agent" or "other"
+    # the index in ``tokens`` of the last of the words that ask for ``kind`` ("сколько",
+    # "how many", "қанша"), or -1: what a question of amount counts comes after it, wherever
+    # the question word stands ("Сарыарқа аймағында қанша жұмыс орны ашылды?")
+    kind_end: int
     measure: str | None  # "money", "percent", ... when the question names what it measures
     quantities: tuple[Quantity, ...]
     years: frozenset[int]  # years it names as the period asked about
@@ -127,6 +131,7 @@ def _read(text: str, language: str) -> Question:
         tokens=toks,
         words=content,
         kind=kind,
+        kind_end=max(spans, default=-1),
         measure=measure,
         quantities=quantities,
         years=years,

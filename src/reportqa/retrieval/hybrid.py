@@ -5,11 +5,14 @@ The candidates are the dense top-N united with the lexical top-N. Each gets the 
 ``FUSION_FEATURES``: the cosine of the passage vector and of its best sentence's vector (a question
 is usually answered by one sentence), and BM25 over lemmas and prefixes, each rescaled to [0, 1]
 over the candidates and as a z-score over the whole index; and how far lexical matching can work
-at all for this question: whether it is in another language than the passage, and the share of
-its words the index has ever seen. A fitted logistic model (``fusion_model.json``, fitted by
-``benchmarks/train_fusion.py``) mixes them, so the weight of BM25 depends on the question's
-language and on how much of it can match: an English question over a Russian report leans on
-the vectors, a Russian one with the report's own words on both.
+at all for this question: whether it is in another language than the passage, the share of its
+words the index has ever seen, and the share it has seen as written or translated. A fitted
+model (gradient-boosted trees, ``fusion_model.json``, fitted by ``benchmarks/train_fusion.py``)
+mixes them, so the weight of BM25 depends on the question's language and on how much of it can
+match: an English question over a Russian report leans on the vectors unless its words translate
+into the report's, a Russian one with the report's own words on both. It is fitted with
+questions no passage answers as negatives too, so its score of the best passage stays low for a
+question the corpus has nothing on (the evidence model reads that score).
 
 Fixed weights (``dense_weight``, ``sentence_weight``; BM25 gets the rest) replace the model when
 given: the benchmarks rank by one signal alone this way.
@@ -55,6 +58,8 @@ FUSION_FEATURES = (
     "dense_rank",
     "sentence_rank",
     "lexical_rank",
+    "reachable",
+    "lexical_reachable",
 )
 
 
@@ -89,7 +94,8 @@ class HybridSearcher:
         self.weights = None
         if dense_weight is not None or sentence_weight is not None:
             self.weights = (dense_weight or 0.0, sentence_weight or 0.0)
-        self.fusion = fusion or (None if self.weights else load_model(FUSION_FILE, FUSION_FEATURES))
+        # read at the first search: candidates alone (what train_fusion.py fits on) need none
+        self._fusion = fusion
         self.languages = languages or {}
         self._chunk_languages = np.array(
             [self.languages.get(c.document, "ru") for c in data.chunks], dtype=object
@@ -116,6 +122,13 @@ class HybridSearcher:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = Lock()
+
+    @property
+    def fusion(self) -> EvidenceModel:
+        """The fitted fusion model (``fusion_model.json`` unless one was given)."""
+        if self._fusion is None:
+            self._fusion = load_model(FUSION_FILE, FUSION_FEATURES)
+        return self._fusion
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding, cached: the retriever and the answerer both need it. The
@@ -156,6 +169,19 @@ class HybridSearcher:
             while len(self._sentence_cache) > 64:
                 self._sentence_cache.popitem(last=False)
         return scores
+
+    def _reachable(self, words: list[str], language: str) -> float:
+        """The share of the question's word keys that the index has seen as written or as one
+        of their translations into its other languages: how far BM25 can match at all once the
+        question's words are translated ("кремний" of a Kazakh question in a Russian report),
+        where ``matchable`` counts the words as written only."""
+        if not words:
+            return 0.0
+        tables = [translations(language, t) for t in sorted(self._corpus_languages - {language})]
+        return sum(
+            self.bm25.contains(w) or any(self.bm25.contains(k) for t in tables for k in t.get(w, ()))
+            for w in words
+        ) / len(words)
 
     def _translated_terms(self, terms: list[str], language: str) -> list[str]:
         """The keys of the words the question's words translate to in the corpus's other
@@ -205,6 +231,7 @@ class HybridSearcher:
         lex = lexical[ids]
         words = [t for t in terms if not t.startswith("~")]
         matchable = sum(self.bm25.contains(t) for t in words) / len(words) if words else 0.0
+        reachable = self._reachable(words, language)
         cross = (self._chunk_languages[ids] != language).astype(np.float64)
         top = float(lexical.max()) if len(lexical) else 0.0
         features = np.column_stack(
@@ -223,6 +250,8 @@ class HybridSearcher:
                 _reciprocal_rank(dense),
                 _reciprocal_rank(best_sentence),
                 _reciprocal_rank(lex) * (lex > 0),
+                np.full(len(ids), reachable),
+                _minmax(lex) * reachable,
             ]
         )
         return ids, features, {"dense": dense, "sentence": best_sentence, "lexical": lex}
@@ -243,7 +272,6 @@ class HybridSearcher:
                 + (1 - dense_weight - sentence_weight) * features[:, 2]
             )
         else:
-            assert self.fusion is not None
             fused = self.fusion.probabilities(features)
         order = np.argsort(-fused, kind="stable")[:k]
         return [
