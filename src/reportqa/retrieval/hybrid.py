@@ -177,9 +177,9 @@ class HybridSearcher:
         where ``matchable`` counts the words as written only."""
         if not words:
             return 0.0
-        tables = [translations(language, t) for t in sorted(self._corpus_languages - {language})]
         return sum(
-            self.bm25.contains(w) or any(self.bm25.contains(k) for t in tables for k in t.get(w, ()))
+            self.bm25.contains(w)
+            or any(self.bm25.contains(k) for k in self._translated_terms([w], language))
             for w in words
         ) / len(words)
 
