@@ -203,7 +203,7 @@ def _kind(toks: tuple[Token, ...], language: str) -> tuple[str, set[int]]:
     which = resources.phrases(language, "which_words")
     nouns = resources.grouped_phrases(language, "which_nouns")
     for at in range(len(positions)):
-        found: list[tuple[int, str, set[int]]] = []
+        found: list[tuple[int, int, str, set[int]]] = []
         for kind in (*KINDS, "other"):
             for phrase in words.get(kind, ()):
                 if phrase_at(toks, positions, at, phrase):
