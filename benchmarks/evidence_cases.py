@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from evidence_data import (
+    OFFTOPIC_SETS,
     REPORT_FIT,
     CachingEmbedder,
     Case,
@@ -113,7 +114,8 @@ def build_all(
     found = {}
     for name in names:
         path = case_file(work, name)
-        dataset_sets = tuple((sets or {}).get(name, REPORT_FIT))
+        default = OFFTOPIC_SETS if name == "offtopic" else REPORT_FIT
+        dataset_sets = tuple((sets or {}).get(name, default))
         if path.with_suffix(".npz").exists() and not rebuild:
             try:
                 found[name] = load_cases(path, dataset_sets)
