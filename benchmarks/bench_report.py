@@ -168,7 +168,7 @@ SETS = {
     # frozen at 13:53 UTC on 2026-12-04, before the session of 13:45 UTC changed anything
     "round46": _frozen("test46")[:3] + [DATA / "report-claims-test47.jsonl"],
     # frozen at 14:33 UTC on 2026-12-04, after round43 to round46 had measured that session's
-    # refit, before its variant (the verdict model kept) was measured
+    # refit, before the figures of its variant (the verdict model kept) were read
     "round47": _frozen("test47")[:3] + [DATA / "report-claims-test48.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
