@@ -246,7 +246,8 @@ def write_model(model: Any, file_name: str) -> Path:
     # Trees are thousands of nested nodes: one line, without spaces, halves the file.
     layout: dict[str, Any] = {"separators": (",", ":")} if model.kind == "trees" else {"indent": 1}
     path.write_text(
-        json.dumps(model.to_json(), ensure_ascii=False, **layout) + "\n", encoding="utf-8"
+        json.dumps(model.flattened().to_json(), ensure_ascii=False, **layout) + "\n",
+        encoding="utf-8",
     )
     return path
 

@@ -265,7 +265,7 @@ def main() -> None:
     if args.dry_run:
         return
     path = ROOT / "src" / "reportqa" / "check" / VERDICT_MODEL_FILE
-    path.write_text(json.dumps(model.to_json(), ensure_ascii=False) + "\n", "utf-8")
+    path.write_text(json.dumps(model.flattened().to_json(), ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {path.relative_to(ROOT)}")
 
 

@@ -478,6 +478,48 @@ def test_the_tree_evaluator_gives_what_lightgbm_gives() -> None:
         fit_trees(np.full((20, 6), np.nan), y[:20], np.ones(20), settings, 2)
 
 
+def test_a_tree_model_stored_flat_gives_every_probability_of_the_nested_one() -> None:
+    stump = {
+        "split_feature": 1,
+        "threshold": 0.25,
+        "default_left": False,
+        "left_child": {
+            "split_feature": 0,
+            "threshold": -0.5,
+            "default_left": True,
+            "left_child": {"leaf_value": -1.25},
+            "right_child": {"leaf_value": 0.5},
+        },
+        "right_child": {"leaf_value": 1.75},
+    }
+    other = {
+        "split_feature": 0,
+        "threshold": 0.1,
+        "left_child": {"leaf_value": 0.3},
+        "right_child": {"leaf_value": -0.7},
+    }
+    trees = [{"tree_structure": stump}, {"tree_structure": other}]
+    nested = EvidenceModel("trees", ("a", "b"), 0.5, {"init": 0.1, "trees": trees}, {})
+    flat = nested.flattened()
+    assert "trees" not in flat.params and set(flat.params["forest"]) >= {"root", "value"}
+    again = json.loads(json.dumps(flat.to_json()))
+    stored = EvidenceModel("trees", ("a", "b"), 0.5, again["params"], {})
+    rows = np.random.default_rng(2).normal(size=(300, 2))
+    rows[::7, 1] = np.nan  # missing values go each split's default way in both forms
+    assert (stored.probabilities(rows) == nested.probabilities(rows)).all()
+    broken = dict(again["params"], forest=dict(again["params"]["forest"], left=[0]))
+    with pytest.raises(ReportQAError, match="damaged"):
+        EvidenceModel("trees", ("a", "b"), 0.5, broken, {}).probabilities(rows)
+
+
+def test_the_shipped_tree_models_are_stored_flat() -> None:
+    """A refit must write the flat form, which a one-question process reads ten times faster."""
+    from reportqa.retrieval.hybrid import FUSION_FEATURES, FUSION_FILE
+
+    for model in (load_model(), load_model(FUSION_FILE, FUSION_FEATURES)):
+        assert model.kind == "trees" and "forest" in model.params and "trees" not in model.params
+
+
 def test_a_tree_model_is_evaluated_without_lightgbm() -> None:
     stump = {
         "split_feature": FEATURES.index("has_kind"),

@@ -583,6 +583,11 @@ def test_the_verdict_trees_give_what_lightgbm_gives() -> None:
     again = VerdictModel.from_json(json.loads(json.dumps(model.to_json())))
     assert again.kind == "trees" and again.shapes_fit()
     assert again.probabilities(rows[0]) == pytest.approx(given[0], abs=1e-12)
+    # as written: one flat forest per class, the same probabilities to the last digit
+    flat = VerdictModel.from_json(json.loads(json.dumps(model.flattened().to_json())))
+    assert "trees" not in flat.params and len(flat.params["forests"]) == 3 and flat.shapes_fit()
+    assert all((flat.probabilities(r) == model.probabilities(r)).all() for r in rows)
+    assert "forests" in load_verdict_model().params  # the shipped one is stored so too
     assert model.mean == pytest.approx(X.mean(0), abs=1e-6)
 
 

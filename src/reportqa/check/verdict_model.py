@@ -44,8 +44,9 @@ KINDS = ("trees", "softmax")
 @dataclass(frozen=True)
 class VerdictModel:
     """A fitted model of a claim's verdict: ``params`` holds ``mean``, and ``scale``,
-    ``weights`` (one row per class of ``CLASSES``) and ``bias`` for a softmax, or ``trees`` (as
-    LightGBM dumps them, class by class within each round) for trees."""
+    ``weights`` (one row per class of ``CLASSES``) and ``bias`` for a softmax, or for trees
+    ``forests``, one flat forest per class (``Forest.to_json``, as written), or ``trees`` (as
+    LightGBM dumps them, class by class within each round)."""
 
     features: tuple[str, ...]
     kind: str
@@ -78,8 +79,25 @@ class VerdictModel:
 
     @cached_property
     def _forests(self) -> tuple[Forest, ...]:
-        trees = [tree["tree_structure"] for tree in self.params["trees"]]
+        if "forests" in self.params:  # one flat forest per class, as written
+            return tuple(Forest.from_json(f) for f in self.params["forests"])
+        trees = [tree["tree_structure"] for tree in self.params["trees"]]  # LightGBM's dump
         return tuple(Forest.read(trees[c :: len(CLASSES)]) for c in range(len(CLASSES)))
+
+    def flattened(self) -> VerdictModel:
+        """The same model with each class's trees stored as one flat forest (the form written:
+        read about ten times faster than LightGBM's nested dump)."""
+        if self.kind != "trees" or "trees" not in self.params:
+            return self
+        params = {k: v for k, v in self.params.items() if k != "trees"}
+        params["forests"] = [forest.to_json() for forest in self._forests]
+        return VerdictModel(
+            features=self.features,
+            kind=self.kind,
+            params=params,
+            supported_threshold=self.supported_threshold,
+            provenance=self.provenance,
+        )
 
     def decide(self, probabilities: np.ndarray) -> str:
         """The verdict from the class probabilities (see the module's docstring)."""
@@ -119,6 +137,8 @@ class VerdictModel:
         if len(self.params.get("mean", ())) != n:
             return False
         if self.kind == "trees":
+            if "forests" in self.params:
+                return len(self.params["forests"]) == k
             trees = self.params.get("trees", ())
             return bool(trees) and len(trees) % k == 0
         p = self.params
