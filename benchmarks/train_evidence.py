@@ -6,8 +6,8 @@
 Data (``evidence_data.py``): XQuAD-ru, TyDi-ru half A and the report's fitting sets, each
 answerable question as asked and with its gold passage removed, and off-topic negatives: every
 fourth question of XQuAD-ru and TyDi-ru A asked of the report, which answers none of them, and
-the off-topic questions of ``evidence_data.OFFTOPIC_SETS`` in ru, en and kk, each weighted ``OFFTOPIC_WEIGHT`` (``--no-offtopic`` leaves them out, as the models before 2026-12-03
-did). The development dialogues' follow-up turns, completed as the pipeline completes them
+the off-topic questions of ``evidence_data.OFFTOPIC_SETS`` in ru, en and kk, each weighted
+``OFFTOPIC_WEIGHT`` (``--no-offtopic`` leaves them out, as the models before 2026-12-03 did). The development dialogues' follow-up turns, completed as the pipeline completes them
 (``evidence_data.DIALOGUE_FIT``), are report questions of their own weight (``FOLLOWUP_WEIGHT``);
 ``--no-followups`` leaves them out, as the models before 2026-12-03 06:54 UTC did. The model is a logistic regression
 over ``evidence.features.FEATURES`` (standardised), with report cases weighted ``REPORT_WEIGHT``
@@ -296,7 +296,8 @@ def main() -> None:
                 **(
                     {
                         "offtopic": "every 4th question of XQuAD-ru and TyDi-ru A asked of the"
-                        f" report (unanswerable there), and benchmarks/data: {', '.join(OFFTOPIC_SETS)}"
+                        " report (unanswerable there), and benchmarks/data: "
+                        + ", ".join(OFFTOPIC_SETS)
                     }
                     if args.offtopic
                     else {}

@@ -190,8 +190,9 @@ def main() -> None:
             + (
                 ""
                 if args.no_negatives
-                else "; negatives: off-topic questions (every candidate): every 4th of XQuAD-ru and TyDi-ru A,"
-                f" benchmarks/data: {', '.join(OFFTOPIC_SETS)}, the report's of kind off_topic"
+                else "; negatives: off-topic questions (every candidate): every 4th of XQuAD-ru"
+                f" and TyDi-ru A, benchmarks/data: {', '.join(OFFTOPIC_SETS)}, the report's of"
+                " kind off_topic"
             ),
             "out_of_fold_recall_at_1": figures,
             "out_of_fold_median_best_score": separation,

@@ -128,7 +128,8 @@ class Forest:
             arrays = {name: np.asarray(data[name], dtype=_ARRAYS[name]) for name in _ARRAYS}
         except (KeyError, TypeError, ValueError) as error:
             raise ReportQAError(f"a stored forest is damaged: {error}") from None
-        if len({len(arrays[n]) for n in ("feature", "threshold", "default_left", "left")}) != 1:
+        splits = ("feature", "threshold", "default_left", "left", "right")
+        if len({len(arrays[n]) for n in splits}) != 1:
             raise ReportQAError("a stored forest is damaged: its split arrays differ in length")
         return cls(**arrays)
 
