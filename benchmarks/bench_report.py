@@ -5,7 +5,7 @@ unanswerable questions, false refusals, per language; for claims, verdict accura
 confusion matrix and the claims called supported that the report contradicts or does not state.
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
-    python benchmarks/bench_report.py [--sets round29|round30|round31|round32|round33|round34|round35|round36|round37|round38|round39|round40|round41|round42|round43|round44|round45|round46|round47|round48|round49|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
+    python benchmarks/bench_report.py [--sets round29|round30|round31|round32|round33|round34|round35|round36|round37|round38|round39|round40|round41|round42|round43|round44|round45|round46|round47|round48|round49|round50|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims]
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
@@ -175,6 +175,9 @@ SETS = {
     "round48": _frozen("test48")[:3] + [DATA / "report-claims-test49.jsonl"],
     # frozen at 16:30 UTC on 2026-12-04, before the session of 16:26 UTC changed anything
     "round49": _frozen("test49")[:3] + [DATA / "report-claims-test50.jsonl"],
+    # frozen at 16:59 UTC on 2026-12-04, during the session of 16:26 UTC, to confirm a refit
+    # that failed before it was measured here: unmeasured
+    "round50": _frozen("test50")[:3] + [DATA / "report-claims-test51.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
