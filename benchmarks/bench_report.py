@@ -175,8 +175,8 @@ SETS = {
     "round48": _frozen("test48")[:3] + [DATA / "report-claims-test49.jsonl"],
     # frozen at 16:30 UTC on 2026-12-04, before the session of 16:26 UTC changed anything
     "round49": _frozen("test49")[:3] + [DATA / "report-claims-test50.jsonl"],
-    # frozen at 16:59 UTC on 2026-12-04, during the session of 16:26 UTC, to confirm a refit
-    # that failed before it was measured here: unmeasured
+    # frozen at 16:59 UTC on 2026-12-04, during the session of 16:26 UTC, to confirm refits
+    # chosen after round46-49 had measured others (totals only)
     "round50": _frozen("test50")[:3] + [DATA / "report-claims-test51.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
