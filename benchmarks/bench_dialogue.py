@@ -2,7 +2,7 @@
 gold fact (or rightly refused), per language, beside first turns, and beside the same follow-ups
 asked alone (no history: what every channel did before).
 
-    python benchmarks/bench_dialogue.py [FILE.jsonl] [--show]
+    python benchmarks/bench_dialogue.py [FILE.jsonl] [--show] [--json]
 
 FILE defaults to benchmarks/data/report-dialogues.jsonl. That set and report-dialogues-2.jsonl
 to -9.jsonl are development data (their turns have been read, and the follow-up model is fitted
@@ -11,7 +11,8 @@ data now, and so are report-dialogues-16.jsonl (measured three times, then its t
 2026-12-02), -18.jsonl and -19.jsonl (their English and Kazakh failures read on 2026-12-03);
 report-dialogues-11.jsonl to -15.jsonl, -17.jsonl and -20.jsonl to -24.jsonl are measuring sets
 (benchmarks/data/README.md), of which only totals are printed. ``--show`` prints every turn of a
-development set: how it was read (``interpreted_as``) and whether it was right.
+development set: how it was read (``interpreted_as``) and whether it was right. ``--json``
+prints one line of counts (with history only), which ``compare.py`` reads.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
@@ -28,10 +31,34 @@ DATA = ROOT / "benchmarks" / "data" / "report-dialogues.jsonl"
 MEASURING = frozenset({f"report-dialogues-{n}.jsonl" for n in range(73, 85)})
 
 
+def _counts(name: str, results: Sequence[Any]) -> dict[str, Any]:
+    """A dialogue set's counts for ``--json``: turns and right, first turns and follow-ups apart,
+    by language."""
+    counts: dict[str, Any] = {"set": name}
+    for part, mine in (
+        ("first", [r for r in results if not r.followup]),
+        ("followup", [r for r in results if r.followup]),
+    ):
+        by_language: dict[str, int] = {}
+        for r in mine:
+            by_language[r.language] = by_language.get(r.language, 0) + int(r.correct)
+        counts[part] = {
+            "turns": len(mine),
+            "right": sum(int(r.correct) for r in mine),
+            "by_language": dict(sorted(by_language.items())),
+        }
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, default=DATA)
     parser.add_argument("--show", action="store_true", help="print every turn")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON line: first turns and follow-ups right (with history), by language",
+    )
     args = parser.parse_args()
     if args.show and args.file.name in MEASURING:
         parser.error(f"{args.file.name} is a measuring set: only its totals are printed")
@@ -41,6 +68,10 @@ def main() -> None:
     rows = list(read_jsonl(args.file))
     with tempfile.TemporaryDirectory() as tmp:
         qa = ReportQA.open(Settings(corpus=ROOT / "corpus", index=Path(tmp) / "index"))
+        if args.json:
+            report = evaluate_dialogues(rows, qa.ask, with_history=True)
+            print(json.dumps(_counts(args.file.name, report.results), ensure_ascii=False))
+            return
         for label, with_history in (("with history", True), ("alone", False)):
             report = evaluate_dialogues(rows, qa.ask, with_history=with_history)
             totals = report.totals()

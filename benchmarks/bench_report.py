@@ -6,7 +6,10 @@ confusion matrix and the claims called supported that the report contradicts or 
 Totals only, so that measuring the frozen test sets does not show which questions failed.
 
     python benchmarks/bench_report.py [--sets round29|round30|round31|round32|round33|round34|round35|round36|round37|round38|round39|round40|round41|round42|round43|round44|round45|round46|round47|round48|round49|round50|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
-        [--only questions|claims]
+        [--only questions|claims] [--json]
+
+``--json`` prints one line of counts a set (right, by language, claims wrongly supported), which
+``compare.py`` reads.
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
 2026-12-03 the question sets of test8 to test17 are fitting data of the evidence model
@@ -58,7 +61,9 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
@@ -185,10 +190,34 @@ SETS = {
 }
 
 
+def _counts(
+    path: Path, kind: str, results: Sequence[Any], langs: Sequence[str], unsafe: int = 0
+) -> dict[str, Any]:
+    """A set's counts for ``--json``: how many it has, how many are right, by language."""
+    by_language: dict[str, int] = {}
+    for lang, r in zip(langs, results):
+        by_language[lang] = by_language.get(lang, 0) + int(r.correct)
+    counts = {
+        "set": path.name,
+        "kind": kind,
+        "rows": len(results),
+        "right": sum(int(r.correct) for r in results),
+        "by_language": dict(sorted(by_language.items())),
+    }
+    if kind == "claims":
+        counts["wrongly_supported"] = unsafe
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", choices=[*SETS, "all"], default="round29")
     parser.add_argument("--only", choices=["questions", "claims"], help="one kind of set")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON line a set, with counts (right, by language, wrongly supported)",
+    )
     args = parser.parse_args()
     from reportqa import ReportQA, Settings
     from reportqa.evaluate import evaluate_claims, evaluate_questions, is_claims_file, read_jsonl
@@ -213,6 +242,10 @@ def main() -> None:
                 unsafe = sum(
                     r.verdict == "supported" and r.expected != "supported" for r in report.results
                 )
+                if args.json:
+                    langs = [row.get("lang", "?") for row in rows]
+                    print(json.dumps(_counts(path, "claims", report.results, langs, unsafe)))
+                    continue
                 print(
                     f"{path.name}: verdicts right {totals['verdict_accuracy']} of {totals['claims']}; "
                     f"called supported though contradicted or absent: {unsafe}; "
@@ -228,7 +261,12 @@ def main() -> None:
                     )
                 )
             else:
-                totals = evaluate_questions(rows, qa.ask).totals()
+                result = evaluate_questions(rows, qa.ask)
+                if args.json:
+                    langs = [r.language for r in result.results]
+                    print(json.dumps(_counts(path, "questions", result.results, langs)))
+                    continue
+                totals = result.totals()
                 print(
                     f"{path.name}: accuracy {totals['accuracy']}, answered with gold "
                     f"{totals['answered_with_gold']}, unanswerable refused "
