@@ -183,6 +183,8 @@ SETS = {
     # frozen at 16:59 UTC on 2026-12-04, during the session of 16:26 UTC, to confirm refits
     # chosen after round46-49 had measured others (totals only)
     "round50": _frozen("test50")[:3] + [DATA / "report-claims-test51.jsonl"],
+    # frozen at 18:42 UTC on 2026-12-04, before the session of 18:40 UTC changed anything
+    "round51": _frozen("test51")[:3] + [DATA / "report-claims-test52.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
