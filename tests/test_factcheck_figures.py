@@ -137,6 +137,13 @@ def test_years_inherited_from_the_paragraph_are_marked() -> None:
         ("800-ге жетпейтін кәсіпорын", "max", "800-ге жетпейтін"),
         ("шамамен 500 адам", "about", "шамамен 500"),
         ("облыста 20 аз емес", None, "20"),  # no ablative: "аз" is no bound here
+        # the postposition inflected, or a particle before it; "not less" is a lower bound
+        ("экономиканың 40 пайызынан азын құрайды", "max", "40 пайызынан азын"),
+        ("үлесі 40 пайызға да жетпейді", "max", "40 пайызға да жетпейді"),
+        ("үлесі 40 пайыздан кем емес", "min", "40 пайыздан кем емес"),
+        # a currency code between the bound word and the figure
+        ("output stayed below KZT 124 billion", "max", "below KZT 124 billion"),
+        ("output topped KZT 120 billion", "min", "topped KZT 120 billion"),
         # the preposition of a change's amount between the bound word and the figure
         ("выпуск вырос более чем на 7%", "min", "более чем на 7%"),
         ("выпуск вырос почти на 7%", "about", "почти на 7%"),
@@ -192,6 +199,12 @@ def test_shown_text_keeps_what_is_counted() -> None:
         ("150 км²", "15 тыс. гектаров", "match"),
         ("5 гектаров", "50 тыс. м²", "match"),
         ("15 мың гектарлық парк", "15 тыс. гектаров", "match"),  # a Kazakh ending on the unit
+        # figures written in words or with a code before them
+        ("жүз елу мегаватт", "150 МВт", "match"),
+        ("жеті бүтін оннан үш пайыз", "на 7,3% больше", "match"),
+        ("topped KZT 120 billion", "124 млрд тенге", "match"),
+        ("stayed below KZT 124 billion", "превысил 124 млрд тенге", "differ"),
+        ("40 пайызға да жетпейді", "более 40%", "differ"),
     ],
 )
 def test_compare(claimed: str, reported: str, outcome: str) -> None:

@@ -665,6 +665,91 @@ def test_kazakh_number_words_come_from_the_resource_table(text, value, kind):
 
 
 @pytest.mark.parametrize(
+    ("text", "value", "unit", "kind", "span"),
+    [
+        # a hundred alone starts a Kazakh number ("жүз" is 100 as "сто" is)
+        ("қуаты жүз елу мегаватт", 150.0, "MW", "number", "жүз елу мегаватт"),
+        # Kazakh "он" (ten) before another number word
+        ("он бес жоба", 15.0, None, "number", "он бес"),
+        ("он мың гектар", 10_000.0, "ha", "number", "он мың гектар"),
+        # a fraction in words: Kazakh names the denominator first, Russian after, English by digit
+        ("жеті бүтін оннан үш пайызға өсті", 7.3, "%", "percent", "жеті бүтін оннан үш пайызға"),
+        (
+            "на семь целых три десятых процента",
+            7.3,
+            "%",
+            "percent",
+            "семь целых три десятых процента",
+        ),
+        ("seven point three percent", 7.3, "%", "percent", "seven point three percent"),
+        ("one point six trillion tenge", 1.6e12, "KZT", "number", "one point six trillion tenge"),
+        ("екі бүтін жүзден он бес пайыз", 2.15, "%", "percent", "екі бүтін жүзден он бес пайыз"),
+        # a half after a number
+        ("бір жарым трлн теңге", 1.5e12, "KZT", "number", "бір жарым трлн теңге"),
+        (
+            "два с половиной миллиарда тенге",
+            2.5e9,
+            "KZT",
+            "number",
+            "два с половиной миллиарда тенге",
+        ),
+        (
+            "two and a half billion dollars",
+            2.5e9,
+            "USD",
+            "number",
+            "two and a half billion dollars",
+        ),
+        # a smaller scale after the first one's number: 1 600 billions, not 1 000 000 600 billions
+        (
+            "бір триллион алты жүз миллиард теңге",
+            1.6e12,
+            "KZT",
+            "number",
+            "бір триллион алты жүз миллиард теңге",
+        ),
+        (
+            "one trillion six hundred billion tenge",
+            1.6e12,
+            "KZT",
+            "number",
+            "one trillion six hundred billion tenge",
+        ),
+        # a currency code before the figure, as English news writes it; "тг" without its dot
+        ("stayed below KZT 124 billion", 1.24e11, "KZT", "number", "KZT 124 billion"),
+        ("USD 1.2 billion of investment", 1.2e9, "USD", "number", "USD 1.2 billion"),
+        ("выделили 5 млрд тг", 5e9, "KZT", "number", "5 млрд тг"),
+    ],
+)
+def test_numbers_written_in_words_and_with_a_code_before_them(
+    text: str, value: float, unit: str | None, kind: str, span: str
+) -> None:
+    (q,) = parse_quantities(text)
+    assert (q.value, q.unit, q.kind, q.text) == (pytest.approx(value), unit, kind, span)
+
+
+def test_a_fraction_in_words_is_as_precise_as_it_is_written() -> None:
+    (tenths,) = parse_quantities("жеті бүтін оннан үш пайыз")
+    (digits,) = parse_quantities("seven point three percent")
+    assert tenths.step == digits.step == pytest.approx(0.1)
+    assert quantities_match(tenths, parse_quantities("7,3%")[0])
+    assert not quantities_match(tenths, parse_quantities("7%")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("он сказал два слова", [2.0]),  # Russian "он" (he) before a word of another table
+        ("Он работал пять лет", [5.0]),
+        ("бүтін ел бойынша 5 зауыт", [5.0]),  # "бүтін" (whole) with no number before it
+        ("жеті бүтін", [7.0]),  # no fraction after it: the whole number alone
+    ],
+)
+def test_number_parts_need_the_number_words_around_them(text: str, values: list[float]) -> None:
+    assert [q.value for q in parse_quantities(text)] == values
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [("свыше тысячи рабочих мест", 1000.0), ("две тысячи тонн", 2000.0), ("мыңнан астам", 1000.0)],
 )

@@ -123,7 +123,10 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
     """The bound words after a figure (``bound_words_after``, Kazakh postpositions: "20-дан
     астам", "мыңға жуық", "20 шақты"), with the case ending they take on the figure
     (``bound_endings``): after a hyphen or on its unit word ("теңгеден асып"), or, for a bound
-    the table names ``optional``, right after it if at all ("мыңға жуық", "20 шақты")."""
+    the table names ``optional``, right after it if at all ("мыңға жуық", "20 шақты"). A
+    particle of the table's ``particles`` may stand between them ("40 пайызға да жетпейді")."""
+    particles = resources.alternation("bound_words_after", "particles")
+    particle = rf"(?:[^\S\n]+(?:{particles}))?" if particles else ""
     out = {}
     for kind in _KINDS:
         words = resources.alternation("bound_words_after", kind)
@@ -138,7 +141,7 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
         else:  # one look-behind per ending: each needs a fixed width
             behind = "|".join(rf"(?<={re.escape(e)})" for e in endings)
             case = rf"(?:-(?:{given})|{behind})"
-        out[kind] = re.compile(rf"{case}[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
+        out[kind] = re.compile(rf"{case}{particle}[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
     return out
 
 

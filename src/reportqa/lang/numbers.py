@@ -1,4 +1,4 @@
-"""Numbers in Russian and English text: amounts with scale and unit, percents, years, periods.
+"""Numbers in Russian, English and Kazakh: amounts with scale and unit, percents, years, periods.
 
 ``parse_quantities`` finds every numeric expression of a text ("1,6 трлн тенге", "2,400 buses",
 "в 2024 году", "за 7 месяцев", "двух конвертеров") and normalises it to a ``Quantity``: the value
@@ -28,7 +28,12 @@ Ambiguity rules (each one a choice, pinned by the tests):
 - Number words are cardinals in their common case forms ("двух", "трёх", "одна", "полтора",
   "twenty-five", "a thousand", Kazakh "алты", "төрт жүз"), from the resource tables
   ``number_words`` and ``hundred_words`` of every language. Ordinals ("второй", "the second", "2-й", "3rd") are not quantities.
-  "One" and "одна" are read as 1 even as pronouns ("одна из печей").
+  "One" and "одна" are read as 1 even as pronouns ("одна из печей"). The ``number_parts`` tables
+  add a fraction ("семь целых три десятых", "жеті бүтін оннан үш", "seven point three": 7.3,
+  as precise as written), a half ("два с половиной", "бір жарым", "two and a half") and Kazakh
+  "он" (ten) before another number word ("он бес", 15; alone it is Russian "he"). A scale, a
+  smaller number and a smaller scale are one number ("бір триллион алты жүз миллиард", 1.6
+  trillion). A currency code may stand before a figure ("KZT 124 billion").
 - Rounding. A figure is taken as rounded at its last written digit ("1,6 трлн" is 1.6 ± 0.05
   трлн), but never more loosely than at its second significant digit: "1.6 trillion" matches
   1 612 000 000 000, "2 трлн" does not match "1,6 трлн", and "7%" does not match "7,3%".
@@ -38,11 +43,11 @@ Ambiguity rules (each one a choice, pinned by the tests):
 - Dates. ``value`` is the month (1–12) for a month name ("в мае", "in May", "мамыр айында" are 5) and YYYYMMDD for a numeric
   date ("12.05.2024"). A day before a month name ("15 мая") is read as the number 15.
 
-Left out: arithmetic and ranges of amounts ("5–7 лет" gives 5 and 7), fractions and ordinals,
-Roman numerals, times of day, numbers glued to letters ("5G", "COVID-19"), digit strings longer
-than 15 digits (identifiers, not amounts), words after a scale ("one thousand four hundred" is
-read as 1000 and 400), and Kazakh units beyond "теңге", "пайыз", "мың", "жыл", "шаршы метр"
-and the durations "ай", "апта", "күн" ("дана", pieces, is a counted noun like "единиц").
+Left out: arithmetic and ranges of amounts ("5–7 лет" gives 5 and 7), fractions as ratios
+("три четверти") and ordinals, Roman numerals, times of day, numbers glued to letters ("5G",
+"COVID-19"), digit strings longer than 15 digits (identifiers, not amounts), and Kazakh units
+beyond "теңге", "пайыз", "мың", "жыл", "шаршы метр" and the durations "ай", "апта", "күн"
+("дана", pieces, is a counted noun like "единиц").
 """
 
 from __future__ import annotations
@@ -98,14 +103,33 @@ def _number_words() -> tuple[dict[str, float], frozenset[str]]:
     return values, frozenset(hundreds)
 
 
-# "семью" (also "family"), "нуля" ("с нуля", from scratch) and Kazakh "он" (ten; Russian "he")
-# are left out of the tables on purpose.
+def _number_parts(group: str) -> str:
+    """One group of the ``number_parts`` tables of every language as an alternation of words
+    ("" when no language has one)."""
+    from . import resources
+
+    return resources.alternation("number_parts", group)
+
+
+# "семью" (also "family") and "нуля" ("с нуля", from scratch) are left out of the tables on
+# purpose; Kazakh "он" (ten; Russian "he") is a number only before another number word
+# (``number_parts``' ``ten_before_number``: "он бес" is 15).
 _WORD_VALUES, _HUNDREDS = _number_words()
 
 _WORDS = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 _A = r"a(?=[^\S\n]+(?:hundred|thousand|million|billion|trillion)\b)"  # "a thousand"
+_TEN = rf"(?:{_number_parts('ten_before_number') or '(?!)'})(?=[^\S\n]+(?:{_WORDS})(?!\w))"
 _HUNDRED = "|".join(sorted(_HUNDREDS))
-_WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|{_HUNDRED}|{_A})(?!\w)", re.IGNORECASE)
+_WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|{_HUNDRED}|{_A}|{_TEN})(?!\w)", re.IGNORECASE)
+# A fraction written in words after a whole number: "семь целых три десятых", "жеті бүтін оннан
+# үш", "seven point three"; a half: "два с половиной", "бір жарым", "two and a half"
+_POINT = re.compile(rf"[^\S\n]+(?:{_number_parts('point') or '(?!)'})(?!\w)", re.IGNORECASE)
+_DENOMINATORS = (
+    (10, re.compile(rf"[^\S\n]+(?:{_number_parts('tenths') or '(?!)'})(?!\w)", re.IGNORECASE)),
+    (100, re.compile(rf"[^\S\n]+(?:{_number_parts('hundredths') or '(?!)'})(?!\w)", re.IGNORECASE)),
+)
+_HALF = re.compile(rf"[^\S\n]+(?:{_number_parts('half') or '(?!)'})(?!\w)", re.IGNORECASE)
+_DIGIT_WORD = re.compile(rf"[^\S\n]+({_WORDS})(?!\w)", re.IGNORECASE)
 
 
 def _months() -> tuple[dict[str, tuple[str, ...]], str, str]:
@@ -140,15 +164,15 @@ _MASTER = re.compile(
     rf"""(?<![\w.,])(?:
       (?P<date>(?P<dd>0?[1-9]|[12][0-9]|3[01])\.(?P<mm>0?[1-9]|1[0-2])\.(?P<yyyy>{_YEAR}))(?![0-9])
     | (?P<y1>{_YEAR}){_SP}?[-–—]{_SP}?(?P<y2>{_YEAR})(?![0-9])
-    | (?P<neg>[−-])?(?:(?P<cur>US\$|[$€₸₽£]){_SP}?)?(?P<num>
+    | (?P<neg>[−-])?(?:(?P<cur>US\$|[$€₸₽£]|(?:KZT|USD|EUR|RUB|GBP)(?={_SP})){_SP}?)?(?P<num>
           [0-9]{{1,3}}(?:[ \u00a0\u202f\u2009][0-9]{{3}})+(?:[.,][0-9]+)?
         | [0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?
         | [0-9]{{1,3}}(?:\.[0-9]{{3}})+,[0-9]+
         | [0-9]{{1,3}}(?:\.[0-9]{{3}}){{2,}}
         | [0-9]+(?:[.,][0-9]+)?
         )(?![0-9]|[.,][0-9])
-    | (?P<word>(?:{_WORDS}|{_A})(?!\w)  # at most six words, so reading stays linear
-        (?:(?:{_SP}+(?:and{_SP}+)?|-)(?:{_WORDS}|{_HUNDRED}|{_A})(?!\w)){{0,5}})
+    | (?P<word>(?:{_WORDS}|{_A}|{_TEN})(?!\w)  # at most six words, so reading stays linear
+        (?:(?:{_SP}+(?:and{_SP}+)?|-)(?:{_WORDS}|{_HUNDRED}|{_A}|{_TEN})(?!\w)){{0,5}})
     | (?P<month>{_MONTH})
     )""",
     re.VERBOSE | re.IGNORECASE,
@@ -186,7 +210,7 @@ _DURATION = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _UNITS = (
-    ("KZT", r"тенге|теңге\w*|тг\.|tenge|KZT|₸"),  # Kazakh inflects units: "теңгені", "гектарлық"
+    ("KZT", r"тенге|теңге\w*|тг\.?|tenge|KZT|₸"),  # Kazakh inflects units: "теңгені", "гектарлық"
     ("USD", r"доллар\w*(?:\s+США)?|долл\.|USD|US\$|\$|dollars?"),
     ("EUR", r"евро|euros?|EUR|€"),
     ("RUB", r"рубл[а-яё]*|руб\.|roubles?|rubles?|RUB|₽"),
@@ -215,6 +239,7 @@ _UNIT = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "₸": "KZT", "₽": "RUB", "£": "GBP"}
+_CURRENCY_SYMBOLS.update((code, code) for code in ("KZT", "USD", "EUR", "RUB", "GBP"))
 
 _YEAR_WORD = re.compile(
     rf"(?:-[а-яё]{{1,2}})?{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|year(?!\w)|(?P<kk>жыл\w*))",
@@ -330,7 +355,7 @@ def _read(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
     if sum(ch.isdigit() for ch in raw) > 15:
         return None, m.end()
     mantissa, decimals = _normalise(raw, text, m.start("num"), m.end("num"))
-    currency = _CURRENCY_SYMBOLS.get(m.group("cur") or "")
+    currency = _CURRENCY_SYMBOLS.get((m.group("cur") or "").upper())
     neg = m.group("neg") is not None
     may_be_year = raw.isdigit() and _EARLIEST_YEAR <= int(raw) <= 2100 and not raw.startswith("0")
     may_be_year = may_be_year and not (neg or currency)
@@ -367,20 +392,69 @@ def _read_words(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
     total, end = _words_value(text, m.start(), m.end())
     if end == m.start():
         return None, m.end()
+    total, end, decimals = _fraction(text, total, end)
     # "бір мың төрт жүз", "one thousand four hundred", "одна тысяча четыреста": a scale word, then
-    # a smaller number in words, is one number
+    # a smaller number in words, is one number; so is "бір триллион алты жүз миллиард", whose
+    # second scale is smaller than the first (1600 billions), while a larger one takes the whole
     scale = _SCALE.match(text, end)
-    if scale and scale.lastgroup != "s3k" and total == int(total):
+    if scale and scale.lastgroup != "s3k" and decimals == 0:
         exponent = int((scale.lastgroup or "s0")[1:])
-        after = text[scale.end() :]
-        rest = _MASTER.match(text, scale.end() + len(after) - len(after.lstrip(" \t\u00a0")))
-        if rest is not None and rest.group("word"):
-            part, part_end = _words_value(text, rest.start(), rest.end())
-            if part_end > rest.start() and 0 < part < 10**exponent:
-                total, end = total * 10**exponent + part, part_end
-    decimals = 0 if total == int(total) else 1
-    mantissa = str(int(total)) if decimals == 0 else str(total)
+        rest = _words_at(text, scale.end())
+        if rest is not None and 0 < rest[0] < 10**exponent:
+            part, part_end = rest
+            following = _SCALE.match(text, part_end)
+            then = 0
+            if following and following.lastgroup != "s3k":
+                then = int((following.lastgroup or "s0")[1:])
+            if then >= exponent:  # "one thousand four hundred million": the whole takes it
+                then = 0
+            total, end = total * 10 ** (exponent - then) + part, part_end
+    mantissa = f"{total:.{decimals}f}"
     return _amount(text, m.start(), end, mantissa, decimals)
+
+
+def _words_at(text: str, pos: int) -> tuple[float, int] | None:
+    """The value of the number words that start after the blanks at ``pos``, and where they
+    end; None when no number word starts there."""
+    blanks = len(text[pos:]) - len(text[pos:].lstrip(" \t\u00a0"))
+    found = _MASTER.match(text, pos + blanks)
+    if found is None or not found.group("word"):
+        return None
+    value, end = _words_value(text, found.start(), found.end())
+    return (value, end) if end > found.start() else None
+
+
+def _fraction(text: str, total: float, end: int) -> tuple[float, int, int]:
+    """``total`` with the fraction written in words after it at ``end`` ("целых три десятых",
+    "бүтін оннан үш", "point three", "с половиной"), where the number ends, and its decimals."""
+    if total != int(total):  # "полтора"
+        return total, end, 1
+    if half := _HALF.match(text, end):
+        return total + 0.5, half.end(), 1
+    point = _POINT.match(text, end)
+    if point is None:
+        return total, end, 0
+    for denominator, pattern in _DENOMINATORS:  # Kazakh names it first: "бүтін оннан үш"
+        if named := pattern.match(text, point.end()):
+            rest = _words_at(text, named.end())
+            if rest is not None and 0 < rest[0] < denominator and rest[0] == int(rest[0]):
+                return total + rest[0] / denominator, rest[1], len(str(denominator)) - 1
+            return total, end, 0
+    rest = _words_at(text, point.end())
+    if rest is None:
+        return total, end, 0
+    for denominator, pattern in _DENOMINATORS:  # Russian after: "целых три десятых"
+        if (named := pattern.match(text, rest[1])) and 0 < rest[0] < denominator:
+            return total + rest[0] / denominator, named.end(), len(str(denominator)) - 1
+    digits, pos = "", point.end()  # English, digit by digit: "point two five"
+    while (word := _DIGIT_WORD.match(text, pos)) and len(digits) < 6:
+        value = _WORD_VALUES.get(word.group(1).lower())
+        if value is None or value != int(value) or not 0 <= value <= 9:
+            break
+        digits, pos = digits + str(int(value)), word.end()
+    if not digits:
+        return total, end, 0
+    return total + int(digits) / 10 ** len(digits), pos, len(digits)
 
 
 def _words_value(text: str, start: int, stop: int) -> tuple[float, int]:
@@ -391,13 +465,13 @@ def _words_value(text: str, start: int, stop: int) -> tuple[float, int]:
         if token.start() >= stop:
             break
         word = token.group().lower()
-        if word in _HUNDREDS:
+        if word in _HUNDREDS and not (end == start and word in _WORD_VALUES):
             # "four hundred", "twenty-five hundred": what came before counts in hundreds
             if not 1 <= total <= 99 or total != int(total):
                 break
             total, last = total * 100, 100.0
         else:
-            value = 1.0 if word == "a" else _WORD_VALUES[word]
+            value = 1.0 if word == "a" else _WORD_VALUES.get(word, 10.0)  # else "он"
             # each further word must fit in the zeros of the one before: "сто двадцать пять"
             if end > start and (value == 0 or value >= _room(last)):
                 break

@@ -74,6 +74,7 @@ TABLES = (
     "document_words",
     "year_relations",
     "not_counted",
+    "number_parts",
 )
 
 
