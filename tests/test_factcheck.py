@@ -517,6 +517,17 @@ def test_the_opposite_direction_contradicts_matching_figures(zone_qa: ReportQA) 
     assert zone_qa.check(rose).verdict == "supported"
 
 
+def test_a_part_of_a_total_is_no_other_item_of_a_list(report_qa: ReportQA) -> None:
+    """ "572,9 млрд" follows "в том числе" after "инвестировать 1,6 трлн": a part of that total.
+    An English claim whose word "investment" names the total is paired with the part whose
+    figure and year it gives, not passed over to the total (the part is no other list item)."""
+    claim = "QARMET received KZT 572.9 billion of investment in 2024."
+    assessment = report_qa.checker.assess(claim, report_qa.retrieve(claim, 4))
+    (finding,) = assessment.findings
+    assert finding.reported is not None and finding.reported.text == "572,9 млрд тенге"
+    assert finding.outcome == "match"
+
+
 def test_the_other_zones_figure_contradicts(report_qa: ReportQA) -> None:
     verdict = report_qa.check("В индустриальной зоне «Сарань» зарегистрировано 24 участника")
     assert verdict.verdict != "supported"

@@ -156,6 +156,32 @@ def test_bounds(text: str, bound: str | None, shown: str) -> None:
     assert f.text.startswith(shown)
 
 
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        (
+            "До 2028 года планируется инвестировать 1,6 трлн тенге, в том числе 572,9 млрд тенге "
+            "уже вложено в 2024 году.",
+            [False, True],
+        ),
+        (
+            "Investment will reach KZT 1.6 trillion, including KZT 572.9 billion in 2024",
+            [False, True],
+        ),
+        (
+            "1,6 трлн теңге инвестиция, оның ішінде 572,9 млрд теңге 2024 жылы салынды",
+            [False, True],
+        ),
+        # items of a list, not parts of a total
+        ("производство чугуна увеличилось на 6%, стали — на 6,6%", [False, False]),
+    ],
+)
+def test_a_figure_after_a_partitive_phrase_is_a_part_of_the_total(
+    text: str, parts: list[bool]
+) -> None:
+    assert [f.part for f in read_figures(text)] == parts
+
+
 def test_shown_text_keeps_what_is_counted() -> None:
     assert figure("выпущено 131 тысяча единиц бытовой техники").text == (
         "131 тысяча единиц бытовой техники"

@@ -499,9 +499,10 @@ def _cover(
 def _names_item(reported: Figure, words: list[str], matcher: ClaimWords) -> bool | None:
     """Whether the claim names what ``reported`` is said of: a word of the claim is one of the
     words of its list item before it ("проката — на 4,3%": "проката"). None for a figure that
-    counts a noun of its own ("52 колледжа"): that noun says what it is of (``MIN_NOUN``); and
-    for one with no words before it in its item."""
-    if reported.quantity.noun or not reported.before:
+    counts a noun of its own ("52 колледжа"): that noun says what it is of (``MIN_NOUN``); for
+    one with no words before it in its item; and for a part of the total before it ("в том числе
+    572,9 млрд"), which is of what the total is of, not another item."""
+    if reported.quantity.noun or not reported.before or reported.part:
         return None
     return any(matcher.similarity(w, b) >= _FOUND for w in words for b in reported.before)
 

@@ -146,6 +146,18 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
 
 
 @cache
+def _partitive() -> re.Pattern[str]:
+    """The phrases that open the parts of a total (``partitive_words`` of every language: "в
+    том числе", "of which", "оның ішінде")."""
+    phrases = [
+        resources.as_pattern(entry)
+        for language in resources.LANGUAGES
+        for entry in resources.raw(language)["partitive_words"]
+    ]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(phrases)})(?!\w)", re.IGNORECASE)
+
+
+@cache
 def _bound_word_after() -> re.Pattern[str]:
     words = [resources.alternation("bound_words_after", kind) for kind in _KINDS]
     return re.compile("(?:" + "|".join(filter(None, words)) + r")\Z", re.IGNORECASE)
@@ -173,6 +185,9 @@ class Figure:
     years: frozenset[int]  # the period it is stated for; empty when none is given
     inherited: bool = False  # ``years`` come from earlier sentences of the paragraph
     period: Quantity | None = None  # the year as written nearest to it, for explanations
+    # a part of the total before it: its list item opens with a ``partitive_words`` phrase ("1,6
+    # трлн тенге, в том числе 572,9 млрд"), so what names the total names it too
+    part: bool = False
 
 
 def read_figures(text: str, earlier: str = "", year: int | None = None) -> list[Figure]:
@@ -224,6 +239,7 @@ def read_figures(text: str, earlier: str = "", year: int | None = None) -> list[
                 years=years,
                 inherited=from_paragraph,
                 period=None if from_paragraph else period,
+                part=_partitive().search(text, left, q.start) is not None,
             )
         )
     return figures
