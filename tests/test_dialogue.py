@@ -196,6 +196,47 @@ def test_a_follow_up_is_completed_from_the_thread(
         assert part not in read.interpreted_as
 
 
+def test_a_kazakh_fragment_without_kazakh_letters_is_read_in_kazakh() -> None:
+    """"Инвестиция?" after a Kazakh question is a Kazakh fragment: completed with the Kazakh
+    question's words, and the next follow-up lent the entity, not the opener."""
+    history = thread("«Сарыарка» АЭА-да өндіріс көлемі қанша?")
+    read = resolve("Инвестиция?", history)
+    assert read.interpreted_as is not None
+    assert read.interpreted_as.lower() == "«сарыарка» аэа-да инвестиция қанша?"
+    assert resolve("Инвестиция?", thread("Сколько произвели в СЭЗ «Сарыарка»?")).followup
+    after = resolve("Қанша қатысушы тіркелген?", thread(
+        "«Сарыарка» АЭА-да өндіріс көлемі қанша?", "Ал инвестиция?"
+    ))
+    assert after.interpreted_as is not None and "«Сарыарка»" in after.interpreted_as
+    assert "(Ал)" not in after.interpreted_as
+
+
+def test_a_question_on_the_document_is_taken_as_it_stands_and_the_thread_goes_on() -> None:
+    """A question naming the document or its source ("Откуда эта статья?", "Who published
+    it?") is about the document, not what the thread is about: nothing is lent to it, the
+    outlet its answer names is no entity of the thread, and the thread before it goes on."""
+    source = resolve("Откуда эта статья вообще?", thread("Сколько шин произвели в 2024 году?"))
+    assert (source.followup, source.interpreted_as) == (False, None)
+    after = thread("Сколько шин произвели в 2024 году?", "Откуда эта статья вообще?")
+    buses = resolve("А автобусов?", after)
+    assert buses.interpreted_as is not None and "автобусов" in buses.interpreted_as
+    assert "2024" in buses.interpreted_as and "стать" not in buses.interpreted_as
+    published = [
+        Turn("user", "Who published this article?"),
+        Turn("assistant", "BAQ.kz — «… передает BAQ.kz.» [1]"),
+    ]
+    nothing = resolve("Does it mention any retraining programs?", published)
+    assert nothing.interpreted_as is None or "BAQ" not in nothing.interpreted_as
+    assert "published" not in (nothing.interpreted_as or "")
+    # a question on a company is still followed by what its answer names
+    company = [
+        Turn("user", "Какая компания ведёт разведку?"),
+        Turn("assistant", "Компании IG Global и Yildirim Holding проводят изыскания."),
+    ]
+    where = resolve("Откуда она?", company)
+    assert where.interpreted_as is not None and "Yildirim" in where.interpreted_as
+
+
 def test_a_thread_of_follow_ups_rolls_on() -> None:
     read = resolve("А в 2023 году?", thread("Сколько шин произведено в 2024 году?", "А автобусов?"))
     assert read.interpreted_as is not None
@@ -370,9 +411,10 @@ def test_a_name_of_the_setting_in_an_answer_is_not_what_it_refers_to_next() -> N
     asked = Turn("user", "Whose priorities is the Karaganda region implementing?")
     setting = frozenset({("Промышленное развитие Карагандинской области", "ru")})
     history = [asked, Turn("assistant", f"«{quote}» [1]", cited)]
-    read = resolve("Who reported it?", history, setting)
+    read = resolve("When was it delivered?", history, setting)
     assert read.interpreted_as is not None and "Карагандинской" not in read.interpreted_as
-    assert "Карагандинской" in (resolve("Who reported it?", history).interpreted_as or "")
+    assert "Послании Президента" in read.interpreted_as
+    assert "Карагандинской" in (resolve("When was it delivered?", history).interpreted_as or "")
 
 
 def test_another_period_replaces_the_one_in_brackets() -> None:

@@ -252,6 +252,18 @@ def test_kazakh_typed_on_a_russian_keyboard_is_kazakh_unless_the_words_are_russi
     assert detect_language("автомобили выпуск 2024") == "ru"
 
 
+def test_a_conversation_s_language_is_kept_where_the_words_mark_none() -> None:
+    """A short follow-up may hold no word marking Kazakh or Russian ("Инвестиция?", a Kazakh
+    word with no Kazakh letter): it keeps the conversation's language; a word that marks one
+    decides as before, whatever the conversation."""
+    assert detect_language("Инвестиция?") == "ru"
+    assert detect_language("Инвестиция?", prior="kk") == "kk"
+    assert detect_language("А проката?", prior="kk") == "ru"  # "а" is Russian
+    assert detect_language("And tyres?", prior="kk") == "en"
+    assert detect_language("Ал инвестиция?") == "kk"  # "ал" is a Kazakh function word
+    assert detect_language("Инвестиция?", prior="en") == "ru"
+
+
 def test_a_quoted_kazakh_name_leaves_a_russian_sentence_russian() -> None:
     assert detect_language("На программу «Жұмыс тап» выделено 3 млрд тенге") == "ru"
     assert detect_language("What did «Жұмыс тап» cost?") == "en"

@@ -175,6 +175,10 @@ class _Thread:
     def standalone(self) -> str:
         return _compose(self.base, self.context)
 
+    @property
+    def language(self) -> str:
+        return detect_language(self.standalone)
+
 
 def _compose(base: str, context: Sequence[str]) -> str:
     text = base.rstrip().rstrip("?!.").rstrip()
@@ -188,14 +192,19 @@ def _step(
 ) -> tuple[Resolution, _Thread]:
     """One question read against the thread so far, and the thread after it. Cached: every
     question of a conversation rereads the turns before it, which then cost nothing."""
-    language = detect_language(question)
+    # a fragment may have no word of its language ("Ал инвестиция?"): the thread's is kept
+    language = detect_language(question, prior=thread.language if thread else None)
     table = language if language in resources.LANGUAGES else "ru"
     whole = _read(question, language)
     if thread is None:
         return Resolution(question, question, False, 0.0), _start(whole, table, setting)
+    if _about_document(whole, table):
+        # "who published it?", "откуда эти данные?": on the document, not on what the thread is
+        # about, which goes on after it
+        return Resolution(question, question, False, 0.0), thread
     core = _core(question, whole.tokens, table)
     read = _read(core, language) if core else whole
-    prior = _read(thread.standalone, detect_language(thread.standalone))
+    prior = _read(thread.standalone, thread.language)
     features = _features(whole, read, prior, core != question.rstrip("?!. "), table)
     probability = followup_probability(features)
     if probability < _threshold():
@@ -219,13 +228,25 @@ def _step(
 def _start(read: Question, table: str, setting: Setting = frozenset()) -> _Thread:
     span = _period_span(read, table)
     period = read.text[span[0] : span[1]] if span else ""
-    return _Thread(read.text, (), _entity(read, table, setting), period, _asks_entity(read, table))
+    # a thread opened on the document or its source is about no entity of its own
+    entity = "" if _about_document(read, table) else _entity(read, table, setting)
+    return _Thread(read.text, (), entity, period, _asks_entity(read, table))
+
+
+def _about_document(read: Question, table: str) -> bool:
+    """Whether a question names the document itself or its source (the ``document_words`` and
+    ``source_words`` tables: "эта статья", "who published", "қай басылым")."""
+    words = resources.keys(table, "document_words") | resources.keys(table, "source_words")
+    return any(t.key in words for t in read.tokens if t.kind == "word")
 
 
 def _asks_entity(read: Question, table: str) -> bool:
     """Whether a question asks which one, who or where, so that the answer names what the thread
     is about next: an agent or place question, or a "which" word before a noun that is not a
-    measure ("which company", "қай зауыт"; not "what does", "какой объём")."""
+    measure ("which company", "қай зауыт"; not "what does", "какой объём"). Not a question on
+    the document or its source: its answer names the outlet, which the talk is not about."""
+    if _about_document(read, table):
+        return False
     if read.kind in ("agent", "place"):
         return True
     if read.kind != "other":

@@ -47,8 +47,10 @@ def _typed_kazakh() -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def detect_language(text: str, default: str = "ru") -> str:
-    """ "kk", "ru" or "en" (``default`` when ``text`` has no letters). Cached: a question is
+def detect_language(text: str, default: str = "ru", prior: str | None = None) -> str:
+    """ "kk", "ru" or "en" (``default`` when ``text`` has no letters). ``prior``: the language
+    of the conversation it continues, which a Cyrillic text with no word marking either Kazakh
+    or Russian ("Ал инвестиция?" typed without Kazakh letters) keeps. Cached: a question is
     detected by the follow-up step, the retriever and the answerer."""
     lowered = _unquoted(text.lower().replace("ё", "е"))
     words = [w for w in "".join(ch if ch.isalpha() else " " for ch in lowered).split()]
@@ -69,4 +71,6 @@ def detect_language(text: str, default: str = "ru") -> str:
     cyrillic = sum(ch.isalpha() and not ch.isascii() for ch in lowered)
     if not latin and not cyrillic:
         return default
-    return "ru" if cyrillic >= latin else "en"
+    if cyrillic >= latin:
+        return prior if prior in ("kk", "ru") and kazakh == russian else "ru"
+    return "en"
