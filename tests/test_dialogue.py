@@ -196,17 +196,50 @@ def test_a_follow_up_is_completed_from_the_thread(
         assert part not in read.interpreted_as
 
 
+@pytest.mark.parametrize(
+    "previous, question, expected",
+    [
+        # a common word typed with a capital is no name inside the question
+        (
+            "На сколько выросло производство чугуна?",
+            "Проката?",
+            "На сколько выросло производство проката?",
+        ),
+        ("How many buses were made in 2024?", "Tyres?", "How many tyres were made in 2024?"),
+        ("Облыста қанша колледж бар?", "Университеттер ше?", "Облыста қанша университеттер бар?"),
+        # a name keeps its capital
+        ("How many buses were made in 2024?", "Hyundai?", "How many Hyundai were made in 2024?"),
+        # a question tag is no part of what is asked
+        (
+            "How many buses were made in 2024?",
+            "And in 2023, right?",
+            "How many buses were made in 2023?",
+        ),
+        (
+            "На сколько выросло производство чугуна?",
+            "А в 2023, верно?",
+            "На сколько выросло производство чугуна в 2023?",
+        ),
+    ],
+)
+def test_a_fragment_reads_as_part_of_the_question_it_completes(
+    previous: str, question: str, expected: str
+) -> None:
+    assert resolve(question, thread(previous)).interpreted_as == expected
+
+
 def test_a_kazakh_fragment_without_kazakh_letters_is_read_in_kazakh() -> None:
-    """"Инвестиция?" after a Kazakh question is a Kazakh fragment: completed with the Kazakh
+    """ "Инвестиция?" after a Kazakh question is a Kazakh fragment: completed with the Kazakh
     question's words, and the next follow-up lent the entity, not the opener."""
     history = thread("«Сарыарка» АЭА-да өндіріс көлемі қанша?")
     read = resolve("Инвестиция?", history)
     assert read.interpreted_as is not None
     assert read.interpreted_as.lower() == "«сарыарка» аэа-да инвестиция қанша?"
     assert resolve("Инвестиция?", thread("Сколько произвели в СЭЗ «Сарыарка»?")).followup
-    after = resolve("Қанша қатысушы тіркелген?", thread(
-        "«Сарыарка» АЭА-да өндіріс көлемі қанша?", "Ал инвестиция?"
-    ))
+    after = resolve(
+        "Қанша қатысушы тіркелген?",
+        thread("«Сарыарка» АЭА-да өндіріс көлемі қанша?", "Ал инвестиция?"),
+    )
     assert after.interpreted_as is not None and "«Сарыарка»" in after.interpreted_as
     assert "(Ал)" not in after.interpreted_as
 

@@ -60,7 +60,15 @@ from ..lang import resources
 from ..lang.detect import detect_language
 from ..lang.lexicon import translations
 from ..lang.numbers import Quantity
-from ..lang.tokens import QUOTES, Token, form_of, is_stopword, pos_of, quoted_spans
+from ..lang.tokens import (
+    QUOTES,
+    Token,
+    form_of,
+    is_stopword,
+    is_table_word,
+    pos_of,
+    quoted_spans,
+)
 from ..models import Document
 from .turns import Turn
 
@@ -459,6 +467,7 @@ def _fragment(
     context = thread.context
     if not core:
         return dataclasses.replace(thread, base=base)
+    core = _inside(core, language)
     if _period_tokens(read, table):
         core = _as_period(core, read, thread.period)
         if thread.period and thread.period in base:
@@ -507,6 +516,26 @@ def _fragment(
             base = _splice(base, (run[0].start, run[-1].end), core)
     done = _read(base, language)
     return _Thread(base, context, _entity(done, table, setting) or thread.entity, thread.period)
+
+
+def _inside(core: str, language: str) -> str:
+    """The fragment as it reads inside the thread's question: its first word lower-cased when
+    it is a common word, not a name ("Проката?" gives "… производство проката", "Tyres?" "How
+    many tyres …"; "Темиртау?", "Hyundai?" and "«Сарань»" stay as they are). An English word is
+    common when the language's tables know it (``tokens.is_common_word`` takes any English word
+    for one)."""
+    read = _read(core, language)
+    first = next((t for t in read.tokens if t.kind != "punct"), None)
+    if (
+        first is None
+        or first.kind != "word"
+        or not first.text[:1].isupper()
+        or first.text.isupper()
+        or any(n.start == first.start for n in read.names)
+        or (first.language == "en" and not is_table_word(first, "en"))
+    ):
+        return core
+    return core[: first.start] + first.text[:1].lower() + core[first.start + 1 :]
 
 
 def _names_run(

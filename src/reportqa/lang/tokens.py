@@ -52,6 +52,7 @@ __all__ = [
     "seed_keys",
     "KEY_VERSION",
     "is_common_word",
+    "is_table_word",
 ]
 
 # The version of how a word's key and other readings are worked out, beyond the packages and
@@ -515,6 +516,12 @@ def _table_words(language: str) -> frozenset[str]:
 @lru_cache(maxsize=3)
 def _table_keys(language: str) -> frozenset[str]:
     return frozenset(word_key(w, language) for w in _table_words(language) if w.isalpha())
+
+
+def is_table_word(token: Token, language: str) -> bool:
+    """Whether a word, or a form of it, is a word of the tables of ``language`` ("tyres" for
+    "tyre"): known as a common word there, whatever its capital."""
+    return token.lower in _table_words(language) or token.key in _table_keys(language)
 
 
 @lru_cache(maxsize=50_000)
