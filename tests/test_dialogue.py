@@ -199,6 +199,38 @@ def test_a_follow_up_is_completed_from_the_thread(
 @pytest.mark.parametrize(
     "previous, question, expected",
     [
+        (
+            "How many tyres did the region produce in 2024?",
+            "what about the year before?",
+            "How many tyres did the region produce in 2023?",
+        ),
+        (
+            "Сколько шин произведено в 2024 году?",
+            "А годом ранее?",
+            "Сколько шин произведено в 2023 году?",
+        ),
+        (
+            "2024 жылы облыста қанша шина шығарылды?",
+            "Ал алдыңғы жылы?",
+            "2023 жылы облыста қанша шина шығарылды?",
+        ),
+        # "last year" is the document's, not the thread's
+        (
+            "How many tyres did the region produce in 2024?",
+            "And last year?",
+            "How many tyres did the region produce last year?",
+        ),
+    ],
+)
+def test_the_year_before_is_the_year_before_the_threads_period(
+    previous: str, question: str, expected: str
+) -> None:
+    assert resolve(question, thread(previous)).interpreted_as == expected
+
+
+@pytest.mark.parametrize(
+    "previous, question, expected",
+    [
         # a common word typed with a capital is no name inside the question
         (
             "На сколько выросло производство чугуна?",

@@ -309,3 +309,15 @@ def test_relative_years_are_read_and_resolved_by_the_documents_date(
     assert read.relative_years == frozenset(shifts)
     assert dated(read, 2025).years == read.years | {2025 + s for s in shifts}
     assert dated(read, None) == read  # a document without a date resolves nothing
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the output in the previous year?",
+        "Каким был объём в предыдущем году?",
+        "Ал алдыңғы жылы?",
+    ],
+)
+def test_the_year_before_alone_is_the_year_before_the_documents(question: str) -> None:
+    assert read_question(question).relative_years == frozenset({-1})

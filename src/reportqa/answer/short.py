@@ -20,7 +20,7 @@ from collections import Counter
 
 from ..check.figures import read_figures
 from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts, same_name_token
-from ..evidence.question import Question, find_phrases
+from ..evidence.question import SHIFTS, Question, find_phrases
 from ..index.corpus import source_span
 from ..lang import resources
 from ..lang.lexicon import translations, with_prefixes
@@ -181,7 +181,7 @@ def _options(
             out.append((facts.start + start, facts.start + end, 0.0))
         table = facts_language(facts)
         groups = resources.grouped_phrases(table, "relative_years")
-        for group in ("this", "last", "next"):
+        for group, _ in SHIFTS:
             for first, last in find_phrases(facts.tokens, groups.get(group, ())):
                 # take the preposition before it too: "в этом году"
                 start = facts.tokens[first].start

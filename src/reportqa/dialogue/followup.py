@@ -469,7 +469,7 @@ def _fragment(
         return dataclasses.replace(thread, base=base)
     core = _inside(core, language)
     if _period_tokens(read, table):
-        core = _as_period(core, read, thread.period)
+        core = _as_period(core, read, thread.period, table)
         if thread.period and thread.period in base:
             at = base.rindex(thread.period)
             base = _splice(base, (at, at + len(thread.period)), core)
@@ -867,18 +867,25 @@ def _period_tokens(read: Question, table: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _as_period(core: str, read: Question, period: str) -> str:
+def _as_period(core: str, read: Question, period: str, table: str = "ru") -> str:
     """A fragment that is a bare year ("А 2023?") as the thread's period with that year in it
-    ("в 2024 году" -> "в 2023 году"); any other fragment as it is."""
-    years = [q for q in read.quantities if _bare_year(q)]
+    ("в 2024 году" -> "в 2023 году"); one that names the year before another ("the year before",
+    "годом ранее": the ``before`` group of ``relative_years``) as the thread's period a year
+    earlier; any other fragment as it is."""
+    if not period:
+        return core
+    years = [q.text for q in read.quantities if _bare_year(q)]
     words = [t for t in read.tokens if t.kind == "word"]
-    if len(years) != 1 or words or not period:
+    before = resources.grouped_phrases(table, "relative_years").get("before", ())
+    earlier = not years and bool(find_phrases(read.tokens, before))
+    if not earlier and (len(years) != 1 or words):
         return core
     for q in _read(period).quantities:
         digits = next((i for i in range(len(q.text) - 3) if q.text[i : i + 4].isdigit()), None)
         if q.kind in ("year", "number") and digits is not None:
             at = q.start + digits
-            return period[:at] + years[0].text + period[at + 4 :]
+            year = str(int(q.text[digits : digits + 4]) - 1) if earlier else years[0]
+            return period[:at] + year + period[at + 4 :]
     return core
 
 

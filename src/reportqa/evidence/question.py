@@ -293,7 +293,8 @@ def dated(question: Question, year: int | None) -> Question:
 
 
 # the groups of ``relative_years`` that name a year, and its shift from the document's year
-SHIFTS = (("this", 0), ("last", -1), ("next", 1))
+# ("before", the year before another, shifts from the thread's period in a follow-up)
+SHIFTS = (("this", 0), ("last", -1), ("before", -1), ("next", 1))
 # A relative year at most this many words from a comparison phrase is what is compared with
 _BASELINE_REACH = 4
 
