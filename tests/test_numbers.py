@@ -741,6 +741,8 @@ def test_a_fraction_in_words_is_as_precise_as_it_is_written() -> None:
     [
         ("он сказал два слова", [2.0]),  # Russian "он" (he) before a word of another table
         ("Он работал пять лет", [5.0]),
+        ("Он два года работал на заводе", [2.0]),  # before a number word of another table
+        ("он один из лучших", [1.0]),
         ("бүтін ел бойынша 5 зауыт", [5.0]),  # "бүтін" (whole) with no number before it
         ("жеті бүтін", [7.0]),  # no fraction after it: the whole number alone
     ],

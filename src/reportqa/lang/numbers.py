@@ -118,7 +118,27 @@ _WORD_VALUES, _HUNDREDS = _number_words()
 
 _WORDS = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 _A = r"a(?=[^\S\n]+(?:hundred|thousand|million|billion|trillion)\b)"  # "a thousand"
-_TEN = rf"(?:{_number_parts('ten_before_number') or '(?!)'})(?=[^\S\n]+(?:{_WORDS})(?!\w))"
+
+
+def _ten_before_number() -> str:
+    """The words that are a number only before a number word of their own language's table
+    (``number_parts``' ``ten_before_number``: Kazakh "он бес" is 15, Russian "Он два года" is
+    "he" and 2), as an alternation with that look-ahead."""
+    from . import resources
+
+    found = []
+    for language in resources.LANGUAGES:
+        table = resources.raw(language)
+        tens = table["number_parts"]["ten_before_number"]
+        own = {form for forms in table["number_words"].values() for form in forms.split()}
+        if tens and own:
+            ahead = "|".join(sorted(map(re.escape, own), key=len, reverse=True))
+            words = "|".join(map(re.escape, tens))
+            found.append(rf"(?:{words})(?=[^\S\n]+(?:{ahead})(?!\w))")
+    return "|".join(found) or "(?!)"
+
+
+_TEN = _ten_before_number()
 _HUNDRED = "|".join(sorted(_HUNDREDS))
 _WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|{_HUNDRED}|{_A}|{_TEN})(?!\w)", re.IGNORECASE)
 # A fraction written in words after a whole number: "семь целых три десятых", "жеті бүтін оннан
