@@ -31,9 +31,9 @@ Ambiguity rules (each one a choice, pinned by the tests):
   "One" and "одна" are read as 1 even as pronouns ("одна из печей"). The ``number_parts`` tables
   add a fraction ("семь целых три десятых", "жеті бүтін оннан үш", "seven point three": 7.3,
   as precise as written), a half ("два с половиной", "бір жарым", "two and a half") and Kazakh
-  "он" (ten) before another number word ("он бес", 15; alone it is Russian "he"). A scale, a
-  smaller number and a smaller scale are one number ("бір триллион алты жүз миллиард", 1.6
-  trillion). A currency code may stand before a figure ("KZT 124 billion").
+  "он" (ten) before another Kazakh number word ("он бес", 15; "Он два года" is Russian "he").
+  A scale, a smaller number and a smaller scale are one number ("бір триллион алты жүз
+  миллиард", 1.6 trillion). A currency code may stand before a figure ("KZT 124 billion").
 - Rounding. A figure is taken as rounded at its last written digit ("1,6 трлн" is 1.6 ± 0.05
   трлн), but never more loosely than at its second significant digit: "1.6 trillion" matches
   1 612 000 000 000, "2 трлн" does not match "1,6 трлн", and "7%" does not match "7,3%".
