@@ -103,16 +103,17 @@ def _number_words() -> tuple[dict[str, float], frozenset[str]]:
     return values, frozenset(hundreds)
 
 
-def _number_parts(group: str) -> str:
-    """One group of the ``number_parts`` tables of every language as an alternation of words
-    ("" when no language has one)."""
+def _number_parts(group: str) -> re.Pattern[str]:
+    """The words of one group of the ``number_parts`` tables of every language, right after a
+    blank (a pattern that never matches when no language has one)."""
     from . import resources
 
-    return resources.alternation("number_parts", group)
+    words = resources.alternation("number_parts", group) or "(?!)"
+    return re.compile(rf"[^\S\n]+(?:{words})(?!\w)", re.IGNORECASE)
 
 
 # "семью" (also "family") and "нуля" ("с нуля", from scratch) are left out of the tables on
-# purpose; Kazakh "он" (ten; Russian "he") is a number only before another number word
+# purpose; Kazakh "он" (ten; Russian "he") is a number only before another Kazakh number word
 # (``number_parts``' ``ten_before_number``: "он бес" is 15).
 _WORD_VALUES, _HUNDREDS = _number_words()
 
@@ -143,12 +144,9 @@ _HUNDRED = "|".join(sorted(_HUNDREDS))
 _WORD_TOKEN = re.compile(rf"(?<!\w)(?:{_WORDS}|{_HUNDRED}|{_A}|{_TEN})(?!\w)", re.IGNORECASE)
 # A fraction written in words after a whole number: "семь целых три десятых", "жеті бүтін оннан
 # үш", "seven point three"; a half: "два с половиной", "бір жарым", "two and a half"
-_POINT = re.compile(rf"[^\S\n]+(?:{_number_parts('point') or '(?!)'})(?!\w)", re.IGNORECASE)
-_DENOMINATORS = (
-    (10, re.compile(rf"[^\S\n]+(?:{_number_parts('tenths') or '(?!)'})(?!\w)", re.IGNORECASE)),
-    (100, re.compile(rf"[^\S\n]+(?:{_number_parts('hundredths') or '(?!)'})(?!\w)", re.IGNORECASE)),
-)
-_HALF = re.compile(rf"[^\S\n]+(?:{_number_parts('half') or '(?!)'})(?!\w)", re.IGNORECASE)
+_POINT = _number_parts("point")
+_DENOMINATORS = ((10, _number_parts("tenths")), (100, _number_parts("hundredths")))
+_HALF = _number_parts("half")
 _DIGIT_WORD = re.compile(rf"[^\S\n]+({_WORDS})(?!\w)", re.IGNORECASE)
 
 
