@@ -867,7 +867,7 @@ def _period_tokens(read: Question, table: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _as_period(core: str, read: Question, period: str, table: str = "ru") -> str:
+def _as_period(core: str, read: Question, period: str, table: str) -> str:
     """A fragment that is a bare year ("А 2023?") as the thread's period with that year in it
     ("в 2024 году" -> "в 2023 году"); one that names the year before another ("the year before",
     "годом ранее": the ``before`` group of ``relative_years``) as the thread's period a year

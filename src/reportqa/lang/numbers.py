@@ -178,11 +178,14 @@ def _months() -> tuple[dict[str, tuple[str, ...]], str, str]:
 
 _MONTH_NAMES, _MONTH, _MONTH_NUMBERED = _months()
 
+# currency codes that may stand before a figure ("KZT 124 billion")
+_CURRENCY_CODES = ("KZT", "USD", "EUR", "RUB", "GBP")
+_CODES = "|".join(_CURRENCY_CODES)
 _MASTER = re.compile(
     rf"""(?<![\w.,])(?:
       (?P<date>(?P<dd>0?[1-9]|[12][0-9]|3[01])\.(?P<mm>0?[1-9]|1[0-2])\.(?P<yyyy>{_YEAR}))(?![0-9])
     | (?P<y1>{_YEAR}){_SP}?[-–—]{_SP}?(?P<y2>{_YEAR})(?![0-9])
-    | (?P<neg>[−-])?(?:(?P<cur>US\$|[$€₸₽£]|(?:KZT|USD|EUR|RUB|GBP)(?={_SP})){_SP}?)?(?P<num>
+    | (?P<neg>[−-])?(?:(?P<cur>US\$|[$€₸₽£]|(?:{_CODES})(?={_SP})){_SP}?)?(?P<num>
           [0-9]{{1,3}}(?:[ \u00a0\u202f\u2009][0-9]{{3}})+(?:[.,][0-9]+)?
         | [0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?
         | [0-9]{{1,3}}(?:\.[0-9]{{3}})+,[0-9]+
@@ -257,7 +260,7 @@ _UNIT = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "₸": "KZT", "₽": "RUB", "£": "GBP"}
-_CURRENCY_SYMBOLS.update((code, code) for code in ("KZT", "USD", "EUR", "RUB", "GBP"))
+_CURRENCY_SYMBOLS.update((code, code) for code in _CURRENCY_CODES)
 
 _YEAR_WORD = re.compile(
     rf"(?:-[а-яё]{{1,2}})?{_SP}*(?:год[а-яё]*|гг?(?:\.|(?!\w))|year(?!\w)|(?P<kk>жыл\w*))",
