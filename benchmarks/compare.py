@@ -10,7 +10,8 @@ measures a candidate and its baseline on the same sets in the same way:
 For each round it runs ``bench_report.py --sets roundN --json`` (questions and claims) and for
 each dialogue set ``bench_dialogue.py FILE --json`` (follow-ups, with history), then prints a
 table: questions right (by language), claims right (wrongly supported), follow-ups right, and
-the total, per round and summed; the dialogue sets are added in the order given, ``--pair`` of
+the total, per round and summed, with the dialogues' first turns right beside it (outside the
+total); the dialogue sets are added in the order given, ``--pair`` of
 them to each round (two by default: round46 with -73 and -74). With ``--margin M``, it says of
 each configuration after the first whether its summed total is at least the first's plus M with
 no more claims wrongly supported: a decision rule to set before the figures are read.
@@ -39,6 +40,7 @@ class Figures:
     claims: int = 0
     wrongly_supported: int = 0
     followups: int = 0
+    first_turns: int = 0  # the dialogues' first turns right: not in the total, a rule may ask
 
     @property
     def total(self) -> int:
@@ -50,13 +52,14 @@ class Figures:
         self.claims += other.claims
         self.wrongly_supported += other.wrongly_supported
         self.followups += other.followups
+        self.first_turns += other.first_turns
 
     def cell(self) -> str:
         langs = " / ".join(str(n) for _, n in sorted(self.questions.items()))
         questions = sum(self.questions.values())
         return (
             f"{questions} ({langs}), {self.claims} ({self.wrongly_supported}), "
-            f"{self.followups} = {self.total}"
+            f"{self.followups} = {self.total}; first turns {self.first_turns}"
         )
 
 
@@ -92,6 +95,7 @@ def measure(source: Path, rounds: list[int], dialogues: list[int], pair: int) ->
             path = DATA / f"report-dialogues-{d}.jsonl"
             (row,) = _run("bench_dialogue.py", [str(path)], source)
             figures.followups += row["followup"]["right"]
+            figures.first_turns += row["first"]["right"]
         out[n] = figures
     return out
 
@@ -143,7 +147,10 @@ def main() -> None:
             sums[name].add(results[name][n])
         print(f"| round{n} | " + " | ".join(results[name][n].cell() for name in names) + " |")
     print("| sum | " + " | ".join(sums[name].cell() for name in names) + " |")
-    print("(questions (by language, alphabetical), claims (wrongly supported), follow-ups = total)")
+    print(
+        "(questions (by language, alphabetical), claims (wrongly supported), follow-ups = total;"
+        " the dialogues' first turns right, outside the total)"
+    )
     if args.margin is not None:
         base = sums[names[0]]
         for name in names[1:]:
