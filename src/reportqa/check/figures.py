@@ -149,12 +149,8 @@ def _bounds_after() -> dict[str, re.Pattern[str]]:
 def _partitive() -> re.Pattern[str]:
     """The phrases that open the parts of a total (``partitive_words`` of every language: "в
     том числе", "of which", "оның ішінде")."""
-    phrases = [
-        resources.as_pattern(entry)
-        for language in resources.LANGUAGES
-        for entry in resources.raw(language)["partitive_words"]
-    ]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(phrases)})(?!\w)", re.IGNORECASE)
+    phrases = resources.alternation("partitive_words")
+    return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)", re.IGNORECASE)
 
 
 @cache

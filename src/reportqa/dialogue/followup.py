@@ -236,9 +236,11 @@ def _step(
 def _start(read: Question, table: str, setting: Setting = frozenset()) -> _Thread:
     span = _period_span(read, table)
     period = read.text[span[0] : span[1]] if span else ""
-    # a thread opened on the document or its source is about no entity of its own
-    entity = "" if _about_document(read, table) else _entity(read, table, setting)
-    return _Thread(read.text, (), entity, period, _asks_entity(read, table))
+    if _about_document(read, table):
+        # a thread opened on the document or its source is about no entity of its own, and its
+        # answer names the outlet, which the talk is not about
+        return _Thread(read.text, (), "", period, False)
+    return _Thread(read.text, (), _entity(read, table, setting), period, _asks_entity(read, table))
 
 
 def _about_document(read: Question, table: str) -> bool:
@@ -251,10 +253,7 @@ def _about_document(read: Question, table: str) -> bool:
 def _asks_entity(read: Question, table: str) -> bool:
     """Whether a question asks which one, who or where, so that the answer names what the thread
     is about next: an agent or place question, or a "which" word before a noun that is not a
-    measure ("which company", "қай зауыт"; not "what does", "какой объём"). Not a question on
-    the document or its source: its answer names the outlet, which the talk is not about."""
-    if _about_document(read, table):
-        return False
+    measure ("which company", "қай зауыт"; not "what does", "какой объём")."""
     if read.kind in ("agent", "place"):
         return True
     if read.kind != "other":

@@ -198,10 +198,15 @@ def every_language_keys(name: str) -> frozenset[str]:
     return frozenset().union(*(keys(language, name) for language in LANGUAGES))
 
 
-def every_language(name: str, group: str) -> list[str]:
-    """The entries of one group of a grouped table in every language, in ``LANGUAGES`` order:
-    for patterns applied to a text whose language is not known (bound words, periods)."""
-    return [entry for language in LANGUAGES for entry in raw(language)[name][group]]
+def every_language(name: str, group: str | None = None) -> list[str]:
+    """The entries of one group of a grouped table (of a flat table when ``group`` is None) in
+    every language, in ``LANGUAGES`` order: for patterns applied to a text whose language is not
+    known (bound words, periods, the phrases that open the parts of a total)."""
+    return [
+        entry
+        for language in LANGUAGES
+        for entry in (raw(language)[name] if group is None else raw(language)[name][group])
+    ]
 
 
 def as_pattern(entry: str, ending: str = r"[^\W\d_]*") -> str:
@@ -212,7 +217,8 @@ def as_pattern(entry: str, ending: str = r"[^\W\d_]*") -> str:
     )
 
 
-def alternation(name: str, group: str) -> str:
-    """The entries of one group of a grouped table in every language (``every_language``) as
-    one alternation of their patterns (``as_pattern``); "" when the group is empty."""
+def alternation(name: str, group: str | None = None) -> str:
+    """The entries of one group of a grouped table (of a flat table when ``group`` is None) in
+    every language (``every_language``) as one alternation of their patterns (``as_pattern``);
+    "" when there are none."""
     return "|".join(as_pattern(entry) for entry in every_language(name, group))
