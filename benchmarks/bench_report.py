@@ -187,6 +187,8 @@ SETS = {
     "round51": _frozen("test51")[:3] + [DATA / "report-claims-test52.jsonl"],
     # frozen at 20:45 UTC on 2026-12-04, before the session of 20:43 UTC changed anything
     "round52": _frozen("test52")[:3] + [DATA / "report-claims-test53.jsonl"],
+    # frozen at 23:01 UTC on 2026-12-04, before the session of 22:58 UTC changed anything
+    "round53": _frozen("test53")[:3] + [DATA / "report-claims-test54.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
