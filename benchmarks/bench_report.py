@@ -189,6 +189,9 @@ SETS = {
     "round52": _frozen("test52")[:3] + [DATA / "report-claims-test53.jsonl"],
     # frozen at 23:01 UTC on 2026-12-04, before the session of 22:58 UTC changed anything
     "round53": _frozen("test53")[:3] + [DATA / "report-claims-test54.jsonl"],
+    # frozen at 23:51 UTC on 2026-12-04, to test candidate DV under the rule of 23:50 UTC
+    "round54": _frozen("test54")[:3]
+    + [DATA / "report-claims-test55.jsonl", DATA / "report-claims-test56.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
