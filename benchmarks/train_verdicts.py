@@ -43,7 +43,14 @@ test21 0.85 was chosen: 0.923 right with 1 wrongly supported (0.7: 0.923 with 3)
 read with the session's changes (a first word that is no common word is a name, the title's
 names count as named in each sentence, informal words), out of fold 0.903 with 38 called
 supported wrongly (the rules alone 0.750 with 90); on test19 to test21 0.85 was chosen again:
-0.923 right with 1 wrongly supported (0.7: 0.923 with 3).
+0.923 right with 1 wrongly supported (0.7: 0.923 with 3). On 2026-12-04 (23:35 UTC), with
+test44 to test46 added (3249 claims), the evidence model refit on more report sets, and the
+feature ``replaced`` (a claim word missing where the best sentence has a word of its own next to
+one both share: "самолётов" where the report says "велосипедов"), out of fold 0.921 with 51
+called supported wrongly at 0.65; on test19 to test21 0.93 was chosen: 0.902 right with none
+wrongly supported (0.8: 0.919 with 3). Over the frozen round46-53 that threshold gave 538 claims
+right with 2 wrongly supported, against 567 with 12 before; on the fresh round54, 132 with 3
+against 138 with 7 (benchmarks/data/README.md).
 """
 
 from __future__ import annotations

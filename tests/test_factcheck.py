@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportqa import InputError, ReportQA, Settings, Verdict, verdict_to_dict
-from reportqa.check.claim_features import CLAIM_FEATURES
-from reportqa.check.factcheck import RETRIEVE_K
+from reportqa.check.claim_features import CLAIM_FEATURES, claim_features
+from reportqa.check.factcheck import MIN_STATED, RETRIEVE_K
 from reportqa.check.verdict_model import VerdictModel, load_verdict_model
 from reportqa.cli import main
 from reportqa.errors import ReportQAError
@@ -156,6 +156,26 @@ def rules_verdict(qa: ReportQA, claim: str) -> str:
     """The verdict of the fact-checker's rules alone (a feature of the verdict model)."""
     hits = qa.retrieve(claim, max(qa.settings.k, RETRIEVE_K))
     return qa.checker.assess(claim, hits).verdict
+
+
+@pytest.mark.parametrize(
+    ("claim", "replaced"),
+    [
+        ("В городе открыт завод по выпуску самолётов", True),  # bicycles in the report
+        ("Население города составляет 80 тысяч человек", True),  # "превысило" in the report
+        ("В городе открыт завод по выпуску велосипедов", False),  # as the report says
+        ("В городе работают 3 больницы", False),
+        ("An aircraft factory has opened in the city", False),  # word order across languages
+    ],
+)
+def test_a_word_put_for_another_is_a_feature_of_the_verdict(
+    city_qa: ReportQA, claim: str, replaced: bool
+) -> None:
+    """A claim word that the sentence lacks, where the sentence has a word of its own next to a
+    word both share, is what a claim made by changing one word of the report looks like."""
+    assessment = city_qa.checker.assess(claim, city_qa.retrieve(claim, RETRIEVE_K))
+    x = claim_features(assessment, MIN_STATED)
+    assert x[CLAIM_FEATURES.index("replaced")] == float(replaced)
 
 
 def test_the_verdict_model_agrees_with_the_invented_claims_and_never_supports_wrongly(
