@@ -48,7 +48,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"
-DIALOGUES = ("report-dialogues.jsonl", *(f"report-dialogues-{n}.jsonl" for n in range(2, 10)))
 
 
 def dialogue_sets(through: int) -> tuple[str, ...]:
@@ -59,6 +58,7 @@ def dialogue_sets(through: int) -> tuple[str, ...]:
     )
 
 
+DIALOGUES = dialogue_sets(9)
 SINGLES = ("report-fit-ru.jsonl", "report-fit-en.jsonl", "report-fit-kk.jsonl")
 PAIRS = 2
 CS = (0.1, 0.3, 1.0, 3.0, 10.0)
@@ -188,8 +188,7 @@ def main() -> None:
     if args.all_singles:
         from evidence_data import REPORT_FIT
 
-        singles = tuple(f"{n}.jsonl" for n in REPORT_FIT if n.startswith("report-test"))
-        singles = SINGLES + singles
+        singles += tuple(f"{n}.jsonl" for n in REPORT_FIT if n.startswith("report-test"))
     all_cases = cases(sets, singles)
     y = np.array([c["label"] for c in all_cases])
     groups = [c["group"] for c in all_cases]
@@ -199,8 +198,8 @@ def main() -> None:
     try:
         for round_ in (1, 2):
             X = features(all_cases)
-            kept = ~np.isnan(X).any(axis=1)
-            if round_ == 1:
+            if round_ == 1:  # which questions the model decides does not depend on the model
+                kept = ~np.isnan(X).any(axis=1)
                 all_cases = [c for c, k in zip(all_cases, kept) if k]
                 y, groups, X = y[kept], [g for g, k in zip(groups, kept) if k], X[kept]
                 print(f"{len(all_cases)} cases ({int((~kept).sum())} decided without the model)")
