@@ -192,6 +192,9 @@ SETS = {
     # frozen at 23:51 UTC on 2026-12-04, to test candidate DV under the rule of 23:50 UTC
     "round54": _frozen("test54")[:3]
     + [DATA / "report-claims-test55.jsonl", DATA / "report-claims-test56.jsonl"],
+    # frozen at 00:39 UTC on 2026-12-05, before the session of 00:35 UTC changed anything
+    "round55": _frozen("test55")[:3]
+    + [DATA / "report-claims-test57.jsonl", DATA / "report-claims-test58.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
