@@ -250,6 +250,12 @@ def test_kazakh_typed_on_a_russian_keyboard_is_kazakh_unless_the_words_are_russi
     assert detect_language("картехке акша кай жылдары болинеди") == "kk"
     # "автомобили" is how "автомобилі" is typed, and a Russian word: it does not count
     assert detect_language("автомобили выпуск 2024") == "ru"
+    # "тенге" is "теңге" typed so, and the Russian word pymorphy3 lacks: a word of the Russian
+    # tables, it does not count either
+    assert (
+        detect_language("Индустриальная зона Сарань привлекла 472 млрд тенге инвестиций.") == "ru"
+    )
+    assert detect_language("Сарань 472 млрд теңге инвестиция тартты.") == "kk"
 
 
 def test_a_conversation_s_language_is_kept_where_the_words_mark_none() -> None:

@@ -2,8 +2,9 @@
 
 Kazakh when its Kazakh words (with a letter Russian lacks, in the ``function_words`` table of
 ``resources/kk.json``, or a word of the Kazakh tables with such a letter typed without it: "кай",
-"акша", unless a Russian word is spelt so: "автомобили") outnumber Russian stop words; otherwise
-the majority script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
+"акша", unless a Russian word is spelt so: "автомобили", or a word of the Russian tables:
+"тенге", which pymorphy3's dictionary lacks) outnumber Russian stop words; otherwise the majority
+script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
 Russian.
 
 Left out: other languages (a Latin-script text is English), mixed-language texts beyond the
@@ -58,10 +59,11 @@ def detect_language(text: str, default: str = "ru", prior: str | None = None) ->
     kazakh_function = resources.surface("kk", "function_words")
     russian_stop = resources.surface("ru", "stopwords")
     typed = _typed_kazakh()
+    russian_words = resources.words("ru")
     kazakh = sum(
         w in kazakh_function
         or any(ch in KAZAKH_LETTERS for ch in w)
-        or (w in typed and not is_russian_word(w))
+        or (w in typed and not (is_russian_word(w) or w in russian_words))
         for w in cyrillic_words
     )
     russian = sum(w in russian_stop and w not in kazakh_function for w in cyrillic_words)
