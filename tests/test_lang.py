@@ -256,6 +256,9 @@ def test_kazakh_typed_on_a_russian_keyboard_is_kazakh_unless_the_words_are_russi
         detect_language("Индустриальная зона Сарань привлекла 472 млрд тенге инвестиций.") == "ru"
     )
     assert detect_language("Сарань 472 млрд теңге инвестиция тартты.") == "kk"
+    # "не" is Russian "not" and Kazakh "what": it marks neither
+    assert detect_language("«Картех» технохабы не ұсынады?") == "kk"
+    assert detect_language("Производство не выросло?") == "ru"
 
 
 def test_a_conversation_s_language_is_kept_where_the_words_mark_none() -> None:

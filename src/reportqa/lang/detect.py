@@ -3,8 +3,8 @@
 Kazakh when its Kazakh words (with a letter Russian lacks, in the ``function_words`` table of
 ``resources/kk.json``, or a word of the Kazakh tables with such a letter typed without it: "кай",
 "акша", unless a Russian word is spelt so: "автомобили", or a word of the Russian tables:
-"тенге", which pymorphy3's dictionary lacks) outnumber Russian stop words; otherwise the majority
-script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
+"тенге", which pymorphy3's dictionary lacks) outnumber Russian stop words (less those of the
+Kazakh tables too: "не" is Russian "not" and Kazakh "what"); otherwise the majority script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
 Russian.
 
 Left out: other languages (a Latin-script text is English), mixed-language texts beyond the
@@ -66,7 +66,11 @@ def detect_language(text: str, default: str = "ru", prior: str | None = None) ->
         or (w in typed and not (is_russian_word(w) or w in russian_words))
         for w in cyrillic_words
     )
-    russian = sum(w in russian_stop and w not in kazakh_function for w in cyrillic_words)
+    # a word of both languages ("не": not, and the Kazakh "what") marks neither
+    russian = sum(
+        w in russian_stop and w not in kazakh_function and w not in resources.words("kk")
+        for w in cyrillic_words
+    )
     if kazakh > russian:
         return "kk"
     latin = sum(ch.isascii() and ch.isalpha() for ch in lowered)
