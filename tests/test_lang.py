@@ -259,6 +259,9 @@ def test_kazakh_typed_on_a_russian_keyboard_is_kazakh_unless_the_words_are_russi
     # "не" is Russian "not" and Kazakh "what": it marks neither
     assert detect_language("«Картех» технохабы не ұсынады?") == "kk"
     assert detect_language("Производство не выросло?") == "ru"
+    # a Kazakh name in an English question leaves it English; English names leave Kazakh
+    assert detect_language("What does the Тау-Кен Темір plant produce?") == "en"
+    assert detect_language("Yildirim Holding қай елдікі?") == "kk"
 
 
 def test_a_conversation_s_language_is_kept_where_the_words_mark_none() -> None:

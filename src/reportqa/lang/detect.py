@@ -4,7 +4,8 @@ Kazakh when its Kazakh words (with a letter Russian lacks, in the ``function_wor
 ``resources/kk.json``, or a word of the Kazakh tables with such a letter typed without it: "кай",
 "акша", unless a Russian word is spelt so: "автомобили", or a word of the Russian tables:
 "тенге", which pymorphy3's dictionary lacks) outnumber Russian stop words (less those of the
-Kazakh tables too: "не" is Russian "not" and Kazakh "what"); otherwise the majority script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
+Kazakh tables too: "не" is Russian "not" and Kazakh "what") and English stop words; otherwise
+the majority script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
 Russian.
 
 Left out: other languages (a Latin-script text is English), mixed-language texts beyond the
@@ -71,7 +72,10 @@ def detect_language(text: str, default: str = "ru", prior: str | None = None) ->
         w in russian_stop and w not in kazakh_function and w not in resources.words("kk")
         for w in cyrillic_words
     )
-    if kazakh > russian:
+    # an English sentence naming a Kazakh name ("the Тау-Кен Темір plant") has more English
+    # stop words than Kazakh words
+    english = sum(w in resources.surface("en", "stopwords") for w in words if w.isascii())
+    if kazakh > russian and kazakh >= english:
         return "kk"
     latin = sum(ch.isascii() and ch.isalpha() for ch in lowered)
     cyrillic = sum(ch.isalpha() and not ch.isascii() for ch in lowered)
