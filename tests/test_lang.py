@@ -262,6 +262,8 @@ def test_kazakh_typed_on_a_russian_keyboard_is_kazakh_unless_the_words_are_russi
     # a Kazakh name in an English question leaves it English; English names leave Kazakh
     assert detect_language("What does the Тау-Кен Темір plant produce?") == "en"
     assert detect_language("Yildirim Holding қай елдікі?") == "kk"
+    assert detect_language("Where is Йылдырым Холдинг based?") == "en"
+    assert detect_language("Сколько стоит The Ritz?") == "ru"
 
 
 def test_a_conversation_s_language_is_kept_where_the_words_mark_none() -> None:

@@ -4,8 +4,9 @@ Kazakh when its Kazakh words (with a letter Russian lacks, in the ``function_wor
 ``resources/kk.json``, or a word of the Kazakh tables with such a letter typed without it: "кай",
 "акша", unless a Russian word is spelt so: "автомобили", or a word of the Russian tables:
 "тенге", which pymorphy3's dictionary lacks) outnumber Russian stop words (less those of the
-Kazakh tables too: "не" is Russian "not" and Kazakh "what") and English stop words; otherwise
-the majority script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
+Kazakh tables too: "не" is Russian "not" and Kazakh "what") and English stop words; English
+when its stop words outnumber both (a Cyrillic name in an English question); otherwise the
+majority script. Quoted names do not count: «Жұмыс тап» in a Russian sentence leaves it
 Russian.
 
 Left out: other languages (a Latin-script text is English), mixed-language texts beyond the
@@ -77,6 +78,8 @@ def detect_language(text: str, default: str = "ru", prior: str | None = None) ->
     english = sum(w in resources.surface("en", "stopwords") for w in words if w.isascii())
     if kazakh > russian and kazakh >= english:
         return "kk"
+    if english > russian and english > kazakh:
+        return "en"  # "Where is Йылдырым Холдинг based?"
     latin = sum(ch.isascii() and ch.isalpha() for ch in lowered)
     cyrillic = sum(ch.isalpha() and not ch.isascii() for ch in lowered)
     if not latin and not cyrillic:
