@@ -61,7 +61,8 @@ def detect_language(text: str, default: str = "ru", prior: str | None = None) ->
     kazakh_function = resources.surface("kk", "function_words")
     russian_stop = resources.surface("ru", "stopwords")
     typed = _typed_kazakh()
-    russian_words = resources.words("ru")
+    russian_words, kazakh_words = resources.words("ru"), resources.words("kk")
+    english_stop = resources.surface("en", "stopwords")
     kazakh = sum(
         w in kazakh_function
         or any(ch in KAZAKH_LETTERS for ch in w)
@@ -70,12 +71,12 @@ def detect_language(text: str, default: str = "ru", prior: str | None = None) ->
     )
     # a word of both languages ("не": not, and the Kazakh "what") marks neither
     russian = sum(
-        w in russian_stop and w not in kazakh_function and w not in resources.words("kk")
+        w in russian_stop and w not in kazakh_function and w not in kazakh_words
         for w in cyrillic_words
     )
     # an English sentence naming a Kazakh name ("the Тау-Кен Темір plant") has more English
     # stop words than Kazakh words
-    english = sum(w in resources.surface("en", "stopwords") for w in words if w.isascii())
+    english = sum(w in english_stop for w in words if w.isascii())
     if kazakh > russian and kazakh >= english:
         return "kk"
     if english > russian and english > kazakh:
