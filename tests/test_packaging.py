@@ -11,25 +11,25 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "reportqa"
 
 
-def _package_data() -> list[str]:
+def _not_packaged(files: list[str]) -> list[str]:
+    """Those of ``files`` (paths under the package) no ``package-data`` pattern covers."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return config["tool"]["setuptools"]["package-data"]["reportqa"]
+    patterns = config["tool"]["setuptools"]["package-data"]["reportqa"]
+    return [f for f in files if not any(fnmatch.fnmatch(f, p) for p in patterns)]
 
 
 def test_every_model_and_table_of_the_package_is_package_data() -> None:
     """A JSON file left out of ``package-data`` is in the checkout but not in a wheel: the
     fact-checker's verdict model was, and `pip install .` gave a checker that could not load."""
-    patterns = _package_data()
     files = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.json")]
     assert files, "the package ships JSON models and tables"
-    missing = [f for f in files if not any(fnmatch.fnmatch(f, p) for p in patterns)]
+    missing = _not_packaged(files)
     assert not missing, f"not in [tool.setuptools.package-data] of pyproject.toml: {missing}"
 
 
 def test_the_page_assets_are_package_data() -> None:
-    patterns = _package_data()
     files = [p.relative_to(PACKAGE).as_posix() for p in (PACKAGE / "web/static").rglob("*")]
     files = [f for f in files if (PACKAGE / f).is_file() and "__pycache__" not in f]
     assert files, "the widget's script and the page's styles"
-    missing = [f for f in files if not any(fnmatch.fnmatch(f, p) for p in patterns)]
+    missing = _not_packaged(files)
     assert not missing, missing
