@@ -195,6 +195,9 @@ SETS = {
     # frozen at 00:39 UTC on 2026-12-05, before the session of 00:35 UTC changed anything
     "round55": _frozen("test55")[:3]
     + [DATA / "report-claims-test57.jsonl", DATA / "report-claims-test58.jsonl"],
+    # frozen at 02:44 UTC on 2026-12-05, before the session of 02:41 UTC measured anything
+    "round56": _frozen("test56")[:3]
+    + [DATA / "report-claims-test59.jsonl", DATA / "report-claims-test60.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
