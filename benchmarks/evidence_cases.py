@@ -31,13 +31,17 @@ DATASETS = ("report", "xquad", "tydi", "offtopic")
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "reportqa"
 
 
+# the evidence model and the fact-checker's pinned copy of it: fitted, not features
+_FITTED = frozenset({"evidence_model.json", "claim_evidence_model.json"})
+
+
 @lru_cache(maxsize=1)  # read by every dataset's load and save; the files do not change meanwhile
 def source_fingerprint() -> str:
     """A hash of the package's code and data files, the fitted evidence model aside (features do
     not depend on it): the cases of another fingerprint may hold other feature values."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".json") and path.name != "evidence_model.json":
+        if path.suffix in (".py", ".json") and path.name not in _FITTED:
             digest.update(str(path.relative_to(PACKAGE)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -3,12 +3,15 @@
 
     python benchmarks/train_verdicts.py [--kind trees|softmax] [--dry-run]
 
-    python benchmarks/train_verdicts.py --threshold-on test19,test20,test21
+    python benchmarks/train_verdicts.py --threshold-on test19,test20,test21 [--pin-evidence]
 
 Data: the claim sets of ``FIT`` (``benchmarks/data``; every set written before the sets
 ``report-claims-test19`` on) and ``../shared/eval/report-dev-claims.jsonl`` when it is there.
 Each claim is retrieved for and assessed by the checker's rules once (``FactChecker.assess``), and
-its ``claim_features`` are the model's input.
+its ``claim_features`` are the model's input. The checker ranks a claim's sentences with its own
+copy of the evidence model (``check/claim_evidence_model.json``), so that a refit of the evidence
+model for ``ask`` leaves the verdicts as they were; ``--pin-evidence`` first replaces that copy
+with the current evidence model, and the verdict model is then fitted on its probabilities.
 
 The model is gradient-boosted trees (LightGBM, multiclass; ``--kind trees``, the default) or a
 multinomial logistic regression (``--kind softmax``, standardised features). Out-of-fold figures
@@ -71,7 +74,9 @@ sys.path.insert(0, str(HERE))
 from evidence_data import CLAIM_SETS, DATA, ROOT, fit_trees, read_jsonl  # noqa: E402
 
 from reportqa.check.claim_features import CLAIM_FEATURES, claim_features  # noqa: E402
+from reportqa.check.factcheck import RANKING_MODEL_FILE  # noqa: E402
 from reportqa.check.verdict_model import CLASSES, VERDICT_MODEL_FILE, VerdictModel  # noqa: E402
+from reportqa.evidence.model import MODEL_FILE  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "report-dev-claims.jsonl"
 FIT = CLAIM_SETS
@@ -208,7 +213,18 @@ def main() -> None:
         help="claim sets never fitted on (comma-separated, as test19,test20) that choose the "
         "'supported' threshold of the fitted model, by the same cost; out of fold if not given",
     )
+    parser.add_argument(
+        "--pin-evidence",
+        action="store_true",
+        help="first copy the evidence model of `ask` to the checker's own "
+        f"({RANKING_MODEL_FILE}), so that the verdict model is fitted on its probabilities",
+    )
     args = parser.parse_args()
+    if args.pin_evidence:
+        source = ROOT / "src" / "reportqa" / "evidence" / MODEL_FILE
+        pinned = ROOT / "src" / "reportqa" / "check" / RANKING_MODEL_FILE
+        pinned.write_bytes(source.read_bytes())
+        print(f"pinned {source.relative_to(ROOT)} as {pinned.relative_to(ROOT)}")
     rows = claims()
     X, rules = assess(rows)
     y = np.array([CLASSES.index(row["verdict"]) for row in rows])

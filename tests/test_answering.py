@@ -25,7 +25,7 @@ from reportqa import ReportQA, ReportQAError, answer_to_dict
 from reportqa.answer.extractive import ExtractiveAnswerer
 from reportqa.answer.short import _dates, _listed, _unasked_end, short_answer
 from reportqa.evidence.features import FEATURES, Candidate, expected_best, lent_span
-from reportqa.evidence.model import EvidenceModel, load_model
+from reportqa.evidence.model import EvidenceModel, load_model, load_pinned_model
 from reportqa.evidence.question import read_question
 from reportqa.index.corpus import document_sources
 from reportqa.lang.detect import detect_language
@@ -915,3 +915,40 @@ def test_a_forest_evaluates_lightgbm_trees_as_dumped() -> None:
     forest = Forest.read([first, second])
     rows = np.array([[0.2, 9.0], [0.7, 1.0], [0.7, 5.0], [np.nan, 5.0], [0.7, np.nan]])
     assert forest.raw(rows).tolist() == [11.0, 12.0, 13.0, 11.0, 13.0]
+
+
+def test_a_pinned_model_reads_its_own_features_by_name(tmp_path: Path) -> None:
+    """A consumer's pinned copy of the evidence model (the fact-checker's) may be fitted on fewer
+    features than the code computes now: it reads its columns by name, wherever they stand."""
+    data = load_model().to_json()
+    whole = tmp_path / "whole.json"
+    whole.write_text(json.dumps(data), encoding="utf-8")
+    rows = np.random.default_rng(3).normal(size=(20, len(FEATURES)))
+    pinned = load_pinned_model(whole, "reportqa.evidence")
+    assert np.allclose(pinned.probabilities(rows), load_model().probabilities(rows))
+    # a logistic model on two features, named in the other order than FEATURES has them
+    two = ["missing", "coverage"]
+    logistic = {
+        "kind": "logistic",
+        "features": two,
+        "threshold": 0.5,
+        "params": {"mean": [0.0, 0.0], "scale": [1.0, 1.0], "weights": [-1.0, 2.0], "bias": 0.0},
+    }
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(logistic), encoding="utf-8")
+    p = load_pinned_model(path, "reportqa.evidence").probabilities(rows)
+    x = 2.0 * rows[:, FEATURES.index("coverage")] - rows[:, FEATURES.index("missing")]
+    assert np.allclose(p, 1 / (1 + np.exp(-x)))
+    logistic["features"] = ["coverage", "no_such_feature"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(logistic), encoding="utf-8")
+    with pytest.raises(ReportQAError, match="no_such_feature"):
+        load_pinned_model(bad, "reportqa.evidence")
+
+
+def test_the_checkers_pinned_model_is_readable() -> None:
+    from reportqa.check.factcheck import RANKING_MODEL_FILE
+
+    pinned = load_pinned_model(RANKING_MODEL_FILE, "reportqa.check")
+    assert set(pinned.model.features) <= set(FEATURES)
+    assert pinned.model.provenance["command"]

@@ -685,3 +685,27 @@ def test_the_shipped_verdict_model_weighs_the_rules_findings_the_right_way() -> 
         model.provenance["out_of_fold"]["model"]["wrongly_supported"]
         <= (model.provenance["out_of_fold"]["rules"]["wrongly_supported"])
     )
+
+
+def test_the_checker_ranks_with_its_own_evidence_model(
+    zone_qa: ReportQA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verdict model was fitted on the probabilities of the evidence model pinned beside it:
+    an evidence model refit for ``ask`` moves no assessment."""
+    claim = "В СЭЗ «Сарыарка» зарегистрировано 24 участника"
+    hits = zone_qa.retrieve(claim, RETRIEVE_K)
+    before = zone_qa.checker.assess(claim, hits)
+    assert [e.probability for e in before.ranked]  # there is something to rank
+
+    class Flat:  # an answerer's model that scores every sentence alike
+        threshold = 0.5
+
+        def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+            return np.full(len(matrix), 0.5)
+
+    monkeypatch.setattr(zone_qa.extractive, "model", Flat())
+    assert {e.probability for e in zone_qa.extractive.evidence(claim, hits)} == {0.5}
+    after = zone_qa.checker.assess(claim, hits)
+    assert [e.probability for e in after.ranked] == [e.probability for e in before.ranked]
+    assert [e.sentence.text for e in after.ranked] == [e.sentence.text for e in before.ranked]
+    assert after.verdict == before.verdict

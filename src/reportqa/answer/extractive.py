@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..evidence.features import Candidate, EvidenceBuilder
-from ..evidence.model import EvidenceModel, load_model
+from ..evidence.model import EvidenceModel, PinnedModel, load_model
 from ..evidence.question import Question, read_question
 from ..index.corpus import document_sources
 from ..lang.detect import detect_language
@@ -63,15 +63,20 @@ class ExtractiveAnswerer:
         return read_question(question)
 
     def evidence(
-        self, question: str | Question, hits: Sequence[Hit], exclude_rows: Sequence[int] = ()
+        self,
+        question: str | Question,
+        hits: Sequence[Hit],
+        exclude_rows: Sequence[int] = (),
+        model: EvidenceModel | PinnedModel | None = None,
     ) -> list[Candidate]:
-        """Every sentence of ``hits``, scored by the model, most probable first."""
+        """Every sentence of ``hits``, scored by ``model`` (the answerer's own by default),
+        most probable first."""
         read = question if isinstance(question, Question) else self.read(question)
         candidates = self.builder.candidates(read, hits, exclude_rows)
         if not candidates:
             return []
         matrix = np.stack([c.features for c in candidates])
-        probabilities = self.model.probabilities(matrix)
+        probabilities = (model or self.model).probabilities(matrix)
         scored = [
             Candidate(c.hit, c.sentence, c.row, c.features, float(p))
             for c, p in zip(candidates, probabilities)

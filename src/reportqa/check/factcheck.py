@@ -6,7 +6,8 @@ compared side by side.
 
 1. *Subject.* Each sentence of the retrieved passages (the best ``_CANDIDATES``) gets a *subject
    confidence*: the evidence model's probability that it answers the claim read as a question
-   (``evidence/``: the same features and model as ``ask``), or, failing that, its share of the
+   (``evidence/``: the same features as ``ask``, scored by the evidence model the verdict model
+   was fitted with, ``RANKING_MODEL_FILE``), or, failing that, its share of the
    claim's words (figures left out) in the sentence and half in its passage and the document's
    lead ("QARMET" is named in the sentence before "До 2028 года планируется инвестировать 1,6
    трлн тенге"). Words are matched as the evidence layer matches them: lemma, prefix, spelling
@@ -47,6 +48,12 @@ compared side by side.
    no entry. Years it names are then checked as in rule 4 ("с 2020 года" against "с 2023
    года": ``contradicted``). Anything less: ``not_found``; words alone never contradict.
 
+The checker keeps its own copy of the evidence model (``claim_evidence_model.json`` beside this
+module) because the verdict model reads that model's probabilities: refitting the evidence model
+for ``ask`` would otherwise move every verdict under a verdict model fitted on the old ones. The
+copy is replaced only with a refit of the verdict model (``benchmarks/train_verdicts.py
+--pin-evidence``).
+
 7. *The verdict* is the verdict model's (``verdict_model.py``), not the rules': gradient-boosted
    trees over what the rules found (``claim_features``: the rules' verdict, the findings of
    every figure, coverage, the evidence model's probabilities, a claimed value found in a
@@ -84,6 +91,7 @@ import numpy as np
 from ..answer.extractive import ExtractiveAnswerer
 from ..evidence.crosslingual import CrossLingual
 from ..evidence.features import Candidate as Evidence
+from ..evidence.model import load_pinned_model
 from ..evidence.question import read_question
 from ..lang.lexicon import translations, with_prefixes
 from ..lang.names import same_name
@@ -104,9 +112,18 @@ from .figures import (
 from .verdict_model import load_verdict_model
 from .verdicts import Finding, render_verdict
 
-__all__ = ["FactChecker", "Assessment", "VERDICTS", "RETRIEVE_K", "ClaimWords"]
+__all__ = [
+    "FactChecker",
+    "Assessment",
+    "VERDICTS",
+    "RETRIEVE_K",
+    "RANKING_MODEL_FILE",
+    "ClaimWords",
+]
 
 VERDICTS = ("supported", "contradicted", "not_found")
+# The evidence model that ranks a claim's sentences: the one the verdict model was fitted with.
+RANKING_MODEL_FILE = "claim_evidence_model.json"
 RETRIEVE_K = 8  # passages retrieved for a claim (at least; more when Settings.k is larger)
 # The thresholds of the rules above. They were set on claims invented for tests/test_factcheck.py
 # and checked on the dev claims; a sentence of a tiny corpus cannot reach a high z (at most the
@@ -290,7 +307,8 @@ class FactChecker:
         quantities = parse_quantities(claim)
         claimed = read_figures(claim)
         words = _subject_words(claim, quantities, language)
-        ranked = self.answerer.evidence(subject, hits)[:_CANDIDATES]
+        ranking = load_pinned_model(RANKING_MODEL_FILE, "reportqa.check")
+        ranked = self.answerer.evidence(subject, hits, model=ranking)[:_CANDIDATES]
         cross = any(self.languages.get(e.hit.chunk.document, "ru") != language for e in ranked)
         report_words = [
             w

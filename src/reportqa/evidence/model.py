@@ -14,7 +14,10 @@ module, with its provenance (data, command, date, out-of-fold metrics). Two form
 
 Nothing is unpickled. A model whose feature names differ from the features the code computes
 (``features.FEATURES``; ``retrieval.hybrid.FUSION_FEATURES`` for the retrieval fusion model, read
-the same way) is an error: the code and the fitted weights must agree.
+the same way) is an error: the code and the fitted weights must agree. The one exception is a
+*pinned* copy (``load_pinned_model``): the fact-checker keeps the evidence model its verdict
+model was fitted with, which may know fewer features than the code computes after a refit, and
+reads its own by name; a feature the code no longer computes is still an error.
 
 Left out: fitting (the benchmark script does it).
 """
@@ -33,7 +36,15 @@ import numpy as np
 from ..errors import ReportQAError
 from .features import FEATURES
 
-__all__ = ["EvidenceModel", "Forest", "load_model", "read_model_json", "MODEL_FILE"]
+__all__ = [
+    "EvidenceModel",
+    "Forest",
+    "PinnedModel",
+    "load_model",
+    "load_pinned_model",
+    "read_model_json",
+    "MODEL_FILE",
+]
 
 MODEL_FILE = "evidence_model.json"
 
@@ -206,11 +217,20 @@ class Forest:
 
 
 def load_model(
-    path: Path | str | None = None, features: tuple[str, ...] = FEATURES
+    path: Path | str | None = None,
+    features: tuple[str, ...] = FEATURES,
+    package: str = "reportqa.evidence",
 ) -> EvidenceModel:
-    """The model stored at ``path`` (a file name alone is one shipped with the package; the
+    """The model stored at ``path`` (a file name alone is one shipped in ``package``; the
     default is the evidence model), fitted on ``features``."""
-    return _load(str(path or MODEL_FILE), features)
+    return _load(str(path or MODEL_FILE), features, package)
+
+
+def load_pinned_model(path: Path | str, package: str) -> PinnedModel:
+    """An evidence model kept for one consumer as it was fitted (``path`` as for
+    ``load_model``): it may have been fitted on fewer of ``FEATURES`` than the code computes
+    now, and reads its own by name."""
+    return _load_pinned(str(path), package)
 
 
 def read_model_json(path: str, package: str) -> dict[str, Any]:
@@ -225,18 +245,53 @@ def read_model_json(path: str, package: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, features: tuple[str, ...]) -> EvidenceModel:
-    data = read_model_json(path, "reportqa.evidence")
-    model = EvidenceModel(
-        kind=data["kind"],
-        features=tuple(data["features"]),
-        threshold=float(data["threshold"]),
-        params=data["params"],
-        provenance=data.get("provenance", {}),
-    )
+def _load(path: str, features: tuple[str, ...], package: str) -> EvidenceModel:
+    model = _read(path, package)
     if model.features != features:
         raise ReportQAError(
             f"the model {path} was fitted on other features than this code computes: refit it "
             "(benchmarks/train_evidence.py, benchmarks/train_fusion.py)"
         )
     return model
+
+
+def _read(path: str, package: str) -> EvidenceModel:
+    data = read_model_json(path, package)
+    return EvidenceModel(
+        kind=data["kind"],
+        features=tuple(data["features"]),
+        threshold=float(data["threshold"]),
+        params=data["params"],
+        provenance=data.get("provenance", {}),
+    )
+
+
+@dataclass(frozen=True)
+class PinnedModel:
+    """An evidence model read by feature name from rows of the code's ``FEATURES``."""
+
+    model: EvidenceModel
+    columns: np.ndarray  # where each of the model's features is among FEATURES
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        """P(answers) for each row of ``matrix`` (features in the order of ``FEATURES``)."""
+        if not len(matrix):
+            return np.zeros(0)
+        return self.model.probabilities(matrix[:, self.columns])
+
+
+@lru_cache(maxsize=4)
+def _load_pinned(path: str, package: str) -> PinnedModel:
+    model = _read(path, package)
+    index = {name: i for i, name in enumerate(FEATURES)}
+    unknown = [name for name in model.features if name not in index]
+    if unknown or len(set(model.features)) != len(model.features):
+        raise ReportQAError(
+            f"the model {path} was fitted on features this code does not compute "
+            f"({', '.join(unknown) or 'a name twice'}): pin the current evidence model again"
+        )
+    return PinnedModel(model, np.asarray([index[n] for n in model.features], dtype=np.int64))
