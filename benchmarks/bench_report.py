@@ -198,6 +198,9 @@ SETS = {
     # frozen at 02:44 UTC on 2026-12-05, before the session of 02:41 UTC measured anything
     "round56": _frozen("test56")[:3]
     + [DATA / "report-claims-test59.jsonl", DATA / "report-claims-test60.jsonl"],
+    # frozen at 03:10 UTC on 2026-12-05, to test candidate NE2 under the rule of 03:10 UTC
+    "round57": _frozen("test57")[:3]
+    + [DATA / "report-claims-test61.jsonl", DATA / "report-claims-test62.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
