@@ -150,8 +150,11 @@ OFFTOPIC_EVERY = 4
 # Off-topic questions in every language of the report's users (weather, prices, sport, small
 # talk, general knowledge, economics the report never touches), written from the report by a
 # helper session as fitting data (benchmarks/data/README.md): the negatives above are Russian
-# only, so an English or Kazakh question on another subject had none to learn from.
-OFFTOPIC_SETS = ("offtopic-fit",)
+# only, so an English or Kazakh question on another subject had none to learn from. The second
+# set (2026-12-05) asks what the report never says of things it names ("какая погода в
+# темиртау", a company's owner, one zone's figure of another): a question naming a place of the
+# report read as answerable whatever else it asked.
+OFFTOPIC_SETS = ("offtopic-fit", "report-negatives-fit")
 REPORT_TEST = ("report-test-ru", "report-test-en", "report-test-kk")
 # The claim sets in the order they were written (benchmarks/data/README.md), up to the last
 # that is development data now (report-claims-test13, whose failures were read); the later ones

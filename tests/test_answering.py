@@ -341,6 +341,39 @@ def test_the_window_holds_the_words_of_the_sentence_before(small: Small) -> None
     assert first.feature("coverage_window") == first.feature("coverage")
 
 
+TOYS = """\
+Игрушки Вятки
+
+Первые дымковские игрушки появились в 1811 году. Игрушки из глины лепили во многих сёлах, а первые \
+мастерские открылись там только в 1850 году.
+"""
+
+
+def test_a_phrase_of_the_question_and_an_answer_beside_it_are_features(tmp_path: Path) -> None:
+    """``pairs`` is the share of the question's neighbouring words held together, and
+    ``span_near`` how close the answer of the kind asked for is to a word the question shares:
+    both tell the sentence that says what is asked from one that has its words apart."""
+    toys = indexed(tmp_path, TOYS, name="toys.txt")
+    question = "Когда появились первые дымковские игрушки?"
+    said = toys.sentence(question, "Первые дымковские")
+    apart = toys.sentence(question, "Игрушки из глины")
+    assert said.feature("pairs") == 1.0  # появились-первые, первые-дымковские, дымковские-игрушки
+    # "игрушки" and "первые" are there too, but eight words apart: words, not the phrase
+    assert apart.feature("coverage") > 0 and apart.feature("pairs") == 0
+    assert said.feature("span_near") == 0.5  # one word ("в") between "появились" and 1811
+    assert 0 < apart.feature("span_near") < said.feature("span_near")
+    # a question of no kind asks for no span
+    assert toys.sentence("Что такое дымковские игрушки?", "Первые").feature("span_near") == 0
+
+
+def test_the_ranks_of_cosine_and_coverage_among_the_candidates(small: Small) -> None:
+    candidates = small.evidence("Сколько шин произвели?")
+    for rank, value in (("cosine_rank", "cosine"), ("coverage_rank", "coverage")):
+        values = sorted({c.feature(value) for c in candidates}, reverse=True)
+        for c in candidates:
+            assert c.feature(rank) == 1.0 / (1 + values.index(c.feature(value)))
+
+
 def test_a_why_question_presuming_a_fall_conflicts_with_a_rise(small: Small) -> None:
     fall = small.sentence("Почему упало производство стали?", "В 2024 году производство")
     assert fall.feature("why") == 1.0

@@ -17,10 +17,13 @@ them) fall into five groups:
   "ветроэлектростанция"), or stands out as its translation in the embedding space
   (``crosslingual.py``); and, for a follow-up completed from its conversation, the share of
   the question's weight the thread lent it in brackets (``lent``, ``lent_span``) and the
-  coverage of its own words alone (``own_coverage``);
+  coverage of its own words alone (``own_coverage``); the share of the question's neighbouring
+  word pairs the sentence holds a few words apart (``pairs``: a phrase, not words scattered);
+  and the rank of the sentence's cosine and coverage among the candidates;
 - *what is asked*: the kind of answer (amount, date, place, agent), whether the sentence (or its
   passage) holds one (numbers, years, NER places, organisations and people not named in the
-  question), and one of the measure asked for (tenge for "how much money");
+  question), and one of the measure asked for (tenge for "how much money"), and how near such an
+  answer is to a word the sentence shares with the question (``span_near``);
 - *agreement*: of the years asked about with the years the sentence speaks of, and whether any
   retrieved passage speaks of them at all (``year_absent``); of the names of
   the question with the sentence and with the entity its passage was speaking of; of the
@@ -121,6 +124,10 @@ FEATURES = (
     "own_coverage",
     "source_asked",
     "unknown_words",
+    "pairs",
+    "cosine_rank",
+    "coverage_rank",
+    "span_near",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 MEASURE_UNITS = {
@@ -133,6 +140,7 @@ MEASURE_UNITS = {
 AMOUNT_KINDS = frozenset({"number", "percent", "duration"})
 _DATE_KINDS = frozenset({"year", "year_range", "date"})
 _CONTEXT_CREDIT = 0.5
+_PAIR_SPAN = 3  # words apart at most for two question words to be held as a phrase
 _PREFIX_CREDIT = 0.8
 _HEAD, _HEAD_AFTER = 6, 3  # a compound's head and what comes before it, in letters
 _SPELLING_CREDIT = 0.8
@@ -439,6 +447,9 @@ class EvidenceBuilder:
         lent = np.array([float(lent_at[0] <= t.start < lent_at[1]) for t in words])
         own_weights = weights * (1.0 - lent)
         own_total = float(own_weights.sum())
+        # each question word's key and loose form, to find where a sentence holds it
+        word_keys = [frozenset({t.key}) | other_keys(t) for t in words]
+        word_prefixes = [prefix_term(t) for t in words]
         rows = []
         seen: set[tuple[str, int]] = set()
         for rank, hit in enumerate(hits, start=1):
@@ -549,6 +560,10 @@ class EvidenceBuilder:
             f[_INDEX["own_coverage"]] = (
                 float(own_weights @ own) / own_total if own_total else f[_INDEX["coverage"]]
             )
+            if not cross:
+                at = _anchors(sf.tokens, word_keys, word_prefixes)
+                f[_INDEX["pairs"]] = _pairs(at, len(words))
+                f[_INDEX["span_near"]] = _span_near(question_then, sf, at)
             out.append((hit, sentence, row))
         matrix[:, _INDEX["cosine_gap"]] = (
             matrix[:, _INDEX["cosine"]] - matrix[:, _INDEX["cosine"]].max()
@@ -556,6 +571,8 @@ class EvidenceBuilder:
         matrix[:, _INDEX["coverage_gap"]] = (
             matrix[:, _INDEX["coverage"]] - matrix[:, _INDEX["coverage"]].max()
         )
+        for name, of in (("cosine_rank", "cosine"), ("coverage_rank", "coverage")):
+            matrix[:, _INDEX[name]] = 1.0 / (1.0 + _ranks(matrix[:, _INDEX[of]]))
         return [
             Candidate(hit, sentence, row, matrix[i]) for i, (hit, sentence, row) in enumerate(out)
         ]
@@ -745,6 +762,91 @@ def _near_spelling(mine: str, spellings: frozenset[str]) -> bool:
         for s in spellings
         if len(s) >= 5
     )
+
+
+def _anchors(
+    toks: Sequence[Token], word_keys: Sequence[frozenset[str]], prefixes: Sequence[str]
+) -> list[tuple[int, int]]:
+    """(place among the sentence's words, index of the question word) of every word of a
+    sentence that holds a question word by key, another dictionary form or loose form."""
+    out = []
+    place = 0
+    for t in toks:
+        if t.kind != "word":
+            continue
+        for i, (keys, prefix) in enumerate(zip(word_keys, prefixes)):
+            if t.key in keys or prefix_term(t) == prefix:
+                out.append((place, i))
+        place += 1
+    return out
+
+
+def _pairs(anchors: Sequence[tuple[int, int]], n: int) -> float:
+    """The share of the question's neighbouring word pairs that the sentence holds within
+    ``_PAIR_SPAN`` words of each other: phrases, not words alone ("первые дымковские игрушки")."""
+    if n < 2:
+        return 0.0
+    where: dict[int, list[int]] = {}
+    for place, i in anchors:
+        where.setdefault(i, []).append(place)
+    held = sum(
+        any(abs(a - b) <= _PAIR_SPAN for a in where.get(i, ()) for b in where.get(i + 1, ()))
+        for i in range(n - 1)
+    )
+    return held / (n - 1)
+
+
+def _span_near(question: Question, sf: SentenceFacts, anchors: Sequence[tuple[int, int]]) -> float:
+    """For a question of amount, date, place or agent, how near the sentence's nearest answer of
+    that kind is to a word it shares with the question: 1 / (1 + words between); 0 without
+    either. The answer is usually told beside what the question asks about."""
+    kind = question.kind
+    if kind == "other" or not anchors:
+        return 0.0
+    spans: list[tuple[int, int]] = []
+    if kind == "quantity":
+        asked = {q.value for q in question.quantities}
+        spans = [
+            (sf.start + q.start, sf.start + q.end)
+            for q in sf.quantities
+            if q.kind in AMOUNT_KINDS and q.value not in asked
+        ]
+    elif kind == "date":
+        spans = [
+            (sf.start + q.start, sf.start + q.end)
+            for q in sf.quantities
+            if (q.kind in _DATE_KINDS or (q.kind == "number" and 1000 <= q.value <= 2100))
+            and q.value not in question.years
+        ]
+    else:
+        wanted = ("LOC",) if kind == "place" else ("ORG", "PER", "NAME")
+        spans = [
+            (e.start, e.end)
+            for e in sf.entities
+            if e.kind in wanted and not any(_name_in_text(t, e.text) for t in question.names)
+        ]
+    if not spans:
+        return 0.0
+    places = []  # the place among the sentence's words of each word, and its span
+    for t in sf.tokens:
+        if t.kind == "word":
+            places.append((t.start, t.end))
+    held = {p for p, _ in anchors}
+    best = None
+    for start, end in spans:
+        # the words before and after the span: its place among the sentence's words
+        before = sum(1 for s, _ in places if s < start)
+        after = sum(1 for s, _ in places if s < end)
+        for p in held:
+            d = before - p - 1 if p < before else p - after if p >= after else 0
+            best = d if best is None else min(best, max(d, 0))
+    return 1.0 / (1.0 + best) if best is not None else 0.0
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """0 for the highest value, 1 for the next, ties sharing the better rank."""
+    order = np.sort(np.unique(values))[::-1]
+    return np.searchsorted(-order, -values).astype(np.float64)
 
 
 def _has_kind(
