@@ -24,7 +24,7 @@ import pytest
 from reportqa import ReportQA, ReportQAError, answer_to_dict
 from reportqa.answer.extractive import ExtractiveAnswerer
 from reportqa.answer.short import _dates, _listed, _unasked_end, short_answer
-from reportqa.evidence.features import FEATURES, Candidate, expected_best, lent_span
+from reportqa.evidence.features import FEATURES, NOT_MEASURED, Candidate, expected_best, lent_span
 from reportqa.evidence.model import EvidenceModel, load_model, load_pinned_model
 from reportqa.evidence.question import read_question
 from reportqa.index.corpus import document_sources
@@ -364,6 +364,10 @@ def test_a_phrase_of_the_question_and_an_answer_beside_it_are_features(tmp_path:
     assert 0 < apart.feature("span_near") < said.feature("span_near")
     # a question of no kind asks for no span
     assert toys.sentence("Что такое дымковские игрушки?", "Первые").feature("span_near") == 0
+    # across languages words have no places to compare: missing, not "none held"
+    other = toys.sentence("When did the first Dymkovo toys appear?", "Первые дымковские")
+    assert other.feature("cross_lingual") == 1.0
+    assert other.feature("pairs") == other.feature("span_near") == NOT_MEASURED < 0
 
 
 def test_the_ranks_of_cosine_and_coverage_among_the_candidates(small: Small) -> None:

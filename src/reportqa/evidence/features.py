@@ -18,7 +18,8 @@ them) fall into five groups:
   (``crosslingual.py``); and, for a follow-up completed from its conversation, the share of
   the question's weight the thread lent it in brackets (``lent``, ``lent_span``) and the
   coverage of its own words alone (``own_coverage``); the share of the question's neighbouring
-  word pairs the sentence holds a few words apart (``pairs``: a phrase, not words scattered);
+  word pairs the sentence holds a few words apart (``pairs``: a phrase, not words scattered;
+  ``NOT_MEASURED`` for a sentence in another language, as ``span_near`` is);
   and the rank of the sentence's cosine and coverage among the candidates;
 - *what is asked*: the kind of answer (amount, date, place, agent), whether the sentence (or its
   passage) holds one (numbers, years, NER places, organisations and people not named in the
@@ -141,6 +142,9 @@ AMOUNT_KINDS = frozenset({"number", "percent", "duration"})
 _DATE_KINDS = frozenset({"year", "year_range", "date"})
 _CONTEXT_CREDIT = 0.5
 _PAIR_SPAN = 3  # words apart at most for two question words to be held as a phrase
+# A feature that cannot be measured for a sentence (word places across languages): below every
+# measured value, so that a tree tells it from 0 ("none held"). Features stay finite.
+NOT_MEASURED = -1.0
 _PREFIX_CREDIT = 0.8
 _HEAD, _HEAD_AFTER = 6, 3  # a compound's head and what comes before it, in letters
 _SPELLING_CREDIT = 0.8
@@ -564,6 +568,8 @@ class EvidenceBuilder:
                 at = _anchors(sf.tokens, word_keys, word_prefixes)
                 f[_INDEX["pairs"]] = _pairs(at, len(words))
                 f[_INDEX["span_near"]] = _span_near(question_then, sf, at)
+            else:  # words are placed within one language only: not measured, not "none held"
+                f[_INDEX["pairs"]] = f[_INDEX["span_near"]] = NOT_MEASURED
             out.append((hit, sentence, row))
         matrix[:, _INDEX["cosine_gap"]] = (
             matrix[:, _INDEX["cosine"]] - matrix[:, _INDEX["cosine"]].max()
