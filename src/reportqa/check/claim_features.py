@@ -154,38 +154,8 @@ def claim_features(a: Assessment, stated_confidence: float) -> np.ndarray:
     put("lang_en", a.language == "en")
     put("lang_kk", a.language == "kk")
     put("words", min(len(a.words), 12) / 12)
-    put("replaced", _replaced(a))
+    put("replaced", a.replaced)
     return x
-
-
-def _replaced(a: Assessment) -> bool:
-    """Whether a claim word missing from the sentence that holds most of the claim stands where
-    that sentence has a word no claim word matches, next to a word both share ("завод по выпуску
-    самолётов" against "завод по выпуску велосипедов"): one thing put for another, as a claim
-    made by changing a word of the report is. Same-language sentences only (word order across
-    languages says nothing)."""
-    from .factcheck import content_words_of, same_word  # (factcheck imports this module)
-
-    if not a.candidates:
-        return False
-    best = max(a.candidates, key=lambda c: c.own_coverage)
-    if best.cross or not best.missing:
-        return False
-    said = content_words_of(best.evidence.sentence.text)
-    matched = [any(same_word(w, s) for w in a.words) for s in said]
-    missing = set(best.missing)
-    for i, word in enumerate(a.words):
-        if word not in missing:
-            continue
-        for step in (-1, 1):  # the claim word before it, then the one after it
-            k = i + step
-            if not 0 <= k < len(a.words) or a.words[k] in missing:
-                continue
-            for j, other in enumerate(said):
-                r = j - step  # where the missing word would stand in the sentence
-                if same_word(a.words[k], other) and 0 <= r < len(said) and not matched[r]:
-                    return True
-    return False
 
 
 def _equal(claimed: Figure, reported: Figure) -> bool:

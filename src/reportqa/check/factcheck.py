@@ -193,6 +193,7 @@ class Assessment:
     verdict: str
     unbacked: tuple[str, ...]
     opposite: bool  # the most confident sentence states the opposite change
+    replaced: bool  # a claim word stands where the best sentence has another (``_replaced``)
 
 
 class ClaimWords:
@@ -356,6 +357,7 @@ class FactChecker:
             verdict,
             unbacked,
             opposite,
+            _replaced(words, candidates),
         )
 
     def _turned(self, findings: list[Finding], direction: int) -> tuple[list[Finding], bool]:
@@ -491,6 +493,34 @@ class FactChecker:
 
 def content_words_of(text: str) -> list[str]:
     return [t.lower for t in content_words(text) if len(t.text) >= 2]
+
+
+def _replaced(words: list[str], candidates: Sequence[_Candidate]) -> bool:
+    """Whether a claim word missing from the sentence that holds most of the claim stands where
+    that sentence has a word no claim word matches, next to a word both share ("завод по выпуску
+    самолётов" against "завод по выпуску велосипедов"): one thing put for another, as a claim
+    made by changing a word of the report is. Same-language sentences only (word order across
+    languages says nothing)."""
+    if not candidates:
+        return False
+    best = max(candidates, key=lambda c: c.own_coverage)
+    if best.cross or not best.missing:
+        return False
+    said = content_words_of(best.evidence.sentence.text)
+    matched = [any(same_word(w, s) for w in words) for s in said]
+    missing = set(best.missing)
+    for i, word in enumerate(words):
+        if word not in missing:
+            continue
+        for step in (-1, 1):  # the claim word before it, then the one after it
+            k = i + step
+            if not 0 <= k < len(words) or words[k] in missing:
+                continue
+            for j, other in enumerate(said):
+                r = j - step  # where the missing word would stand in the sentence
+                if same_word(words[k], other) and 0 <= r < len(said) and not matched[r]:
+                    return True
+    return False
 
 
 def _cover(
