@@ -780,8 +780,9 @@ def _anchors(
     for t in toks:
         if t.kind != "word":
             continue
+        loose = prefix_term(t)
         for i, (keys, prefix) in enumerate(zip(word_keys, prefixes)):
-            if t.key in keys or prefix_term(t) == prefix:
+            if t.key in keys or loose == prefix:
                 out.append((place, i))
         place += 1
     return out
@@ -833,19 +834,17 @@ def _span_near(question: Question, sf: SentenceFacts, anchors: Sequence[tuple[in
         ]
     if not spans:
         return 0.0
-    places = []  # the place among the sentence's words of each word, and its span
-    for t in sf.tokens:
-        if t.kind == "word":
-            places.append((t.start, t.end))
+    starts = [t.start for t in sf.tokens if t.kind == "word"]  # of the sentence's words
     held = {p for p, _ in anchors}
     best = None
     for start, end in spans:
-        # the words before and after the span: its place among the sentence's words
-        before = sum(1 for s, _ in places if s < start)
-        after = sum(1 for s, _ in places if s < end)
+        # the words before the span and before its end: its place among the sentence's words
+        before = sum(1 for s in starts if s < start)
+        after = sum(1 for s in starts if s < end)
         for p in held:
+            # words between (never negative: p < before, or p >= after, or p inside the span)
             d = before - p - 1 if p < before else p - after if p >= after else 0
-            best = d if best is None else min(best, max(d, 0))
+            best = d if best is None else min(best, d)
     return 1.0 / (1.0 + best) if best is not None else 0.0
 
 

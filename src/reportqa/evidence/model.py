@@ -273,14 +273,8 @@ class PinnedModel:
     model: EvidenceModel
     columns: np.ndarray  # where each of the model's features is among FEATURES
 
-    @property
-    def threshold(self) -> float:
-        return self.model.threshold
-
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         """P(answers) for each row of ``matrix`` (features in the order of ``FEATURES``)."""
-        if not len(matrix):
-            return np.zeros(0)
         return self.model.probabilities(matrix[:, self.columns])
 
 
