@@ -204,6 +204,9 @@ SETS = {
     # frozen at 03:50 UTC on 2026-12-05, to test candidate NU under the rule of 03:47 UTC
     "round58": _frozen("test58")[:3]
     + [DATA / "report-claims-test63.jsonl", DATA / "report-claims-test64.jsonl"],
+    # frozen at 06:37 UTC on 2026-12-05, before the session of 06:34 UTC built anything
+    "round59": _frozen("test59")[:3]
+    + [DATA / "report-claims-test65.jsonl", DATA / "report-claims-test66.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
