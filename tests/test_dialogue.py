@@ -564,6 +564,24 @@ def test_after_a_which_question_the_name_beside_the_word_asked_is_the_entity() -
     assert "Картех" in read.interpreted_as and "Совет" not in read.interpreted_as
 
 
+def test_after_a_where_question_the_thing_asked_about_stays_beside_its_place() -> None:
+    """A "where" answer places what the question was about: "it" next is still that thing
+    (the localisation centre), "there" the place; both are lent."""
+    quote = "В Сарани будет открыт центр локализации бытовой техники."
+    cited = (Citation(1, "r.txt", "T", 5, quote, 0, 9, 0.9),)
+    asked = Turn("user", "Where will the home appliance localization centre be?")
+    read = resolve("How many jobs will it create?", [asked, Turn("assistant", "…", cited)])
+    assert read.interpreted_as is not None
+    assert "Сарани" in read.interpreted_as and "appliance" in read.interpreted_as
+    # after "which", the answer's names stand for the thing asked about, alone
+    which = Turn("user", "Which company will open the home appliance centre?")
+    quote = "Компания Samsung откроет центр бытовой техники."
+    cited = (Citation(1, "r.txt", "T", 5, quote, 0, 9, 0.9),)
+    read = resolve("How many jobs will it create?", [which, Turn("assistant", "…", cited)])
+    assert read.interpreted_as is not None and "Samsung" in read.interpreted_as
+    assert "appliance" not in read.interpreted_as
+
+
 # -- the LLM rewrite, checked ------------------------------------------------------------------
 
 HISTORY = thread("На сколько выросло производство чугуна?")

@@ -33,7 +33,8 @@ from and what the thread lent it in brackets, so a thread of follow-ups rolls on
   "Karaganda region", "Қарағанды"), else the phrase it asked about ("manufacturing
   enterprises", never the measured noun: "wind farm", not "capacity"); after an answer to
   "which one, who, where", the names the answer gives in its own words, else those of its
-  quote beside the most words of the question ("tech hub": технохаб "Картех").
+  quote beside the most words of the question ("tech hub": технохаб "Картех"); after "where",
+  these beside the entity asked about, which the answer only places.
 
 The paragraphs the last answer cited are kept in ``Resolution.cited``: the pipeline retrieves
 them first for a follow-up, scored as the best it retrieved.
@@ -178,6 +179,7 @@ class _Thread:
     entity: str
     period: str
     asks_entity: bool = False  # it asks which one, who or where: the answer is the entity
+    asks_place: bool = False  # it asks where: the answer places the entity, which stays
 
     @property
     def standalone(self) -> str:
@@ -240,7 +242,14 @@ def _start(read: Question, table: str, setting: Setting = frozenset()) -> _Threa
         # a thread opened on the document or its source is about no entity of its own, and its
         # answer names the outlet, which the talk is not about
         return _Thread(read.text, (), "", period, False)
-    return _Thread(read.text, (), _entity(read, table, setting), period, _asks_entity(read, table))
+    return _Thread(
+        read.text,
+        (),
+        _entity(read, table, setting),
+        period,
+        _asks_entity(read, table),
+        read.kind == "place",
+    )
 
 
 def _about_document(read: Question, table: str) -> bool:
@@ -272,7 +281,8 @@ _MAX_ANSWER_NAMES = 4
 
 def _answered_by(thread: _Thread, turn: Turn, setting: Setting = frozenset()) -> _Thread:
     """The thread after an answer to "which one, who, where": the names the answer gives that
-    the question did not have are what "they", "it", "there" refer to next. Those it states in
+    the question did not have are what "they", "it", "there" refer to next (after "where",
+    with what the question asked the place of: the answer places it). Those it states in
     its own words (outside its quotes: the short answer) when it states any, else those of its
     first quote, and of these the ones beside a word of the question ("технохаб "Картех"" for
     "which tech hub?", not the "Совет" of the same sentence) when there are such; never a name
@@ -285,7 +295,12 @@ def _answered_by(thread: _Thread, turn: Turn, setting: Setting = frozenset()) ->
         if names and read is not None:
             near = _beside_asked(read, names, asked)
             chosen = (near or names)[:_MAX_ANSWER_NAMES]
-            return dataclasses.replace(thread, entity=_names_text(text, chosen), asks_entity=False)
+            entity = _names_text(text, chosen)
+            if thread.asks_place and thread.entity:
+                # "where will the centre be?" "In Saran.": "it" is still the centre, "there"
+                # is Saran; both go on
+                entity = f"{thread.entity}, {entity}"
+            return dataclasses.replace(thread, entity=entity, asks_entity=False)
     return thread
 
 
