@@ -11,7 +11,8 @@ Each claim is retrieved for and assessed by the checker's rules once (``FactChec
 its ``claim_features`` are the model's input. The checker ranks a claim's sentences with its own
 copy of the evidence model (``check/claim_evidence_model.json``), so that a refit of the evidence
 model for ``ask`` leaves the verdicts as they were; ``--pin-evidence`` first replaces that copy
-with the current evidence model, and the verdict model is then fitted on its probabilities.
+with the current evidence model, and the verdict model is then fitted on its probabilities
+(with ``--dry-run``, which writes nothing, the copy is put back when the run ends).
 
 The model is gradient-boosted trees (LightGBM, multiclass; ``--kind trees``, the default) or a
 multinomial logistic regression (``--kind softmax``, standardised features). Out-of-fold figures
@@ -220,11 +221,23 @@ def main() -> None:
         f"({RANKING_MODEL_FILE}), so that the verdict model is fitted on its probabilities",
     )
     args = parser.parse_args()
+    pinned = ROOT / "src" / "reportqa" / "check" / RANKING_MODEL_FILE
+    kept = pinned.read_bytes()
     if args.pin_evidence:
         source = ROOT / "src" / "reportqa" / "evidence" / MODEL_FILE
-        pinned = ROOT / "src" / "reportqa" / "check" / RANKING_MODEL_FILE
         pinned.write_bytes(source.read_bytes())
         print(f"pinned {source.relative_to(ROOT)} as {pinned.relative_to(ROOT)}")
+    try:
+        fit_and_write(args)
+    finally:
+        if args.dry_run and pinned.read_bytes() != kept:
+            pinned.write_bytes(kept)  # a dry run writes nothing: the checker's copy goes back
+            print(f"{pinned.relative_to(ROOT)} put back (--dry-run)")
+
+
+def fit_and_write(args: argparse.Namespace) -> None:
+    """Fit the verdict model on the claims, print its figures and (unless ``args.dry_run``)
+    write it."""
     rows = claims()
     X, rules = assess(rows)
     y = np.array([CLASSES.index(row["verdict"]) for row in rows])
