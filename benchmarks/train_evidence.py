@@ -1,7 +1,13 @@
 """Fit the evidence model and write it, with its provenance, to
 ``src/reportqa/evidence/evidence_model.json``.
 
-    python benchmarks/train_evidence.py [--work /tmp/reportqa-train] [--dry-run]
+    python benchmarks/train_evidence.py [--work /tmp/reportqa-train] [--dry-run] [--seeds 1,2,3]
+
+``--seeds`` repeats the out-of-fold figures with other seeds of the trees and prints their mean
+and each seed's criterion (the model written is fitted with the first seed). The seed alone
+moves them: on 2026-12-05 (07:30 UTC) main's features gave a criterion of 0.8458, 0.8416 and
+0.8421 with seeds 1, 2 and 3, TyDi-ru's gold 0.666, 0.656 and 0.640, so candidates are compared
+on the mean of several seeds.
 
 Data (``evidence_data.py``): XQuAD-ru, TyDi-ru half A and the report's fitting sets, each
 answerable question as asked and with its gold passage removed, and off-topic negatives: every
@@ -153,6 +159,18 @@ TIE = 0.002
 REFUSAL_TARGET = 0.85
 
 
+def _criterion(s: dict[str, dict[str, float | None]]) -> float:
+    """The mean of the five accuracies: the report's in each language (answered with gold and
+    unanswerable refused, averaged), XQuAD-ru's and TyDi-ru's answered with gold."""
+    report = [s[k] for k in s if k.startswith("report-")]
+    return float(
+        np.mean(
+            [np.mean([r["gold"], r["unanswerable_refused"]]) for r in report]
+            + [s["xquad"]["gold"], s["tydi"]["gold"]]
+        )
+    )
+
+
 def offtopic_source(group: str) -> str:
     """Which of ``OFFTOPIC_SOURCES`` an off-topic case came from, by its group's prefix."""
     parts = group.split(":")  # "offtopic:xquad-ru:Super_Bowl_50", "offtopic:offtopic-fit:en:0"
@@ -160,10 +178,22 @@ def offtopic_source(group: str) -> str:
     return next((source[p] for p in parts if p in source), "sets")
 
 
-def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, kind: str) -> dict:
+def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, kind: str, seed: int | None = None) -> dict:
     if kind == "trees":
-        return fit_trees(X, y, w, TREES, ROUNDS)
+        settings = TREES if seed is None else {**TREES, "seed": seed}
+        return fit_trees(X, y, w, settings, ROUNDS)
     return fit_logistic(X, y, w, C)
+
+
+def _mean_tables(tables: list[dict[str, dict[str, float | None]]]) -> dict[str, dict]:
+    """The figures of ``scores`` averaged over several out-of-fold runs (seeds)."""
+    out: dict[str, dict[str, float | None]] = {}
+    for key in tables[0]:
+        out[key] = {}
+        for metric in tables[0][key]:
+            values = [t[key][metric] for t in tables if t[key][metric] is not None]
+            out[key][metric] = round(float(np.mean(values)), 3) if values else None
+    return out
 
 
 def scores(cases, probabilities, threshold: float) -> dict[str, dict[str, float]]:
@@ -232,6 +262,12 @@ def main() -> None:
         " as report questions (evidence_data.DIALOGUE_FIT)",
     )
     parser.add_argument("--followup-weight", type=float, default=FOLLOWUP_WEIGHT)
+    parser.add_argument(
+        "--seeds",
+        default=str(TREES["seed"]),
+        help="the trees' seeds for the out-of-fold figures, comma-separated: the figures are "
+        "their mean, each seed's criterion is printed (the model written uses the first)",
+    )
     args = parser.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -273,23 +309,19 @@ def main() -> None:
             for i in owner
         ]
     )
-    oof = np.zeros(len(y))
-    for train, test in GroupKFold(5).split(X, y, groups):
-        params = fit(X[train], y[train], w[train], args.kind)
-        model = EvidenceModel(args.kind, FEATURES, 0.5, params, {})
-        oof[test] = model.probabilities(X[test])
-    per_case = [oof[owner == i] for i in range(len(cases))]
-    table, criterion = {}, {}
-    for t in THRESHOLDS:
-        s = scores(cases, per_case, t)
-        table[t] = s
-        report = [s[k] for k in s if k.startswith("report-")]
-        criterion[t] = float(
-            np.mean(
-                [np.mean([r["gold"], r["unanswerable_refused"]]) for r in report]
-                + [s["xquad"]["gold"], s["tydi"]["gold"]]
-            )
-        )
+    seeds = [int(x) for x in args.seeds.split(",")] if args.kind == "trees" else [0]
+    runs: list[dict[float, dict]] = []  # each seed's figures by threshold
+    for seed in seeds:
+        oof = np.zeros(len(y))
+        for train, test in GroupKFold(5).split(X, y, groups):
+            params = fit(X[train], y[train], w[train], args.kind, seed)
+            model = EvidenceModel(args.kind, FEATURES, 0.5, params, {})
+            oof[test] = model.probabilities(X[test])
+        per_case = [oof[owner == i] for i in range(len(cases))]
+        runs.append({t: scores(cases, per_case, t) for t in THRESHOLDS})
+    table = {t: _mean_tables([run[t] for run in runs]) for t in THRESHOLDS}
+    by_seed = {t: [_criterion(run[t]) for run in runs] for t in THRESHOLDS}
+    criterion = {t: float(np.mean(by_seed[t])) for t in THRESHOLDS}
     # the thresholds at which the report's unanswerable questions are refused as often as the
     # target asks in every language (all of them when none is)
     eligible = [
@@ -311,12 +343,21 @@ def main() -> None:
         + ", ".join(f"{t} {c:.4f}" for t, c in criterion.items())
     )
     print(f"criterion (mean of the five accuracies) at the chosen threshold: {best_score:.3f}")
+    if len(seeds) > 1:
+        print(
+            f"over seeds {args.seeds}: criterion at {best} "
+            + ", ".join(f"{c:.4f}" for c in by_seed[best])
+            + "; TyDi-ru gold "
+            + ", ".join(f"{run[best]['tydi']['gold']:.3f}" for run in runs)
+            + "; XQuAD-ru gold "
+            + ", ".join(f"{run[best]['xquad']['gold']:.3f}" for run in runs)
+        )
     for t in THRESHOLDS:
         mark = " <- chosen" if t == best else ""
         print(f"threshold {t}{mark}")
         for k, v in sorted(table[t].items()):
             print(f"  {k:10s} " + ", ".join(f"{m} {x}" for m, x in v.items()))
-    params = fit(X, y, w, args.kind)
+    params = fit(X, y, w, args.kind, seeds[0])
     dialogues = ", ".join(name.removeprefix(DIALOGUE_PREFIX) for name in DIALOGUE_FIT)
     model = EvidenceModel(
         args.kind,
