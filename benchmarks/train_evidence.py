@@ -178,10 +178,9 @@ def offtopic_source(group: str) -> str:
     return next((source[p] for p in parts if p in source), "sets")
 
 
-def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, kind: str, seed: int | None = None) -> dict:
+def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, kind: str, seed: int) -> dict:
     if kind == "trees":
-        settings = TREES if seed is None else {**TREES, "seed": seed}
-        return fit_trees(X, y, w, settings, ROUNDS)
+        return fit_trees(X, y, w, {**TREES, "seed": seed}, ROUNDS)
     return fit_logistic(X, y, w, C)
 
 

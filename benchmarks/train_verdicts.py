@@ -222,22 +222,23 @@ def main() -> None:
     )
     args = parser.parse_args()
     pinned = ROOT / "src" / "reportqa" / "check" / RANKING_MODEL_FILE
-    kept = pinned.read_bytes()
+    # a dry run writes nothing: the checker's copy it replaces goes back when it ends
+    kept = pinned.read_bytes() if args.pin_evidence and args.dry_run else None
     if args.pin_evidence:
         source = ROOT / "src" / "reportqa" / "evidence" / MODEL_FILE
         pinned.write_bytes(source.read_bytes())
         print(f"pinned {source.relative_to(ROOT)} as {pinned.relative_to(ROOT)}")
     try:
-        fit_and_write(args)
+        fit_and_write(args, parser)
     finally:
-        if args.dry_run and pinned.read_bytes() != kept:
-            pinned.write_bytes(kept)  # a dry run writes nothing: the checker's copy goes back
+        if kept is not None:
+            pinned.write_bytes(kept)
             print(f"{pinned.relative_to(ROOT)} put back (--dry-run)")
 
 
-def fit_and_write(args: argparse.Namespace) -> None:
+def fit_and_write(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """Fit the verdict model on the claims, print its figures and (unless ``args.dry_run``)
-    write it."""
+    write it; ``parser`` reports bad arguments."""
     rows = claims()
     X, rules = assess(rows)
     y = np.array([CLASSES.index(row["verdict"]) for row in rows])

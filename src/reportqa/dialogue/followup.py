@@ -179,7 +179,6 @@ class _Thread:
     entity: str
     period: str
     asks_entity: bool = False  # it asks which one, who or where: the answer is the entity
-    asks_place: bool = False  # it asks where: the answer places the entity, which stays
 
     @property
     def standalone(self) -> str:
@@ -242,14 +241,7 @@ def _start(read: Question, table: str, setting: Setting = frozenset()) -> _Threa
         # a thread opened on the document or its source is about no entity of its own, and its
         # answer names the outlet, which the talk is not about
         return _Thread(read.text, (), "", period, False)
-    return _Thread(
-        read.text,
-        (),
-        _entity(read, table, setting),
-        period,
-        _asks_entity(read, table),
-        read.kind == "place",
-    )
+    return _Thread(read.text, (), _entity(read, table, setting), period, _asks_entity(read, table))
 
 
 def _about_document(read: Question, table: str) -> bool:
@@ -296,7 +288,7 @@ def _answered_by(thread: _Thread, turn: Turn, setting: Setting = frozenset()) ->
             near = _beside_asked(read, names, asked)
             chosen = (near or names)[:_MAX_ANSWER_NAMES]
             entity = _names_text(text, chosen)
-            if thread.asks_place and thread.entity:
+            if asked.kind == "place" and thread.entity:
                 # "where will the centre be?" "In Saran.": "it" is still the centre, "there"
                 # is Saran; both go on
                 entity = f"{thread.entity}, {entity}"
