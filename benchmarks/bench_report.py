@@ -207,6 +207,9 @@ SETS = {
     # frozen at 06:37 UTC on 2026-12-05, before the session of 06:34 UTC built anything
     "round59": _frozen("test59")[:3]
     + [DATA / "report-claims-test65.jsonl", DATA / "report-claims-test66.jsonl"],
+    # frozen at 08:53 UTC on 2026-12-05, before the session of 08:50 UTC built anything
+    "round60": _frozen("test60")[:3]
+    + [DATA / "report-claims-test67.jsonl", DATA / "report-claims-test68.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
