@@ -210,6 +210,9 @@ SETS = {
     # frozen at 08:53 UTC on 2026-12-05, before the session of 08:50 UTC built anything
     "round60": _frozen("test60")[:3]
     + [DATA / "report-claims-test67.jsonl", DATA / "report-claims-test68.jsonl"],
+    # frozen at 09:38 UTC on 2026-12-05, to test candidate LH-S under the rule of 09:37 UTC
+    "round61": _frozen("test61")[:3]
+    + [DATA / "report-claims-test69.jsonl", DATA / "report-claims-test70.jsonl"],
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
