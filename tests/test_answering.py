@@ -952,6 +952,9 @@ def test_a_forest_evaluates_lightgbm_trees_as_dumped() -> None:
     forest = Forest.read([first, second])
     rows = np.array([[0.2, 9.0], [0.7, 1.0], [0.7, 5.0], [np.nan, 5.0], [0.7, np.nan]])
     assert forest.raw(rows).tolist() == [11.0, 12.0, 13.0, 11.0, 13.0]
+    # trees of one leaf only take no step, and no rows give no scores
+    assert Forest.read([second, leaf(-4.0)]).raw(rows).tolist() == [6.0] * 5
+    assert forest.raw(np.zeros((0, 2))).tolist() == []
 
 
 def test_a_pinned_model_reads_its_own_features_by_name(tmp_path: Path) -> None:

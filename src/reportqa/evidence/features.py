@@ -499,6 +499,7 @@ class EvidenceBuilder:
         lent_share = float(weights @ lent) / total if words else 0.0  # the same for every row
         # the sentence before: its chunk's id, its place there, the words it holds
         previous: tuple[int, int, np.ndarray] | None = None
+        held_by_passage: dict[int, np.ndarray] = {}
         for i, (hit, rank, sentence, sf, facts, cross, row, place) in enumerate(rows):
             f = matrix[i]
             cosine = float(cosines[row])
@@ -513,20 +514,22 @@ class EvidenceBuilder:
                     for t, c, x in zip(words, corrections, translated)
                 ]
             )
-            near = np.array(
-                [
-                    _held(
-                        t,
-                        c,
-                        x,
-                        facts.held_keys,
-                        facts.prefixes,
-                        facts.spellings,
-                        t.start in name_starts,
-                    )
-                    for t, c, x in zip(words, corrections, translated)
-                ]
-            )
+            near = held_by_passage.get(hit.chunk.id)
+            if near is None:  # the same for every sentence of the passage
+                near = held_by_passage[hit.chunk.id] = np.array(
+                    [
+                        _held(
+                            t,
+                            c,
+                            x,
+                            facts.held_keys,
+                            facts.prefixes,
+                            facts.spellings,
+                            t.start in name_starts,
+                        )
+                        for t, c, x in zip(words, corrections, translated)
+                    ]
+                )
             if cross_scores is not None and cross:
                 xs = cross_scores[:, i]
                 f[_INDEX["cross_coverage"]] = float(weights @ xs) / total

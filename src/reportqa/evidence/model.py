@@ -114,9 +114,10 @@ class Forest:
     model's, and each class's of the fact-checker's verdict model).
 
     The split nodes of all trees are numbered together from 0, and so are the leaves; a child
-    code ``c < 0`` is leaf ``-c - 1``. Each step moves every (row, tree) pair that is still at a
-    split one level down, so a forest costs about ``depth`` array operations, not one Python
-    step per node.
+    code ``c < 0`` is leaf ``-c - 1``. Each step moves every (row, tree) pair one level down, so
+    a forest costs ``depth`` array operations, not one Python step per node: evaluated, a leaf
+    is a node after the splits whose children are itself (``_walk``), so that every pair takes
+    the same steps and none has to be set apart when it arrives.
     """
 
     root: np.ndarray  # (trees,) code of each tree's root
@@ -193,27 +194,52 @@ class Forest:
             value=np.asarray(leaves, dtype=np.float64),
         )
 
+    @cached_property
+    def _walk(self) -> tuple[np.ndarray, ...]:
+        """The forest as ``raw`` walks it: feature, threshold, default side, left and right child
+        of every node, leaves included after the splits (their children themselves, a threshold
+        every value passes), the roots, and the depth (steps to reach every leaf) as an
+        array of one."""
+        splits, leaves = len(self.feature), len(self.value)
+
+        def node(code: np.ndarray) -> np.ndarray:
+            return np.where(code < 0, splits - code - 1, code)
+
+        itself = np.arange(splits, splits + leaves, dtype=np.int64)
+        left = np.concatenate([node(self.left), itself])
+        right = np.concatenate([node(self.right), itself])
+        roots = node(self.root)
+        depth, level = 0, roots[roots < splits]
+        while len(level):
+            depth += 1
+            below = np.concatenate([left[level], right[level]])
+            level = below[below < splits]
+        return (
+            np.concatenate([self.feature, np.zeros(leaves, dtype=np.int64)]),
+            np.concatenate([self.threshold, np.full(leaves, np.inf)]),
+            np.concatenate([self.default_left, np.ones(leaves, dtype=bool)]),
+            left,
+            right,
+            roots,
+            np.array([depth]),
+        )
+
     def raw(self, matrix: np.ndarray) -> np.ndarray:
         """The sum over trees of each row's leaf value."""
+        feature, threshold, default_left, left, right, roots, depth = self._walk
         n, width = matrix.shape
         flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
-        code = np.tile(self.root, n)  # row-major: row i's trees are at i*trees ...
-        base = np.repeat(np.arange(n, dtype=np.int64) * width, len(self.root))
-        where = np.arange(len(code))
-        leaf = np.empty(len(code), dtype=np.int64)
-        while len(code):
-            done = code < 0
-            if done.any():
-                leaf[where[done]] = -code[done] - 1
-                keep = ~done
-                code, base, where = code[keep], base[keep], where[keep]
-            values = flat[base + self.feature[code]]
-            go_left = values <= self.threshold[code]
+        code = np.tile(roots, n)  # row-major: row i's trees are at i*trees ...
+        base = np.repeat(np.arange(n, dtype=np.int64) * width, len(roots))
+        for _ in range(int(depth[0])):
+            values = flat[base + feature[code]]
+            go_left = values <= threshold[code]
             missing = np.isnan(values)
             if missing.any():
-                go_left |= missing & self.default_left[code]
-            code = np.where(go_left, self.left[code], self.right[code])
-        return self.value[leaf].reshape(n, len(self.root)).sum(axis=1)
+                go_left |= missing & default_left[code]
+            code = np.where(go_left, left[code], right[code])
+        leaf = code - len(self.feature)
+        return self.value[leaf].reshape(n, len(roots)).sum(axis=1)
 
 
 def load_model(
