@@ -195,11 +195,12 @@ class Forest:
         )
 
     @cached_property
-    def _walk(self) -> tuple[np.ndarray, ...]:
+    def _walk(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
         """The forest as ``raw`` walks it: feature, threshold, default side, left and right child
         of every node, leaves included after the splits (their children themselves, a threshold
-        every value passes), the roots, and the depth (steps to reach every leaf) as an
-        array of one."""
+        every value passes), the roots, and the depth (steps to reach every leaf)."""
         splits, leaves = len(self.feature), len(self.value)
 
         def node(code: np.ndarray) -> np.ndarray:
@@ -221,7 +222,7 @@ class Forest:
             left,
             right,
             roots,
-            np.array([depth]),
+            depth,
         )
 
     def raw(self, matrix: np.ndarray) -> np.ndarray:
@@ -231,7 +232,7 @@ class Forest:
         flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
         code = np.tile(roots, n)  # row-major: row i's trees are at i*trees ...
         base = np.repeat(np.arange(n, dtype=np.int64) * width, len(roots))
-        for _ in range(int(depth[0])):
+        for _ in range(depth):
             values = flat[base + feature[code]]
             go_left = values <= threshold[code]
             missing = np.isnan(values)
