@@ -77,6 +77,12 @@ def _frozen(suffix: str) -> list[Path]:
     ]
 
 
+def _round(test: int, *claims: int) -> list[Path]:
+    """A round of frozen sets: the questions of ``test<N>`` in each language and the claim sets
+    frozen with them (numbered apart, ``report-claims-test<C>``)."""
+    return _frozen(f"test{test}")[:3] + [DATA / f"report-claims-test{c}.jsonl" for c in claims]
+
+
 SETS = {
     **{
         name: _frozen(name)
@@ -130,89 +136,81 @@ SETS = {
     ],
     # frozen at 09:30 UTC: the session from e04ca87 is measured on test26 ("session") and
     # checked once at each end on test27 ("check"); 189 questions and 78 claims each
-    "session": _frozen("test26")[:3] + [DATA / "report-claims-test27.jsonl"],
-    "check": _frozen("test27")[:3] + [DATA / "report-claims-test28.jsonl"],
+    "session": _round(26, 27),
+    "check": _round(27, 28),
     # frozen at 10:42 UTC, after the session's changes: 189 questions and 78 claims
-    "next": _frozen("test28")[:3] + [DATA / "report-claims-test29.jsonl"],
+    "next": _round(28, 29),
     # frozen at 11:56 UTC, before the session of 11:52 UTC changed anything: it was measured on
     # round29 and checked at b1d4766 on round30; round31, frozen at 12:33 UTC, measures the
     # changes after b1d4766. 189 questions and 78 claims each
-    "round29": _frozen("test29")[:3] + [DATA / "report-claims-test30.jsonl"],
-    "round30": _frozen("test30")[:3] + [DATA / "report-claims-test31.jsonl"],
-    "round31": _frozen("test31")[:3] + [DATA / "report-claims-test32.jsonl"],
+    "round29": _round(29, 30),
+    "round30": _round(30, 31),
+    "round31": _round(31, 32),
     # frozen at 14:40 UTC, before the session of 14:36 UTC changed anything: round32 measures
     # its steps, round33 is its last check (at its baseline and at its end)
-    "round32": _frozen("test32")[:3] + [DATA / "report-claims-test33.jsonl"],
-    "round33": _frozen("test33")[:3] + [DATA / "report-claims-test34.jsonl"],
+    "round32": _round(32, 33),
+    "round33": _round(33, 34),
     # frozen at 14:47 UTC, after four questions of round32 and round33 had been seen: the check
     # of the source words
-    "round34": _frozen("test34")[:3] + [DATA / "report-claims-test35.jsonl"],
+    "round34": _round(34, 35),
     # frozen at 17:52 UTC on 2026-12-03, before the session of 17:50 UTC changed anything
-    "round35": _frozen("test35")[:3] + [DATA / "report-claims-test36.jsonl"],
+    "round35": _round(35, 36),
     # frozen at 17:59 UTC, before anything was changed: the last check of the session
-    "round36": _frozen("test36")[:3] + [DATA / "report-claims-test37.jsonl"],
+    "round36": _round(36, 37),
     # frozen at 20:38 UTC on 2026-12-03, before the session of 20:31 UTC changed any model
-    "round37": _frozen("test37")[:3] + [DATA / "report-claims-test38.jsonl"],
+    "round37": _round(37, 38),
     # frozen at 20:38 UTC, before any model was changed: the last check of the session
-    "round38": _frozen("test38")[:3] + [DATA / "report-claims-test39.jsonl"],
+    "round38": _round(38, 39),
     # frozen at 21:05 UTC, after round37 and round38 had measured the refits
-    "round39": _frozen("test39")[:3] + [DATA / "report-claims-test40.jsonl"],
+    "round39": _round(39, 40),
     # frozen at 01:32 UTC on 2026-12-04, before the session of 01:24 UTC changed any model
-    "round40": _frozen("test40")[:3] + [DATA / "report-claims-test41.jsonl"],
+    "round40": _round(40, 41),
     # frozen at 05:23 UTC on 2026-12-04, before the session of 05:20 UTC changed any model
-    "round41": _frozen("test41")[:3] + [DATA / "report-claims-test42.jsonl"],
+    "round41": _round(41, 42),
     # frozen at 06:25 UTC on 2026-12-04, after round41 had measured that session's refit
-    "round42": _frozen("test42")[:3] + [DATA / "report-claims-test43.jsonl"],
+    "round42": _round(42, 43),
     # frozen at 09:48 UTC on 2026-12-04, before the session of 09:45 UTC changed anything
-    "round43": _frozen("test43")[:3] + [DATA / "report-claims-test44.jsonl"],
+    "round43": _round(43, 44),
     # frozen at 10:26 UTC on 2026-12-04, after round43 had measured that session's refit
-    "round44": _frozen("test44")[:3] + [DATA / "report-claims-test45.jsonl"],
+    "round44": _round(44, 45),
     # frozen at 11:40 UTC on 2026-12-04, written during the session from 11:17 UTC before the
     # refit it measures existed
-    "round45": _frozen("test45")[:3] + [DATA / "report-claims-test46.jsonl"],
+    "round45": _round(45, 46),
     # frozen at 13:53 UTC on 2026-12-04, before the session of 13:45 UTC changed anything
-    "round46": _frozen("test46")[:3] + [DATA / "report-claims-test47.jsonl"],
+    "round46": _round(46, 47),
     # frozen at 14:33 UTC on 2026-12-04, after round43 to round46 had measured that session's
     # refit, before the figures of its variant (the verdict model kept) were read
-    "round47": _frozen("test47")[:3] + [DATA / "report-claims-test48.jsonl"],
+    "round47": _round(47, 48),
     # frozen at 15:36 UTC on 2026-12-04, to confirm that session's refit H under a rule set
     # before the round was written
-    "round48": _frozen("test48")[:3] + [DATA / "report-claims-test49.jsonl"],
+    "round48": _round(48, 49),
     # frozen at 16:30 UTC on 2026-12-04, before the session of 16:26 UTC changed anything
-    "round49": _frozen("test49")[:3] + [DATA / "report-claims-test50.jsonl"],
+    "round49": _round(49, 50),
     # frozen at 16:59 UTC on 2026-12-04, during the session of 16:26 UTC, to confirm refits
     # chosen after round46-49 had measured others (totals only)
-    "round50": _frozen("test50")[:3] + [DATA / "report-claims-test51.jsonl"],
+    "round50": _round(50, 51),
     # frozen at 18:42 UTC on 2026-12-04, before the session of 18:40 UTC changed anything
-    "round51": _frozen("test51")[:3] + [DATA / "report-claims-test52.jsonl"],
+    "round51": _round(51, 52),
     # frozen at 20:45 UTC on 2026-12-04, before the session of 20:43 UTC changed anything
-    "round52": _frozen("test52")[:3] + [DATA / "report-claims-test53.jsonl"],
+    "round52": _round(52, 53),
     # frozen at 23:01 UTC on 2026-12-04, before the session of 22:58 UTC changed anything
-    "round53": _frozen("test53")[:3] + [DATA / "report-claims-test54.jsonl"],
+    "round53": _round(53, 54),
     # frozen at 23:51 UTC on 2026-12-04, to test candidate DV under the rule of 23:50 UTC
-    "round54": _frozen("test54")[:3]
-    + [DATA / "report-claims-test55.jsonl", DATA / "report-claims-test56.jsonl"],
+    "round54": _round(54, 55, 56),
     # frozen at 00:39 UTC on 2026-12-05, before the session of 00:35 UTC changed anything
-    "round55": _frozen("test55")[:3]
-    + [DATA / "report-claims-test57.jsonl", DATA / "report-claims-test58.jsonl"],
+    "round55": _round(55, 57, 58),
     # frozen at 02:44 UTC on 2026-12-05, before the session of 02:41 UTC measured anything
-    "round56": _frozen("test56")[:3]
-    + [DATA / "report-claims-test59.jsonl", DATA / "report-claims-test60.jsonl"],
+    "round56": _round(56, 59, 60),
     # frozen at 03:10 UTC on 2026-12-05, to test candidate NE2 under the rule of 03:10 UTC
-    "round57": _frozen("test57")[:3]
-    + [DATA / "report-claims-test61.jsonl", DATA / "report-claims-test62.jsonl"],
+    "round57": _round(57, 61, 62),
     # frozen at 03:50 UTC on 2026-12-05, to test candidate NU under the rule of 03:47 UTC
-    "round58": _frozen("test58")[:3]
-    + [DATA / "report-claims-test63.jsonl", DATA / "report-claims-test64.jsonl"],
+    "round58": _round(58, 63, 64),
     # frozen at 06:37 UTC on 2026-12-05, before the session of 06:34 UTC built anything
-    "round59": _frozen("test59")[:3]
-    + [DATA / "report-claims-test65.jsonl", DATA / "report-claims-test66.jsonl"],
+    "round59": _round(59, 65, 66),
     # frozen at 08:53 UTC on 2026-12-05, before the session of 08:50 UTC built anything
-    "round60": _frozen("test60")[:3]
-    + [DATA / "report-claims-test67.jsonl", DATA / "report-claims-test68.jsonl"],
+    "round60": _round(60, 67, 68),
     # frozen at 09:38 UTC on 2026-12-05, to test candidate LH-S under the rule of 09:37 UTC
-    "round61": _frozen("test61")[:3]
-    + [DATA / "report-claims-test69.jsonl", DATA / "report-claims-test70.jsonl"],
+    "round61": _round(61, 69, 70),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
