@@ -8,8 +8,8 @@ Totals only, so that measuring the frozen test sets does not show which question
     python benchmarks/bench_report.py [--sets round29|round30|round31|round32|round33|round34|round35|round36|round37|round38|round39|round40|round41|round42|round43|round44|round45|round46|round47|round48|round49|round50|session|check|next|new|last|rounds|fresh|test23|test22|test21|test20|test19|test18|test17|test16|test15|test14|test13|test12|test11|test10|test9|test8|test7|test6|test5|test4|test3|test|test2|fit|dev|all]
         [--only questions|claims] [--json]
 
-``--json`` prints one line of counts a set (right, by language, claims wrongly supported), which
-``compare.py`` reads.
+``--json`` prints one line of counts a set (right, by language, claims wrongly supported, short
+answers given and right), which ``compare.py`` reads.
 
 Sets (benchmarks/data/README.md tells when each was frozen and what it was used for). Since
 2026-12-03 the question sets of test8 to test17 are fitting data of the evidence model
@@ -235,6 +235,9 @@ def _counts(
     }
     if kind == "claims":
         counts["wrongly_supported"] = unsafe
+    else:  # the answerable questions' short answers: given, and right (``evaluate.short_right``)
+        counts["short_given"] = sum(r.short_right is not None for r in results)
+        counts["short_right"] = sum(bool(r.short_right) for r in results)
     return counts
 
 
@@ -300,7 +303,8 @@ def main() -> None:
                     f"{path.name}: accuracy {totals['accuracy']}, answered with gold "
                     f"{totals['answered_with_gold']}, unanswerable refused "
                     f"{totals['refusal_accuracy']}, false refusals {totals['false_refusals']}, "
-                    f"hit@1 {totals['hit@1']}, p50 {totals['p50_ms']} ms"
+                    f"hit@1 {totals['hit@1']}, p50 {totals['p50_ms']} ms; short answers "
+                    f"{totals['short_answers_right']} right of {totals['short_answers']} given"
                 )
                 for lang, t in totals["by_language"].items():
                     print(f"   {lang}: {json.dumps(t)}")

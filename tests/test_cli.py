@@ -217,6 +217,8 @@ def test_eval_prints_per_question_lines_and_totals(run, tmp_path: Path) -> None:
         "false_refusals",
         "p50_ms",
         "p95_ms",
+        "short_answers",
+        "short_answers_right",
     }
     # one line per question, in order, and totals that are the lines counted
     assert [r.split()[1] for r in rows] == ["q1", "q2", "q3", "q4"]
@@ -229,6 +231,19 @@ def test_eval_prints_per_question_lines_and_totals(run, tmp_path: Path) -> None:
     assert {k: v["questions"] for k, v in languages.items()} == {"ru": 1, "en": 2, "kk": 1}
     assert languages["kk"]["refusal_accuracy"] is None  # kk has no unanswerable question
     assert languages["en"]["refusal_accuracy"] in (0.0, 1.0)
+
+
+def test_a_short_answer_is_right_when_it_and_a_gold_string_hold_one_another_as_words() -> None:
+    from reportqa.evaluate import short_right
+
+    assert short_right("372 тысячи", ["372 тысячи шин"])  # the gold holds it
+    assert short_right("«Qarmet» (Темиртау)", ["qarmet"])  # case and punctuation folded
+    assert short_right("в 2024 году", ["2024"])  # it holds the gold
+    assert short_right("Ещё 5", ["еще 5"])  # ё as е
+    assert not short_right("5", ["15 тысяч", "136"])  # a part of a word is not a word
+    assert not short_right("четыре", ["118"])
+    assert not short_right("", ["5"])
+    assert not short_right("...", ["5"])  # no words at all
 
 
 def test_eval_names_a_bad_line_of_the_questions_file(run, tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ Each row: ``id``, ``lang``, ``question``, ``answers`` (strings any of which a co
 quotes; empty when the report does not answer) and ``paragraph`` (the gold paragraph or null).
 Reported: gold-paragraph hit@1 and @3, answers holding a gold string (in the short answer or a
 quote), refusal accuracy on unanswerable questions, false refusals, and p50/p95 latency, overall
-and per language.
+and per language; and of the answerable questions, how many got a short answer and how many of
+those are right: as lower-cased words with punctuation folded, the short answer holds a gold
+string or a gold string holds it ("372 тысячи" for "372 тысячи шин"; "5" is not "15 тысяч").
 
 A dialogues file (rows ``{"id", "lang", "turns": [{"question", "answers", "paragraph"}, ...]}``)
 is scored by ``evaluate_dialogues``: each turn is asked with the turns before it as its history
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,8 @@ class QuestionResult:
     latency_ms: float
     answer: str
     language: str = ""  # the row's "lang", else the answer's
+    short_answer: str = ""  # the answer's short answer, "" when it gave none
+    short_right: bool | None = None  # None when unanswerable or no short answer was given
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class EvalReport:
             "answered_with_gold": _ratio(sum(r.correct for r in answerable), len(answerable)),
             "refusal_accuracy": _ratio(sum(r.refused for r in unanswerable), len(unanswerable)),
             "false_refusals": sum(r.refused for r in answerable),
+            "short_answers": sum(r.short_right is not None for r in answerable),
+            "short_answers_right": sum(bool(r.short_right) for r in answerable),
             "p50_ms": _percentile(latencies, 50),
             "p95_ms": _percentile(latencies, 95),
             "by_language": by_language,
@@ -145,9 +152,33 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
                 latency_ms=round(latency, 2),
                 answer=answer.answer,
                 language=str(row.get("lang") or answer.language),
+                short_answer=short,
+                short_right=short_right(short, gold) if short and answerable else None,
             )
         )
     return EvalReport(tuple(results))
+
+
+def short_right(short: str, gold: Sequence[str]) -> bool:
+    """Whether a short answer is right: as lower-cased words with punctuation folded, it holds
+    a gold string or a gold string holds it."""
+    mine = _words(short)
+    return bool(mine) and any(
+        _holds(mine, theirs) or _holds(theirs, mine) for theirs in map(_words, gold) if theirs
+    )
+
+
+def _words(text: str) -> list[str]:
+    folded = "".join(
+        " " if unicodedata.category(ch).startswith("P") else ch
+        for ch in text.lower().replace("ё", "е")
+    )
+    return folded.split()
+
+
+def _holds(outer: list[str], inner: list[str]) -> bool:
+    n = len(inner)
+    return any(outer[i : i + n] == inner for i in range(len(outer) - n + 1))
 
 
 @dataclass(frozen=True)
