@@ -14,26 +14,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 import time
-import unicodedata
 from collections import Counter
 from pathlib import Path
+
+from reportqa.evaluate import answer_words
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 FILES = {"xquad": "xquad-ru", "tydi": "tydiqa-ru-a"}
 
 
-def normalise(text: str) -> list[str]:
-    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text.lower())
-    return re.sub(r"\s+", " ", text.replace("ё", "е")).split()
-
-
 def f1(prediction: str, gold: str) -> float:
-    p, g = normalise(prediction), normalise(gold)
+    p, g = answer_words(prediction), answer_words(gold)
     common = sum((Counter(p) & Counter(g)).values())
     if not p or not g or not common:
         return 0.0
@@ -76,7 +71,7 @@ def main() -> None:
         short = answer.short_answer.text if answer.short_answer else ""
         if short:
             with_short += 1
-            exact += max(float(normalise(short) == normalise(g)) for g in row["answers"])
+            exact += max(float(answer_words(short) == answer_words(g)) for g in row["answers"])
             f1_total += max(f1(short, g) for g in row["answers"])
         if answer.refused:
             continue

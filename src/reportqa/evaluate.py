@@ -35,6 +35,8 @@ __all__ = [
     "QuestionResult",
     "EvalReport",
     "evaluate_questions",
+    "answer_words",
+    "short_right",
     "read_jsonl",
     "ClaimResult",
     "ClaimReport",
@@ -63,7 +65,6 @@ class QuestionResult:
     latency_ms: float
     answer: str
     language: str = ""  # the row's "lang", else the answer's
-    short_answer: str = ""  # the answer's short answer, "" when it gave none
     short_right: bool | None = None  # None when unanswerable or no short answer was given
 
 
@@ -152,7 +153,6 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
                 latency_ms=round(latency, 2),
                 answer=answer.answer,
                 language=str(row.get("lang") or answer.language),
-                short_answer=short,
                 short_right=short_right(short, gold) if short and answerable else None,
             )
         )
@@ -162,13 +162,15 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
 def short_right(short: str, gold: Sequence[str]) -> bool:
     """Whether a short answer is right: as lower-cased words with punctuation folded, it holds
     a gold string or a gold string holds it."""
-    mine = _words(short)
+    mine = answer_words(short)
     return bool(mine) and any(
-        _holds(mine, theirs) or _holds(theirs, mine) for theirs in map(_words, gold) if theirs
+        _holds(mine, theirs) or _holds(theirs, mine) for theirs in map(answer_words, gold) if theirs
     )
 
 
-def _words(text: str) -> list[str]:
+def answer_words(text: str) -> list[str]:
+    """An answer's words as SQuAD compares them: lower case, punctuation folded to spaces (and
+    ё read as е)."""
     folded = "".join(
         " " if unicodedata.category(ch).startswith("P") else ch
         for ch in text.lower().replace("ё", "е")
