@@ -212,6 +212,7 @@ SETS = {
     # frozen at 09:38 UTC on 2026-12-05, to test candidate LH-S under the rule of 09:37 UTC
     "round61": _round(61, 69, 70),
     "round62": _round(62, 71, 72),
+    "round63": _round(63, 73, 74),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
