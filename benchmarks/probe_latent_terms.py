@@ -17,9 +17,10 @@ prefix, in a model pass of its own).
   question and the sentence, and the best candidate's cosine less it. Prints the criterion of
   ``train_evidence.py`` at thresholds 0.1 and 0.15 for both.
 
-Run on 2026-12-05 (the session from 12:29 UTC) on the cached cases: criterion at 0.1, mean over
-seeds 1-3, 0.8393 with the latent terms against 0.8406 without; so the head was not made a
-feature. Needs ``../shared/eval`` and the ``train`` extra.
+Run on 2026-12-05 (13:35 UTC, the cases rebuilt): criterion at 0.1, mean over seeds 1-3, 0.8402
+with the latent terms against 0.8397 without (0.8397 against 0.8401 at 0.15), within what the
+seed alone moves; so the head was not made a feature. Needs ``../shared/eval`` and the ``train``
+extra.
 """
 
 from __future__ import annotations
