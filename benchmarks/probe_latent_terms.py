@@ -109,10 +109,8 @@ def out_of_fold(model, work: Path, seeds: list[int]) -> None:
     import train_evidence as te
     from evidence_cases import build_all
     from evidence_data import DIALOGUE_FIT
-    from sklearn.model_selection import GroupKFold
 
     from reportqa.evidence.features import FEATURES
-    from reportqa.evidence.model import EvidenceModel
 
     names = ("report", "xquad", "tydi", "offtopic", "followups")
     data = build_all(work, names=names, sets={"followups": DIALOGUE_FIT})
@@ -129,22 +127,7 @@ def out_of_fold(model, work: Path, seeds: list[int]) -> None:
     y = np.concatenate([c.labels for c in cases])
     owner = np.concatenate([[i] * len(c.labels) for i, c in enumerate(cases)])
     groups = np.array([cases[i].group for i in owner])
-    weight = {
-        "offtopic": te.OFFTOPIC_WEIGHT,
-        "followups": te.REPORT_WEIGHT * te.FOLLOWUP_WEIGHT,
-        "report": te.REPORT_WEIGHT,
-    }
-    w = np.array(
-        [
-            weight.get(cases[i].dataset, 1.0)
-            * (
-                te.UNANSWERABLE_WEIGHT
-                if cases[i].dataset != "offtopic" and te._real_unanswerable(cases[i])
-                else 1.0
-            )
-            for i in owner
-        ]
-    )
+    w = te.case_weights(cases, owner)
     base = np.concatenate([c.features for c in cases])
     configurations = {
         "features": (base, FEATURES),
@@ -154,14 +137,9 @@ def out_of_fold(model, work: Path, seeds: list[int]) -> None:
         ),
     }
     for label, (X, features) in configurations.items():
-        monotone = [1 if f in te.RAISING else -1 if f in te.LOWERING else 0 for f in features]
         criteria: dict[float, list[float]] = {0.1: [], 0.15: []}
         for seed in seeds:
-            oof = np.zeros(len(y))
-            for train, test in GroupKFold(5).split(X, y, groups):
-                settings = {**te.TREES, "seed": seed, "monotone_constraints": monotone}
-                params = te.fit_trees(X[train], y[train], w[train], settings, te.ROUNDS)
-                oof[test] = EvidenceModel("trees", features, 0.5, params, {}).probabilities(X[test])
+            oof = te.out_of_fold(X, y, w, groups, "trees", seed, features)
             per_case = [oof[owner == i] for i in range(len(cases))]
             for threshold in criteria:
                 criteria[threshold].append(te._criterion(te.scores(cases, per_case, threshold)))

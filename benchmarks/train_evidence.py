@@ -119,6 +119,14 @@ LOWERING = (
     # translates are answered by their embedding), and answered "Сколько стоит билет в кино?".
     "unknown_words",
 )
+
+
+def monotone(features: tuple[str, ...]) -> list[int]:
+    """LightGBM's ``monotone_constraints`` for ``features``: +1 for ``RAISING``, -1 for
+    ``LOWERING``, else 0."""
+    return [1 if f in RAISING else -1 if f in LOWERING else 0 for f in features]
+
+
 TREES = {
     "learning_rate": 0.05,
     "num_leaves": 32,
@@ -129,9 +137,7 @@ TREES = {
     "bagging_freq": 1,
     "lambda_l2": 1.0,
     "seed": 1,
-    "monotone_constraints": [
-        1 if name in RAISING else -1 if name in LOWERING else 0 for name in FEATURES
-    ],
+    "monotone_constraints": monotone(FEATURES),
 }
 # Tried on 2026-12-03 with the fitting data grown to about 12,600 cases (the report's sets up to
 # test21, the development follow-ups): out of fold, 300, 600, 1000 and 2000 rounds gave a
@@ -178,10 +184,66 @@ def offtopic_source(group: str) -> str:
     return next((source[p] for p in parts if p in source), "sets")
 
 
-def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, kind: str, seed: int) -> dict:
+def fit(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    kind: str,
+    seed: int,
+    features: tuple[str, ...] = FEATURES,
+) -> dict:
+    """The model's ``params``; trees hold ``RAISING`` and ``LOWERING`` of ``features`` monotone
+    (``FEATURES`` unless a probe adds columns)."""
     if kind == "trees":
-        return fit_trees(X, y, w, {**TREES, "seed": seed}, ROUNDS)
+        settings = {**TREES, "seed": seed, "monotone_constraints": monotone(features)}
+        return fit_trees(X, y, w, settings, ROUNDS)
     return fit_logistic(X, y, w, C)
+
+
+def out_of_fold(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    groups: np.ndarray,
+    kind: str,
+    seed: int,
+    features: tuple[str, ...] = FEATURES,
+) -> np.ndarray:
+    """Every row's probability from a model fitted without its group's fold (5 folds)."""
+    from sklearn.model_selection import GroupKFold
+
+    oof = np.zeros(len(y))
+    for train, test in GroupKFold(5).split(X, y, groups):
+        params = fit(X[train], y[train], w[train], kind, seed, features)
+        oof[test] = EvidenceModel(kind, features, 0.5, params, {}).probabilities(X[test])
+    return oof
+
+
+def case_weights(
+    cases,
+    owner: np.ndarray,
+    report_weight: float = REPORT_WEIGHT,
+    unanswerable_weight: float = UNANSWERABLE_WEIGHT,
+    offtopic_weight: float = OFFTOPIC_WEIGHT,
+    tydi_weight: float = TYDI_WEIGHT,
+    followup_weight: float = FOLLOWUP_WEIGHT,
+) -> np.ndarray:
+    """Each candidate row's weight, by its case (``owner``: the index of the row's case): an
+    off-topic case weighs ``offtopic_weight``; the others their dataset's weight, times
+    ``unanswerable_weight`` for a real question that has no answer."""
+
+    def weight(case) -> float:
+        if case.dataset == "offtopic":
+            return offtopic_weight
+        dataset = {
+            "followups": report_weight * followup_weight,
+            "report": report_weight,
+            "tydi": tydi_weight,
+        }.get(case.dataset, 1.0)
+        return dataset * (unanswerable_weight if _real_unanswerable(case) else 1.0)
+
+    per_case = np.array([weight(c) for c in cases])
+    return per_case[owner]
 
 
 def _mean_tables(tables: list[dict[str, dict[str, float | None]]]) -> dict[str, dict]:
@@ -268,8 +330,6 @@ def main() -> None:
         "their mean, each seed's criterion is printed (the model written uses the first)",
     )
     args = parser.parse_args()
-    from sklearn.model_selection import GroupKFold
-
     names = (
         ("report", "xquad", "tydi")
         + (("offtopic",) if args.offtopic else ())
@@ -289,33 +349,19 @@ def main() -> None:
     y = np.concatenate([c.labels for c in cases])
     owner = np.concatenate([[i] * len(c.labels) for i, c in enumerate(cases)])
     groups = np.array([cases[i].group for i in owner])
-    w = np.array(
-        [
-            args.offtopic_weight
-            if cases[i].dataset == "offtopic"
-            else (
-                (
-                    args.report_weight * args.followup_weight
-                    if cases[i].dataset == "followups"
-                    else args.report_weight
-                    if cases[i].dataset == "report"
-                    else args.tydi_weight
-                    if cases[i].dataset == "tydi"
-                    else 1.0
-                )
-                * (args.unanswerable_weight if _real_unanswerable(cases[i]) else 1.0)
-            )
-            for i in owner
-        ]
+    w = case_weights(
+        cases,
+        owner,
+        args.report_weight,
+        args.unanswerable_weight,
+        args.offtopic_weight,
+        args.tydi_weight,
+        args.followup_weight,
     )
     seeds = [int(x) for x in args.seeds.split(",")] if args.kind == "trees" else [0]
     runs: list[dict[float, dict]] = []  # each seed's figures by threshold
     for seed in seeds:
-        oof = np.zeros(len(y))
-        for train, test in GroupKFold(5).split(X, y, groups):
-            params = fit(X[train], y[train], w[train], args.kind, seed)
-            model = EvidenceModel(args.kind, FEATURES, 0.5, params, {})
-            oof[test] = model.probabilities(X[test])
+        oof = out_of_fold(X, y, w, groups, args.kind, seed)
         per_case = [oof[owner == i] for i in range(len(cases))]
         runs.append({t: scores(cases, per_case, t) for t in THRESHOLDS})
     table = {t: _mean_tables([run[t] for run in runs]) for t in THRESHOLDS}
