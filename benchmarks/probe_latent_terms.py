@@ -142,7 +142,7 @@ def out_of_fold(model, work: Path, seeds: list[int]) -> None:
             oof = te.out_of_fold(X, y, w, groups, "trees", seed, features)
             per_case = [oof[owner == i] for i in range(len(cases))]
             for threshold in criteria:
-                criteria[threshold].append(te._criterion(te.scores(cases, per_case, threshold)))
+                criteria[threshold].append(te.criterion(te.scores(cases, per_case, threshold)))
         for threshold, values in criteria.items():
             print(
                 f"{label}, threshold {threshold}: criterion "

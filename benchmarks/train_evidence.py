@@ -165,7 +165,7 @@ TIE = 0.002
 REFUSAL_TARGET = 0.85
 
 
-def _criterion(s: dict[str, dict[str, float | None]]) -> float:
+def criterion(s: dict[str, dict[str, float | None]]) -> float:
     """The mean of the five accuracies: the report's in each language (answered with gold and
     unanswerable refused, averaged), XQuAD-ru's and TyDi-ru's answered with gold."""
     report = [s[k] for k in s if k.startswith("report-")]
@@ -365,8 +365,8 @@ def main() -> None:
         per_case = [oof[owner == i] for i in range(len(cases))]
         runs.append({t: scores(cases, per_case, t) for t in THRESHOLDS})
     table = {t: _mean_tables([run[t] for run in runs]) for t in THRESHOLDS}
-    by_seed = {t: [_criterion(run[t]) for run in runs] for t in THRESHOLDS}
-    criterion = {t: float(np.mean(by_seed[t])) for t in THRESHOLDS}
+    by_seed = {t: [criterion(run[t]) for run in runs] for t in THRESHOLDS}
+    by_threshold = {t: float(np.mean(by_seed[t])) for t in THRESHOLDS}
     # the thresholds at which the report's unanswerable questions are refused as often as the
     # target asks in every language (all of them when none is)
     eligible = [
@@ -378,14 +378,14 @@ def main() -> None:
             if k.startswith("report-")
         )
     ] or list(THRESHOLDS)
-    top = max(criterion[t] for t in eligible)
+    top = max(by_threshold[t] for t in eligible)
     # the lowest threshold within TIE of the best: a refusal of an answerable question is an
     # error the criterion weighs no more than another, and false refusals miss their target
-    best = min(t for t in eligible if criterion[t] >= top - TIE)
-    best_score = criterion[best]
+    best = min(t for t in eligible if by_threshold[t] >= top - TIE)
+    best_score = by_threshold[best]
     print(
         "criterion (mean of the five accuracies) by threshold: "
-        + ", ".join(f"{t} {c:.4f}" for t, c in criterion.items())
+        + ", ".join(f"{t} {c:.4f}" for t, c in by_threshold.items())
     )
     print(f"criterion (mean of the five accuracies) at the chosen threshold: {best_score:.3f}")
     if len(seeds) > 1:
@@ -471,7 +471,7 @@ def main() -> None:
                 "threshold": best,
                 "tie": TIE,
                 "refusal_target": REFUSAL_TARGET,
-                "criterion": {str(t): round(c, 4) for t, c in criterion.items()},
+                "criterion": {str(t): round(c, 4) for t, c in by_threshold.items()},
                 "figures": table[best],
             },
         },
