@@ -201,10 +201,10 @@ CLAIM_SETS = (
     # report-claims-test44 measures the session from 09:45 UTC
     *(f"report-claims-test{n}" for n in range(29, 44)),
     # fitting data since 2026-12-04 23:05 UTC: test44 to test46 (development sets, with round43
-    # to round45); test47 on measure
+    # to round45)
     *(f"report-claims-test{n}" for n in (44, 45, 46)),
     # fitting data since 2026-12-05 15:47 UTC: test47 to test66 (the claims of round46 to
-    # round59), which measured the sessions before, totals only
+    # round59), which measured the sessions before, totals only; test67 on measure
     *(f"report-claims-test{n}" for n in range(47, 67)),
 )
 K = Settings().k
