@@ -215,6 +215,7 @@ SETS = {
     "round63": _round(63, 73, 74),
     "round64": _round(64, 75, 76),
     "round65": _round(65, 77, 78),
+    "round66": _round(66, 79, 80),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
