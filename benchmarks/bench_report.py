@@ -216,6 +216,8 @@ SETS = {
     "round64": _round(64, 75, 76),
     "round65": _round(65, 77, 78),
     "round66": _round(66, 79, 80),
+    # frozen at 18:04 UTC on 2026-12-05, to test candidate VC3 under the rule of 18:03 UTC
+    "round67": _round(67, 81, 82),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
