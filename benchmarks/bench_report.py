@@ -215,6 +215,7 @@ SETS = {
     "round63": _round(63, 73, 74),
     "round64": _round(64, 75, 76),
     "round65": _round(65, 77, 78),
+    # frozen at 17:36 UTC on 2026-12-05, before the session of 17:34 UTC built anything
     "round66": _round(66, 79, 80),
     # frozen at 18:04 UTC on 2026-12-05, to test candidate VC3 under the rule of 18:03 UTC
     "round67": _round(67, 81, 82),
