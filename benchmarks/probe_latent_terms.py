@@ -105,13 +105,19 @@ def within_paragraph(model) -> None:
     )
 
 
-def out_of_fold(model, work: Path, seeds: list[int]) -> None:
+def fitting_cases(work: Path) -> list:
+    """The evidence model's fitting cases, as ``train_evidence.py`` builds them (cached in
+    ``work``)."""
     from evidence_cases import build_all
     from evidence_data import DIALOGUE_FIT
 
     names = ("report", "xquad", "tydi", "offtopic", "followups")
     data = build_all(work, names=names, sets={"followups": DIALOGUE_FIT})
-    cases = [c for name in names for c in data[name]]
+    return [c for name in names for c in data[name]]
+
+
+def out_of_fold(model, work: Path, seeds: list[int]) -> None:
+    cases = fitting_cases(work)
     cache: dict = {}
     started = time.perf_counter()
     extra = []

@@ -10,7 +10,7 @@ adds two columns to the evidence model's fitting cases (``evidence_cases.build_a
 sentence holds, a word held by its key or written form counting 1 and any other by its best navec
 cosine with the sentence's words (clipped to [0, 1]); and the best candidate's share less it
 (-1 for other languages). It prints the criterion of ``train_evidence.py`` out of fold with and
-without them (``probe_latent_terms.compare_columns``).
+without them (``probe_latent_terms.fitting_cases`` and ``compare_columns``).
 
 Run on 2026-12-05 (18:04-18:15 UTC, the cases of the current code, seeds 1 and 2): criterion at
 0.1 0.8403 and 0.8444 with the columns (mean 0.8423) against 0.8419 and 0.8426 without (0.8423);
@@ -83,13 +83,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/reportqa-train"))
     parser.add_argument("--seeds", default="1,2")
     args = parser.parse_args()
-    from evidence_cases import build_all
-    from evidence_data import DIALOGUE_FIT
-    from probe_latent_terms import compare_columns
+    from probe_latent_terms import compare_columns, fitting_cases
 
-    names = ("report", "xquad", "tydi", "offtopic", "followups")
-    data = build_all(args.work, names=names, sets={"followups": DIALOGUE_FIT})
-    cases = [c for name in names for c in data[name]]
+    cases = fitting_cases(args.work)
     seeds = [int(s) for s in args.seeds.split(",")]
     compare_columns(cases, columns(cases), ("navec_coverage", "navec_gap"), "navec", seeds)
 
