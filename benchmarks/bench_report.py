@@ -219,7 +219,7 @@ SETS = {
     "round66": _round(66, 79, 80),
     # frozen at 18:04 UTC on 2026-12-05, to test candidate VC3 under the rule of 18:03 UTC
     "round67": _round(67, 81, 82),
-    # frozen at 19:13 UTC on 2026-12-05, before the session of 18:59 UTC changed the package
+    # frozen at 19:02 UTC on 2026-12-05, before the session of 18:59 UTC changed the package
     "round68": _round(68, 83, 84),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]

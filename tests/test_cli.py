@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -182,8 +183,11 @@ def test_index_command_rebuilds_on_request(run, tmp_path: Path) -> None:
     index = tmp_path / "ix"
     first = run("index", index=index)
     assert first.exit_code == 0 and "10 chunks" in first.output
+    # the report's words for other languages' questions, embedded ahead and kept beside it
+    assert re.search(r"embedded [1-9]\d+ corpus words", first.output), first.output
+    assert (index / "word-vectors.npz").exists()
     again = run("index", index=index)
-    assert "up to date" in again.output
+    assert "up to date" in again.output and "corpus words" not in again.output
     forced = run("index", "--rebuild", index=index)
     assert "a rebuild was asked for" in forced.output and "embedded 0 new texts" in forced.output
 

@@ -55,6 +55,22 @@ def test_flush_writes_the_words_a_recent_write_held_back(
     assert len(CrossLingual(FakeEmbedder(), store)._passages) == 5
 
 
+def test_the_corpus_words_embedded_ahead_spare_every_later_model_call_but_the_questions(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "word-vectors.npz"
+    embedder = FakeEmbedder()
+    matcher = CrossLingual(embedder, store)
+    assert matcher.embed_corpus([w for words in REPORT for w in words] + ["вузов"]) == 5
+    assert embedder.calls == 1 and store.exists()
+    assert matcher.embed_corpus(REPORT[0]) == 0 and embedder.calls == 1
+    expected = CrossLingual(FakeEmbedder()).scores(["colleges"], REPORT)
+    again = FakeEmbedder()
+    scores = CrossLingual(again, store).scores(["colleges"], REPORT)
+    assert again.calls == 1  # the question's words only
+    assert np.allclose(scores, expected)
+
+
 def test_another_models_vectors_are_not_used(tmp_path: Path) -> None:
     store = tmp_path / "word-vectors.npz"
     CrossLingual(FakeEmbedder(), store).scores(["colleges"], REPORT)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reportqa import CorpusError, InputError, ReportQA, Settings
@@ -36,6 +37,7 @@ def library(tmp_path: Path, embedder: FakeEmbedder) -> Library:
         embedding=embedder.name,
         allow_upload=True,
         max_file_mb=1,
+        word_vectors_ahead=0,  # every text the fake embeds is then a passage's
     )
     return Library(ReportQA.open(settings))
 
@@ -65,6 +67,19 @@ def test_an_upload_is_a_new_document_answered_from_at_once(
     assert hits and {h.chunk.document for h in hits} == {added.document.id}
     # the pipeline in use before the upload still answers (a request under way keeps it)
     assert before.ask("Сколько участников в зоне «Сарыарка»?").question
+
+
+def test_an_uploaded_documents_words_are_embedded_ahead_of_its_questions(
+    library: Library,
+) -> None:
+    library.settings = library.settings.replace(word_vectors_ahead=5000)
+    library.add("Сарань новости.txt", NEWS.encode())
+    thread = library.current.words_ahead
+    assert thread is not None
+    thread.join(60)
+    with np.load(library.settings.index / "word-vectors.npz") as f:
+        words = set(f["words"].tolist())
+    assert {"спортивный", "комплекс", "сарани"} <= words
 
 
 @pytest.mark.parametrize(

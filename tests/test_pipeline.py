@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reportqa import IndexMismatchError, InputError, ReportQA, Settings, pipeline
 from reportqa.index.store import load_index
 from reportqa.inputs import clean_question
+from tests.conftest import fake_index
 
 
 def test_first_open_builds_then_reuses(report_corpus: Path, tmp_path: Path) -> None:
@@ -19,6 +22,57 @@ def test_first_open_builds_then_reuses(report_corpus: Path, tmp_path: Path) -> N
     messages.clear()
     again = ReportQA.open(settings, progress=messages.append)
     assert messages == [] and again.notices == ()
+
+
+def test_corpus_words_embedded_ahead_leave_answers_and_verdicts_as_they_were(
+    report_corpus: Path, tmp_path: Path, report_qa: ReportQA, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``embed_corpus_words``, English and Kazakh questions and claims embed no word of
+    the report (their own words only), and answer as a pipeline that embeds them at first use."""
+    questions = ["How many tyres were made in 2024?", "Облыста неше колледж бар?"]
+    claim = "The region produced 1400 buses in 2024."
+    expected = [report_qa.ask(q).answer for q in questions], report_qa.check(claim).verdict
+    settings = Settings(corpus=report_corpus, index=tmp_path / "ix")
+    qa = ReportQA.open(settings)
+    assert qa.embed_corpus_words(limit=10) is None  # over the limit: nothing ahead
+    assert not (tmp_path / "ix" / "word-vectors.npz").exists()
+    embedded = qa.embed_corpus_words()
+    assert embedded is not None and embedded > 100
+    assert (tmp_path / "ix" / "word-vectors.npz").exists()
+    fresh = ReportQA.open(settings)
+    passages: list[str] = []
+    embed = fresh.embedder.embed_passages
+
+    def counted(texts: list[str]) -> Any:
+        passages.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(fresh.embedder, "embed_passages", counted)
+    got = [fresh.ask(q).answer for q in questions], fresh.check(claim).verdict
+    assert passages == []
+    assert got == expected
+
+
+def test_corpus_words_embedded_later_in_a_thread_and_a_failure_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    documents, data, embedder = fake_index(
+        tmp_path / "corpus", tmp_path / "ix", info={"corpus_hash": "kamensk"}
+    )
+    settings = Settings(corpus=tmp_path / "corpus", index=tmp_path / "ix")
+    qa = ReportQA(settings, tuple(documents), data, embedder)
+    qa.embed_corpus_words_later().join(60)
+    assert (tmp_path / "ix" / "word-vectors.npz").exists()
+
+    def broken(limit: int | None = None) -> int:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(qa, "embed_corpus_words", broken)
+    with caplog.at_level(logging.WARNING, logger="reportqa.pipeline"):
+        qa.embed_corpus_words_later().join(60)
+    assert "not embedded ahead" in caplog.text and "disk gone" in caplog.text
+    with pytest.raises(InputError, match="word_vectors_ahead"):
+        Settings.from_env(env={"REPORTQA_WORD_VECTORS_AHEAD": "-1"})
 
 
 def test_changed_corpus_is_detected_rebuilt_and_reuses_vectors(

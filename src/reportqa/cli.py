@@ -146,6 +146,14 @@ def index(rebuild: bool, verify: bool, **kw: Any) -> None:
     counts = qa.data.manifest["counts"]
     if len(qa.notices) == len(qa.skipped):  # no build notice: only files left out, if any
         _progress(f"index in {settings.index} is up to date")
+    embedded = qa.embed_corpus_words()
+    if embedded is None:
+        _progress(
+            f"the corpus has over {settings.word_vectors_ahead} distinct words: their vectors "
+            "are embedded as questions need them (REPORTQA_WORD_VECTORS_AHEAD)"
+        )
+    elif embedded:
+        _progress(f"embedded {embedded} corpus words for questions in other languages")
     click.echo(
         f"index: {settings.index} ({len(qa.documents)} documents, {counts['chunks']} chunks, "
         f"{counts['sentences']} sentences, model {qa.data.manifest['embedding']})"
@@ -271,6 +279,7 @@ def chat(docs: tuple[str, ...], **kw: Any) -> None:
         qa = _open(_settings(**kw))
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
+    qa.embed_corpus_words_later()  # while the first question is typed
     click.echo("Ask about the report; /new starts a new conversation, Ctrl-D quits.", err=True)
     history: list[dict[str, Any]] = []
     while True:

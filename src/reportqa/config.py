@@ -36,6 +36,11 @@ class Settings:
     # (benchmarks/bench_sentences.py), but the report's test3 sets lose 3-8 points of accuracy
     # and refuse fewer unanswerable questions, so they stay on by default.
     sentence_vectors: bool = True
+    # Embed the corpus's words for cross-lingual matching ahead of the questions (after
+    # ``reportqa index``, and in the background of ``serve`` and ``chat``) when it has at most
+    # this many distinct words; a larger corpus's words are embedded as questions need them.
+    # The shipped report has about 400 (1.4 s on 2 cores); 0: never ahead.
+    word_vectors_ahead: int = 5000
     max_file_mb: float = 50.0  # a corpus file or fetched page over this is refused, and named
     k: int = 5  # passages retrieved and shown as "retrieved"
     # Answer only when the evidence model is at least this sure that the quoted sentence answers.
@@ -123,6 +128,10 @@ class Settings:
             )
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise InputError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
+        if self.word_vectors_ahead < 0:
+            raise InputError(
+                f"word_vectors_ahead must be 0 (never) or more, got {self.word_vectors_ahead}"
+            )
         if self.max_history_turns < 0 or self.max_history_chars < 0:
             raise InputError(
                 "max_history_turns and max_history_chars must be 0 or more, got "

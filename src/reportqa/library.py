@@ -92,5 +92,6 @@ class Library(OnCurrent):
             except Exception:  # an index that cannot be built must not keep its file
                 target.unlink(missing_ok=True)
                 raise
+            qa.embed_corpus_words_later()  # the new report's words, before its questions
             self._qa = qa
         return added

@@ -21,6 +21,7 @@ first; the ``Answer`` says which question it answered in ``interpreted_as``.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -62,6 +63,9 @@ class _Asked:
     question: Any
     history: Any = None
     documents: Any = None
+
+
+_log = logging.getLogger(__name__)
 
 
 class ReportQA:
@@ -106,6 +110,7 @@ class ReportQA:
             chat_model = chat_model_from_spec(settings.llm, settings.llm_timeout)
             self.answerer = GenerativeAnswerer(chat_model, extractive, timeout=settings.llm_timeout)
             self.rewriter = Rewriter(chat_model)
+        self.words_ahead: threading.Thread | None = None  # ``embed_corpus_words_later``'s
         self._lazy: dict[str, Any] = {}  # what ``ask`` does not need, built on first use
         self._lazy_lock = threading.RLock()  # a build may ask for another
 
@@ -364,6 +369,36 @@ class ReportQA:
         from .check.factcheck import FactChecker
 
         return self._once("checker", lambda: FactChecker(self.extractive, self.documents))
+
+    def embed_corpus_words(self, limit: int | None = None) -> int | None:
+        """Embed the corpus's words for cross-lingual matching now and keep them beside the
+        index (``evidence/crosslingual.py``), so that no English or Kazakh question of a new
+        process waits for them. ``reportqa index`` does it after a build, and ``serve`` and
+        ``chat`` in the background. Returns how many words it embedded (0: all were), or None
+        when the corpus has more than ``limit`` distinct words (``settings.word_vectors_ahead``
+        by default): those are embedded as questions need them, as before. Answers are the
+        same either way."""
+        limit = self.settings.word_vectors_ahead if limit is None else limit
+        words = self.extractive.builder.corpus_words([d.title for d in self.documents])
+        if len(words) > limit:
+            return None
+        return self.extractive.builder.crosslingual.embed_corpus(words)
+
+    def embed_corpus_words_later(self) -> threading.Thread:
+        """``embed_corpus_words`` in a daemon thread, started: what ``serve`` and ``chat`` do
+        while they wait for their first question. A failure is logged; the words are then
+        embedded as questions need them."""
+
+        def run() -> None:
+            try:
+                self.embed_corpus_words()
+            except Exception:  # noqa: BLE001 - a warm-up must not take the server down
+                _log.warning("corpus words not embedded ahead", exc_info=True)
+
+        thread = threading.Thread(target=run, name="reportqa-word-vectors", daemon=True)
+        thread.start()
+        self.words_ahead = thread
+        return thread
 
     def _once(self, name: str, build: Callable[[], Any]) -> Any:
         """``build()`` the first time ``name`` is asked for, then the same object (under a lock:

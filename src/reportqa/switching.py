@@ -198,6 +198,7 @@ class SwitchingQA(OnCurrent):
                 self._seen = signature  # rewritten with the version already served
                 return
             qa = self._loader(self._qa.settings, self._qa.embedder)
+            qa.embed_corpus_words_later()  # a new version's new words, if it has any
             self._qa = qa  # the switch: one assignment; calls under way keep the previous one
             self._seen = signature
             self.switches += 1

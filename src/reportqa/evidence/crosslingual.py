@@ -2,8 +2,8 @@
 "колледждер" finds "колледжа".
 
 Each content word of the question is embedded as a query, each word of the candidate sentences as
-a passage (kept once embedded: the vocabulary of a corpus is embedded word by word as questions
-need it, never all at once). A sentence holds a question word when its closest word stands out
+a passage (kept once embedded: the vocabulary of a corpus is embedded as questions need it, or
+all at once ahead of them when it is small: ``embed_corpus``). A sentence holds a question word when its closest word stands out
 from all the candidate words as close to it: a z-score against that question word's similarities
 to every candidate word, mapped from ``LOW`` (ordinary: the best of a sentence's words is about
 that far above the mean by chance) to ``HIGH`` (clearly the same word) onto [0, 1].
@@ -98,6 +98,18 @@ class CrossLingual:
     def flush(self) -> None:
         """Write the corpus's word vectors now if any came since the last write."""
         self._save(force=True)
+
+    def embed_corpus(self, words: Sequence[str]) -> int:
+        """Embed now those of the corpus's ``words`` not embedded yet, and write the file: what
+        ``ReportQA.embed_corpus_words`` does ahead of the questions. Returns how many it
+        embedded. The vectors are the ones a question's first use would embed (a word alone,
+        as a passage), so no answer changes."""
+        with self._lock:
+            missing = [w for w in dict.fromkeys(words) if w not in self._passages]
+        if missing:
+            self._vectors(missing, query=False)
+            self.flush()
+        return len(missing)
 
     def missing_queries(self, words: Sequence[str]) -> list[str]:
         """Those of ``words`` (question words) not embedded yet, once each."""

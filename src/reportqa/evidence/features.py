@@ -308,6 +308,22 @@ class EvidenceBuilder:
                 return sf
         raise KeyError(f"no sentence at {start} in chunk {chunk_id}")
 
+    def corpus_words(self, titles: Sequence[str] = ()) -> list[str]:
+        """Every word of the corpus that cross-lingual matching may look up (``crosslingual.py``):
+        the lower-cased content words of two letters or more of its passages and of ``titles``
+        (the documents' titles, which frame a fact-check), which hold both the evidence's
+        sentence words (three letters or more) and the fact-checker's words."""
+        passages = (t for analysis in self.data.analyses for t in analysis.tokens)
+        titled = (t for title in titles for t in split_tokens(title))
+        return list(
+            dict.fromkeys(
+                t.lower
+                for found in (passages, titled)
+                for t in found
+                if t.kind == "word" and len(t.text) > 1 and not is_stopword(t)
+            )
+        )
+
     def translated_words(
         self, question: Question, chunk_id: int, facts: SentenceFacts
     ) -> frozenset[int]:

@@ -40,6 +40,7 @@ def serve(settings: Settings, *, echo: Echo | None = None) -> None:
 
     say = echo or (lambda line: print(line, flush=True))
     qa = ReportQA.open(settings, progress=say)
+    qa.embed_corpus_words_later()  # before the first English or Kazakh question, if it can
     served: Any = qa
     # Follow a CURRENT that another process (`reportqa index`, another replica's build) moves;
     # with uploads on, the Library swaps the pipeline itself.
