@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reportqa.config import Settings
@@ -443,7 +444,11 @@ def texts_of(chunk: Chunk) -> list[str]:
     return [chunk.text, *(s.text for s in chunk.sentences)]
 
 
-def test_add_copies_files_and_embeds_only_the_new_document(cli, tmp_path: Path) -> None:
+def test_add_copies_files_and_embeds_only_the_new_document(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every text the fake embeds is then a passage's (the words ahead: the next test)
+    monkeypatch.setenv("REPORTQA_WORD_VECTORS_AHEAD", "0")
     assert cli("index").exit_code == 0
     before = cli.embedder.embedded
     outside = tmp_path / "inbox"
@@ -472,6 +477,18 @@ def test_add_copies_files_and_embeds_only_the_new_document(cli, tmp_path: Path) 
     }
     again = cli("add", str(docx_path))
     assert again.exit_code == 0 and "unchanged ministry.docx" in again.output
+
+
+def test_add_embeds_the_new_documents_words_for_other_languages(cli, tmp_path: Path) -> None:
+    assert cli("index").exit_code == 0
+    news = tmp_path / "news.txt"
+    news.write_text("Новости\n\nВ Сарани открыли спортивный комплекс.", encoding="utf-8")
+    result = cli("add", str(news))
+    assert result.exit_code == 0 and "corpus words for questions in other languages" in (
+        result.output
+    )
+    with np.load(tmp_path / "index" / "word-vectors.npz") as f:
+        assert {"спортивный", "комплекс"} <= set(f["words"].tolist())
 
 
 def test_add_of_a_broken_file_names_it_and_changes_nothing(cli, tmp_path: Path) -> None:
