@@ -37,9 +37,9 @@ class Settings:
     # and refuse fewer unanswerable questions, so they stay on by default.
     sentence_vectors: bool = True
     # Embed the corpus's words for cross-lingual matching ahead of the questions (after
-    # ``reportqa index``, and in the background of ``serve`` and ``chat``) when it has at most
-    # this many distinct words; a larger corpus's words are embedded as questions need them.
-    # The shipped report has about 400 (1.4 s on 2 cores); 0: never ahead.
+    # ``reportqa index`` and ``reportqa add``, and in the background of ``serve`` and ``chat``)
+    # when it has at most this many distinct words; a larger corpus's words are embedded as
+    # questions need them. The shipped report has 340 (about 1.4 s on 2 cores); 0: never ahead.
     word_vectors_ahead: int = 5000
     max_file_mb: float = 50.0  # a corpus file or fetched page over this is refused, and named
     k: int = 5  # passages retrieved and shown as "retrieved"

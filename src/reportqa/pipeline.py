@@ -373,8 +373,8 @@ class ReportQA:
     def embed_corpus_words(self, limit: int | None = None) -> int | None:
         """Embed the corpus's words for cross-lingual matching now and keep them beside the
         index (``evidence/crosslingual.py``), so that no English or Kazakh question of a new
-        process waits for them. ``reportqa index`` does it after a build, and ``serve`` and
-        ``chat`` in the background. Returns how many words it embedded (0: all were), or None
+        process waits for them. ``reportqa index`` and ``reportqa add`` do it after a build;
+        ``serve``, ``chat``, an upload and a switch to a new index version in the background. Returns how many words it embedded (0: all were), or None
         when the corpus has more than ``limit`` distinct words (``settings.word_vectors_ahead``
         by default): those are embedded as questions need them, as before. Answers are the
         same either way."""

@@ -3,10 +3,11 @@
 
 Each content word of the question is embedded as a query, each word of the candidate sentences as
 a passage (kept once embedded: the vocabulary of a corpus is embedded as questions need it, or
-all at once ahead of them when it is small: ``embed_corpus``). A sentence holds a question word when its closest word stands out
-from all the candidate words as close to it: a z-score against that question word's similarities
-to every candidate word, mapped from ``LOW`` (ordinary: the best of a sentence's words is about
-that far above the mean by chance) to ``HIGH`` (clearly the same word) onto [0, 1].
+all at once ahead of them when it is small: ``embed_corpus``). A sentence holds a question word
+when its closest word stands out from all the candidate words as close to it: a z-score against
+that question word's similarities to every candidate word, mapped from ``LOW`` (ordinary: the
+best of a sentence's words is about that far above the mean by chance) to ``HIGH`` (clearly the
+same word) onto [0, 1].
 
 A word in the minority script of the candidate words (Latin words in a Russian report) is a name,
 found by its spelling (``lang.names``); meaning alone gives it at most half a match
