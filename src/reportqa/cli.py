@@ -146,20 +146,20 @@ def index(rebuild: bool, verify: bool, **kw: Any) -> None:
     counts = qa.data.manifest["counts"]
     if len(qa.notices) == len(qa.skipped):  # no build notice: only files left out, if any
         _progress(f"index in {settings.index} is up to date")
-    _words_ahead(qa, settings)
+    _words_ahead(qa)
     click.echo(
         f"index: {settings.index} ({len(qa.documents)} documents, {counts['chunks']} chunks, "
         f"{counts['sentences']} sentences, model {qa.data.manifest['embedding']})"
     )
 
 
-def _words_ahead(qa: Any, settings: Any) -> None:
+def _words_ahead(qa: Any) -> None:
     """What ``index`` and ``add`` do after a build: embed the corpus's words for questions in
     other languages now (``ReportQA.embed_corpus_words``), and say so."""
     embedded = qa.embed_corpus_words()
     if embedded is None:
         _progress(
-            f"the corpus has over {settings.word_vectors_ahead} distinct words: their vectors "
+            f"the corpus has over {qa.settings.word_vectors_ahead} distinct words: their vectors "
             "are embedded as questions need them (REPORTQA_WORD_VECTORS_AHEAD)"
         )
     elif embedded:
@@ -457,7 +457,7 @@ def add(files: tuple[str, ...], **kw: Any) -> None:
         qa = _open(settings, bar=True)
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
-    _words_ahead(qa, settings)
+    _words_ahead(qa)
     counts = qa.data.manifest["counts"]
     click.echo(
         f"index: {settings.index} ({len(qa.documents)} documents, {counts['chunks']} chunks, "

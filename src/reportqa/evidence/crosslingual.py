@@ -105,17 +105,18 @@ class CrossLingual:
         ``ReportQA.embed_corpus_words`` does ahead of the questions. Returns how many it
         embedded. The vectors are the ones a question's first use would embed (a word alone,
         as a passage), so no answer changes."""
-        with self._lock:
-            missing = [w for w in dict.fromkeys(words) if w not in self._passages]
+        missing = self._embed_missing(words, query=False)
         if missing:
-            self._vectors(missing, query=False)
             self.flush()
         return len(missing)
 
     def missing_queries(self, words: Sequence[str]) -> list[str]:
         """Those of ``words`` (question words) not embedded yet, once each."""
+        return self._missing(self._queries, words)
+
+    def _missing(self, cache: dict[str, np.ndarray], words: Sequence[str]) -> list[str]:
         with self._lock:
-            return [w for w in dict.fromkeys(words) if w not in self._queries]
+            return [w for w in dict.fromkeys(words) if w not in cache]
 
     def remember_queries(self, words: Sequence[str], vectors: np.ndarray) -> None:
         """Question words embedded elsewhere (with their question, in one model call: see
@@ -131,10 +132,10 @@ class CrossLingual:
                 self._saved = -1
             cache.update(zip(words, vectors))
 
-    def _vectors(self, words: Sequence[str], query: bool) -> np.ndarray:
+    def _embed_missing(self, words: Sequence[str], query: bool) -> list[str]:
+        """Embed and keep those of ``words`` not embedded yet; returns them."""
         cache = self._queries if query else self._passages
-        with self._lock:
-            missing = [w for w in dict.fromkeys(words) if w not in cache]
+        missing = self._missing(cache, words)
         if missing:
             embed = self.embedder.embed_queries if query else self.embedder.embed_passages
             vectors = []
@@ -143,6 +144,11 @@ class CrossLingual:
             self._remember(cache, missing, np.concatenate(vectors))
             if not query:
                 self._save()
+        return missing
+
+    def _vectors(self, words: Sequence[str], query: bool) -> np.ndarray:
+        self._embed_missing(words, query)
+        cache = self._queries if query else self._passages
         with self._lock:
             return np.stack([cache[w] for w in words])
 

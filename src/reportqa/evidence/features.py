@@ -54,7 +54,15 @@ from ..lang.names import derived_name, edit_distance, name_spellings, same_name,
 from ..lang.ner import Entity
 from ..lang.numbers import Quantity, parse_quantities
 from ..lang.spelling import Speller, respell
-from ..lang.tokens import Token, is_stopword, key_of, other_keys, prefix_term
+from ..lang.tokens import (
+    Token,
+    content_words,
+    is_content_word,
+    is_stopword,
+    key_of,
+    other_keys,
+    prefix_term,
+)
 from ..lang.tokens import tokens as split_tokens
 from ..models import Hit, Sentence
 from .crosslingual import CrossLingual
@@ -313,16 +321,9 @@ class EvidenceBuilder:
         the lower-cased content words of two letters or more of its passages and of ``titles``
         (the documents' titles, which frame a fact-check), which hold both the evidence's
         sentence words (three letters or more) and the fact-checker's words."""
-        passages = (t for analysis in self.data.analyses for t in analysis.tokens)
-        titled = (t for title in titles for t in split_tokens(title))
-        return list(
-            dict.fromkeys(
-                t.lower
-                for found in (passages, titled)
-                for t in found
-                if t.kind == "word" and len(t.text) > 1 and not is_stopword(t)
-            )
-        )
+        passages = (t for a in self.data.analyses for t in a.tokens if is_content_word(t))
+        titled = (t for title in titles for t in content_words(title))
+        return list(dict.fromkeys(t.lower for found in (passages, titled) for t in found))
 
     def translated_words(
         self, question: Question, chunk_id: int, facts: SentenceFacts

@@ -39,6 +39,7 @@ __all__ = [
     "word_language",
     "content_words",
     "content_keys",
+    "is_content_word",
     "lexical_terms",
     "is_stopword",
     "key_of",
@@ -228,20 +229,21 @@ def is_stopword(token: Token) -> bool:
     return token.lower in resources.surface(token.language or "ru", "stopwords")
 
 
+def is_content_word(token: Token) -> bool:
+    """Whether ``token`` is a word that carries meaning: no stop word, no single letter."""
+    return token.kind == "word" and len(token.text) > 1 and not is_stopword(token)
+
+
 def content_words(text: str, language: str | None = None) -> list[Token]:
     """The word tokens of ``text`` that carry meaning: no stop words, no single letters."""
-    return [
-        t
-        for t in tokens(text, language)
-        if t.kind == "word" and len(t.text) > 1 and not is_stopword(t)
-    ]
+    return [t for t in tokens(text, language) if is_content_word(t)]
 
 
 def content_keys(text: str, language: str | None = None) -> list[str]:
     """The distinct keys of ``text``'s content words and numbers, in order."""
     seen: dict[str, None] = {}
     for t in tokens(text, language):
-        if t.kind == "number" or (t.kind == "word" and len(t.text) > 1 and not is_stopword(t)):
+        if t.kind == "number" or is_content_word(t):
             seen.setdefault(t.key, None)
     return list(seen)
 
