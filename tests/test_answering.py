@@ -24,7 +24,14 @@ import pytest
 from reportqa import ReportQA, ReportQAError, answer_to_dict
 from reportqa.answer.extractive import ExtractiveAnswerer
 from reportqa.answer.short import _dates, _listed, _unasked_end, short_answer
-from reportqa.evidence.features import FEATURES, NOT_MEASURED, Candidate, expected_best, lent_span
+from reportqa.evidence.features import (
+    FEATURES,
+    NOT_MEASURED,
+    Candidate,
+    expected_best,
+    lent_span,
+    own_words,
+)
 from reportqa.evidence.model import EvidenceModel, load_model, load_pinned_model
 from reportqa.evidence.question import read_question
 from reportqa.index.corpus import document_sources
@@ -623,6 +630,26 @@ def test_the_short_answer_is_the_figure_counting_what_is_asked(small: Small) -> 
     when = short_answer(read_question("Когда произвели 372 тысячи шин?"), facts, "kamensk.txt", 1)
     assert when is not None and when.text == "2024"  # the year, not its word
     assert short_answer(read_question("Что произвёл завод?"), facts, "kamensk.txt", 1) is None
+
+
+def test_the_short_answer_follows_the_question_s_own_words_before_the_lent_ones(
+    small: Small,
+) -> None:
+    """A follow-up completed with words its thread lent in brackets ("buses (tyres)") asks for
+    its own: the lent words anchor the span only when its own anchor nothing."""
+    sentence = small.sentence("Сколько шин произвели?", "В 2024 году завод")
+    facts = small.answerer.builder.sentence_facts(sentence.hit.chunk.id, sentence.sentence.start)
+    for question, expected in [
+        ("Сколько автобусов (шин)?", "1400"),  # its own word, not the lent one
+        ("Сколько шин (автобусов)?", "372 тысячи"),
+        ("Сколько (шин)?", "372 тысячи"),  # no word of its own: the lent one
+    ]:
+        short = short_answer(read_question(question), facts, "kamensk.txt", 1)
+        assert short is not None and short.text == expected, question
+    assert own_words(read_question("Сколько автобусов (шин)?"))[0].text == "автобусов"
+    assert len(own_words(read_question("Сколько автобусов (шин)?"))) == 1
+    plain = read_question("Сколько автобусов и шин?")
+    assert own_words(plain) == plain.words  # no lent brackets: every word is its own
 
 
 @pytest.mark.parametrize(

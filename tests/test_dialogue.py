@@ -663,6 +663,25 @@ def test_ask_with_history_answers_the_completed_question(report_qa: ReportQA) ->
     assert streamed == [answer]
 
 
+@pytest.mark.parametrize(
+    ("first", "follow", "expected"),
+    [
+        ("How many tyres will be made a year?", "And how many buses?", "1400"),
+        ("Сколько шин производят?", "А сколько автобусов?", "1400"),
+        ("Сколько шин производят?", "А бытовой техники сколько?", "131 тысяча"),
+    ],
+)
+def test_a_follow_up_s_short_answer_is_what_it_asks_not_what_the_thread_lent(
+    report_qa: ReportQA, first: str, follow: str, expected: str
+) -> None:
+    """The thread lends the last question's noun in brackets ("buses (tyres)"); the sentence on
+    both is quoted, and the short answer is the figure of the follow-up's own noun."""
+    answer = report_qa.ask(follow, history=[{"role": "user", "content": first}])
+    assert answer.interpreted_as is not None and answer.interpreted_as.endswith(")?")
+    assert answer.short_answer is not None and answer.short_answer.text == expected
+    assert "372 тысячи шин" in answer.citations[0].quote
+
+
 def test_the_report_s_own_setting_is_not_the_thread_s_entity(report_qa: ReportQA) -> None:
     """A name of the report's title ("Карагандинской" of "Промышленное развитие Карагандинской
     области") is where every question is set, not what a follow-up asks about: the thread

@@ -13,12 +13,13 @@ Left out: answers assembled from several passages; paraphrase.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..evidence.features import Candidate, EvidenceBuilder
+from ..evidence.features import Candidate, EvidenceBuilder, own_words
 from ..evidence.model import EvidenceModel, PinnedModel, load_model
 from ..evidence.question import Question, read_question
 from ..index.corpus import document_sources
@@ -105,8 +106,14 @@ class ExtractiveAnswerer:
         citations = tuple(cite(c, i, c.probability) for i, c in enumerate(chosen, start=1))
         facts = self.builder.sentence_facts(best.hit.chunk.id, best.sentence.start)
         translated: frozenset[int] = frozenset()
+        own_translated: frozenset[int] | None = None  # the same unless a thread lent words
         if best.feature("cross_lingual"):
             translated = self.builder.translated_words(read, best.hit.chunk.id, facts)
+            own = own_words(read)
+            if len(own) < len(read.words):
+                own_translated = self.builder.translated_words(
+                    dataclasses.replace(read, words=own), best.hit.chunk.id, facts
+                )
         rarity = {t.key: self.builder.weight(t) for t in read.words}
         n = chosen.index(best) + 1  # the marker of the best sentence's quote
         short = None
@@ -114,7 +121,9 @@ class ExtractiveAnswerer:
             source = self.builder.sources.get(best.hit.chunk.document)
             short = source_answer(facts, source, best.hit.chunk.document, n)
         if short is None:
-            short = short_answer(read, facts, best.hit.chunk.document, n, translated, rarity)
+            short = short_answer(
+                read, facts, best.hit.chunk.document, n, translated, rarity, own_translated
+            )
         quotes = " ".join(f"«{c.quote}» [{c.n}]" for c in citations)
         if short is not None:
             text = f"{short.text} — {quotes}"

@@ -19,7 +19,13 @@ from __future__ import annotations
 from collections import Counter
 
 from ..check.figures import read_figures
-from ..evidence.features import AMOUNT_KINDS, MEASURE_UNITS, SentenceFacts, same_name_token
+from ..evidence.features import (
+    AMOUNT_KINDS,
+    MEASURE_UNITS,
+    SentenceFacts,
+    own_words,
+    same_name_token,
+)
 from ..evidence.question import SHIFTS, Question, find_phrases
 from ..index.corpus import source_span
 from ..lang import resources
@@ -40,21 +46,25 @@ def short_answer(
     citation: int,
     translated: frozenset[int] = frozenset(),
     rarity: dict[str, float] | None = None,
+    own_translated: frozenset[int] | None = None,
 ) -> ShortAnswer | None:
     """The short answer to ``question`` in the sentence ``facts`` describe, or None.
     ``translated`` are the offsets of the sentence's words that match a question word in another
     language (the evidence layer's cross-lingual matching): they anchor the span as the words
-    the two share do. ``rarity`` weighs the question's words by key (rarer words say more of
-    where the answer is)."""
+    the two share do; ``own_translated`` those that match a word of its own, outside what a
+    follow-up's thread lent it (``lent_span``; all of ``translated`` when None). The question's
+    own words anchor the span, and the lent ones only when its own anchor no word of the
+    sentence: "And how many buses (tyres)?" asks for the buses of a sentence on both. (Left
+    out: own words that anchor the sentence without saying what is counted, "How many were made
+    (tyres)?", are taken as they are.) ``rarity`` weighs the question's words by key (rarer
+    words say more of where the answer is)."""
     options = _options(question, facts, translated)
     if not options:
         return None
-    asked = {t.key for t in question.words} | {prefix_term(t) for t in question.words}
-    anchors = [
-        t
-        for t in facts.tokens
-        if t.kind == "word" and (t.key in asked or prefix_term(t) in asked or t.start in translated)
-    ]
+    own = own_words(question)
+    anchors = _anchors(facts, own, translated if own_translated is None else own_translated)
+    if not anchors:
+        anchors = _anchors(facts, question.words, translated)
     # A rare word, and one the sentence uses once, says more of where the answer is.
     counts = Counter(t.key for t in facts.tokens if t.kind == "word")
     rarity = rarity or {}
@@ -79,6 +89,19 @@ def short_answer(
 
 
 _Option = tuple[int, int, float]
+
+
+def _anchors(
+    facts: SentenceFacts, words: tuple[Token, ...], translated: frozenset[int]
+) -> list[Token]:
+    """The words of the sentence ``facts`` describe that stand for one of ``words``: the same
+    key or prefix, or a translation (at the offsets ``translated``)."""
+    asked = {t.key for t in words} | {prefix_term(t) for t in words}
+    return [
+        t
+        for t in facts.tokens
+        if t.kind == "word" and (t.key in asked or prefix_term(t) in asked or t.start in translated)
+    ]
 
 
 def _parts(

@@ -81,6 +81,7 @@ __all__ = [
     "SentenceFacts",
     "expected_best",
     "lent_span",
+    "own_words",
     "stated_years",
     "name_in_title",
     "AMOUNT_KINDS",
@@ -168,6 +169,13 @@ def lent_span(text: str) -> tuple[int, int]:
         return (0, 0)
     start = text.rfind("(", 0, end)
     return (start + 1, end - 1) if start > 0 else (0, 0)
+
+
+def own_words(question: Question) -> tuple[Token, ...]:
+    """The content words of ``question`` outside the brackets its thread lent it
+    (``lent_span``): all of them for a question without."""
+    start, end = lent_span(question.text)
+    return tuple(t for t in question.words if not start <= t.start < end)
 
 
 def expected_best(n: int) -> float:
