@@ -33,19 +33,27 @@ MEASURING = frozenset({f"report-dialogues-{n}.jsonl" for n in range(73, 123)})
 
 def _counts(name: str, results: Sequence[Any]) -> dict[str, Any]:
     """A dialogue set's counts for ``--json``: turns and right, first turns and follow-ups apart,
-    by language."""
+    by language, and the short answers of the turns with a gold answer, given and right
+    (``evaluate.short_right``)."""
     counts: dict[str, Any] = {"set": name}
     for part, mine in (
         ("first", [r for r in results if not r.followup]),
         ("followup", [r for r in results if r.followup]),
     ):
         by_language: dict[str, int] = {}
+        short_by_language: dict[str, int] = {}
         for r in mine:
             by_language[r.language] = by_language.get(r.language, 0) + int(r.correct)
+            short_by_language[r.language] = short_by_language.get(r.language, 0) + int(
+                bool(r.short_right)
+            )
         counts[part] = {
             "turns": len(mine),
             "right": sum(int(r.correct) for r in mine),
             "by_language": dict(sorted(by_language.items())),
+            "short_given": sum(r.short_right is not None for r in mine),
+            "short_right": sum(bool(r.short_right) for r in mine),
+            "short_right_by_language": dict(sorted(short_by_language.items())),
         }
     return counts
 

@@ -22,9 +22,10 @@ from reportqa.cli import main
 from reportqa.dialogue import Turn, followup, read_history, resolve, setting_of
 from reportqa.dialogue.followup import FEATURES, GROUPS, TABLE
 from reportqa.dialogue.rewrite import Rewriter, added_words
+from reportqa.evaluate import evaluate_dialogues
 from reportqa.lang import resources
 from reportqa.lang.tokens import words_of
-from reportqa.models import Citation
+from reportqa.models import Citation, ShortAnswer
 from reportqa.pipeline import document_languages
 from reportqa.serialize import citation_to_dict
 from reportqa.web.app import create_app
@@ -852,6 +853,32 @@ def test_eval_scores_first_turns_and_follow_ups_apart(report_index: Path, tmp_pa
     totals = json.loads(lines[-1])
     assert totals["first"]["turns"] == 1 and totals["followup"]["turns"] == 1
     assert totals["followup"]["by_language"]["ru"]["accuracy"] == 1.0
+
+
+def test_eval_tells_whether_each_turn_s_short_answer_is_right() -> None:
+    """A turn is right when its short answer or its quote holds a gold string; whether the
+    short answer itself is right is counted apart (a quote on two figures holds both)."""
+    quote = "произведено 1400 единиц автобусов и 372 тысячи шин"
+    shorts = iter(["372 тысячи", "372 тысячи", None])
+
+    def ask(question: str, history: list[dict[str, Any]]) -> Answer:
+        text = next(shorts)
+        short = ShortAnswer(text, "r.txt", 0, len(text), 1) if text else None
+        cited = Citation(1, "r.txt", "Report", 5, quote, 0, len(quote), 0.9)
+        return Answer(question, quote, False, "ru", (cited,), short_answer=short)
+
+    dialogue = {
+        "id": "d1",
+        "lang": "ru",
+        "turns": [
+            {"question": "Сколько шин?", "answers": ["372 тысячи"]},
+            {"question": "А автобусов?", "answers": ["1400"]},
+            {"question": "А техники?", "answers": ["1400"]},
+        ],
+    }
+    results = evaluate_dialogues([dialogue], ask).results
+    assert [r.correct for r in results] == [True, True, True]  # the quote holds every answer
+    assert [r.short_right for r in results] == [True, False, None]
 
 
 @pytest.mark.parametrize(

@@ -297,6 +297,7 @@ class DialogueTurnResult:
     interpreted_as: str | None
     latency_ms: float
     answer: str
+    short_right: bool | None = None  # None when unanswerable or no short answer was given
 
     @property
     def followup(self) -> bool:
@@ -381,6 +382,7 @@ def evaluate_dialogues(
                     interpreted_as=answer.interpreted_as,
                     latency_ms=round(latency, 2),
                     answer=answer.answer,
+                    short_right=short_right(short, gold) if short and gold else None,
                 )
             )
             history = [
