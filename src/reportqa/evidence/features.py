@@ -472,8 +472,8 @@ class EvidenceBuilder:
         attribute = np.array([0.0 if t.start in name_starts else w for t, w in zip(words, weights)])
         attribute_total = float(attribute.sum())
         # the words a follow-up's thread lent it (``lent_span``), and the question's own
-        lent_at = lent_span(question.text)
-        lent = np.array([float(lent_at[0] <= t.start < lent_at[1]) for t in words])
+        own_at = {t.start for t in own_words(question)}
+        lent = np.array([float(t.start not in own_at) for t in words])
         own_weights = weights * (1.0 - lent)
         own_total = float(own_weights.sum())
         # each question word's key and loose form, to find where a sentence holds it
