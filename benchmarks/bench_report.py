@@ -222,6 +222,7 @@ SETS = {
     # frozen at 19:02 UTC on 2026-12-05, before the session of 18:59 UTC changed the package
     "round68": _round(68, 83, 84),
     "round69": _round(69, 85, 86),
+    "round70": _round(70, 87, 88),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
