@@ -31,8 +31,8 @@ DATASETS = ("report", "xquad", "tydi", "offtopic")
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "reportqa"
 
 
-# the evidence model and the fact-checker's pinned copy of it: fitted, not features
-_FITTED = frozenset({"evidence_model.json", "claim_evidence_model.json"})
+# the evidence model, the fact-checker's pinned copy of it and the ranker: fitted, not features
+_FITTED = frozenset({"evidence_model.json", "claim_evidence_model.json", "ranker_model.json"})
 
 
 @lru_cache(maxsize=1)  # read by every dataset's load and save; the files do not change meanwhile

@@ -227,10 +227,16 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, C: float = 1.0) ->
 
 
 def fit_trees(
-    X: np.ndarray, y: np.ndarray, w: np.ndarray, settings: dict[str, Any], rounds: int
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None,
+    settings: dict[str, Any],
+    rounds: int,
+    group: list[int] | None = None,
 ) -> dict[str, Any]:
     """Gradient-boosted trees (LightGBM, binary log-loss unless ``settings`` names another
-    objective) as the ``params`` of a ``trees`` ``EvidenceModel``: each tree as
+    objective; a ranking objective takes the sizes of its consecutive ``group`` of rows) as the
+    ``params`` of a ``trees`` ``EvidenceModel``: each tree as
     ``Booster.dump_model`` gives it, cut to the fields that evaluation reads (a multiclass fit
     gives one tree per class and round, class by class). Every feature must be finite: a
     missing value has no meaning here."""
@@ -239,7 +245,7 @@ def fit_trees(
     if not np.isfinite(X).all():
         raise ValueError("a feature value is not finite")
     params = {"objective": "binary", "verbose": -1, "num_threads": 2, **settings}
-    booster = lgb.train(params, lgb.Dataset(X, y, weight=w), num_boost_round=rounds)
+    booster = lgb.train(params, lgb.Dataset(X, y, weight=w, group=group), num_boost_round=rounds)
     keep = ("split_feature", "threshold", "decision_type", "default_left", "leaf_value")
 
     def cut(node: dict[str, Any]) -> dict[str, Any]:

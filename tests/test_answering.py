@@ -32,7 +32,7 @@ from reportqa.evidence.features import (
     lent_span,
     own_words,
 )
-from reportqa.evidence.model import EvidenceModel, load_model, load_pinned_model
+from reportqa.evidence.model import EvidenceModel, load_model, load_pinned_model, load_ranker
 from reportqa.evidence.question import read_question
 from reportqa.index.corpus import document_sources
 from reportqa.lang.detect import detect_language
@@ -458,6 +458,52 @@ def test_the_shipped_model_is_fitted_on_these_features() -> None:
     assert model.provenance["command"]  # how to refit it is stored with it
 
 
+def test_the_shipped_ranker_is_fitted_on_these_features_and_orders_otherwise() -> None:
+    ranker, model = load_ranker(), load_model()
+    assert ranker.features == FEATURES and ranker.kind == "trees"
+    assert ranker.provenance["command"].startswith("python benchmarks/train_ranker.py")
+    assert ranker.provenance["out_of_fold"]["threshold"] == model.threshold
+    rows = np.random.default_rng(3).normal(size=(200, len(FEATURES)))
+    scores = ranker.probabilities(rows)
+    assert len(set(np.round(scores, 6))) > 10  # the rows reach different leaves
+    assert not np.array_equal(np.argsort(scores), np.argsort(model.probabilities(rows)))
+
+
+def _stump(feature: str, left: float, right: float) -> EvidenceModel:
+    """A one-split model: ``left`` below 0.5 of ``feature``, ``right`` above."""
+    tree = {
+        "split_feature": FEATURES.index(feature),
+        "threshold": 0.5,
+        "default_left": True,
+        "left_child": {"leaf_value": left},
+        "right_child": {"leaf_value": right},
+    }
+    return EvidenceModel("trees", FEATURES, 0.5, {"trees": [{"tree_structure": tree}]}, {})
+
+
+def test_the_ranker_chooses_the_sentence_and_the_model_whether_to_answer(small: Small) -> None:
+    question = "Сколько шин произвели в 2024 году?"
+    hits = small.searcher.search(question, k=3)
+    # the evidence model trusts any sentence but a passage's first; the ranker only the first
+    model = _stump("first_sentence", 2.0, -2.0)
+    ranker = _stump("first_sentence", -1.0, 1.0)
+    documents = [small.document]
+    alone = ExtractiveAnswerer(small.searcher, documents, 0.5, model=model)
+    ranked = ExtractiveAnswerer(small.searcher, documents, 0.5, model=model, ranker=ranker)
+    first = {h.chunk.sentences[0].start for h in hits}
+    assert (
+        alone.ranker is None
+        and alone.order(alone.evidence(question, hits))[0].sentence.start not in first
+    )
+    answer = ranked.answer(question, hits)
+    assert not answer.refused
+    assert answer.citations[0].start in first  # the ranker's choice, at P 0.12
+    assert answer.confidence == round(1 / (1 + np.exp(-2.0)), 4)  # the model's highest
+    # whether to answer is the model's alone: above its highest probability, none
+    strict = ExtractiveAnswerer(small.searcher, documents, 0.9, model=model, ranker=ranker)
+    assert strict.answer(question, hits).refused
+
+
 def test_a_model_fitted_on_other_features_is_rejected(tmp_path: Path) -> None:
     data = load_model().to_json()  # the shipped model, as stored
     same = tmp_path / "same.json"
@@ -602,10 +648,11 @@ def test_at_a_confidence_of_zero_the_best_sentence_is_quoted_verbatim(small: Sma
     hits = small.searcher.search(question, k=3)
     answer = small.answerer_at(0.0).answer(question, hits)
     assert not answer.refused and answer.citations
-    best = small.answerer.evidence(question, hits)[0]
+    ranked = small.answerer.evidence(question, hits)
+    best = small.answerer.order(ranked)[0]
     first = answer.citations[0]
-    assert first.start == best.sentence.start  # the most probable sentence is quoted first
-    assert answer.confidence == round(best.probability, 4)
+    assert first.start == best.sentence.start  # the ranker's first sentence is quoted first
+    assert answer.confidence == round(ranked[0].probability, 4)  # the highest probability
     for n, c in enumerate(answer.citations, start=1):
         assert c.n == n and c.document == "kamensk.txt"
         assert small.document.text[c.start : c.end] == c.quote

@@ -2,11 +2,13 @@
 quoted verbatim with its citation and, for a question of amount, date, place or name, the exact
 span first ("372 тысячи шин — «…» [1]"); or a refusal with the closest passages as "see also".
 
-Which sentence, and whether any, is decided by one fitted model (``evidence/model.py``) over the
-features of every candidate sentence (``evidence/features.py``): the most probable sentence
-answers when its probability reaches ``min_confidence`` (the model's own threshold unless the
-settings say otherwise). A second sentence of the same passage is quoted too when it is almost as
-probable: two-part answers often span two sentences.
+Whether a question is answered, and by which sentence, is decided by two fitted models
+(``evidence/model.py``) over the features of every candidate sentence (``evidence/features.py``):
+the evidence model answers when its highest probability reaches ``min_confidence`` (the model's
+own threshold unless the settings say otherwise), and the ranker chooses the sentence quoted
+first, the one the short answer comes from. A second sentence of the same passage is quoted too
+when it is almost as probable: two-part answers often span two sentences. An answerer given its
+own evidence model and no ranker quotes that model's most probable sentence.
 
 Left out: answers assembled from several passages; paraphrase.
 """
@@ -20,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..evidence.features import Candidate, EvidenceBuilder, own_words
-from ..evidence.model import EvidenceModel, PinnedModel, load_model
+from ..evidence.model import EvidenceModel, PinnedModel, load_model, load_ranker
 from ..evidence.question import Question, read_question
 from ..index.corpus import document_sources
 from ..lang.detect import detect_language
@@ -46,6 +48,7 @@ class ExtractiveAnswerer:
         documents: Sequence[Document],
         min_confidence: float | None = None,
         model: EvidenceModel | None = None,
+        ranker: EvidenceModel | None = None,
     ) -> None:
         self.searcher = searcher
         self.languages = {d.id: d.language or detect_language(d.text[:2000]) for d in documents}
@@ -58,6 +61,8 @@ class ExtractiveAnswerer:
             document_sources(documents),
         )
         self.model = model or load_model()
+        # the shipped ranker goes with the shipped evidence model; another model ranks alone
+        self.ranker = ranker if ranker is not None or model is not None else load_ranker()
         self.min_confidence = self.model.threshold if min_confidence is None else min_confidence
 
     def read(self, question: str) -> Question:
@@ -85,6 +90,14 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda c: c.probability, reverse=True)
         return scored
 
+    def order(self, ranked: list[Candidate]) -> list[Candidate]:
+        """``ranked`` (as ``evidence`` gives them) in the order they are quoted: the ranker's
+        when there is one, the evidence model's order breaking its ties."""
+        if self.ranker is None or len(ranked) < 2:
+            return ranked
+        scores = self.ranker.probabilities(np.stack([c.features for c in ranked]))
+        return [ranked[i] for i in np.argsort(-scores, kind="stable")]
+
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         """The answer to ``question`` from ``hits`` (already retrieved for it)."""
         read = self.read(question)
@@ -93,13 +106,15 @@ class ExtractiveAnswerer:
             return self.refusal(
                 question, read.language, hits, ranked[0].probability if ranked else 0.0
             )
+        top = ranked[0].probability
+        ranked = self.order(ranked)
         best = ranked[0]
         chosen = [best]
         for other in ranked[1:3]:
             if (
                 other.hit.chunk.id == best.hit.chunk.id
                 and other.probability >= self.min_confidence
-                and best.probability - other.probability < SECOND_SENTENCE_MARGIN
+                and top - other.probability < SECOND_SENTENCE_MARGIN
             ):
                 chosen.append(other)
         chosen.sort(key=lambda c: (c.hit.chunk.document, c.sentence.start))
@@ -137,7 +152,7 @@ class ExtractiveAnswerer:
             citations=citations,
             retrieved=tuple(hits),
             short_answer=short,
-            confidence=round(best.probability, 4),
+            confidence=round(top, 4),
         )
 
     def refusal(

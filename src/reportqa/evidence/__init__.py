@@ -1,8 +1,9 @@
 """The evidence layer: a question read once (``question.py``), a feature vector for every
-candidate sentence (``features.py``), and the fitted model that scores them (``model.py``)."""
+candidate sentence (``features.py``), and the fitted models that score them (``model.py``): the
+evidence model, whether a sentence answers, and the ranker, which sentence answers best."""
 
 from .features import FEATURES, Candidate, EvidenceBuilder, expected_best
-from .model import EvidenceModel, load_model
+from .model import EvidenceModel, load_model, load_ranker
 from .question import Question, read_question
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "expected_best",
     "EvidenceModel",
     "load_model",
+    "load_ranker",
 ]

@@ -1,9 +1,13 @@
 """The evidence model: P(this sentence answers the question), from its features.
 
-One fitted model decides both which sentence answers and whether any does: the answer is the
-most probable sentence, given when its probability reaches the threshold. It is fitted by
-``benchmarks/train_evidence.py`` and stored as JSON in ``evidence_model.json`` beside this
-module, with its provenance (data, command, date, out-of-fold metrics). Two forms are read:
+One fitted model decides whether a question is answered: it is, when the most probable sentence
+reaches the threshold. It is fitted by ``benchmarks/train_evidence.py`` and stored as JSON in
+``evidence_model.json`` beside this module, with its provenance (data, command, date,
+out-of-fold metrics). Which sentence answers is chosen by a second model fitted on the same
+features, the *ranker* (``ranker_model.json``, ``benchmarks/train_ranker.py``): LightGBM's
+``lambdarank`` over each question's sentences, which compares them with each other, where the
+evidence model judges each one alone. Its scores order sentences and mean nothing else. Two
+forms are read:
 
 - ``logistic``: standardised features, weights and a bias;
 - ``trees``: gradient-boosted trees, evaluated here with numpy, so LightGBM is needed to fit, not
@@ -42,11 +46,14 @@ __all__ = [
     "PinnedModel",
     "load_model",
     "load_pinned_model",
+    "load_ranker",
     "read_model_json",
     "MODEL_FILE",
+    "RANKER_FILE",
 ]
 
 MODEL_FILE = "evidence_model.json"
+RANKER_FILE = "ranker_model.json"
 
 
 @dataclass(frozen=True)
@@ -251,6 +258,12 @@ def load_model(
     """The model stored at ``path`` (a file name alone is one shipped in ``package``; the
     default is the evidence model), fitted on ``features``."""
     return _load(str(path or MODEL_FILE), features, package)
+
+
+def load_ranker(path: Path | str | None = None) -> EvidenceModel:
+    """The sentence ranker stored at ``path`` (as for ``load_model``; the shipped one by
+    default): its ``probabilities`` order a question's sentences, best first."""
+    return _load(str(path or RANKER_FILE), FEATURES, "reportqa.evidence")
 
 
 def load_pinned_model(path: Path | str, package: str) -> PinnedModel:
