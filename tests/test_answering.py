@@ -568,6 +568,50 @@ def test_the_tree_evaluator_gives_what_lightgbm_gives() -> None:
         fit_trees(np.full((20, 6), np.nan), y[:20], np.ones(20), settings, 2)
 
 
+def test_a_ranker_is_fitted_on_groups_and_scores_as_lightgbm_does() -> None:
+    lgb = pytest.importorskip("lightgbm")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from evidence_data import fit_trees
+
+    rng = np.random.default_rng(4)
+
+    def groups(count: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """``count`` questions of 3 to 8 sentences; the answer has the highest f0 + f1."""
+        sizes = [int(n) for n in rng.integers(3, 9, size=count)]
+        X = rng.normal(size=(sum(sizes), 4))
+        y = np.zeros(len(X), dtype=int)
+        at = 0
+        for n in sizes:
+            y[at + int(np.argmax(X[at : at + n, 0] + X[at : at + n, 1]))] = 1
+            at += n
+        return X, y, sizes
+
+    X, y, sizes = groups(200)
+    settings = {
+        "objective": "lambdarank",
+        "learning_rate": 0.1,
+        "num_leaves": 8,
+        "min_data_in_leaf": 10,
+        "seed": 1,
+    }
+    params = fit_trees(X, y, None, settings, 40, group=sizes)
+    ranker = EvidenceModel("trees", tuple(f"f{i}" for i in range(4)), 0.0, params, {})
+    booster = lgb.train(
+        {"verbose": -1, "num_threads": 2, **settings},
+        lgb.Dataset(X, y, group=sizes),
+        num_boost_round=40,
+    )
+    rows = rng.normal(size=(100, 4))
+    p = ranker.probabilities(rows)
+    assert np.log(p / (1 - p)) == pytest.approx(booster.predict(rows), abs=1e-9)
+    # on questions it never saw, its first sentence is mostly the answer (by chance: 1 in 5.5)
+    X, y, sizes = groups(100)
+    scores = ranker.probabilities(X)
+    starts = np.cumsum([0, *sizes[:-1]])
+    firsts = [y[a + int(np.argmax(scores[a : a + n]))] for a, n in zip(starts, sizes)]
+    assert np.mean(firsts) > 0.7
+
+
 def test_a_tree_model_stored_flat_gives_every_probability_of_the_nested_one() -> None:
     stump = {
         "split_feature": 1,
