@@ -290,7 +290,7 @@ def _load(path: str, features: tuple[str, ...], package: str) -> EvidenceModel:
     if model.features != features:
         raise ReportQAError(
             f"the model {path} was fitted on other features than this code computes: refit it "
-            "(benchmarks/train_evidence.py, benchmarks/train_fusion.py)"
+            "(benchmarks/train_evidence.py, benchmarks/train_ranker.py, benchmarks/train_fusion.py)"
         )
     return model
 
