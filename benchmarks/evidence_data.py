@@ -226,6 +226,12 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, C: float = 1.0) ->
     }
 
 
+def per_case(values: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """``values`` of rows stacked case after case (``sizes`` rows each) split back into one array
+    per case: ``values[owner == i]`` for every case i, in one pass instead of one mask a case."""
+    return np.split(values, np.cumsum(sizes)[:-1])
+
+
 def fit_trees(
     X: np.ndarray,
     y: np.ndarray,

@@ -137,6 +137,7 @@ def compare_columns(
     at thresholds 0.1 and 0.15, for ``FEATURES`` alone and with ``extra`` (each case's columns,
     named ``names``), over ``seeds``."""
     import train_evidence as te
+    from evidence_data import per_case
 
     from reportqa.evidence.features import FEATURES
 
@@ -157,9 +158,9 @@ def compare_columns(
         gold: dict[float, list[tuple[float, float]]] = {0.1: [], 0.15: []}
         for seed in seeds:
             oof = te.out_of_fold(X, y, w, groups, "trees", seed, features)
-            per_case = [oof[owner == i] for i in range(len(cases))]
+            by_case = per_case(oof, [len(c.labels) for c in cases])
             for threshold in criteria:
-                s = te.scores(cases, per_case, threshold)
+                s = te.scores(cases, by_case, threshold)
                 criteria[threshold].append(te.criterion(s))
                 gold[threshold].append((s["xquad"]["gold"], s["tydi"]["gold"]))
         for threshold, values in criteria.items():

@@ -55,6 +55,7 @@ from evidence_data import (  # noqa: E402
     ROOT,
     fit_logistic,
     fit_trees,
+    per_case,
     write_model,
 )
 
@@ -242,8 +243,8 @@ def case_weights(
         }.get(case.dataset, 1.0)
         return dataset * (unanswerable_weight if _real_unanswerable(case) else 1.0)
 
-    per_case = np.array([weight(c) for c in cases])
-    return per_case[owner]
+    weights = np.array([weight(c) for c in cases])
+    return weights[owner]
 
 
 def _mean_tables(tables: list[dict[str, dict[str, float | None]]]) -> dict[str, dict]:
@@ -362,8 +363,8 @@ def main() -> None:
     runs: list[dict[float, dict]] = []  # each seed's figures by threshold
     for seed in seeds:
         oof = out_of_fold(X, y, w, groups, args.kind, seed)
-        per_case = [oof[owner == i] for i in range(len(cases))]
-        runs.append({t: scores(cases, per_case, t) for t in THRESHOLDS})
+        by_case = per_case(oof, [len(c.labels) for c in cases])
+        runs.append({t: scores(cases, by_case, t) for t in THRESHOLDS})
     table = {t: _mean_tables([run[t] for run in runs]) for t in THRESHOLDS}
     by_seed = {t: [criterion(run[t]) for run in runs] for t in THRESHOLDS}
     by_threshold = {t: float(np.mean(by_seed[t])) for t in THRESHOLDS}

@@ -40,6 +40,7 @@ from evidence_data import (  # noqa: E402
     fit_logistic,
     fit_trees,
     load_dataset,
+    per_case,
     write_model,
 )
 
@@ -165,7 +166,7 @@ def main() -> None:
             + 0.4 * r[3][:, col["lexical"]]
             for r in rows
         ],
-        "fitted (out of fold)": [oof[owner == i] for i in range(len(rows))],
+        "fitted (out of fold)": per_case(oof, [len(r[4]) for r in rows]),
     }
     figures = {}
     for name, scores in per.items():

@@ -28,7 +28,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from evidence_cases import build_all  # noqa: E402
-from evidence_data import DIALOGUE_FIT, REPORT_FIT, fit_trees, write_model  # noqa: E402
+from evidence_data import DIALOGUE_FIT, REPORT_FIT, fit_trees, per_case, write_model  # noqa: E402
 from train_evidence import case_weights, criterion, out_of_fold  # noqa: E402
 
 from reportqa.evidence.features import FEATURES  # noqa: E402
@@ -104,8 +104,8 @@ def main() -> None:
         fold = [cases[i] for i in sorted(set(owner[train]))]
         params = fit_ranker(fold, args.seed)
         ranks[test] = EvidenceModel("trees", FEATURES, 0.0, params, {}).probabilities(X[test])
-    per_p = [evidence[owner == i] for i in range(len(cases))]
-    per_r = [ranks[owner == i] for i in range(len(cases))]
+    sizes = [len(c.labels) for c in cases]
+    per_p, per_r = per_case(evidence, sizes), per_case(ranks, sizes)
     table = chosen_gold(cases, per_p, per_r, model.threshold)
     summary = {}
     for column in ("model", "ranker"):
