@@ -1075,6 +1075,50 @@ def test_a_forest_evaluates_lightgbm_trees_as_dumped() -> None:
     assert forest.raw(np.zeros((0, 2))).tolist() == []
 
 
+def test_a_forest_of_trees_of_unequal_depth_reaches_the_leaf_each_row_chooses() -> None:
+    """The walk moves only the trees still walking at each step (the deepest first): a
+    shallow tree stored before a deep one, rows with missing values, and leaf values that are
+    powers of two, so the sum shows which leaf each tree gave; it is the leaves a row-by-row
+    walk of the dumped trees reaches."""
+    from reportqa.evidence.model import Forest
+
+    def split(feature: int, threshold: float, left: dict, right: dict, default_left: bool = True):
+        return {
+            "split_feature": feature,
+            "threshold": threshold,
+            "decision_type": "<=",
+            "default_left": default_left,
+            "left_child": left,
+            "right_child": right,
+        }
+
+    values = iter(2.0**k for k in range(20))
+
+    def leaf() -> dict:
+        return {"leaf_value": next(values)}
+
+    shallow = split(2, 0.0, leaf(), leaf(), default_left=False)
+    deep = split(
+        0,
+        0.0,
+        split(1, 0.5, split(2, -0.5, leaf(), leaf()), leaf(), default_left=False),
+        split(1, -0.5, leaf(), split(0, 1.0, leaf(), split(2, 0.3, leaf(), leaf()))),
+    )
+    trees = [shallow, deep, shallow]
+
+    def walk(node: dict, row: np.ndarray) -> float:
+        while "leaf_value" not in node:
+            x = row[node["split_feature"]]
+            left = node["default_left"] if np.isnan(x) else x <= node["threshold"]
+            node = node["left_child"] if left else node["right_child"]
+        return float(node["leaf_value"])
+
+    rows = np.random.default_rng(7).normal(size=(40, 3)) * 1.5
+    rows[np.random.default_rng(8).random(rows.shape) < 0.15] = np.nan
+    expected = [sum(walk(tree, row) for tree in trees) for row in rows]
+    assert Forest.read(trees).raw(rows).tolist() == expected
+
+
 def test_a_pinned_model_reads_its_own_features_by_name(tmp_path: Path) -> None:
     """A consumer's pinned copy of the evidence model (the fact-checker's) may be fitted on fewer
     features than the code computes now: it reads its columns by name, wherever they stand."""

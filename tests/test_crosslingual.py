@@ -109,3 +109,23 @@ def test_a_claim_word_the_lexicon_translates_is_not_embedded() -> None:
     assert words.similarity("tyres", "автобусов") == 0.0
     produced = ClaimWords(CrossLingual(embedder), ["producing"], report, True, ("en", "ru"))
     assert produced.similarity("producing", "производство") == 1.0  # a derivation, by prefix
+
+
+def test_word_vectors_kept_as_rows_return_each_words_latest_vector() -> None:
+    """Words come in batches (the matrix grows), a word may come again with a new vector, and
+    every word's vector is the last one it came with, however they are taken."""
+    kept = module._Vectors()
+    rng = np.random.default_rng(5)
+    latest: dict[str, np.ndarray] = {}
+    for batch in range(6):
+        words = [f"w{(batch * 7 + i) % 25}" for i in range(batch + 3)]
+        vectors = rng.normal(size=(len(words), 4)).astype(np.float32)
+        kept.update(words, vectors)
+        latest.update(zip(words, vectors))
+    asked = sorted(latest, reverse=True) + ["w3", "w3"]
+    assert np.array_equal(kept.take(asked), np.stack([latest[w] for w in asked]))
+    words, vectors = kept.every()
+    assert sorted(words) == sorted(latest) and len(kept) == len(latest)
+    assert np.array_equal(vectors, np.stack([latest[w] for w in words]))
+    kept.update([], np.zeros((0, 4)))
+    assert len(kept) == len(latest)

@@ -44,13 +44,52 @@ SAVE_EVERY = 5.0  # seconds between writes of the word vectors' file
 _log = logging.getLogger(__name__)
 
 
+class _Vectors:
+    """Word vectors as the rows of one matrix, so that a question's hundreds of candidate words
+    are taken in one step. Not locked: ``CrossLingual`` holds its lock around every use."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def update(self, words: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep ``vectors`` (one row per word; a word kept before gets its new row)."""
+        if not len(words):
+            return
+        vectors = np.asarray(vectors, dtype=np.float32)
+        rows = [self.rows.setdefault(w, len(self.rows)) for w in words]
+        if len(self.rows) > len(self._matrix):  # room for as many again
+            grown = np.zeros((2 * len(self.rows), vectors.shape[1]), dtype=np.float32)
+            if len(self._matrix):
+                grown[: len(self._matrix)] = self._matrix
+            self._matrix = grown
+        self._matrix[rows] = vectors
+
+    def take(self, words: Sequence[str]) -> np.ndarray:
+        return self._matrix.take([self.rows[w] for w in words], axis=0)
+
+    def every(self) -> tuple[list[str], np.ndarray]:
+        """Every word, and their vectors in that order."""
+        return list(self.rows), self._matrix[: len(self.rows)].copy()
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+
+
 class CrossLingual:
     """Cross-lingual word matching with one embedder. Safe to share between threads."""
 
     def __init__(self, embedder: Any, store: Path | None = None) -> None:
         self.embedder = embedder
-        self._passages: dict[str, np.ndarray] = {}
-        self._queries: dict[str, np.ndarray] = {}
+        self._passages = _Vectors()
+        self._queries = _Vectors()
         self._lock = Lock()
         self._store = store
         self._model = f"{getattr(embedder, 'name', '')}@{getattr(embedder, 'version', '')}"
@@ -67,7 +106,7 @@ class CrossLingual:
                 words, vectors = f["words"].tolist(), f["vectors"]
             if vectors.ndim != 2 or len(vectors) != len(words):
                 return
-            self._passages.update(zip(words, vectors.astype(np.float32)))
+            self._passages.update(words, vectors)
         except (OSError, ValueError, KeyError) as error:
             if store.exists():
                 _log.warning("word vectors in %s not read (%s); embedding them again", store, error)
@@ -83,8 +122,7 @@ class CrossLingual:
                 return
             if not force and now - self._last_save < SAVE_EVERY:
                 return
-            words = list(self._passages)
-            vectors = np.stack([self._passages[w] for w in words])
+            words, vectors = self._passages.every()
             self._saved, self._last_save = len(words), now
         tmp = self._store.with_name(f"{self._store.name}.{os.getpid()}.tmp.npz")
         try:
@@ -114,7 +152,7 @@ class CrossLingual:
         """Those of ``words`` (question words) not embedded yet, once each."""
         return self._missing(self._queries, words)
 
-    def _missing(self, cache: dict[str, np.ndarray], words: Sequence[str]) -> list[str]:
+    def _missing(self, cache: _Vectors, words: Sequence[str]) -> list[str]:
         with self._lock:
             return [w for w in dict.fromkeys(words) if w not in cache]
 
@@ -123,14 +161,12 @@ class CrossLingual:
         ``retrieval.hybrid``), as ``scores`` would have embedded them."""
         self._remember(self._queries, list(words), vectors)
 
-    def _remember(
-        self, cache: dict[str, np.ndarray], words: list[str], vectors: np.ndarray
-    ) -> None:
+    def _remember(self, cache: _Vectors, words: list[str], vectors: np.ndarray) -> None:
         with self._lock:
             if len(cache) > _MAX_CACHED:
                 cache.clear()
                 self._saved = -1
-            cache.update(zip(words, vectors))
+            cache.update(words, vectors)
 
     def _embed_missing(self, words: Sequence[str], query: bool) -> list[str]:
         """Embed and keep those of ``words`` not embedded yet; returns them."""
@@ -150,7 +186,7 @@ class CrossLingual:
         self._embed_missing(words, query)
         cache = self._queries if query else self._passages
         with self._lock:
-            return np.stack([cache[w] for w in words])
+            return cache.take(words)
 
     def scores(
         self, question_words: Sequence[str], sentences: Sequence[Sequence[str]]

@@ -525,6 +525,8 @@ class EvidenceBuilder:
         # the sentence before: its chunk's id, its place there, the words it holds
         previous: tuple[int, int, np.ndarray] | None = None
         held_by_passage: dict[int, np.ndarray] = {}
+        # what ``_asked`` works out once for a whole passage, by its chunk id
+        passage_memo: dict[int, dict[str, Any]] = {}
         for i, (hit, rank, sentence, sf, facts, cross, row, place) in enumerate(rows):
             f = matrix[i]
             cosine = float(cosines[row])
@@ -579,7 +581,8 @@ class EvidenceBuilder:
                 f[_INDEX["asked_noun_missing"]] = 1.0 - float(own[asked_noun])
             title = (hit.chunk.title, self.languages.get(hit.chunk.document, "ru"))
             question_then = by_year[self.years.get(hit.chunk.document)]
-            self._asked(f, question_then, sf, facts, names, known, title)
+            memo = passage_memo.setdefault(hit.chunk.id, {})
+            self._asked(f, question_then, sf, facts, names, known, title, place, memo)
             f[_INDEX["new_words"]] = _new_share(sf.keys, question)
             f[_INDEX["question_words"]] = math.log1p(len(words))
             f[_INDEX["small_talk"]] = question.small_talk
@@ -620,18 +623,24 @@ class EvidenceBuilder:
         names: list[Token],
         known: list[Token],
         title: tuple[str, str],
+        place: int,
+        memo: dict[str, Any],
     ) -> None:
         """The features of what the question asks and presumes (kind, measure, years, names,
         direction); ``title`` is the document's title and language (a name it holds is in every
-        sentence's passage)."""
+        sentence's passage), ``place`` the sentence's place in ``facts.sentences``, ``memo``
+        what was worked out for the same question and passage before (the same for each of
+        its sentences)."""
         kind = question.kind
         if kind != "other":
             f[_INDEX[f"kind_{kind}"]] = 1.0
             has = _has_kind(kind, sf.quantities, sf.entities, sf.years, question, sf.date_words)
-            in_passage = has or any(
-                _has_kind(kind, s.quantities, s.entities, s.years, question, s.date_words)
-                for s in facts.sentences
-            )
+            if "kind" not in memo:
+                memo["kind"] = any(
+                    _has_kind(kind, s.quantities, s.entities, s.years, question, s.date_words)
+                    for s in facts.sentences
+                )
+            in_passage = has or memo["kind"]
             f[_INDEX["has_kind"]] = float(has)
             f[_INDEX["has_kind_passage"]] = float(in_passage)
             f[_INDEX[f"lacks_{kind}"]] = float(not has)
@@ -648,21 +657,25 @@ class EvidenceBuilder:
                 f[_INDEX["year_match"]] = float(hit)
                 f[_INDEX["year_conflict"]] = float(not hit)
             else:
-                passage_years = frozenset().union(*(s.years for s in facts.sentences))
+                if "years" not in memo:
+                    memo["years"] = frozenset().union(*(s.years for s in facts.sentences))
+                passage_years = memo["years"]
                 if passage_years:
                     hit = bool(question.years & passage_years)
                     f[_INDEX["year_match"]] = 0.5 * hit
                     f[_INDEX["year_conflict"]] = 0.5 * (not hit)
         if names:
             # what the document's title names, each of its sentences is about
-            named = [_name_in(t, sf) for t in names]
+            if "names" not in memo:  # each name in each sentence of the passage
+                held = [[_name_in(t, s) for t in names] for s in facts.sentences]
+                memo["names"] = (held, [any(column) for column in zip(*held)])
+            by_sentence, in_passage_names = memo["names"]
+            named = by_sentence[place]
             titled = [
                 a or any(name_in_title(n, *title) for n in _name_forms(t))
                 for t, a in zip(names, named)
             ]
-            near = [
-                a or any(_name_in(t, s) for s in facts.sentences) for t, a in zip(names, titled)
-            ]
+            near = [a or b for a, b in zip(titled, in_passage_names)]
             f[_INDEX["name_in_sentence"]] = sum(titled) / len(names)
             f[_INDEX["name_in_passage"]] = sum(near) / len(names)
             f[_INDEX["name_absent"]] = float(not any(near))
@@ -766,11 +779,11 @@ def _held(
     (``lang.lexicon``; ``translated`` holds their keys and prefix terms), less for its prefix or
     a translation's, its spelling in another script (a name also one letter off) or its
     correction."""
-    if token.key in keys or translated & keys:
+    if token.key in keys or not translated.isdisjoint(keys):
         return 1.0
-    if translated & prefixes:
+    if not translated.isdisjoint(prefixes):
         return _PREFIX_CREDIT
-    if corrected & keys:
+    if not corrected.isdisjoint(keys):
         return _SPELLING_CREDIT
     if len(token.text) >= 4 and prefix_term(token) in prefixes:
         return _PREFIX_CREDIT

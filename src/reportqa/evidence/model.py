@@ -204,50 +204,70 @@ class Forest:
     @cached_property
     def _walk(
         self,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    ) -> tuple[
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        list[int],
+        np.ndarray,
+    ]:
         """The forest as ``raw`` walks it: feature, threshold, default side, left and right child
         of every node, leaves included after the splits (their children themselves, a threshold
-        every value passes), the roots, and the depth (steps to reach every leaf)."""
+        every value passes); the roots, deepest tree first; how many trees (the first ones) are
+        still walking at each step; and where each tree of that order was in the stored one.
+        Indexes are of the platform's own width, which ``take`` uses without a conversion."""
         splits, leaves = len(self.feature), len(self.value)
 
         def node(code: np.ndarray) -> np.ndarray:
-            return np.where(code < 0, splits - code - 1, code)
+            return np.where(code < 0, splits - code - 1, code).astype(np.intp)
 
-        itself = np.arange(splits, splits + leaves, dtype=np.int64)
+        itself = np.arange(splits, splits + leaves, dtype=np.intp)
         left = np.concatenate([node(self.left), itself])
         right = np.concatenate([node(self.right), itself])
         roots = node(self.root)
-        depth, level = 0, roots[roots < splits]
+        # each tree's depth: the steps its deepest leaf takes to reach
+        depth = np.zeros(len(roots), dtype=np.int64)
+        level, tree = roots, np.arange(len(roots))
         while len(level):
-            depth += 1
-            below = np.concatenate([left[level], right[level]])
-            level = below[below < splits]
+            inner = level < splits
+            level, tree = level[inner], tree[inner]
+            depth[np.unique(tree)] += 1
+            level, tree = np.concatenate([left[level], right[level]]), np.tile(tree, 2)
+        order = np.argsort(-depth, kind="stable")
+        walking = [int((depth > d).sum()) for d in range(int(depth.max(initial=0)))]
         return (
-            np.concatenate([self.feature, np.zeros(leaves, dtype=np.int64)]),
+            np.concatenate([self.feature, np.zeros(leaves, dtype=np.int64)]).astype(np.intp),
             np.concatenate([self.threshold, np.full(leaves, np.inf)]),
             np.concatenate([self.default_left, np.ones(leaves, dtype=bool)]),
             left,
             right,
-            roots,
-            depth,
+            roots[order],
+            walking,
+            np.argsort(order),
         )
 
     def raw(self, matrix: np.ndarray) -> np.ndarray:
         """The sum over trees of each row's leaf value."""
-        feature, threshold, default_left, left, right, roots, depth = self._walk
+        feature, threshold, default_left, left, right, roots, walking, stored = self._walk
         n, width = matrix.shape
         flat = np.ascontiguousarray(matrix, dtype=np.float64).ravel()
-        code = np.tile(roots, n)  # row-major: row i's trees are at i*trees ...
-        base = np.repeat(np.arange(n, dtype=np.int64) * width, len(roots))
-        for _ in range(depth):
-            values = flat[base + feature[code]]
-            go_left = values <= threshold[code]
-            missing = np.isnan(values)
-            if missing.any():
-                go_left |= missing & default_left[code]
-            code = np.where(go_left, left[code], right[code])
-        leaf = code - len(self.feature)
-        return self.value[leaf].reshape(n, len(roots)).sum(axis=1)
+        missing = bool(np.isnan(flat).any())  # a missing value goes its split's default way
+        # tree-major, deepest tree first: the trees still walking at a step are a prefix
+        code = np.repeat(roots, n)
+        base = np.tile(np.arange(0, n * width, width, dtype=np.intp), len(roots))
+        for trees in walking:
+            at = code[: trees * n]
+            values = flat.take(base[: trees * n] + feature.take(at))
+            go_left = values <= threshold.take(at)
+            if missing:
+                go_left |= np.isnan(values) & default_left.take(at)
+            code[: trees * n] = np.where(go_left, left.take(at), right.take(at))
+        leaf = self.value.take(code - len(self.feature)).reshape(len(roots), n)
+        # summed per row in the stored order of the trees, as LightGBM adds them
+        return np.ascontiguousarray(leaf.take(stored, axis=0).T).sum(axis=1)
 
 
 def load_model(

@@ -60,6 +60,8 @@ class Speller:
         self.counts = dict(counts)
         self._symspell: Any = None
         self._lock = threading.Lock()
+        # a question's words are looked up by the validation and again by the evidence
+        self._nearest = lru_cache(maxsize=4096)(self._lookup)
 
     def _index(self) -> Any:
         with self._lock:
@@ -78,11 +80,14 @@ class Speller:
         word = word.lower().replace("ё", "е")
         if len(word) < 4 or word in self.counts:
             return []
+        return list(self._nearest(word))
+
+    def _lookup(self, word: str) -> tuple[str, ...]:
         from symspellpy import Verbosity
 
         limit = 1 if len(word) < 8 else 2
         found = self._index().lookup(word, Verbosity.CLOSEST, max_edit_distance=limit)
-        return [s.term for s in found if s.term != word][:3]
+        return tuple([s.term for s in found if s.term != word][:3])
 
 
 def one_edit(a: str, b: str) -> bool:

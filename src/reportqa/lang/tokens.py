@@ -155,9 +155,25 @@ def word_language(word: str, hint: str | None = None) -> str:
     return "ru"
 
 
+# Texts of at most this many characters (questions, sentences) are tokenised once and kept: the
+# validation, the retriever and the answerer each read a question.
+_CACHED_CHARS = 1000
+
+
 def tokens(text: str, language: str | None = None) -> list[Token]:
     """Every token of ``text`` in order; ``language`` is the text's language when known (a
     Cyrillic word of a Kazakh text is keyed as Kazakh)."""
+    if len(text) <= _CACHED_CHARS:
+        return list(_short_tokens(text, language))
+    return _tokenize(text, language)
+
+
+@lru_cache(maxsize=1024)
+def _short_tokens(text: str, language: str | None) -> tuple[Token, ...]:
+    return tuple(_tokenize(text, language))
+
+
+def _tokenize(text: str, language: str | None) -> list[Token]:
     out: list[Token] = []
     for t in razdel.tokenize(text):
         for piece, start in _parts(t.text, t.start, language):
