@@ -1046,26 +1046,30 @@ def test_this_year_in_a_question_is_the_reports_year(report_qa: ReportQA) -> Non
     assert (zones.feature("year_conflict"), zones.feature("year_match")) == (0.0, 1.0)
 
 
+def _split(
+    feature: int, threshold: float, left: dict, right: dict, default_left: bool = True
+) -> dict:
+    """A split node in LightGBM's dump format."""
+    return {
+        "split_feature": feature,
+        "threshold": threshold,
+        "decision_type": "<=",
+        "default_left": default_left,
+        "left_child": left,
+        "right_child": right,
+    }
+
+
 def test_a_forest_evaluates_lightgbm_trees_as_dumped() -> None:
     """Two hand-written trees in LightGBM's dump format: each row takes the branch its value
     and the split's threshold choose, a missing value the split's default side, and the
     forest's raw score is the sum of the leaves reached."""
     from reportqa.evidence.model import Forest
 
-    def split(feature: int, threshold: float, left: dict, right: dict, default_left: bool = True):
-        return {
-            "split_feature": feature,
-            "threshold": threshold,
-            "decision_type": "<=",
-            "default_left": default_left,
-            "left_child": left,
-            "right_child": right,
-        }
-
     def leaf(value: float) -> dict:
         return {"leaf_value": value}
 
-    first = split(0, 0.5, leaf(1.0), split(1, 2.0, leaf(2.0), leaf(3.0), default_left=False))
+    first = _split(0, 0.5, leaf(1.0), _split(1, 2.0, leaf(2.0), leaf(3.0), default_left=False))
     second = leaf(10.0)
     forest = Forest.read([first, second])
     rows = np.array([[0.2, 9.0], [0.7, 1.0], [0.7, 5.0], [np.nan, 5.0], [0.7, np.nan]])
@@ -1082,27 +1086,17 @@ def test_a_forest_of_trees_of_unequal_depth_reaches_the_leaf_each_row_chooses() 
     walk of the dumped trees reaches."""
     from reportqa.evidence.model import Forest
 
-    def split(feature: int, threshold: float, left: dict, right: dict, default_left: bool = True):
-        return {
-            "split_feature": feature,
-            "threshold": threshold,
-            "decision_type": "<=",
-            "default_left": default_left,
-            "left_child": left,
-            "right_child": right,
-        }
-
     values = iter(2.0**k for k in range(20))
 
     def leaf() -> dict:
         return {"leaf_value": next(values)}
 
-    shallow = split(2, 0.0, leaf(), leaf(), default_left=False)
-    deep = split(
+    shallow = _split(2, 0.0, leaf(), leaf(), default_left=False)
+    deep = _split(
         0,
         0.0,
-        split(1, 0.5, split(2, -0.5, leaf(), leaf()), leaf(), default_left=False),
-        split(1, -0.5, leaf(), split(0, 1.0, leaf(), split(2, 0.3, leaf(), leaf()))),
+        _split(1, 0.5, _split(2, -0.5, leaf(), leaf()), leaf(), default_left=False),
+        _split(1, -0.5, leaf(), _split(0, 1.0, leaf(), _split(2, 0.3, leaf(), leaf()))),
     )
     trees = [shallow, deep, shallow]
 
