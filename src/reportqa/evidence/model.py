@@ -121,10 +121,12 @@ class Forest:
     model's, and each class's of the fact-checker's verdict model).
 
     The split nodes of all trees are numbered together from 0, and so are the leaves; a child
-    code ``c < 0`` is leaf ``-c - 1``. Each step moves every (row, tree) pair one level down, so
-    a forest costs ``depth`` array operations, not one Python step per node: evaluated, a leaf
-    is a node after the splits whose children are itself (``_walk``), so that every pair takes
-    the same steps and none has to be set apart when it arrives.
+    code ``c < 0`` is leaf ``-c - 1``. Each step moves every (row, tree) pair of the trees still
+    walking one level down, so a forest costs a few array operations a level of its deepest
+    tree, not one Python step per node. The pairs are laid out tree by tree, deepest tree first,
+    so that the trees still walking are a prefix; evaluated, a leaf is a node after the splits
+    whose children are itself (``_walk``), so that a pair that reached its leaf in a tree still
+    walking stays there and none has to be set apart when it arrives.
     """
 
     root: np.ndarray  # (trees,) code of each tree's root
