@@ -524,8 +524,8 @@ class EvidenceBuilder:
         lent_share = float(weights @ lent) / total if words else 0.0  # the same for every row
         # the sentence before: its chunk's id, its place there, the words it holds
         previous: tuple[int, int, np.ndarray] | None = None
-        held_by_passage: dict[int, np.ndarray] = {}
-        # what ``_asked`` works out once for a whole passage, by its chunk id
+        # what is worked out once for a whole passage (the same for each of its sentences), by
+        # its chunk id
         passage_memo: dict[int, dict[str, Any]] = {}
         for i, (hit, rank, sentence, sf, facts, cross, row, place) in enumerate(rows):
             f = matrix[i]
@@ -541,9 +541,10 @@ class EvidenceBuilder:
                     for t, c, x in zip(words, corrections, translated)
                 ]
             )
-            near = held_by_passage.get(hit.chunk.id)
+            memo = passage_memo.setdefault(hit.chunk.id, {})
+            near = memo.get("held")
             if near is None:  # the same for every sentence of the passage
-                near = held_by_passage[hit.chunk.id] = np.array(
+                near = memo["held"] = np.array(
                     [
                         _held(
                             t,
@@ -581,7 +582,6 @@ class EvidenceBuilder:
                 f[_INDEX["asked_noun_missing"]] = 1.0 - float(own[asked_noun])
             title = (hit.chunk.title, self.languages.get(hit.chunk.document, "ru"))
             question_then = by_year[self.years.get(hit.chunk.document)]
-            memo = passage_memo.setdefault(hit.chunk.id, {})
             self._asked(f, question_then, sf, facts, names, known, title, place, memo)
             f[_INDEX["new_words"]] = _new_share(sf.keys, question)
             f[_INDEX["question_words"]] = math.log1p(len(words))
