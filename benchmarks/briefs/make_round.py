@@ -56,10 +56,20 @@ def main() -> None:
         )
         (out / f"{tag}.prompt").write_text(common + "\n" + body, encoding="utf-8")
     for number in args.claims:
-        body = fill("claims.txt", dir=str(out), file=f"report-claims-test{number}.jsonl", prefix=f"c{number}")
+        body = fill(
+            "claims.txt",
+            dir=str(out),
+            file=f"report-claims-test{number}.jsonl",
+            prefix=f"c{number}",
+        )
         (out / f"claims{number}.prompt").write_text(common + "\n" + body, encoding="utf-8")
     for number in args.dialogues:
-        body = fill("dialogues.txt", dir=str(out), file=f"report-dialogues-{number}.jsonl", prefix=f"d{number}")
+        body = fill(
+            "dialogues.txt",
+            dir=str(out),
+            file=f"report-dialogues-{number}.jsonl",
+            prefix=f"d{number}",
+        )
         (out / f"dialogues{number}.prompt").write_text(common + "\n" + body, encoding="utf-8")
     print(f"wrote the briefs of round {args.round} to {out}")
 
