@@ -55,22 +55,11 @@ def main() -> None:
             prefix=f"t{args.round}{lang}",
         )
         (out / f"{tag}.prompt").write_text(common + "\n" + body, encoding="utf-8")
-    for number in args.claims:
-        body = fill(
-            "claims.txt",
-            dir=str(out),
-            file=f"report-claims-test{number}.jsonl",
-            prefix=f"c{number}",
-        )
-        (out / f"claims{number}.prompt").write_text(common + "\n" + body, encoding="utf-8")
-    for number in args.dialogues:
-        body = fill(
-            "dialogues.txt",
-            dir=str(out),
-            file=f"report-dialogues-{number}.jsonl",
-            prefix=f"d{number}",
-        )
-        (out / f"dialogues{number}.prompt").write_text(common + "\n" + body, encoding="utf-8")
+    sets = [("claims", n, f"report-claims-test{n}.jsonl", f"c{n}") for n in args.claims]
+    sets += [("dialogues", n, f"report-dialogues-{n}.jsonl", f"d{n}") for n in args.dialogues]
+    for brief, number, file, prefix in sets:
+        body = fill(f"{brief}.txt", dir=str(out), file=file, prefix=prefix)
+        (out / f"{brief}{number}.prompt").write_text(common + "\n" + body, encoding="utf-8")
     print(f"wrote the briefs of round {args.round} to {out}")
 
 
