@@ -16,9 +16,19 @@ into a temporary folder unless --index is given), or uses --url, then prints:
   embeddings reach when one thread per core embeds at once in that subprocess (cores share
   caches and memory, so this is below the floor), and the throughput as a share of that.
 
+With ``--compare A B`` (two ``src`` folders: two versions of the package) it starts a server of
+each and measures them in turn, slice by slice, in the order A B B A, A B B A, ... (``--slices``
+rounds of ``--seconds`` each, new distinct questions every time): each slice gives throughput
+and server CPU per answer under load, then the sequential distinct p50 over ``--requests``. The
+machine's speed moves from minute to minute by more than many a change; slices taken close
+together, in an order that cancels a steady drift, show a difference that runs of whole
+benchmarks apart do not. It prints each slice and, per version, the median of each figure, and
+the medians of B's ratios to A within each round.
+
 Loops are bounded by a deadline and a per-client request cap; only loopback is contacted.
 
     python benchmarks/bench_api.py [--clients 20] [--seconds 30] [--requests 200] [--url URL]
+    python benchmarks/bench_api.py --compare OLD/src NEW/src [--slices 4] [--seconds 10]
 """
 
 from __future__ import annotations
@@ -62,7 +72,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    index: Path, log: Path, src: Path = ROOT / "src"
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
@@ -71,7 +83,7 @@ def start_server(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
         "REPORTQA_HOST": "127.0.0.1",
         "REPORTQA_PORT": str(port),
         "REPORTQA_FEEDBACK_LOG": str(log.with_suffix(".feedback.jsonl")),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
     }
     # `reportqa serve`, as users start it (the command also keeps NumPy's BLAS on one thread,
     # which a bare `serve(...)` call in a new interpreter does not: its idle BLAS threads beside
@@ -116,12 +128,14 @@ def summary(latencies: list[float]) -> str:
     )
 
 
-def sequential(url: str, qs: list[str], n: int, distinct: bool) -> tuple[list[float], int]:
+def sequential(
+    url: str, qs: list[str], n: int, distinct: bool, tag: str = ""
+) -> tuple[list[float], int]:
     latencies, errors = [], 0
     with httpx.Client(base_url=url, timeout=30) as client:
         client.post("/api/ask", json={"question": qs[0]})  # warm-up
         for i in range(n):
-            question = f"{qs[i % len(qs)]} ({i})" if distinct else qs[i % len(qs)]
+            question = f"{qs[i % len(qs)]} ({tag}{i})" if distinct else qs[i % len(qs)]
             start = time.perf_counter()
             response = client.post("/api/ask", json={"question": question})
             latencies.append(time.perf_counter() - start)
@@ -130,7 +144,7 @@ def sequential(url: str, qs: list[str], n: int, distinct: bool) -> tuple[list[fl
 
 
 async def load(
-    url: str, qs: list[str], clients: int, seconds: float
+    url: str, qs: list[str], clients: int, seconds: float, tag: str = ""
 ) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     errors = 0
@@ -142,7 +156,7 @@ async def load(
             for i in range(MAX_PER_CLIENT):
                 if time.monotonic() >= deadline:
                     return
-                question = f"{qs[(c + i) % len(qs)]} ({c}-{i})"
+                question = f"{qs[(c + i) % len(qs)]} ({tag}{c}-{i})"
                 start = time.perf_counter()
                 try:
                     response = await http.post("/api/ask", json={"question": question})
@@ -205,6 +219,58 @@ def embedding_floor(qs: list[str], n: int = 100) -> tuple[float, float, float]:
     return seconds, (os.cpu_count() or 1) / seconds, reached
 
 
+def compare(sources: list[Path], args: argparse.Namespace, qs: list[str], tmp: Path) -> None:
+    """Two versions' servers measured in turn, slice by slice (the module's docstring)."""
+    servers = []
+    try:
+        for k, src in enumerate(sources):
+            process, url = start_server(tmp / f"index-{k}", tmp / f"server-{k}.log", src)
+            servers.append((process, url))
+            sequential(url, qs, 20, True, tag=f"warm{k}-")
+            asyncio.run(load(url, qs, args.clients, 3.0, tag=f"warm{k}-"))
+        figures: dict[int, list[tuple[float, float, float]]] = {0: [], 1: []}
+        for round_ in range(args.slices):
+            for k in (0, 1, 1, 0):
+                process, url = servers[k]
+                tag = f"r{round_}k{k}n{len(figures[k])}-"
+                before = cpu_seconds(process.pid)
+                latencies, errors, elapsed = asyncio.run(
+                    load(url, qs, args.clients, args.seconds, tag=tag)
+                )
+                after = cpu_seconds(process.pid)
+                lone, lone_errors = sequential(url, qs, args.requests, True, tag=tag)
+                rate = len(latencies) / elapsed
+                cpu = (after - before) / len(latencies) if before is not None and after else 0.0
+                p50 = percentile(lone, 0.5) * 1000
+                figures[k].append((rate, cpu * 1000, p50))
+                print(
+                    f"round {round_} {'AB'[k]}: {rate:5.1f} answers/s, server CPU "
+                    f"{cpu * 1000:5.1f} ms an answer, lone p50 {p50:5.1f} ms, "
+                    f"errors {errors + lone_errors}"
+                )
+        names = ("answers/s", "server CPU ms an answer", "lone p50 ms")
+        for k, src in enumerate(sources):
+            medians = [statistics.median(f[i] for f in figures[k]) for i in range(3)]
+            print(f"{'AB'[k]} {src}: " + ", ".join(f"{n} {m:.1f}" for n, m in zip(names, medians)))
+        ratios = [
+            statistics.median(
+                (b[i] + c[i]) / (a[i] + d[i])
+                for a, d, b, c in zip(
+                    figures[0][0::2], figures[0][1::2], figures[1][0::2], figures[1][1::2]
+                )
+            )
+            for i in range(3)
+        ]
+        print(
+            "B / A within a round, median: "
+            + ", ".join(f"{n} {r:.3f}" for n, r in zip(names, ratios))
+        )
+    finally:
+        for process, _ in servers:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="an already running server (default: start one)")
@@ -214,9 +280,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--compare", type=Path, nargs=2, metavar="SRC", help="two src folders")
+    parser.add_argument("--slices", type=int, default=4, help="rounds of A B B A (--compare)")
     args = parser.parse_args()
 
     qs = questions()
+    if args.compare:
+        with tempfile.TemporaryDirectory(prefix="reportqa-bench-") as tmp:
+            compare([path.resolve() for path in args.compare], args, qs, Path(tmp))
+        return
     with tempfile.TemporaryDirectory(prefix="reportqa-bench-") as tmp:
         process = None
         url = args.url
