@@ -241,7 +241,9 @@ def compare(sources: list[Path], args: argparse.Namespace, qs: list[str], tmp: P
                 after = cpu_seconds(process.pid)
                 lone, lone_errors = sequential(url, qs, args.requests, True, tag=tag)
                 rate = len(latencies) / elapsed
-                cpu = (after - before) / len(latencies) if before is not None and after else 0.0
+                cpu = 0.0  # no figure where /proc has none or nothing was answered
+                if latencies and before is not None and after is not None:
+                    cpu = (after - before) / len(latencies)
                 p50 = percentile(lone, 0.5) * 1000
                 figures[k].append((rate, cpu * 1000, p50))
                 print(
