@@ -226,6 +226,7 @@ SETS = {
     "round71": _round(71, 89, 90),
     "round72": _round(72, 91, 92),
     "round73": _round(73, 93, 94),
+    "round74": _round(74, 95, 96),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
