@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -59,3 +63,29 @@ def test_empty_corpus_scores_nothing() -> None:
     bm25 = BM25([])
     assert bm25.scores(["a"]).shape == (0,)
     assert not bm25.contains("a")
+
+
+def test_scores_are_the_same_whatever_the_hash_seed() -> None:
+    """A question's BM25 scores are float32 sums, whose last bits depend on the order the terms
+    are added in: that order must not be a set's, which moves with the process's string hash
+    seed (the same Kazakh question once got a different passage score from run to run)."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from reportqa.index.bm25 import BM25\n"
+        "words = [f'w{i}' for i in range(40)]\n"
+        "docs = [[w for j, w in enumerate(words) if (j * k) % 7 < 5] * (k % 3 + 1)"
+        " for k in range(1, 30)]\n"
+        "print(BM25(docs).scores(words).tobytes().hex())\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, src],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 9)
+    }
+    assert len(outputs) == 1
