@@ -76,7 +76,7 @@ class BM25:
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for the query tokens (repeats count once). The terms
         are added in sorted order: float32 sums depend on their order, and a set's order on the
-        process's string hash seed, which made one question's scores differ from run to run."""
+        process's string hash seed, which made some questions' scores differ from run to run."""
         out = np.zeros(self.n_docs, dtype=np.float32)
         for term in sorted(set(query)):
             column = self._vocabulary.get(term)
