@@ -227,6 +227,7 @@ SETS = {
     "round72": _round(72, 91, 92),
     "round73": _round(73, 93, 94),
     "round74": _round(74, 95, 96),
+    "round75": _round(75, 97, 98),
     "fit": [DATA / f"report-fit-{lang}.jsonl" for lang in ("ru", "en", "kk")]
     + [DATA / f"report-{name}.jsonl" for name in ("heldout-a", "heldout-b", "calibration")]
     + [DATA / "report-claims-fit.jsonl", DATA / "report-claims-heldout.jsonl"],
