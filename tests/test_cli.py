@@ -100,6 +100,48 @@ def test_batch_answers_every_line_and_reports_bad_ones(run) -> None:
     assert rows[4]["line"] == 5 and "limit" in rows[4]["error"]
 
 
+def test_a_json_line_nested_too_deeply_is_a_question_and_the_rest_answered(run) -> None:
+    nested = '{"question": "a", "history": ' + "[" * 980 + "]" * 980 + "}"
+    assert len(nested) < 2000  # under the question limit: not refused for its length
+    lines = f"Сколько вузов?\n{nested}\nHow many colleges?\n"
+    result = run("ask", "--json", "-", input=lines)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert len(rows) == 3 and rows[2]["refused"] is False
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b'{"id": "q1", "question": "\xff\xfe"}\n', "line 1 is not valid UTF-8"),
+        (b"[" * 5000 + b"]" * 5000 + b"\n", "line 1 is nested too deeply"),
+        (
+            b'{"id": "q1", "question": "Q?", "answers": "372"}\n',
+            "row q1: 'answers' must be a list of strings",
+        ),
+        (
+            b'{"id": "q1", "question": "Q?", "answers": ["5"], "paragraph": "five"}\n',
+            "row q1: 'paragraph' must be a number or null",
+        ),
+        (
+            b'{"id": "d1", "turns": [{"question": "Q?", "answers": 5}]}\n',
+            "dialogue d1 turn 1: 'answers' must be a list of strings",
+        ),
+    ],
+)
+def test_eval_refuses_a_file_it_cannot_score_with_a_reason(
+    run, tmp_path: Path, content: bytes, message: str
+) -> None:
+    """Not silently scored: a string of answers was split into its letters."""
+    questions = tmp_path / "questions.jsonl"
+    questions.write_bytes(content)
+    result = run("eval", str(questions))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
 def test_empty_corpus_folder(run, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

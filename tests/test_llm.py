@@ -463,6 +463,37 @@ def test_the_verifier_reports_what_it_checked(report_qa: ReportQA, hits: list[Hi
     assert [c.n for c in verdict.citations] == [1, 2]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        (  # a person the passage does not name
+            "До 2028 года Иванов планирует инвестировать в QARMET 1,6 трлн тенге [1].",
+            "«Иванов» is not in the cited passage [1]",
+        ),
+        (  # a place for another place
+            "Промышленный парк площадью 15 тыс. гектаров создаётся в Балхаше [1].",
+            "«Балхаше» is not in the cited passage [1]",
+        ),
+        (  # a negation the passage does not hold
+            "До 2028 года в QARMET не планируется инвестировать 1,6 трлн тенге [1].",
+            "«не» is not in the cited passage [1]",
+        ),
+    ],
+)
+def test_a_name_or_negation_the_cited_passage_lacks_is_unsupported(
+    report_qa: ReportQA, hits: list[Hit], sentence: str, reason: str
+) -> None:
+    """Figures and most words in the passage, but who, where or whether not: "grounded" must not
+    be said of it."""
+    verifier = AnswerVerifier(report_qa.searcher, {"karaganda-industry.txt": "ru"})
+    verdict = verifier.verify(sentence, hits, "ru")
+    assert not verdict.grounded
+    assert [u.reason for u in verdict.unsupported] == [reason]
+    # the sentence as the passage has it is grounded
+    right = "Промышленный парк площадью 15 тыс. гектаров создаётся в Темиртау [1]."
+    assert verifier.verify(right, hits, "ru").grounded
+
+
 # --- choosing a model ------------------------------------------------------------------------
 
 

@@ -479,6 +479,35 @@ def test_add_copies_files_and_embeds_only_the_new_document(
     assert again.exit_code == 0 and "unchanged ministry.docx" in again.output
 
 
+def test_add_of_another_file_of_the_same_name_replaces_it_only_when_told(
+    cli, tmp_path: Path
+) -> None:
+    assert cli("index").exit_code == 0
+    report = (cli.corpus / "report.txt").read_bytes()
+    other = tmp_path / "inbox" / "report.txt"
+    other.parent.mkdir()
+    other.write_text("Другой отчёт.\n\nВ Сарани открыли спортивный комплекс.", encoding="utf-8")
+    refused = cli("add", str(other))
+    assert refused.exit_code == 1 and "already has a document named report.txt" in refused.output
+    assert "--replace" in refused.output
+    assert (cli.corpus / "report.txt").read_bytes() == report  # nothing lost
+    replaced = cli("add", "--replace", str(other))
+    assert replaced.exit_code == 0 and "updated report.txt" in replaced.output
+    assert (cli.corpus / "report.txt").read_bytes() == other.read_bytes()
+
+
+def test_add_onto_an_index_of_another_model_copies_nothing(cli, tmp_path: Path) -> None:
+    assert cli("index").exit_code == 0
+    manifest_of = tmp_path / "index" / (tmp_path / "index" / "CURRENT").read_text().strip()
+    news = tmp_path / "news.txt"
+    news.write_text("Новости\n\nВ Сарани открыли спортивный комплекс.", encoding="utf-8")
+    cli.embedder.name = "fake:another-model"  # what the next commands name
+    result = cli("add", str(news))
+    assert result.exit_code == 1 and "was built with model" in result.output
+    assert not (cli.corpus / "news.txt").exists()
+    assert (manifest_of / "manifest.json").exists()  # the index is as it was
+
+
 def test_add_embeds_the_new_documents_words_for_other_languages(cli, tmp_path: Path) -> None:
     assert cli("index").exit_code == 0
     news = tmp_path / "news.txt"

@@ -75,6 +75,22 @@ def test_corpus_words_embedded_later_in_a_thread_and_a_failure_logged(
         Settings.from_env(env={"REPORTQA_WORD_VECTORS_AHEAD": "-1"})
 
 
+@pytest.mark.parametrize(
+    "variable, value, message",
+    [
+        ("REPORTQA_CHUNK_OVERLAP", "-1", "chunk_overlap must be 0 to 10 sentences"),  # skipped some
+        ("REPORTQA_CHUNK_OVERLAP", "5000", "chunk_overlap must be 0 to 10 sentences"),
+        ("REPORTQA_PORT", "99999", "port must be 1 to 65535"),  # served on 99999 mod 65536
+        ("REPORTQA_PORT", "0", "port must be 1 to 65535"),
+        ("REPORTQA_LLM_TIMEOUT", "inf", "llm_timeout must be a positive number"),  # overflowed
+    ],
+)
+def test_a_setting_out_of_range_is_a_clear_error(variable: str, value: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        Settings.from_env(env={variable: value})
+    Settings.from_env(env={variable: {"REPORTQA_PORT": "8080"}.get(variable, "2")})
+
+
 def test_changed_corpus_is_detected_rebuilt_and_reuses_vectors(
     report_corpus: Path, tmp_path: Path
 ) -> None:
@@ -131,6 +147,26 @@ def test_index_from_another_model_is_a_clear_error(report_corpus: Path, tmp_path
         ReportQA.open(other)
 
 
+def test_an_index_asked_to_build_with_another_model_is_rebuilt_with_it(
+    report_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``reportqa index --embedding …`` (``switch_embedding``) rebuilds an index of another
+    model; a plain open still refuses it."""
+    from tests.conftest import FakeEmbedder
+
+    monkeypatch.setattr(pipeline, "load_embedder", lambda spec: FakeEmbedder(name=spec))
+    settings = Settings(corpus=report_corpus, index=tmp_path / "ix", embedding="fake:a")
+    ReportQA.open(settings)
+    other = settings.replace(embedding="fake:b")
+    with pytest.raises(IndexMismatchError):
+        ReportQA.open(other)
+    messages: list[str] = []
+    qa = ReportQA.open(other, switch_embedding=True, progress=messages.append)
+    assert qa.data.manifest["embedding"] == "fake:b"
+    assert any("embedding model changed to fake:b" in m for m in messages)
+    ReportQA.open(other)  # the index is now the model's
+
+
 @pytest.mark.parametrize("bad", ["", "   \n\t ", "\x00\x01", None, 42])
 def test_empty_or_non_text_questions_are_rejected(bad: object) -> None:
     with pytest.raises(InputError):
@@ -151,6 +187,26 @@ def test_ask_rejects_bad_input_with_a_project_error(report_qa: ReportQA) -> None
         report_qa.ask("  ")
     with pytest.raises(InputError):
         report_qa.ask("x" * 100_000)
+
+
+@pytest.mark.parametrize(
+    "typed, clean",
+    [
+        ("Сколько ш\u00adин произведено?", "Сколько шин произведено?"),  # a soft hyphen
+        ("Сколько шин\u202e произведено?", "Сколько шин произведено?"),  # a direction override
+        ("Сколько\u2060шин?", "Сколькошин?"),  # a word joiner joins
+        ("Cколько шин?", "Сколько шин?"),  # a Latin C in a Cyrillic word
+        ("Сколько вузов в oбласти?", "Сколько вузов в области?"),
+        ("Қанша бiлiм беру ұйымы бар?", "Қанша білім беру ұйымы бар?"),  # Kazakh with a Latin i
+        ("How much did Qаrmet invest?", "How much did Qarmet invest?"),  # a Cyrillic а
+        ("QARMET и Кармет", "QARMET и Кармет"),  # one script a word: left as typed
+        ("Сколько шин? (Шrift)", "Сколько шин? (Шrift)"),  # neither script spells it all
+    ],
+)
+def test_invisible_characters_and_mixed_scripts_are_what_the_reader_sees(
+    typed: str, clean: str
+) -> None:
+    assert clean_question(typed, 2000) == clean
 
 
 def test_undecodable_argument_bytes_are_replaced_not_fatal() -> None:

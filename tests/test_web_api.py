@@ -197,6 +197,42 @@ def test_bad_input_messages(
     assert says in response.json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("history", "says"),
+    [
+        (
+            [{"role": "assistant", "content": "a", "citations": [{"n": 1}]}],
+            '"history.0.citations.0.document" is missing',
+        ),
+        (
+            [{"role": "user", "content": "q", "citations": []}],
+            '"history.0.citations" is not a field of this request',
+        ),
+        ([{"role": "user"}], '"history.0.content" is missing'),
+        ([{"role": "user", "content": 5}], '"history.0.content" must be a string'),
+    ],
+)
+def test_an_error_within_the_history_has_one_code_and_says_where(
+    client: httpx.Client, history: list[dict[str, object]], says: str
+) -> None:
+    """A client can act on a code that does not carry list indices or pydantic's union tags."""
+    response = client.post("/api/ask", json={"question": "А автобусов?", "history": history})
+    assert (response.status_code, response.json()["error"]) == (422, "invalid_history")
+    assert says in response.json()["message"]
+
+
+def test_a_body_nested_too_deeply_to_parse_is_invalid_json_not_unreadable(
+    client: httpx.Client,
+) -> None:
+    body = '{"question": "a", "history": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = client.post(
+        "/api/ask", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert (response.status_code, response.json()["error"]) == (422, "invalid_json")
+    assert "nested too deeply" in response.json()["message"]
+    assert_still_serving(client)
+
+
 # Fact-check --------------------------------------------------------------------------------
 
 
@@ -414,6 +450,14 @@ def test_feedback_as_the_widget_sends_it_is_recorded(client: httpx.Client) -> No
 # Methods and statuses --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", ["/widget", "/report", "/gradio.js", "/"])
+def test_a_page_answers_head_as_it_answers_get(client: httpx.Client, path: str) -> None:
+    """Uptime monitors ask with HEAD."""
+    head, get = client.head(path), client.get(path)
+    assert head.status_code == get.status_code == 200
+    assert head.headers["content-type"] == get.headers["content-type"] and not head.content
+
+
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
@@ -424,6 +468,9 @@ def test_feedback_as_the_widget_sends_it_is_recorded(client: httpx.Client) -> No
         ("OPTIONS", "/api/ask", "POST"),  # not a CORS preflight: no Origin
         ("POST", "/api/health", "GET"),
         ("PATCH", "/api/health", "GET"),
+        ("TRACE", "/widget", "GET, HEAD"),  # the pages this server renders, not Gradio's 404
+        ("PUT", "/report", "GET, HEAD"),
+        ("DELETE", "/gradio.js", "GET, HEAD"),
     ],
 )
 def test_an_undeclared_method_is_405_with_allow(
@@ -433,8 +480,9 @@ def test_an_undeclared_method_is_405_with_allow(
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert response.json()["error"] == "method_not_allowed"
-    declared = client.get("/openapi.json").json()["paths"][path]
-    assert {m.upper() for m in declared} == {allow}
+    if path.startswith("/api/"):  # the pages are not in the API's schema
+        declared = client.get("/openapi.json").json()["paths"][path]
+        assert {m.upper() for m in declared} == {allow}
 
 
 def test_an_unknown_api_path_is_a_json_404(client: httpx.Client) -> None:
@@ -470,7 +518,14 @@ def test_openapi_schema_documents_the_api(client: httpx.Client) -> None:
     ref = ask["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert schema["components"]["schemas"][ref]["properties"]["question"]["type"] == "string"
     assert {"200", "413", "422"} <= set(ask["responses"])
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    # rendered here, offline: no script, nothing from another site, every endpoint documented
+    assert "<script" not in docs.text and "https://" not in docs.text
+    for path in ("/api/ask", "/api/check", "/api/feedback", "/api/health"):
+        assert path in docs.text
+    assert 'id="schema-VerdictOut"' in docs.text and "&quot;claim&quot;" in docs.text
+    assert client.get("/redoc").status_code == 404  # ReDoc's page loads its script from a CDN
     check = schema["paths"]["/api/check"]["post"]
     ref = check["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert schema["components"]["schemas"][ref]["properties"]["claim"]["type"] == "string"

@@ -94,16 +94,21 @@ class _EmbeddingBar:
             self.bar = None
 
 
-def _open(settings: Settings, rebuild: bool = False, bar: bool = False) -> Any:
+def _open(settings: Settings, rebuild: bool = False, bar: bool = False, build: bool = False) -> Any:
     """The pipeline, built if need be; with ``bar``, a build shows a progress bar, on a terminal
-    only (never in logs, pipes or under ``--json``)."""
+    only (never in logs, pipes or under ``--json``). ``build`` (``index`` and ``add``): an index
+    of another embedding model is rebuilt with the one the settings name, not an error."""
     from .pipeline import ReportQA
 
     stream = sys.stderr
     ticker = _EmbeddingBar(stream) if bar and stream.isatty() else None
     try:
         return ReportQA.open(
-            settings, progress=_progress, rebuild=rebuild, embedding_progress=ticker
+            settings,
+            progress=_progress,
+            rebuild=rebuild,
+            switch_embedding=build,
+            embedding_progress=ticker,
         )
     finally:
         if ticker is not None:
@@ -140,7 +145,7 @@ def index(rebuild: bool, verify: bool, **kw: Any) -> None:
                 f"{data.manifest.get('dense_index', {}).get('type', 'flat')} dense search)"
             )
             return
-        qa = _open(settings, rebuild=rebuild, bar=True)
+        qa = _open(settings, rebuild=rebuild, bar=True, build=True)
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
     counts = qa.data.manifest["counts"]
@@ -151,6 +156,19 @@ def index(rebuild: bool, verify: bool, **kw: Any) -> None:
         f"index: {settings.index} ({len(qa.documents)} documents, {counts['chunks']} chunks, "
         f"{counts['sentences']} sentences, model {qa.data.manifest['embedding']})"
     )
+
+
+def _same_embedding(settings: Settings) -> None:
+    """Raise ``IndexMismatchError`` when the index was built with another embedding model than
+    ``settings`` name (``add`` would copy its files, then fail to index them); no index, or a
+    damaged one, is for the build to handle."""
+    from .errors import IndexCorruptError
+    from .index.store import check_embedding
+
+    try:
+        check_embedding(settings.index, settings.embedding)
+    except IndexCorruptError:
+        pass
 
 
 def _words_ahead(qa: Any) -> None:
@@ -256,7 +274,7 @@ def _ask_line(qa: Any, line: str, documents: list[str] | None = None) -> Answer:
     as one with a string question, otherwise the question itself."""
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than a question's object
         return qa.ask(line, documents=documents)
     if not isinstance(data, dict) or not isinstance(data.get("question"), str):
         return qa.ask(line, documents=documents)
@@ -268,13 +286,16 @@ def _ask_line(qa: Any, line: str, documents: list[str] | None = None) -> Answer:
     return qa.ask(data["question"], data.get("history"), documents)
 
 
+CHAT_HELP = "Ask about the report; /new starts a new conversation, /quit or Ctrl-D quits."
+
+
 @main.command()
 @_doc_option
 @_settings_options
 def chat(docs: tuple[str, ...], **kw: Any) -> None:
     """Talk with the report in the terminal: each answer is printed with its sources, as by
     `ask`, and a follow-up ("А проката?", "And tyres?") is read against the conversation.
-    Type /new to start a new conversation; Ctrl-D quits."""
+    Type /new to start a new conversation; /quit or Ctrl-D quits; Ctrl-C stops an answer."""
     try:
         import readline  # noqa: F401  (line editing and history for input())
     except ImportError:  # pragma: no cover - not on every platform
@@ -283,10 +304,17 @@ def chat(docs: tuple[str, ...], **kw: Any) -> None:
 
     try:
         qa = _open(_settings(**kw))
+        known = {d.id for d in qa.documents}
+        unknown = [d for d in docs if d not in known]
+        if unknown:  # at start, not at every question
+            raise InputError(
+                f"no such document: {', '.join(unknown)} (the corpus has "
+                f"{', '.join(sorted(known))})"
+            )
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
     qa.embed_corpus_words_later()  # while the first question is typed
-    click.echo("Ask about the report; /new starts a new conversation, Ctrl-D quits.", err=True)
+    click.echo(CHAT_HELP, err=True)
     history: list[dict[str, Any]] = []
     while True:
         try:
@@ -297,17 +325,32 @@ def chat(docs: tuple[str, ...], **kw: Any) -> None:
         except KeyboardInterrupt:
             click.echo()
             continue
+        except UnicodeDecodeError:
+            click.echo("error: the line is not valid UTF-8: type it again", err=True)
+            continue
         line = line.strip()
         if not line:
             continue
-        if line == "/new":
+        if any("\udc80" <= ch <= "\udcff" for ch in line):  # bytes decoded with surrogateescape
+            click.echo("error: the line is not valid UTF-8: type it again", err=True)
+            continue
+        command = line.split()[0].lower() if line.startswith("/") else None
+        if command in ("/quit", "/exit"):
+            return
+        if command == "/new":
             history = []
             click.echo("(new conversation)")
+            continue
+        if command is not None and len(line.split()) == 1:  # "/help", a typo of a command
+            click.echo(CHAT_HELP if command == "/help" else f"unknown command {line}. {CHAT_HELP}")
             continue
         try:
             answer = qa.ask(line, history, list(docs) or None)
         except ReportQAError as exc:
             click.echo(f"error: {exc}", err=True)
+            continue
+        except KeyboardInterrupt:  # Ctrl-C while it answers: this question, not the session
+            click.echo("\n(interrupted)", err=True)
             continue
         click.echo(render_text(answer) + "\n")
         history += [
@@ -429,8 +472,13 @@ def list_command(as_json: bool, **kw: Any) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace a document of the same name that has other content (refused without it).",
+)
 @_settings_options
-def add(files: tuple[str, ...], **kw: Any) -> None:
+def add(files: tuple[str, ...], replace: bool, **kw: Any) -> None:
     """Copy report files (.txt, .md, .pdf, .docx, .html), or fetch web pages and PDFs by URL,
     into the corpus and update the index.
 
@@ -443,10 +491,11 @@ def add(files: tuple[str, ...], **kw: Any) -> None:
 
     try:
         settings = _settings(**kw)
+        _same_embedding(settings)  # before anything is copied
         with tempfile.TemporaryDirectory(prefix="reportqa-add-") as tmp:
             cap = int(settings.max_file_mb * 1_000_000)
             paths = [fetch(f, Path(tmp), max_bytes=cap) if is_url(f) else Path(f) for f in files]
-            added = add_to_corpus(settings.corpus, paths, settings.max_file_mb)
+            added = add_to_corpus(settings.corpus, paths, settings.max_file_mb, replace)
         for a in added:
             n = len(a.document.paragraphs)
             pages = "" if a.document.pages is None else f", {a.document.pages} pages"

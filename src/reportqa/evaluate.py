@@ -107,18 +107,47 @@ class EvalReport:
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """Rows of a JSONL file; a bad line is an ``InputError`` naming the line."""
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
+    """Rows of a JSONL file; a bad line (not UTF-8, not JSON, not an object) is an
+    ``InputError`` naming the line."""
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path} line {number} is not valid UTF-8 (byte {exc.start + 1}): "
+                    "save the file as UTF-8"
+                ) from None
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path} line {number} is not valid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise InputError(f"{path} line {number} is nested too deeply") from None
             if not isinstance(row, dict):
                 raise InputError(f"{path} line {number} is not a JSON object")
             yield row
+
+
+def _gold(row: dict[str, Any], where: str) -> tuple[list[str], int | None]:
+    """A row's (or turn's) gold answers and paragraph, as the file format has them: a list of
+    strings (empty or absent when the report does not answer) and a paragraph number or null.
+    Anything else is an ``InputError`` naming ``where``, not a silent score."""
+    answers = row.get("answers")
+    if answers is None:
+        answers = []
+    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+        raise InputError(f"{where}: 'answers' must be a list of strings, got {answers!r}")
+    return answers, _paragraph(row, where)
+
+
+def _paragraph(row: dict[str, Any], where: str) -> int | None:
+    paragraph = row.get("paragraph")
+    if paragraph is not None and (isinstance(paragraph, bool) or not isinstance(paragraph, int)):
+        raise InputError(f"{where}: 'paragraph' must be a number or null, got {paragraph!r}")
+    return paragraph
 
 
 def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer]) -> EvalReport:
@@ -127,7 +156,7 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
     for row in rows:
         if "question" not in row:
             raise InputError(f"row {row.get('id', '?')} has no 'question'")
-        gold = [str(a) for a in row.get("answers") or []]
+        gold, paragraph = _gold(row, f"row {row.get('id', len(results) + 1)}")
         started = time.perf_counter()
         answer = ask(row["question"])
         latency = (time.perf_counter() - started) * 1000
@@ -139,7 +168,6 @@ def evaluate_questions(rows: list[dict[str, Any]], ask: Callable[[str], Answer])
             if answerable
             else answer.refused
         )
-        paragraph = row.get("paragraph")
         paragraphs = [h.chunk.paragraph for h in answer.retrieved]
         results.append(
             QuestionResult(
@@ -243,6 +271,7 @@ def check_claim_rows(rows: list[dict[str, Any]]) -> None:
                 f"{where}: 'verdict' must be one of {', '.join(VERDICTS)}, "
                 f"got {row.get('verdict')!r}"
             )
+        _paragraph(row, where)
 
 
 def evaluate_claims(rows: list[dict[str, Any]], check: Callable[[str], Verdict]) -> ClaimReport:
@@ -361,7 +390,7 @@ def evaluate_dialogues(
         for i, turn in enumerate(turns):
             if not isinstance(turn, dict) or not isinstance(turn.get("question"), str):
                 raise InputError(f"dialogue {name} turn {i + 1} has no 'question' text")
-            gold = [str(a) for a in turn.get("answers") or []]
+            gold, _ = _gold(turn, f"dialogue {name} turn {i + 1}")
             started = time.perf_counter()
             answer = ask(turn["question"], history if with_history else [])
             latency = (time.perf_counter() - started) * 1000

@@ -10,18 +10,30 @@ import unicodedata
 from typing import Any
 
 from .errors import InputError
+from .lang.names import unmix_scripts
 from .lang.numbers import parse_quantities
 
 __all__ = ["clean_question", "clean_claim"]
 
-# C0 and C1 controls (but tab and newline, folded below), zero-width and direction marks, line
-# and paragraph separators, the byte-order mark.
+# C0 and C1 controls (but tab and newline, folded below), the zero-width space, line and
+# paragraph separators: each stands between words.
 _CONTROL = frozenset(
     [chr(c) for c in range(0x00, 0x09)]
     + [chr(c) for c in range(0x0B, 0x20)]
     + [chr(c) for c in range(0x7F, 0xA0)]
-    + [chr(c) for c in range(0x200B, 0x2010)]
-    + ["\u2028", "\u2029", "\ufeff"]
+    + ["\u200b", "\u2028", "\u2029"]
+)
+
+# Format characters that show nothing and join what is around them, dropped: the soft hyphen,
+# the Arabic letter mark, the Mongolian vowel separator, zero-width non-joiner and joiner,
+# direction marks, embeddings, overrides and isolates, the word joiner and invisible operators,
+# the byte-order mark. ("ш\u00adин" is "шин".)
+_INVISIBLE = frozenset(
+    ["\u00ad", "\u061c", "\u180e", "\ufeff"]
+    + [chr(c) for c in range(0x200C, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2060, 0x2065)]
+    + [chr(c) for c in range(0x2066, 0x2070)]
 )
 
 
@@ -38,7 +50,8 @@ def clean_question(text: Any, max_chars: int) -> str:
     except UnicodeEncodeError:
         text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFC", text)
-    text = " ".join("".join(" " if ch in _CONTROL else ch for ch in text).split())
+    text = "".join(" " if ch in _CONTROL else ch for ch in text if ch not in _INVISIBLE)
+    text = unmix_scripts(" ".join(text.split()))
     if not text:
         raise InputError("the question is empty: type a question about the report")
     if len(text) > max_chars:

@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 
 from .config import Settings, uploads_allowed
-from .errors import InputError
+from .errors import CorpusError, InputError
 from .index.corpus import SUFFIXES, Added, add_to_corpus
 from .index.fetch import safe_file_name
 from .pipeline import ReportQA
@@ -86,7 +86,10 @@ class Library(OnCurrent):
             with tempfile.TemporaryDirectory(prefix="reportqa-upload-") as tmp:
                 path = Path(tmp) / file_name
                 path.write_bytes(data)
-                (added,) = add_to_corpus(corpus, [path], limit)
+                try:
+                    (added,) = add_to_corpus(corpus, [path], limit)
+                except CorpusError as exc:  # named as sent: the server's own folders are not
+                    raise CorpusError(_as_uploaded(str(exc), str(path), file_name)) from None
             try:
                 qa = ReportQA.open(self.settings)
             except Exception:  # an index that cannot be built must not keep its file
@@ -95,3 +98,15 @@ class Library(OnCurrent):
             qa.embed_corpus_words_later()  # the new report's words, before its questions
             self._qa = qa
         return added
+
+
+def _as_uploaded(message: str, path: str, name: str) -> str:
+    """A ``CorpusError`` of a file checked in a temporary folder, as its uploader reads it:
+    the file by its name, and no advice about a corpus folder it never was in."""
+    message = message.replace(path, name)
+    for folder_advice in (
+        " or remove it from the corpus folder",
+        ", or remove it from the corpus folder",
+    ):
+        message = message.replace(folder_advice, "")
+    return message

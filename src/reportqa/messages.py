@@ -145,6 +145,11 @@ _NOTICES: dict[str, dict[str, str]] = {
         "прочитан без неё",
         "kk": "тілдік модель нақтылау сұрағына сұхбатта жоқ {words} қосты; сұрақ онсыз оқылды",
     },
+    "rewrite_dropped": {
+        "en": "the LLM's rewrite of the follow-up left out {words}; it was read without the LLM",
+        "ru": "языковая модель опустила в уточняющем вопросе {words}; вопрос прочитан без неё",
+        "kk": "тілдік модель нақтылау сұрағынан {words} түсіріп тастады; сұрақ онсыз оқылды",
+    },
     "history_dropped": {
         "en": "the {count} oldest turn(s) of the conversation were left out (limits: {turns} "
         "turns, {chars} characters)",
@@ -152,6 +157,14 @@ _NOTICES: dict[str, dict[str, str]] = {
         "{chars} символов)",
         "kk": "сұхбаттың ең ерте репликалары ескерілмеді: {count} (шектеулер: {turns} реплика, "
         "{chars} таңба)",
+    },
+    "followup_too_long": {
+        "en": "the question was answered as it stands: completed from the conversation it "
+        "would be over the limit of {chars} characters",
+        "ru": "вопрос прочитан так, как задан: дополненный из диалога, он был бы длиннее "
+        "предела в {chars} символов",
+        "kk": "сұрақ қойылған күйінде оқылды: сұхбаттан толықтырылса, ол {chars} таңба шегінен "
+        "ұзын болар еді",
     },
     # About the corpus rather than an answer (``ReportQA.notices``): a file left out of it. The
     # problem is the loader's, in English ("is not valid UTF-8 (line 3, byte 20): convert ...").

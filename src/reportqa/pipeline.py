@@ -109,7 +109,7 @@ class ReportQA:
 
             chat_model = chat_model_from_spec(settings.llm, settings.llm_timeout)
             self.answerer = GenerativeAnswerer(chat_model, extractive, timeout=settings.llm_timeout)
-            self.rewriter = Rewriter(chat_model)
+            self.rewriter = Rewriter(chat_model, timeout=settings.llm_timeout)
         self.words_ahead: threading.Thread | None = None  # ``embed_corpus_words_later``'s
         self._lazy: dict[str, Any] = {}  # what ``ask`` does not need, built on first use
         self._lazy_lock = threading.RLock()  # a build may ask for another
@@ -121,6 +121,7 @@ class ReportQA:
         *,
         progress: Progress | None = None,
         rebuild: bool = False,
+        switch_embedding: bool = False,
         embedding_progress: Callable[[int, int], None] | None = None,
         **overrides: Any,
     ) -> ReportQA:
@@ -131,8 +132,8 @@ class ReportQA:
 
         Raises ``CorpusError`` for an unusable corpus (no readable document),
         ``IndexMismatchError`` when the index was built with another embedding model (rebuild it
-        with ``rebuild=True`` or ``reportqa index``), ``EmbeddingError`` when the model cannot
-        be loaded."""
+        with ``rebuild=True`` or ``reportqa index``; ``switch_embedding=True`` rebuilds it then,
+        as ``reportqa index`` does), ``EmbeddingError`` when the model cannot be loaded."""
         settings = (settings or Settings.from_env()).replace(**overrides)
         say = progress or (lambda _msg: None)
         corpus = read_corpus(settings.corpus, settings.max_file_mb)
@@ -155,7 +156,9 @@ class ReportQA:
             try:
                 data = load_index(settings.index, expect_embedding=settings.embedding)
             except IndexMismatchError:
-                raise
+                if not switch_embedding:
+                    raise
+                reason = f"the embedding model changed to {settings.embedding}"
             except IndexCorruptError as exc:
                 if (Path(settings.index) / "CURRENT").exists():
                     reason = f"the index was unusable ({exc})"
@@ -327,6 +330,12 @@ class ReportQA:
         question = resolution.standalone
         if question != respelt:  # completed from the thread, whose words may be misspelt too
             question = self.extractive.builder.respell(question)
+        if len(question) > s.max_question_chars:  # from a turn longer than any question may be
+            notices.append(
+                "the question was answered as it stands: completed from the conversation it "
+                f"would be over the limit of {s.max_question_chars} characters"
+            )
+            question, resolution = respelt, dataclasses.replace(resolution, followup=False)
         return {
             "asked": clean,
             "question": question,

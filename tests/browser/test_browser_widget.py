@@ -192,3 +192,48 @@ def test_widget_scoped_by_its_url_sends_its_documents(
     assert QUOTE in answer.inner_text()
     # a document the corpus does not have is an error page, not an unscoped widget
     assert page.goto(f"{web.url}/widget?doc=nope.txt").status == 404
+
+
+def test_widget_says_in_its_language_why_a_question_failed_and_keeps_it(
+    new_page: Callable[..., Any], web: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No server, a rate limit, a server that does not answer: said in the widget's language,
+    not the browser's "Failed to fetch", and the question is back in the box to ask again."""
+    from reportqa.web import widget
+
+    monkeypatch.setattr(widget, "ANSWER_TIMEOUT_SECONDS", 1)
+    page = new_page(locale="ru-RU", width=400, height=700)
+    page.goto(f"{web.url}/widget")
+    page.route("**/api/ask", lambda route: route.abort("connectionrefused"))
+    assert "Сервер недоступен" in ask_error(page, QUESTION).inner_text()
+    assert page.locator("#rq-input").input_value() == QUESTION
+    page.unroute("**/api/ask")
+    page.locator("#rq-new").click()
+    page.route(
+        "**/api/ask",
+        lambda route: route.fulfill(
+            status=429,
+            headers={"Retry-After": "7"},
+            json={"error": "rate_limited", "message": "too many requests from this client"},
+        ),
+    )
+    assert "спросите снова через 7 с" in ask_error(page, QUESTION).inner_text()
+    page.unroute("**/api/ask")
+    page.locator("#rq-new").click()
+    page.route("**/api/ask", lambda route: None)  # held: no answer ever comes
+    assert "не ответил за 1 с" in ask_error(page, QUESTION).inner_text()
+    assert page.locator("#rq-send").is_enabled()
+
+
+def test_a_new_conversation_drops_a_question_under_way(
+    new_page: Callable[..., Any], web: Any
+) -> None:
+    page = new_page(locale="en-US", width=400, height=700)
+    page.goto(f"{web.url}/widget")
+    page.route("**/api/ask", lambda route: None)  # held: the question stays under way
+    page.locator("#rq-input").fill(QUESTION)
+    page.locator("#rq-send").click()
+    assert page.locator("#rq-send").is_disabled()
+    page.locator("#rq-new").click()
+    assert page.locator("#rq-send").is_enabled()
+    assert page.locator(".rq-msg").count() == 0 and page.locator("#rq-input").input_value() == ""

@@ -58,6 +58,7 @@ __all__ = [
     "steering_in",
     "PROVIDERS",
     "without_reasoning",
+    "within",
 ]
 
 PROVIDERS = ("openai", "ollama")
@@ -230,7 +231,7 @@ class GenerativeAnswerer:
         started = time.perf_counter()
         shown = _Visible()
         try:
-            for delta in _within(self.timeout, lambda: self._generate(messages, stream)):
+            for delta in within(self.timeout, lambda: self._generate(messages, stream)):
                 visible = shown.feed(delta)
                 if stream and visible:
                     yield visible
@@ -347,7 +348,7 @@ def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def _within(seconds: float, produce: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+def within(seconds: float, produce: Callable[[], Iterator[Any]]) -> Iterator[Any]:
     """The items of ``produce()``, computed in a worker thread; ``TimeoutError`` when they are
     not all there within ``seconds``. The client's own timeout ends the abandoned worker."""
     box: queue.Queue[tuple[str, Any]] = queue.Queue()

@@ -10,18 +10,23 @@ something:
   ``numbers.parse_quantities`` reads them) matches, by ``numbers.quantities_match``, a figure of a
   passage the sentence cites;
 - *words*: when the answer is in the language of the cited passages, most of the sentence's
-  content words (figures aside) occur in them; in another language, a sentence of the cited
-  passages stands out among the sentences of the index as close in meaning (a z-score of cosines).
+  content words (figures aside) occur in them, every word written as a name (a person, a place,
+  a company: ``evidence.question``'s names) is in them or in their document's title, in any script
+  or form, and a word of negation ("not", "не") is in them if the sentence has one; in another
+  language, a sentence of the cited passages stands out among the sentences of the index as close
+  in meaning (a z-score of cosines).
 
 A sentence that fails is returned as ``Unsupported`` with the reason. The markers of the answer
 are renumbered by first appearance, to match the citations; a marker of a passage that was not sent
 becomes "[?]". Each cited passage becomes one ``Citation`` quoting, verbatim and with its offsets,
 the sentences of the passage that hold the figures or words the answer took from it.
 
-Left out: entailment. A sentence whose numbers and words are all in the passage it cites can
-still misstate how they relate ("fell" for "rose"). For an answer in another language than the
-report only figures and the topic of the citation are checked, so a false statement without
-figures about the subject of the passage it cites ("QARMET went bankrupt [1]") passes.
+Left out: entailment. A sentence whose numbers, names and words are all in the passage it cites
+can still misstate how they relate ("fell" for "rose", a name put in another's place), and a
+negation is checked as a word the passage must hold somewhere (a Kazakh verb's negative suffix is
+not read). For an answer in another language than the report only figures and the topic of the
+citation are checked, so a false statement without figures about the subject of the passage it
+cites ("QARMET went bankrupt [1]", "the governor John Smith [1]") passes.
 """
 
 from __future__ import annotations
@@ -34,9 +39,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..evidence.features import same_name_token
+from ..evidence.question import read_question
 from ..lang.numbers import Quantity, parse_quantities, quantities_match
+from ..lang.resources import LANGUAGES, surface
 from ..lang.sentences import split_sentences
-from ..lang.tokens import content_words, lexical_terms, prefix_term
+from ..lang.tokens import Token, content_words, lexical_terms, prefix_term
 from ..messages import message
 from ..models import Chunk, Citation, Hit, Sentence, Unsupported
 
@@ -222,6 +230,12 @@ class AnswerVerifier:
             share = self._word_share(words, cited)
             if share is not None and share < MIN_WORD_SHARE:
                 return f"most of its words are not in {where}"
+            for name in read_question(words, language).names:
+                if not any(_names_it(name, s.hit.chunk) for s in cited):
+                    return f"«{name.text}» is not in {where}"
+            said = _negations(words, language)
+            if said and not any(_negations(s.hit.chunk.text, language) for s in cited):
+                return f"«{said[0]}» is not in {where}"
         elif not self._on_topic(claim.text, cited):
             return f"{where} is not about it"
         return None
@@ -268,6 +282,25 @@ class AnswerVerifier:
                 support.best = max(support.best, (z, -i))
                 best_z = max(best_z, z)
         return bool(best_z >= MIN_TOPIC_Z) or best_z == -np.inf
+
+
+def _names_it(name: Token, chunk: Chunk) -> bool:
+    """Whether ``chunk`` or its document's title names ``name``, in any script or form
+    (``evidence.features.same_name_token``: "Теміртауда" is "Темиртау")."""
+    text = f"{chunk.title} {chunk.text}"
+    return any(same_name_token(w, name) for w in text.replace("-", " ").split())
+
+
+def _negations(text: str, language: str) -> list[str]:
+    """The words of ``text`` that negate, by ``language``'s ``negation_words`` table ("not",
+    "не", "емес")."""
+    table = surface(language, "negation_words") if language in LANGUAGES else frozenset()
+    words = (w.strip(_EDGES).lower().replace("’", "'") for w in text.split())
+    return [w for w in words if w in table]
+
+
+# What a word of a sentence may have around it, not in it.
+_EDGES = '.,;:!?«»"“”„()[]…—–'
 
 
 def _same_figure(a: Quantity, b: Quantity) -> bool:

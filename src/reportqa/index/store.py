@@ -73,6 +73,7 @@ __all__ = [
     "build_index",
     "load_index",
     "verify_index",
+    "check_embedding",
     "lexical_terms_of",
     "FORMAT_VERSION",
 ]
@@ -281,6 +282,13 @@ def load_index(index_dir: Path, expect_embedding: str | None = None) -> IndexDat
     return _read_version(version, manifest)
 
 
+def check_embedding(index_dir: Path, expect_embedding: str) -> None:
+    """Raise ``IndexMismatchError`` when the index in ``index_dir`` was built with another
+    embedding than ``expect_embedding``, reading its manifest alone (``IndexCorruptError`` when
+    there is none to read)."""
+    _current_manifest(Path(index_dir), expect_embedding)
+
+
 def verify_index(index_dir: Path, expect_embedding: str | None = None) -> IndexData:
     """``load_index``, with every file hashed and compared with the manifest: the full check of
     ``reportqa index --verify``. Raises what ``load_index`` raises."""
@@ -335,9 +343,15 @@ def _check_files(version: Path, manifest: dict[str, Any], full: bool) -> None:
             except OSError:
                 found = {"size": None, "sha256": None}
         if found != info:
+            # a size is checked at every start, which then rebuilds; a checksum only here
+            how = (
+                "reportqa index"
+                if found["size"] != info.get("size")
+                else "reportqa index --rebuild"
+            )
             raise IndexCorruptError(
                 f"index file {path} is damaged (size or checksum differs from the "
-                "manifest): run `reportqa index` to rebuild it"
+                f"manifest): run `{how}` to rebuild it"
             )
 
 

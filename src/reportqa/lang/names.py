@@ -17,9 +17,17 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources as importlib_resources
+from itertools import groupby
 from typing import Any
 
-__all__ = ["spelling_key", "same_name", "derived_name", "edit_distance", "name_spellings"]
+__all__ = [
+    "spelling_key",
+    "same_name",
+    "derived_name",
+    "edit_distance",
+    "name_spellings",
+    "unmix_scripts",
+]
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +45,39 @@ def _tables() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     data = _scripts()
     fold = tuple(sorted(data["fold"].items(), key=lambda kv: len(kv[0]), reverse=True))
     return data["to_latin"], fold
+
+
+@lru_cache(maxsize=1)
+def _look_alikes() -> tuple[dict[str, str], dict[str, str]]:
+    """Latin letters drawn like Cyrillic ones, and the other way round (``look_alikes``)."""
+    to_cyrillic = dict(_scripts()["look_alikes"])
+    return to_cyrillic, {c: latin for latin, c in to_cyrillic.items()}
+
+
+def _cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def unmix_scripts(text: str) -> str:
+    """``text`` with each word that mixes Latin and Cyrillic letters written in one script: in
+    Cyrillic when each of its Latin letters has a Cyrillic look-alike ("Cколько" with a Latin C
+    is "Сколько"), else in Latin when each of its Cyrillic letters has a Latin one ("Qаrmet"
+    with a Cyrillic а); a word neither way can spell is left as it is. Length and offsets are
+    kept: a letter becomes one letter."""
+    if text.isascii() or not any(ch.isascii() and ch.isalpha() for ch in text):
+        return text
+    to_cyrillic, to_latin = _look_alikes()
+    out = []
+    for is_word, group in groupby(text, key=str.isalpha):
+        word = "".join(group)
+        latin = [ch for ch in word if ch.isascii()]
+        if is_word and latin and any(_cyrillic(ch) for ch in word):
+            if all(ch in to_cyrillic for ch in latin):
+                word = "".join(to_cyrillic.get(ch, ch) for ch in word)
+            elif all(to_latin.get(ch) for ch in word if _cyrillic(ch)):
+                word = "".join(to_latin.get(ch, ch) for ch in word)
+        out.append(word)
+    return "".join(out)
 
 
 @lru_cache(maxsize=100_000)

@@ -75,6 +75,7 @@ TABLES = (
     "year_relations",
     "not_counted",
     "number_parts",
+    "negation_words",
 )
 
 

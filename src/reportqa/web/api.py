@@ -274,8 +274,14 @@ def install_error_handlers(app: FastAPI) -> None:
             return await http_exception_handler(request, exc)
         if exc.status_code == 400:  # FastAPI could not decode the body
             example = _example(request)
-            message = f"the request body cannot be read: send UTF-8 JSON such as {example}"
-            return error_response(400, "unreadable_body", message)
+            try:
+                (await request.body()).decode("utf-8")
+            except UnicodeDecodeError:
+                message = f"the request body cannot be read: send UTF-8 JSON such as {example}"
+                return error_response(400, "unreadable_body", message)
+            # UTF-8 that the JSON parser gave up on: arrays or objects nested too deeply
+            message = f"the request body is JSON nested too deeply: send {example}"
+            return error_response(422, "invalid_json", message)
         return error_response(exc.status_code, f"http_{exc.status_code}", str(exc.detail))
 
     app.add_exception_handler(RequestValidationError, on_invalid)  # type: ignore[arg-type]
@@ -302,11 +308,28 @@ def describe_validation_errors(
     errors: Sequence[Any], example: str = _ASK_EXAMPLE
 ) -> tuple[str, str]:
     """A code and a sentence for the first problem of a request body, saying what to send
-    (``example``, a valid body of the endpoint)."""
+    (``example``, a valid body of the endpoint). The code names a field of the request
+    (``invalid_history``), the sentence the place within it (``"history.1.citations.0.quote"``)."""
+    code, message = _describe(errors, example)
+    place = code.partition("_")[2]
+    if "." in place:  # within a field: the field is what is invalid
+        code = f"invalid_{place.split('.', 1)[0]}"
+    return code, message
+
+
+# The tags pydantic puts in a place within a history turn, after its index ("history.0.user").
+_TURN_TAGS = frozenset({"user", "assistant"})
+
+
+def _describe(errors: Sequence[Any], example: str) -> tuple[str, str]:
     for e in errors:
         loc = tuple(e.get("loc", ()))
         kind = e.get("type", "")
-        field = ".".join(str(part) for part in loc[1:])
+        field = ".".join(
+            str(part)
+            for i, part in enumerate(loc[1:], start=1)
+            if not (part in _TURN_TAGS and isinstance(loc[i - 1], int))
+        )
         if kind == "json_invalid":
             detail = (e.get("ctx") or {}).get("error", "")
             return "invalid_json", (
@@ -323,7 +346,7 @@ def describe_validation_errors(
         if kind == "missing":
             return f"missing_{field}", f'"{field}" is missing: send {example}'
         if kind == "extra_forbidden":
-            return f"unknown_{field.rsplit('.', 1)[-1]}", (
+            return f"unknown_{field}", (
                 f'"{field}" is not a field of this request: send only the fields the API schema '
                 f"(/openapi.json) names, as in {example}"
             )

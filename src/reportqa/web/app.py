@@ -5,7 +5,7 @@ Routes, in the order they are matched (the Gradio mount catches everything else)
 
     POST /api/ask, /api/check, /api/feedback              JSON API (api.py)
     GET  /api/health
-    GET  /docs, /openapi.json                             FastAPI's API docs and schema
+    GET  /docs, /openapi.json                             the API's docs (apidocs.py) and schema
     GET  /report                                          the full report view (report.py)
     GET  /widget, /gradio.js                              embedding: the widget, and the script
                                                           of the <gradio-app> component (widget.py)
@@ -43,6 +43,7 @@ from fastapi.staticfiles import StaticFiles
 from ..config import Rate, Settings, uploads_allowed
 from ..models import Document
 from .api import QA, api_methods, api_router, document_limits, install_error_handlers
+from .apidocs import docs_router
 from .feedback import open_feedback
 from .middleware import (
     BodyLimit,
@@ -52,7 +53,7 @@ from .middleware import (
     frame_ancestors_directive,
 )
 from .report import report_router
-from .widget import WIDGET_PATHS, widget_router
+from .widget import PAGE_METHODS, WIDGET_PATHS, widget_router
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -90,6 +91,9 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
             '`{"error": code, "message": text}` with a 4xx status for bad input.'
         ),
         version=_version(),
+        # FastAPI's Swagger UI and ReDoc load their scripts from a CDN: blank offline.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.feedback = feedback  # closed by whoever runs the app (server.serve)
     install_error_handlers(app)
@@ -106,9 +110,11 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
     )
     if isinstance(documents, _LiveDocuments):
         _schema_follows(app, documents.library)
-    # The content hash on the report view is the one at start (report.py takes a string).
-    app.include_router(report_router(documents, qa.corpus_hash))
+    # The report view reads the documents and the content hash at each request: they follow
+    # an upload or a new index version as the answers do.
+    app.include_router(report_router(documents, lambda: str(qa.corpus_hash)))
     app.include_router(widget_router(documents, settings.max_question_chars))
+    app.include_router(docs_router(app))
     app.mount("/web-static", StaticFiles(directory=STATIC_DIR), name="web-static")
 
     # The largest legitimate body is a feedback record: an answer and its quotes.
@@ -118,7 +124,11 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
         app.add_middleware(
             RateLimit, requests=rate.requests, seconds=rate.seconds, exempt=["/api/health"]
         )
-    app.add_middleware(MethodGuard, methods=api_methods(api))
+    app.add_middleware(
+        MethodGuard,
+        methods=api_methods(api),
+        pages={path: PAGE_METHODS for path in ("/report", "/widget", "/gradio.js", "/docs")},
+    )
     app.add_middleware(
         SecurityHeaders, widget_frame_ancestors=widget_directive, widget_paths=WIDGET_PATHS
     )

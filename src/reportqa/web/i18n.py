@@ -103,6 +103,26 @@ _STRINGS: dict[str, dict[str, str]] = {
         "kk": "Жауап алу мүмкін болмады",
         "en": "Could not get an answer",
     },
+    "error_unreachable": {
+        "ru": "Сервер недоступен: проверьте соединение и спросите ещё раз.",
+        "kk": "Сервер қолжетімсіз: байланысты тексеріп, қайта сұраңыз.",
+        "en": "The server cannot be reached: check the connection and ask again.",
+    },
+    "error_timeout": {
+        "ru": "Сервер не ответил за {seconds} с: спросите ещё раз позже.",
+        "kk": "Сервер {seconds} с ішінде жауап бермеді: кейінірек қайта сұраңыз.",
+        "en": "The server did not answer within {seconds} s: ask again later.",
+    },
+    "error_rate_limited": {
+        "ru": "Слишком много вопросов подряд: спросите снова через {seconds} с.",
+        "kk": "Сұрақтар тым көп: {seconds} с өткен соң қайта сұраңыз.",
+        "en": "Too many questions in a row: ask again in {seconds} s.",
+    },
+    "error_server": {
+        "ru": "Ошибка сервера (HTTP {status}): спросите ещё раз позже.",
+        "kk": "Сервер қатесі (HTTP {status}): кейінірек қайта сұраңыз.",
+        "en": "Server error (HTTP {status}): ask again later.",
+    },
     "searching": {
         "ru": "Ищу в отчёте…",
         "kk": "Есептен іздеп жатырмын…",

@@ -168,17 +168,36 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 class MethodGuard:
     """405 with ``Allow`` for a method an API path does not declare in ``methods`` (path to
-    methods, from ``api.api_methods``), and a JSON 404 for a path under ``prefix`` it lacks."""
+    methods, from ``api.api_methods``), and a JSON 404 for a path under ``prefix`` it lacks;
+    405 too for a method that a page of ``pages`` (path to methods) does not take, which would
+    otherwise fall through to the chat page's 404."""
 
     def __init__(
-        self, app: ASGIApp, *, methods: Mapping[str, Iterable[str]], prefix: str = "/api/"
+        self,
+        app: ASGIApp,
+        *,
+        methods: Mapping[str, Iterable[str]],
+        prefix: str = "/api/",
+        pages: Mapping[str, Iterable[str]] | None = None,
     ):
         self.app = app
         self.methods = {path: frozenset(m) for path, m in methods.items()}
         self.prefix = prefix
+        self.pages = {path: frozenset(m) for path, m in (pages or {}).items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        page = self.pages.get(scope["path"])
+        if page is not None and scope["method"] not in page:
+            allow = ", ".join(sorted(page))
+            message = f"{scope['path']} does not take {scope['method']}: use {allow}"
+            await _send_error(
+                send, 405, "method_not_allowed", message, [(b"allow", allow.encode())]
+            )
+            return
+        if not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
         allowed = self.methods.get(scope["path"])

@@ -15,7 +15,7 @@ Left out: search within the report, and pagination (reports are a few dozen page
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse
 from ..models import Document
 from .i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, t
 from .markup import escape_html, paragraph_anchor
+from .widget import PAGE_METHODS
 
 __all__ = ["report_router", "report_page", "parse_range"]
 
@@ -44,19 +45,24 @@ def parse_range(value: str | None, length: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def report_router(documents: Sequence[Document], corpus_hash: str) -> APIRouter:
-    """The ``/report`` route over ``documents``."""
+def report_router(documents: Sequence[Document], corpus_hash: Callable[[], str] | str) -> APIRouter:
+    """The ``/report`` route over ``documents``, read at each request (a server that follows
+    its index, or takes uploads, passes a sequence that changes with them, and ``corpus_hash``
+    as a function of the moment)."""
     router = APIRouter()
-    by_id = {d.id: d for d in documents}
 
-    @router.get("/report", response_class=HTMLResponse, include_in_schema=False)
+    @router.api_route(
+        "/report", methods=list(PAGE_METHODS), response_class=HTMLResponse, include_in_schema=False
+    )
     def report(
         request: Request, doc: str | None = None, hl: str | None = None, lang: str | None = None
     ) -> HTMLResponse:
         ui = pick_language(request.headers.get("accept-language"), lang)
-        document = by_id.get(doc) if doc is not None else documents[0]
+        now = list(documents)  # one moment's documents for the whole page
+        content_hash = corpus_hash() if callable(corpus_hash) else corpus_hash
+        document = next((d for d in now if d.id == doc), None) if doc is not None else now[0]
         if document is None:
-            body = report_page(None, ui, corpus_hash, documents=documents, query=request.url.query)
+            body = report_page(None, ui, content_hash, documents=now, query=request.url.query)
             return HTMLResponse(
                 body, status_code=404, headers={"Content-Security-Policy": PAGE_CSP}
             )
@@ -64,9 +70,9 @@ def report_router(documents: Sequence[Document], corpus_hash: str) -> APIRouter:
         body = report_page(
             document,
             ui,
-            corpus_hash,
+            content_hash,
             highlight=highlight,
-            documents=documents,
+            documents=now,
             query=request.url.query,
         )
         return HTMLResponse(body, headers={"Content-Security-Policy": PAGE_CSP})

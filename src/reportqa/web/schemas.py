@@ -54,7 +54,10 @@ EXAMPLE_FEEDBACK: dict[str, JsonValue] = {
 # JSON Schema patterns match anywhere in the string, so this one says "holds one other character".
 # Written out rather than ``\s``, whose meaning differs between Python, ECMA and Rust regexes;
 # a test checks it against ``clean_question`` for every code point.
-NOT_BLANK = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]"
+NOT_BLANK = (
+    r"[^\x00-\x20\x7f-\xa0\xad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064"
+    r"\u2066-\u206f\u3000\ufeff]"
+)
 # Text that is stored (feedback): no C0 or C1 control characters but tab, newline and return.
 PLAIN_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 _STRICT = ConfigDict(strict=True, extra="forbid")

@@ -39,7 +39,16 @@ from .export import QUOTES
 from .i18n import LANGUAGE_NAMES, LANGUAGES, pick_language, strings, t
 from .markup import escape_html
 
-__all__ = ["widget_router", "widget_config", "gradio_js_path", "WIDGET_PATHS"]
+__all__ = ["widget_router", "widget_config", "gradio_js_path", "WIDGET_PATHS", "PAGE_METHODS"]
+
+# How long the widget waits for an answer before it says the server did not answer. The server
+# bounds an LLM's answer and its rewrite of a follow-up (``REPORTQA_LLM_TIMEOUT`` each), so this
+# is for a server that hangs or a network that holds the request.
+ANSWER_TIMEOUT_SECONDS = 90
+
+# The methods of a page this server renders itself (the widget, its script, the report view):
+# HEAD as well, which uptime monitors send; another method is a 405 (``middleware.MethodGuard``).
+PAGE_METHODS = ("GET", "HEAD")
 
 WIDGET_PATHS = ("/widget",)
 WIDGET_CSP = (
@@ -55,6 +64,7 @@ def widget_config(
     documents its questions are scoped to (``scope``; every document when empty)."""
     return {
         "scope": list(scope),
+        "answerTimeoutSeconds": ANSWER_TIMEOUT_SECONDS,
         "lang": lang,
         "explicitLang": explicit,
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in LANGUAGES],
@@ -83,14 +93,16 @@ def widget_router(documents: Sequence[Document], max_question_chars: int) -> API
     """The ``/widget`` and ``/gradio.js`` routes."""
     router = APIRouter()
 
-    @router.get("/gradio.js", include_in_schema=False)
+    @router.api_route("/gradio.js", methods=list(PAGE_METHODS), include_in_schema=False)
     def gradio_js() -> Response:
         path = gradio_js_path()
         if path is None:
             return Response("gradio.js is not part of this Gradio install", status_code=404)
         return FileResponse(path, media_type="text/javascript")
 
-    @router.get("/widget", response_class=HTMLResponse, include_in_schema=False)
+    @router.api_route(
+        "/widget", methods=list(PAGE_METHODS), response_class=HTMLResponse, include_in_schema=False
+    )
     def widget(
         request: Request, lang: str | None = None, doc: Annotated[list[str] | None, Query()] = None
     ) -> HTMLResponse:

@@ -311,9 +311,15 @@
     render();
   }
 
+  // What a failed question says, in the widget's language where the server's words are not
+  // the user's to act on: a rate limit, a server error, no server at all, no answer in time.
   function errorMessage(response, body) {
+    if (response.status === 429) {
+      return s("error_rate_limited", { seconds: response.headers.get("Retry-After") || "60" });
+    }
+    if (response.status >= 500) return s("error_server", { status: response.status });
     if (body && typeof body.message === "string") return body.message;
-    return "HTTP " + response.status;
+    return s("error_server", { status: response.status });
   }
 
   function askBody(question, thread) {
@@ -322,6 +328,11 @@
     if (config.scope.length) body.documents = config.scope;
     return body;
   }
+
+  // How long a question may wait for its answer: the server bounds an LLM's answer and its
+  // rewrite of a follow-up (REPORTQA_LLM_TIMEOUT each), so this is only for a server that hangs.
+  var ANSWER_TIMEOUT_SECONDS = config.answerTimeoutSeconds;
+  var pending = null; // the AbortController of the question under way
 
   function ask(question) {
     question = String(question || "").trim();
@@ -333,18 +344,37 @@
     turns.push(turn);
     input.value = "";
     render();
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timedOut = false;
+    var timer = setTimeout(function () {
+      timedOut = true;
+      if (controller) controller.abort();
+    }, ANSWER_TIMEOUT_SECONDS * 1000);
+    pending = controller;
     fetch("api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(askBody(question, thread))
+      body: JSON.stringify(askBody(question, thread)),
+      signal: controller ? controller.signal : undefined
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
-        if (!response.ok || !body) throw new Error(errorMessage(response, body));
+        if (!response.ok || !body) {
+          var failed = new Error(errorMessage(response, body));
+          failed.answered = true;
+          throw failed;
+        }
         turn.answer = body;
       });
     }).catch(function (error) {
-      turn.error = error.message || String(error);
+      if (pending !== controller) return; // dropped with its conversation
+      if (error && error.answered) turn.error = error.message;
+      else if (timedOut) turn.error = s("error_timeout", { seconds: ANSWER_TIMEOUT_SECONDS });
+      else turn.error = s("error_unreachable"); // the browser's own words ("Failed to fetch")
+      if (!input.value) input.value = question; // to ask again without typing it again
     }).then(function () {
+      clearTimeout(timer);
+      if (pending !== controller) return; // a new conversation took its place
+      pending = null;
       busy = false;
       send.disabled = false;
       saveThread();
@@ -379,7 +409,13 @@
   });
   select.addEventListener("change", function () { lang = select.value; applyLanguage(); });
   newButton.addEventListener("click", function () {
-    if (busy) return;
+    if (busy) { // the question under way is dropped with its conversation
+      if (pending) pending.abort();
+      pending = null;
+      busy = false;
+      send.disabled = false;
+      input.value = "";
+    }
     turns = [];
     saveThread();
     render();
