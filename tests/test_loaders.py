@@ -482,7 +482,8 @@ def test_add_copies_files_and_embeds_only_the_new_document(
 def test_add_of_another_file_of_the_same_name_replaces_it_only_when_told(
     cli, tmp_path: Path
 ) -> None:
-    assert cli("index").exit_code == 0
+    built = cli("index")
+    assert built.exit_code == 0 and "(1 document, " in built.output  # not "1 documents"
     report = (cli.corpus / "report.txt").read_bytes()
     other = tmp_path / "inbox" / "report.txt"
     other.parent.mkdir()

@@ -148,14 +148,24 @@ def index(rebuild: bool, verify: bool, **kw: Any) -> None:
         qa = _open(settings, rebuild=rebuild, bar=True, build=True)
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
-    counts = qa.data.manifest["counts"]
     if len(qa.notices) == len(qa.skipped):  # no build notice: only files left out, if any
         _progress(f"index in {settings.index} is up to date")
     _words_ahead(qa)
-    click.echo(
-        f"index: {settings.index} ({len(qa.documents)} documents, {counts['chunks']} chunks, "
-        f"{counts['sentences']} sentences, model {qa.data.manifest['embedding']})"
+    _echo_index(qa, settings)
+
+
+def _echo_index(qa: Any, settings: Settings) -> None:
+    """The line ``index`` and ``add`` end with: what the index holds, and its model."""
+    counts = qa.data.manifest["counts"]
+    held = ", ".join(
+        f"{n} {noun if n == 1 else noun + 's'}"
+        for n, noun in (
+            (len(qa.documents), "document"),
+            (counts["chunks"], "chunk"),
+            (counts["sentences"], "sentence"),
+        )
     )
+    click.echo(f"index: {settings.index} ({held}, model {qa.data.manifest['embedding']})")
 
 
 def _same_embedding(settings: Settings) -> None:
@@ -507,11 +517,7 @@ def add(files: tuple[str, ...], replace: bool, **kw: Any) -> None:
     except ReportQAError as exc:
         raise click.ClickException(str(exc)) from None
     _words_ahead(qa)
-    counts = qa.data.manifest["counts"]
-    click.echo(
-        f"index: {settings.index} ({len(qa.documents)} documents, {counts['chunks']} chunks, "
-        f"{counts['sentences']} sentences, model {qa.data.manifest['embedding']})"
-    )
+    _echo_index(qa, settings)
 
 
 @main.command()
