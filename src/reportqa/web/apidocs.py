@@ -85,8 +85,9 @@ def _operation(method: str, path: str, operation: dict[str, Any], named: list[st
     rows = []
     for status, response in sorted(operation.get("responses", {}).items()):
         shown = [_schema_link(c, named) for c in response.get("content", {}).values()]
+        said = response.get("description", "").rstrip(". ")
         rows.append(
-            f"<li><code>{escape_html(status)}</code> {escape_html(response.get('description', ''))}"
+            f"<li><code>{escape_html(status)}</code> {escape_html(said)}"
             + (f": {', '.join(shown)}" if shown else "")
             + "</li>"
         )
