@@ -280,7 +280,10 @@ def install_error_handlers(app: FastAPI) -> None:
                 message = f"the request body cannot be read: send UTF-8 JSON such as {example}"
                 return error_response(400, "unreadable_body", message)
             # UTF-8 that the JSON parser gave up on: arrays or objects nested too deeply
-            message = f"the request body is JSON nested too deeply: send {example}"
+            message = (
+                "the request body could not be parsed as JSON (arrays or objects nested too "
+                f"deeply): send {example}"
+            )
             return error_response(422, "invalid_json", message)
         return error_response(exc.status_code, f"http_{exc.status_code}", str(exc.detail))
 
