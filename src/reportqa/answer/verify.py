@@ -39,12 +39,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..evidence.features import same_name_token
+from ..evidence.features import name_in_text
 from ..evidence.question import read_question
 from ..lang.numbers import Quantity, parse_quantities, quantities_match
 from ..lang.resources import LANGUAGES, surface
 from ..lang.sentences import split_sentences
-from ..lang.tokens import Token, content_words, lexical_terms, prefix_term
+from ..lang.tokens import content_words, lexical_terms, prefix_term
 from ..messages import message
 from ..models import Chunk, Citation, Hit, Sentence, Unsupported
 
@@ -231,7 +231,10 @@ class AnswerVerifier:
             if share is not None and share < MIN_WORD_SHARE:
                 return f"most of its words are not in {where}"
             for name in read_question(words, language).names:
-                if not any(_names_it(name, s.hit.chunk) for s in cited):
+                # in any script or form ("Теміртауда" is "Темиртау"), or in the title
+                if not any(
+                    name_in_text(name, f"{s.hit.chunk.title} {s.hit.chunk.text}") for s in cited
+                ):
                     return f"«{name.text}» is not in {where}"
             said = _negations(words, language)
             if said and not any(_negations(s.hit.chunk.text, language) for s in cited):
@@ -282,13 +285,6 @@ class AnswerVerifier:
                 support.best = max(support.best, (z, -i))
                 best_z = max(best_z, z)
         return bool(best_z >= MIN_TOPIC_Z) or best_z == -np.inf
-
-
-def _names_it(name: Token, chunk: Chunk) -> bool:
-    """Whether ``chunk`` or its document's title names ``name``, in any script or form
-    (``evidence.features.same_name_token``: "Теміртауда" is "Темиртау")."""
-    text = f"{chunk.title} {chunk.text}"
-    return any(same_name_token(w, name) for w in text.replace("-", " ").split())
 
 
 def _negations(text: str, language: str) -> list[str]:

@@ -11,8 +11,8 @@ the conversation (by key, or by the loose prefix ``lexical_terms`` uses for BM25
 A reply that adds anything or leaves out what the question asks, one that cites passages as an
 answer does, an empty or overlong one, a timeout (``Settings.llm_timeout`` for the whole rewrite,
 the client's retries included) or any failure of the model gives the offline reading
-(``followup.py``) instead, with a notice saying why. The rewritten question then goes through the same retrieval and
-verification as any other.
+(``followup.py``) instead, with a notice saying why. The rewritten question then goes through
+the same retrieval and verification as any other.
 
 Left out: asking the model again after a failed check; using the model to decide refusals.
 """

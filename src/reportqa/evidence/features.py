@@ -87,6 +87,7 @@ __all__ = [
     "AMOUNT_KINDS",
     "MEASURE_UNITS",
     "same_name_token",
+    "name_in_text",
 ]
 
 FEATURES = (
@@ -681,7 +682,7 @@ class EvidenceBuilder:
             f[_INDEX["name_absent"]] = float(not any(near))
             governing = _governing_entity(sf, facts)
             if governing is not None and known and not any(named):
-                governed = any(_name_in_text(t, governing.text) for t in known)
+                governed = any(name_in_text(t, governing.text) for t in known)
                 f[_INDEX["name_conflict"]] = float(not governed)
         if question.direction and sf.direction and question.direction != sf.direction:
             f[_INDEX["direction_conflict"]] = 1.0
@@ -871,7 +872,7 @@ def _span_near(question: Question, sf: SentenceFacts, anchors: Sequence[tuple[in
         spans = [
             (e.start, e.end)
             for e in sf.entities
-            if e.kind in wanted and not any(_name_in_text(t, e.text) for t in question.names)
+            if e.kind in wanted and not any(name_in_text(t, e.text) for t in question.names)
         ]
     if not spans:
         return 0.0
@@ -923,8 +924,7 @@ def _has_kind(
         )
     wanted = ("LOC",) if kind == "place" else ("ORG", "PER", "NAME")
     return any(
-        e.kind in wanted and not any(_name_in_text(t, e.text) for t in question.names)
-        for e in found
+        e.kind in wanted and not any(name_in_text(t, e.text) for t in question.names) for e in found
     )
 
 
@@ -963,7 +963,8 @@ def name_in_title(name: str, title: str, language: str) -> bool:
     )
 
 
-def _name_in_text(token: Token, text: str) -> bool:
+def name_in_text(token: Token, text: str) -> bool:
+    """Whether a word of ``text`` is the name ``token`` (``same_name_token``)."""
     return any(same_name_token(w, token) for w in text.replace("-", " ").split())
 
 

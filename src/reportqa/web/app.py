@@ -53,7 +53,7 @@ from .middleware import (
     frame_ancestors_directive,
 )
 from .report import report_router
-from .widget import PAGE_METHODS, WIDGET_PATHS, widget_router
+from .widget import WIDGET_PATHS, widget_router
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -112,9 +112,13 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
         _schema_follows(app, documents.library)
     # The report view reads the documents and the content hash at each request: they follow
     # an upload or a new index version as the answers do.
-    app.include_router(report_router(documents, lambda: str(qa.corpus_hash)))
-    app.include_router(widget_router(documents, settings.max_question_chars))
-    app.include_router(docs_router(app))
+    pages = [
+        report_router(documents, lambda: str(qa.corpus_hash)),
+        widget_router(documents, settings.max_question_chars),
+        docs_router(app),
+    ]
+    for router in pages:
+        app.include_router(router)
     app.mount("/web-static", StaticFiles(directory=STATIC_DIR), name="web-static")
 
     # The largest legitimate body is a feedback record: an answer and its quotes.
@@ -127,7 +131,7 @@ def create_app(qa: QA, settings: Settings) -> FastAPI:
     app.add_middleware(
         MethodGuard,
         methods=api_methods(api),
-        pages={path: PAGE_METHODS for path in ("/report", "/widget", "/gradio.js", "/docs")},
+        pages={path: m for router in pages for path, m in api_methods(router).items()},
     )
     app.add_middleware(
         SecurityHeaders, widget_frame_ancestors=widget_directive, widget_paths=WIDGET_PATHS
